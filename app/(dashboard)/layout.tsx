@@ -1,0 +1,35 @@
+import Link from 'next/link';
+import { QueryProvider } from '@/components/providers/QueryProvider';
+import { LogoutButton } from '@/components/session/LogoutButton';
+import { Nav } from '@/components/shell/Nav';
+import { requireSession } from '@/lib/auth/request';
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  await requireSession();
+  return (
+    <QueryProvider>
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-10">
+        Skip to content
+      </a>
+      <div className="flex min-h-dvh flex-col md:flex-row">
+        <aside className="border-b border-zinc-200 bg-white p-3 md:w-56 md:shrink-0 md:border-r md:border-b-0 dark:border-zinc-800 dark:bg-zinc-900">
+          <div className="mb-3 flex items-center justify-between px-3 md:mb-6">
+            <Link href="/" className="text-lg font-semibold tracking-tight">
+              labgate
+            </Link>
+            <div className="md:hidden">
+              <LogoutButton />
+            </div>
+          </div>
+          <Nav />
+          <div className="mt-6 hidden px-0 md:block">
+            <LogoutButton />
+          </div>
+        </aside>
+        <main id="main" className="flex-1 p-6 md:p-8">
+          {children}
+        </main>
+      </div>
+    </QueryProvider>
+  );
+}

@@ -1,0 +1,21 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { LoginForm } from '@/components/session/LoginForm';
+import { safeNextPath } from '@/lib/auth/next-path';
+import { currentSession } from '@/lib/auth/request';
+
+export const metadata: Metadata = { title: 'Log in' };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+  const next = safeNextPath((await searchParams).next);
+  if (await currentSession()) redirect(next);
+  return (
+    <main className="flex min-h-dvh items-center justify-center p-6">
+      <div className="w-full max-w-sm rounded-xl border border-zinc-200 bg-white p-8 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
+        <h1 className="text-xl font-semibold">labgate</h1>
+        <p className="mt-1 mb-6 text-sm text-zinc-600 dark:text-zinc-400">Log in to manage your lab&apos;s networking.</p>
+        <LoginForm next={next} />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * labgate's command line: `npm run labgate -- <command>`.
+ *   reset-password [--stdin]   set a new admin password (generated, or read from stdin) and end all sessions
+ */
+import { resetAdminPassword } from '@/lib/auth/admin';
+import { env } from '@/lib/env';
+import { openDatabase } from '@/lib/store/db';
+import { Login } from '@/lib/schemas/session';
+
+const USAGE = `usage: npm run labgate -- <command>
+
+commands:
+  reset-password [--stdin]   set a new admin password and end every session;
+                             generated unless --stdin gives one (first line of input)`;
+
+async function readStdinLine(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split('\n')[0]?.replace(/\r$/, '') ?? '';
+}
+
+async function resetPassword(args: string[]): Promise<number> {
+  const unknown = args.filter((a) => a !== '--stdin');
+  if (unknown.length) {
+    console.error(`reset-password: unknown option ${unknown.join(' ')}\n\n${USAGE}`);
+    return 2;
+  }
+  let given: string | undefined;
+  if (args.includes('--stdin')) {
+    const parsed = Login.shape.password.min(8, 'The new password needs at least 8 characters.').safeParse(await readStdinLine());
+    if (!parsed.success) {
+      console.error(`reset-password: ${parsed.error.issues[0]?.message}`);
+      return 2;
+    }
+    given = parsed.data;
+  }
+  const settings = env();
+  const db = openDatabase(settings.dataDir);
+  try {
+    const { password, sessionsEnded } = await resetAdminPassword(db, given);
+    console.log(`labgate: the admin password for ${settings.dataDir} is now set; ${sessionsEnded} session(s) ended.`);
+    if (!given) console.log(`labgate: new admin password: ${password}`);
+    if (settings.adminPassword) {
+      console.warn('labgate: LABGATE_ADMIN_PASSWORD is set; the server puts that password back when it next starts.');
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'reset-password':
+      return resetPassword(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(USAGE);
+      return command ? 0 : 2;
+    default:
+      console.error(`labgate: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`labgate: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

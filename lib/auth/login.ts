@@ -1,0 +1,43 @@
+import 'server-only';
+import { z } from 'zod';
+import type { Outcome } from '@/lib/result';
+import { Login } from '@/lib/schemas/session';
+import { serverReady } from '@/lib/server/start';
+import { env } from '@/lib/env';
+import { db } from '@/lib/store/db';
+import { verifyAdminPassword } from './admin';
+import { LoginRateLimiter } from './rate-limit';
+import { createSession, deleteSession } from './session';
+
+const holder = globalThis as typeof globalThis & { labgateLoginLimiter?: LoginRateLimiter };
+const limiter = () => (holder.labgateLoginLimiter ??= new LoginRateLimiter());
+
+/** Checks the password and opens a session. Shared by the login action and POST /api/auth/login. */
+export async function login(input: unknown, client: string): Promise<Outcome<{ id: string; expiresAt: number }>> {
+  const parsed = Login.safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors = z.flattenError(parsed.error).fieldErrors;
+    return { ok: false, status: 400, error: fieldErrors.password?.[0] ?? 'Enter the password.', fieldErrors };
+  }
+  const decision = limiter().check(client);
+  if (!decision.allowed) {
+    const seconds = Math.ceil(decision.retryAfterMs / 1000);
+    return {
+      ok: false,
+      status: 429,
+      error: `Too many failed logins. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+      retryAfterMs: decision.retryAfterMs,
+    };
+  }
+  await serverReady();
+  if (!(await verifyAdminPassword(db(), parsed.data.password))) {
+    limiter().recordFailure(client);
+    return { ok: false, status: 401, error: 'Wrong password.' };
+  }
+  limiter().recordSuccess(client);
+  return { ok: true, data: createSession(db(), env().sessionTtlMs) };
+}
+
+export function logout(sessionId: string | undefined): void {
+  if (sessionId) deleteSession(db(), sessionId);
+}

@@ -1,0 +1,51 @@
+import 'server-only';
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { isCrossOrigin, isHttps, problem, readCookie } from '@/lib/http';
+import { db } from '@/lib/store/db';
+import { readSession, SESSION_COOKIE, type Session } from './session';
+
+/** The proxy only checks that a cookie is present; every page, action and handler checks it here. */
+export async function currentSession(): Promise<Session | null> {
+  return readSession(db(), (await cookies()).get(SESSION_COOKIE)?.value);
+}
+
+/** For pages and layouts: the session, or a redirect to the login page. */
+export async function requireSession(): Promise<Session> {
+  const session = await currentSession();
+  if (!session) redirect('/login');
+  return session;
+}
+
+export type RequestAuth = { ok: true; session: Session } | { ok: false; response: Response };
+
+/** For route handlers: a live session cookie, and for changes, a same-origin request. */
+export function authenticateRequest(req: Request): RequestAuth {
+  const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+  if (mutating && isCrossOrigin(req.headers)) {
+    return { ok: false, response: problem(403, 'Cross-origin request refused.') };
+  }
+  const session = readSession(db(), readCookie(req, SESSION_COOKIE));
+  if (!session) return { ok: false, response: problem(401, 'Log in first: no valid session.') };
+  return { ok: true, session };
+}
+
+export interface SessionCookie {
+  name: string;
+  value: string;
+  options: { httpOnly: true; sameSite: 'lax'; secure: boolean; path: '/'; expires: Date };
+}
+
+export function sessionCookie(id: string, expiresAt: number, secure: boolean): SessionCookie {
+  return {
+    name: SESSION_COOKIE,
+    value: id,
+    options: { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: new Date(expiresAt) },
+  };
+}
+
+export const clearedSessionCookie = (secure: boolean): SessionCookie => sessionCookie('', 0, secure);
+
+export async function requestIsHttps(): Promise<boolean> {
+  return isHttps(await headers());
+}

@@ -1,0 +1,47 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+
+export const SESSION_COOKIE = 'labgate_session';
+
+/** Session ids are 32 random bytes, base64url: exactly 43 characters of [A-Za-z0-9_-]. */
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+export interface Session {
+  expiresAt: number;
+}
+
+const hashId = (id: string) => createHash('sha256').update(id).digest('hex');
+
+export function createSession(db: Database, ttlMs: number, now = Date.now()): { id: string; expiresAt: number } {
+  const id = randomBytes(32).toString('base64url');
+  const expiresAt = now + ttlMs;
+  db.prepare('INSERT INTO sessions (id_hash, created_at, expires_at) VALUES (?, ?, ?)').run(hashId(id), now, expiresAt);
+  return { id, expiresAt };
+}
+
+/** The live session for a cookie value, or null for a missing, malformed, unknown or expired one. */
+export function readSession(db: Database, id: string | undefined, now = Date.now()): Session | null {
+  if (!id || !SESSION_ID.test(id)) return null;
+  const row = db.prepare('SELECT expires_at AS expiresAt FROM sessions WHERE id_hash = ?').get(hashId(id)) as
+    | Session
+    | undefined;
+  if (!row) return null;
+  if (row.expiresAt <= now) {
+    deleteSession(db, id);
+    return null;
+  }
+  return row;
+}
+
+export function deleteSession(db: Database, id: string): void {
+  if (SESSION_ID.test(id)) db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(hashId(id));
+}
+
+/** Ends every session (password reset). Returns how many there were. */
+export function deleteAllSessions(db: Database): number {
+  return db.prepare('DELETE FROM sessions').run().changes;
+}
+
+export function purgeExpiredSessions(db: Database, now = Date.now()): number {
+  return db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+}

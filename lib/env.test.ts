@@ -1,0 +1,21 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from './env';
+
+describe('parseEnv', () => {
+  it('has defaults for everything', () => {
+    expect(parseEnv({})).toEqual({
+      role: 'all',
+      dataDir: path.resolve('./data'),
+      adminPassword: undefined,
+      sessionTtlMs: 12 * 3_600_000,
+    });
+  });
+
+  it.each([
+    { name: 'unknown role', env: { LABGATE_ROLE: 'root' } },
+    { name: 'short admin password', env: { LABGATE_ADMIN_PASSWORD: 'short' } },
+    { name: 'negative session lifetime', env: { LABGATE_SESSION_TTL_HOURS: '-1' } },
+    { name: 'non-numeric session lifetime', env: { LABGATE_SESSION_TTL_HOURS: 'soon' } },
+  ])('rejects $name', ({ env }) => expect(() => parseEnv(env)).toThrow());
+});

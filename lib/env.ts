@@ -1,0 +1,34 @@
+import 'server-only';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every setting labgate reads, parsed once. Documented in the README's configuration table. */
+const EnvSchema = z.object({
+  LABGATE_ROLE: z.enum(['all', 'host', 'ui']).default('all'),
+  LABGATE_DATA_DIR: z.string().min(1).default('./data'),
+  LABGATE_ADMIN_PASSWORD: z.string().min(8, 'LABGATE_ADMIN_PASSWORD must have at least 8 characters').max(1024).optional(),
+  LABGATE_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+});
+
+export type Env = {
+  role: 'all' | 'host' | 'ui';
+  dataDir: string;
+  adminPassword: string | undefined;
+  sessionTtlMs: number;
+};
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const e = EnvSchema.parse(source);
+  return {
+    role: e.LABGATE_ROLE,
+    dataDir: path.resolve(e.LABGATE_DATA_DIR),
+    adminPassword: e.LABGATE_ADMIN_PASSWORD || undefined,
+    sessionTtlMs: e.LABGATE_SESSION_TTL_HOURS * 3_600_000,
+  };
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

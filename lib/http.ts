@@ -1,0 +1,40 @@
+import 'server-only';
+
+/** A JSON error answer: `{ error, ...extra }` with the given status. */
+export function problem(status: number, error: string, extra: Record<string, unknown> = {}, headers?: HeadersInit) {
+  return Response.json({ error, ...extra }, { status, headers: { 'cache-control': 'no-store', ...headers } });
+}
+
+/** Reads one cookie from a request's Cookie header. */
+export function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.get('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** True when the request reached us over HTTPS (directly or through a proxy that says so). */
+export function isHttps(headers: Headers, url?: string): boolean {
+  return headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https' || url?.startsWith('https:') === true;
+}
+
+/** The client's address as the server saw it, used only to key rate limits. */
+export function clientKey(headers: Headers): string {
+  return headers.get('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
+}
+
+/**
+ * A browser sends Origin on every cross-site POST; when it names another host than the one
+ * addressed, the request came from a page that is not ours.
+ */
+export function isCrossOrigin(headers: Headers): boolean {
+  const origin = headers.get('origin');
+  if (!origin) return false;
+  const host = headers.get('x-forwarded-host') ?? headers.get('host');
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+
+// Every test file gets a fresh data dir, so no test ever sees a real one.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-test-'));
+process.env.LABGATE_DATA_DIR = dataDir;
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
