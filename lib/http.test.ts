@@ -9,7 +9,7 @@ describe('request helpers', () => {
     { name: 'other port', headers: { host: 'lab:3000', origin: 'http://lab:4000' }, cross: true },
     { name: 'opaque origin', headers: { host: 'lab:3000', origin: 'null' }, cross: true },
     { name: 'behind a proxy', headers: { host: '127.0.0.1:3000', 'x-forwarded-host': 'lab', origin: 'https://lab' }, cross: false },
-  ])('isCrossOrigin: $name → $cross', ({ headers, cross }) => expect(isCrossOrigin(new Headers(headers))).toBe(cross));
+  ])('isCrossOrigin: $name → $cross', ({ headers, cross }) => expect(isCrossOrigin(new Headers(headers as Record<string, string>))).toBe(cross));
 
   it('reads one cookie among several', () => {
     const req = new Request('http://x/', { headers: { cookie: 'a=1; labgate_session=abc=; b=2' } });

@@ -10,7 +10,7 @@ export default async function NodesPage() {
   return (
     <>
       <PageHeader title="Nodes" description="Kubernetes nodes, their labels and the VM each one runs in." />
-      <EmptyState title="No nodes to show">Nodes appear here once labgate is connected to the cluster's API server.</EmptyState>
+      <EmptyState title="No nodes to show">Nodes appear here once labgate is connected to the cluster&apos;s API server.</EmptyState>
     </>
   );
 }

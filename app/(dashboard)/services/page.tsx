@@ -10,7 +10,7 @@ export default async function ServicesPage() {
   return (
     <>
       <PageHeader title="Services" description="Services, their node ports and the nodes their pods run on." />
-      <EmptyState title="No services to show">Services appear here once labgate is connected to the cluster's API server.</EmptyState>
+      <EmptyState title="No services to show">Services appear here once labgate is connected to the cluster&apos;s API server.</EmptyState>
     </>
   );
 }

@@ -1,0 +1,80 @@
+import { apiLogin, expect, plantExpiredSession, SESSION_COOKIE, test } from './fixtures/app';
+import { discoverRouteHandlers } from './fixtures/routes';
+
+const PUBLIC = new Set(['/api/healthz', '/api/auth/login']);
+const handlers = discoverRouteHandlers().filter((h) => h.url.startsWith('/api/'));
+const guarded = handlers.filter((h) => !PUBLIC.has(h.url));
+
+test('route discovery finds the API', () => {
+  expect(handlers.map((h) => h.url)).toEqual(expect.arrayContaining(['/api/healthz', '/api/auth/login', '/api/auth/logout']));
+  for (const h of handlers) expect(h.methods.length, `${h.file} exports no method`).toBeGreaterThan(0);
+});
+
+const forged = {
+  'no cookie': undefined,
+  'a forged cookie': 'A'.repeat(43),
+  'a malformed cookie': 'not-a-session',
+  'an expired cookie': 'expired',
+} as const;
+
+for (const h of guarded) {
+  for (const method of h.methods) {
+    for (const [name, value] of Object.entries(forged)) {
+      test(`${method} ${h.url} answers 401 with ${name}`, async ({ request }) => {
+        const cookie = value === 'expired' ? plantExpiredSession() : value;
+        const res = await request.fetch(h.url, {
+          method,
+          headers: cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {},
+          maxRedirects: 0,
+        });
+        expect(res.status()).toBe(401);
+        if (method !== 'HEAD') expect(await res.json()).toEqual({ error: expect.stringMatching(/log in/i) });
+      });
+    }
+  }
+}
+
+test('healthz needs no session and tells only version and uptime', async ({ request }) => {
+  const res = await request.get('/api/healthz');
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  expect(Object.keys(body).sort()).toEqual(['status', 'uptimeSeconds', 'version']);
+  expect(body).toMatchObject({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+});
+
+test.describe('login API refuses bad input with a clear 4xx and no session', () => {
+  const cases = [
+    { name: 'an empty body', type: 'application/json', body: '', status: 400, error: /not valid JSON/ },
+    { name: 'an empty password', type: 'application/json', body: '{"password":""}', status: 400, error: /Enter the password/ },
+    { name: 'no password field', type: 'application/json', body: '{}', status: 400, error: /Enter the password/ },
+    { name: 'a number for a password', type: 'application/json', body: '{"password":42}', status: 400, error: /Enter the password/ },
+    { name: 'a 10 KB password', type: 'application/json', body: JSON.stringify({ password: 'x'.repeat(10_240) }), status: 400, error: /too long/ },
+    { name: 'the wrong content type', type: 'text/plain', body: 'password=x', status: 415, error: /application\/json/ },
+    { name: 'broken JSON', type: 'application/json', body: '{"password":', status: 400, error: /not valid JSON/ },
+    { name: 'a wrong password', type: 'application/json', body: '{"password":"wrong password"}', status: 401, error: /^Wrong password\.$/ },
+    { name: 'a 100 KB body', type: 'application/json', body: JSON.stringify({ password: 'x'.repeat(100_000) }), status: 413, error: /larger than/ },
+  ];
+  for (const c of cases) {
+    test(c.name, async ({ request }) => {
+      const res = await request.post('/api/auth/login', { headers: { 'content-type': c.type }, data: Buffer.from(c.body) });
+      expect(res.status()).toBe(c.status);
+      expect((await res.json()).error).toMatch(c.error);
+      expect(res.headers()['set-cookie']).toBeUndefined();
+    });
+  }
+});
+
+test('a form-encoded login works, logout ends the session, and cross-origin logout is refused', async ({ request }) => {
+  const form = await request.post('/api/auth/login', { form: { password: process.env.LABGATE_E2E_PASSWORD! } });
+  expect(form.status()).toBe(200);
+
+  const id = await apiLogin(request);
+  const cookie = `${SESSION_COOKIE}=${id}`;
+  const crossSite = await request.post('/api/auth/logout', { headers: { cookie, origin: 'http://evil.example' } });
+  expect(crossSite.status()).toBe(403);
+  const page = await request.get('/', { headers: { cookie }, maxRedirects: 0 });
+  expect(page.status()).toBe(200);
+
+  expect((await request.post('/api/auth/logout', { headers: { cookie } })).status()).toBe(200);
+  expect((await request.post('/api/auth/logout', { headers: { cookie } })).status()).toBe(401);
+});

@@ -1,0 +1,13 @@
+import type { Page } from '@playwright/test';
+
+export class Shell {
+  constructor(private readonly page: Page) {}
+
+  readonly nav = () => this.page.getByRole('navigation', { name: 'Main' });
+  readonly navLink = (label: string) => this.nav().getByRole('link', { name: label });
+  readonly heading = () => this.page.getByRole('heading', { level: 1 });
+
+  async logout() {
+    await this.page.getByRole('button', { name: 'Log out' }).filter({ visible: true }).click();
+  }
+}
