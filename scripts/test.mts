@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from './lib/setup.ts';
+import { bin, ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from './lib/setup.mts';
 
 interface Tally {
   passed: number;
