@@ -1,7 +1,11 @@
 import type { Page } from '@playwright/test';
 
 export class LoginPage {
-  constructor(private readonly page: Page) {}
+  private readonly page: Page;
+
+  constructor(page: Page) {
+    this.page = page;
+  }
 
   readonly password = () => this.page.getByLabel('Admin password');
   readonly submit = () => this.page.getByRole('button', { name: 'Log in' });

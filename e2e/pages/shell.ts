@@ -1,7 +1,11 @@
 import type { Page } from '@playwright/test';
 
 export class Shell {
-  constructor(private readonly page: Page) {}
+  private readonly page: Page;
+
+  constructor(page: Page) {
+    this.page = page;
+  }
 
   readonly nav = () => this.page.getByRole('navigation', { name: 'Main' });
   readonly navLink = (label: string) => this.nav().getByRole('link', { name: label });

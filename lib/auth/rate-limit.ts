@@ -31,7 +31,11 @@ export class LoginRateLimiter {
   private readonly clients = new Map<string, ClientRecord>();
   private globalFailures: number[] = [];
 
-  constructor(private readonly options: RateLimitOptions = DEFAULT_RATE_LIMIT) {}
+  private readonly options: RateLimitOptions;
+
+  constructor(options: RateLimitOptions = DEFAULT_RATE_LIMIT) {
+    this.options = options;
+  }
 
   check(client: string, now = Date.now()): RateDecision {
     this.globalFailures = this.globalFailures.filter((t) => now - t < 60_000);

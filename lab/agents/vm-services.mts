@@ -1,0 +1,30 @@
+// The services of the VMs outside Kubernetes: Jenkins on ops:8080, MySQL's port on nfs:3306.
+import http from 'node:http';
+import net from 'node:net';
+import { assertInLabNamespace } from '../exec.mts';
+
+assertInLabNamespace(process.env.LAB_PREFIX ?? '');
+const role = process.env.LAB_VM;
+
+if (role === 'ops') {
+  http
+    .createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'x-jenkins': '2.479.3' });
+      res.end('<!doctype html><html><head><title>Dashboard [Jenkins]</title></head><body><h1>Jenkins</h1><p>Welcome to Jenkins on ops.</p></body></html>\n');
+    })
+    .listen(8080, '0.0.0.0');
+} else if (role === 'nfs') {
+  // A MySQL server greets first; a short protocol-10 greeting is enough to tell it is there.
+  net
+    .createServer((sock) => {
+      const version = Buffer.from('8.0.40-0ubuntu0.22.04.1\0');
+      const payload = Buffer.concat([Buffer.from([10]), version, Buffer.alloc(4), Buffer.from('labgate\0')]);
+      const header = Buffer.from([payload.length & 0xff, (payload.length >> 8) & 0xff, 0, 0]);
+      sock.end(Buffer.concat([header, payload]));
+      sock.on('error', () => {});
+    })
+    .listen(3306, '0.0.0.0');
+} else {
+  throw new Error(`no services for VM "${role}"`);
+}
+console.log(`services of ${role} listening`);

@@ -1,0 +1,13 @@
+// Chromium for end-to-end tests, started inside the lab's LAN namespace: Playwright talks to it
+// over pipes, so it needs no route out of the lab.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LabPaths } from './paths.mts';
+import { namespaces } from './topology.mts';
+
+export function installBrowserWrapper(prefix: string, p: LabPaths, chromium = '/usr/bin/chromium'): string {
+  fs.mkdirSync(p.bin, { recursive: true });
+  const file = path.join(p.bin, 'chromium-lan');
+  fs.writeFileSync(file, `#!/bin/sh\nexec ip netns exec '${namespaces(prefix).lan}' '${chromium}' "$@"\n`, { mode: 0o755 });
+  return file;
+}

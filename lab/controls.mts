@@ -1,0 +1,115 @@
+// Controls for tests and benchmarks: things that happen to a real lab host.
+import { apiserverSpec, waitApiserverReady } from './control-plane.mts';
+import { NamespaceFirewall } from './firewall.mts';
+import { kubectl } from './kube.mts';
+import { changeVmAddress } from './network.mts';
+import { labPaths } from './paths.mts';
+import { startProcess, stopProcess } from './processes.mts';
+import { readStandIn, setMultipassDaemon, writeStandIn } from './standin.mts';
+import { APISERVER_ADDRESS, BRIDGE, namespaces, vmByName } from './topology.mts';
+import fs from 'node:fs';
+
+export interface PodRef {
+  namespace: string;
+  selector: string; // a label selector, e.g. app.kubernetes.io/name=grafana
+}
+
+interface PodJson {
+  metadata: { name: string; deletionTimestamp?: string };
+  spec: { nodeName?: string };
+  status?: { phase?: string; conditions?: { type: string; status: string }[] };
+}
+
+export async function podNodes(prefix: string, ref: PodRef): Promise<{ name: string; node: string; ready: boolean }[]> {
+  const k = kubectl(prefix, labPaths(prefix).adminKubeconfig);
+  const pods = JSON.parse(await k(['get', 'pods', '-n', ref.namespace, '-l', ref.selector, '-o', 'json'])) as { items: PodJson[] };
+  return pods.items
+    .filter((pod) => !pod.metadata.deletionTimestamp)
+    .map((pod) => ({
+      name: pod.metadata.name,
+      node: pod.spec.nodeName ?? '',
+      ready: pod.status?.phase === 'Running' && !!pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    }));
+}
+
+/**
+ * Moves a workload's pod the way a person or a failure would: cordon its node, delete the pod,
+ * let the real scheduler place the new one elsewhere, then uncordon. Returns both nodes.
+ */
+export async function movePod(prefix: string, ref: PodRef, timeoutMs = 30_000): Promise<{ from: string; to: string }> {
+  const k = kubectl(prefix, labPaths(prefix).adminKubeconfig);
+  const before = await podNodes(prefix, ref);
+  const pod = before[0];
+  if (!pod) throw new Error(`no pod matches ${ref.selector} in ${ref.namespace}`);
+  await k(['cordon', pod.node]);
+  try {
+    await k(['delete', 'pod', '-n', ref.namespace, pod.name, '--wait=false']);
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const now = await podNodes(prefix, ref);
+      const moved = now.find((p) => p.name !== pod.name && p.ready);
+      if (moved) return { from: pod.node, to: moved.node };
+      if (Date.now() > until) throw new Error(`the pod of ${ref.selector} did not come back Ready on another node within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await k(['uncordon', pod.node]);
+  }
+}
+
+/** A host reboot's effect on the firewall: nat and filter emptied, then the daemons put their rules back. */
+export async function rebootFirewall(prefix: string): Promise<void> {
+  const fw = new NamespaceFirewall(namespaces(prefix).host);
+  const p = labPaths(prefix);
+  await fw.wipeNatAndFilter();
+  const state = readStandIn(p);
+  if (state.daemon === 'running') await fw.applyMultipassRules(state.bridge, state.subnet);
+  const record = JSON.parse(fs.readFileSync(p.labState, 'utf8')) as { docker: boolean };
+  if (record.docker) await fw.applyDockerRules();
+}
+
+export async function addDockerRules(prefix: string): Promise<void> {
+  const p = labPaths(prefix);
+  await new NamespaceFirewall(namespaces(prefix).host).applyDockerRules();
+  const record = JSON.parse(fs.readFileSync(p.labState, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(p.labState, JSON.stringify({ ...record, docker: true }, null, 2));
+}
+
+export const multipassDaemon = (prefix: string, to: 'running' | 'stopped') => setMultipassDaemon(prefix, labPaths(prefix), to);
+
+export function setMultipassFormat(prefix: string, format: 'release' | 'zones'): void {
+  const p = labPaths(prefix);
+  writeStandIn(p, { ...readStandIn(p), format });
+}
+
+export async function apiserver(prefix: string, to: 'running' | 'stopped'): Promise<void> {
+  const p = labPaths(prefix);
+  if (to === 'stopped') {
+    await stopProcess('kube-apiserver', p.pids);
+    return;
+  }
+  startProcess(apiserverSpec(prefix, p), { logs: p.logs, pids: p.pids });
+  await waitApiserverReady(prefix, p);
+}
+
+/** Gives an instance a new address on the bridge, as DHCP might after a restart; Multipass and the Node report it. */
+export async function setInstanceAddress(prefix: string, instance: string, address: string): Promise<void> {
+  const p = labPaths(prefix);
+  const vm = vmByName(instance);
+  if (!vm) throw new Error(`no running lab instance "${instance}"`);
+  if (vm.address === APISERVER_ADDRESS) throw new Error(`${instance} carries the apiserver's address; it cannot move`);
+  if (!/^10\.120\.52\.(\d{1,3})$/.test(address) || Number(address.split('.')[3]) < 2 || Number(address.split('.')[3]) > 254) {
+    throw new Error(`${address} is not a host address in ${BRIDGE.cidr}`);
+  }
+  const state = readStandIn(p);
+  const entry = state.instances.find((i) => i.name === instance)!;
+  const from = entry.ipv4[0]!;
+  await changeVmAddress(prefix, instance, from, address);
+  entry.ipv4 = [address, ...entry.ipv4.slice(1)];
+  writeStandIn(p, state);
+  if (vm.podCidr) {
+    const k = kubectl(prefix, p.adminKubeconfig);
+    const patch = { status: { addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: instance }] } };
+    await k(['patch', 'node', instance, '--subresource=status', '--type=merge', '-p', JSON.stringify(patch)]);
+  }
+}

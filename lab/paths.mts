@@ -1,0 +1,37 @@
+// Where a lab keeps things: one state dir per prefix, one shared cache of built binaries.
+import os from 'node:os';
+import path from 'node:path';
+
+export const REPO = path.resolve(import.meta.dirname, '..');
+export const MANIFESTS = path.join(REPO, 'lab', 'manifests');
+export const RBAC_MANIFEST = path.join(REPO, 'deploy', 'rbac.yaml');
+
+export function stateDir(prefix: string): string {
+  const base = process.env.LABGATE_LAB_STATE_DIR ?? path.join(process.env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state'), 'labgate-lab');
+  return path.join(base, prefix.replace(/-$/, '') || 'lab');
+}
+
+export function cacheDir(): string {
+  return process.env.LABGATE_LAB_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'labgate-lab');
+}
+
+/** Every file of one lab, by purpose. */
+export function labPaths(prefix: string) {
+  const root = stateDir(prefix);
+  return {
+    root,
+    pki: path.join(root, 'pki'),
+    etcd: path.join(root, 'etcd'),
+    logs: path.join(root, 'logs'),
+    pids: path.join(root, 'pids'),
+    bin: path.join(root, 'bin'), // the multipass stand-in and the Chromium wrapper
+    adminKubeconfig: path.join(root, 'admin.kubeconfig'),
+    labgateKubeconfig: path.join(root, 'labgate.kubeconfig'),
+    kwokConfig: path.join(root, 'kwok.yaml'),
+    multipassState: path.join(root, 'multipass.json'),
+    labState: path.join(root, 'lab.json'),
+    dataDir: path.join(root, 'data'),
+    uiSocket: path.join(root, 'ui.sock'),
+  };
+}
+export type LabPaths = ReturnType<typeof labPaths>;
