@@ -103,8 +103,7 @@ export async function setInstanceAddress(prefix: string, instance: string, addre
   }
   const state = readStandIn(p);
   const entry = state.instances.find((i) => i.name === instance)!;
-  const from = entry.ipv4[0]!;
-  await changeVmAddress(prefix, instance, from, address);
+  await changeVmAddress(prefix, instance, address);
   entry.ipv4 = [address, ...entry.ipv4.slice(1)];
   writeStandIn(p, state);
   if (vm.podCidr) {

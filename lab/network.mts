@@ -59,9 +59,9 @@ export async function networkDown(prefix: string): Promise<string[]> {
 }
 
 /** Moves a VM to another address on the bridge, as a DHCP change would. */
-export async function changeVmAddress(prefix: string, vm: string, from: string, to: string): Promise<void> {
+export async function changeVmAddress(prefix: string, vm: string, to: string): Promise<void> {
   const ns = namespaces(prefix).vm(vm);
+  await ipIn(ns, 'addr', 'flush', 'dev', 'eth0');
   await ipIn(ns, 'addr', 'add', `${to}/24`, 'dev', 'eth0');
-  await ipIn(ns, 'addr', 'del', `${from}/24`, 'dev', 'eth0');
-  await run('ip', ['-n', ns, 'route', 'replace', 'default', 'via', BRIDGE.address]);
+  await ipIn(ns, 'route', 'replace', 'default', 'via', BRIDGE.address);
 }

@@ -7,7 +7,9 @@ import net from 'node:net';
 const [listen, target] = process.argv.slice(2);
 if (!listen || !target) throw new Error('usage: forward.mts <listen: host:port | /path.sock> <target: host:port | /path.sock>');
 
-const parse = (spec: string) => (spec.startsWith('/') ? { path: spec } : { host: spec.slice(0, spec.lastIndexOf(':')), port: Number(spec.slice(spec.lastIndexOf(':') + 1)) });
+type Endpoint = { path: string } | { host: string; port: number };
+const parse = (spec: string): Endpoint =>
+  spec.startsWith('/') ? { path: spec } : { host: spec.slice(0, spec.lastIndexOf(':')), port: Number(spec.slice(spec.lastIndexOf(':') + 1)) };
 
 const server = net.createServer((client) => {
   const upstream = net.connect(parse(target));

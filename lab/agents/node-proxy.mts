@@ -61,7 +61,9 @@ const schedule = () => {
 };
 
 for (const inf of [services, pods] as const) {
-  for (const ev of ['add', 'update', 'delete'] as const) inf.on(ev, schedule);
+  inf.on('add', schedule);
+  inf.on('update', schedule);
+  inf.on('delete', schedule);
   // Watches end when the apiserver restarts: start again after a short pause.
   inf.on('error', () => setTimeout(() => void inf.start().catch(() => {}), 1_000));
   void inf.start().catch((e: unknown) => {
