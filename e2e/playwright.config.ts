@@ -10,7 +10,9 @@ process.env.LABGATE_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'labg
 process.env.LABGATE_E2E_PASSWORD ??= randomBytes(12).toString('base64url');
 
 const port = Number(process.env.LABGATE_E2E_PORT);
-const baseURL = `http://127.0.0.1:${port}`;
+// The dashboard as a laptop on the LAN sees it: the host's LAN address, from the lab's lan namespace.
+const host = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
+const baseURL = `http://${host}:${port}`;
 
 /** Debian's Chromium, never a downloaded browser; no background traffic off the machine. */
 export const CHROMIUM_ARGS = [
@@ -25,6 +27,7 @@ export const CHROMIUM_ARGS = [
 
 export default defineConfig({
   testDir: '.',
+  globalSetup: './global-setup.ts',
   testMatch: '**/*.spec.ts',
   fullyParallel: true,
   forbidOnly: true,
@@ -32,16 +35,17 @@ export default defineConfig({
   workers: 2,
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.CI ? 'list' : [['list']],
+  reporter: 'list',
   use: {
     baseURL,
     trace: 'retain-on-failure',
-    launchOptions: { executablePath: process.env.LABGATE_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    // A wrapper that starts Debian's Chromium inside the lab's lan namespace.
+    launchOptions: { executablePath: process.env.LABGATE_LAB_CHROMIUM, args: CHROMIUM_ARGS },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
     // The production build, as users run it; the test script builds it first.
-    command: `node_modules/.bin/next start -H 127.0.0.1 -p ${port}`,
+    command: `node_modules/.bin/next start -H 0.0.0.0 -p ${port}`,
     cwd: path.resolve(__dirname, '..'),
     url: `${baseURL}/api/healthz`,
     reuseExistingServer: false,

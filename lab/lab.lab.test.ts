@@ -201,11 +201,20 @@ describe('controls', () => {
     await expect(setInstanceAddress(prefix, 'ops', '192.168.1.5')).rejects.toThrow(/not a host address/);
   });
 
-  it('stops and starts the apiserver', async () => {
+  it('stops and starts the apiserver, and the node responders follow changes made after it', async () => {
     const ready = () => run('curl', ['-sS', '--max-time', '2', '--cacert', path.join(p.pki, 'ca.crt'), `https://${APISERVER_ADDRESS}:6443/readyz`]);
     await apiserver(prefix, 'stopped');
     expect((await ready()).code).not.toBe(0);
     await apiserver(prefix, 'running');
     expect((await ready()).stdout).toBe('ok');
+    await kubectl(['patch', 'service', '-n', 'default', 'redis', '--type=merge', '-p', JSON.stringify({ spec: { type: 'NodePort' } })]);
+    try {
+      const svc = await kubectlJson<{ spec: { ports: { nodePort: number }[] } }>(['get', 'service', '-n', 'default', 'redis']);
+      const port = svc.spec.ports[0]!.nodePort;
+      const body = await eventually('node2 to answer on the new NodePort', async () => (await curlFrom('host', `http://10.120.52.24:${port}/`)).body);
+      expect(JSON.parse(body)).toMatchObject({ service: 'redis', node: 'node2', nodePort: port });
+    } finally {
+      await kubectl(['patch', 'service', '-n', 'default', 'redis', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/type', value: 'ClusterIP' }, { op: 'remove', path: '/spec/ports/0/nodePort' }])]);
+    }
   });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ensureDebianPackages } from '../scripts/lib/setup.mts';
 import { installBrowserWrapper } from './browser.mts';
 import { binary, buildBinaries } from './build.mts';
-import { CONTROL_PLANE_PROCESSES, startControlPlane, stopControlPlane, waitApiserverReady } from './control-plane.mts';
+import { CONTROL_PLANE_PROCESSES, startControlPlane, waitApiserverReady } from './control-plane.mts';
 import { run } from './exec.mts';
 import { NamespaceFirewall } from './firewall.mts';
 import { provisionCluster, waitPodsReady } from './kube.mts';
@@ -102,16 +102,13 @@ export async function labDown(prefix: string): Promise<{ namespaces: string[]; p
   checkPrefix(prefix);
   requireRoot();
   const p = labPaths(prefix);
-  let processes = 0;
-  for (const name of ['demo-forward-root', 'demo-forward-host', 'demo-app', ...AGENTS]) if (await stopProcess(name, p.pids, 3_000)) processes++;
-  await stopControlPlane(p);
+  // Everything stops at once: nothing is left to need anything else.
+  const named = ['demo-forward-root', 'demo-forward-host', 'demo-app', ...AGENTS, ...CONTROL_PLANE_PROCESSES];
+  let processes = (await Promise.all(named.map((name) => stopProcess(name, p.pids, 3_000)))).filter(Boolean).length;
   // Anything else still inside a lab namespace is the lab's too (after a crash, pid files may be gone).
-  for (const ns of await listLabNamespaces(prefix)) {
-    for (const pid of await pidsInNamespace(ns)) {
-      await stopPid(pid, 3_000);
-      processes++;
-    }
-  }
+  const stragglers = (await Promise.all((await listLabNamespaces(prefix)).map(pidsInNamespace))).flat();
+  await Promise.all(stragglers.map((pid) => stopPid(pid, 3_000)));
+  processes += stragglers.length;
   const removed = await networkDown(prefix);
   for (const entry of fs.existsSync(p.root) ? fs.readdirSync(p.root) : []) {
     if (entry !== path.basename(p.dataDir)) fs.rmSync(path.join(p.root, entry), { recursive: true, force: true });

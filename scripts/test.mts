@@ -1,9 +1,12 @@
-// `npm test`: installs what is missing, then typecheck, lint, unit and integration tests,
-// the production build and the end-to-end tests; ends with one line "N passed, N failed".
+// `npm test`: installs what is missing, then typecheck, lint and unit tests; brings up a lab
+// of its own and runs the lab and end-to-end suites inside it; takes the lab down; and ends
+// with one line "N passed, N failed" counting every check and test case.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { LAB_PACKAGES, labDown, labEnv, labUp } from '../lab/lab.mts';
+import { namespaces } from '../lab/topology.mts';
 import { bin, ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from './lib/setup.mts';
 
 interface Tally {
@@ -11,12 +14,15 @@ interface Tally {
   failed: number;
 }
 
+const LAB_PREFIX = process.env.LABGATE_TEST_LAB_PREFIX ?? 'lgt-';
 const results: { step: string; tally: Tally }[] = [];
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-reports-'));
 
-function run(command: string, args: string[], env: Record<string, string> = {}): boolean {
-  const res = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
-  return res.status === 0;
+/** Runs a command, in the lab's host namespace with the lab's environment when asked. */
+function run(command: string, args: string[], opts: { env?: Record<string, string>; inLab?: boolean } = {}): boolean {
+  const env = { ...process.env, ...(opts.inLab ? labEnv(LAB_PREFIX) : {}), ...opts.env };
+  const [cmd, argv] = opts.inLab ? ['ip', ['netns', 'exec', namespaces(LAB_PREFIX).host, command, ...args]] : [command, args];
+  return spawnSync(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env }).status === 0;
 }
 
 function readJson(file: string): unknown {
@@ -27,18 +33,21 @@ function readJson(file: string): unknown {
   }
 }
 
-/** A step that is one check: it passes or fails as a whole. */
-function check(step: string, command: string, args: string[]): boolean {
-  log(`── ${step}`);
-  const ok = run(command, args);
+function record(step: string, ok: boolean): boolean {
   results.push({ step, tally: { passed: ok ? 1 : 0, failed: ok ? 0 : 1 } });
   return ok;
 }
 
-/** A test runner's step, counted by test case from its JSON report (a missing report is one failure). */
-function suite(step: string, command: string, args: string[], report: string, count: (json: unknown) => Tally | undefined, env: Record<string, string> = {}) {
+/** A step that is one check: it passes or fails as a whole. */
+function check(step: string, command: string, args: string[]): boolean {
   log(`── ${step}`);
-  const ok = run(command, args, env);
+  return record(step, run(command, args));
+}
+
+/** A test runner's step, counted by test case from its JSON report (a missing report is one failure). */
+function suite(step: string, command: string, args: string[], report: string, count: (json: unknown) => Tally | undefined, opts: Parameters<typeof run>[2] = {}) {
+  log(`── ${step}`);
+  const ok = run(command, args, opts);
   const tally = count(readJson(report)) ?? { passed: 0, failed: 1 };
   if (!ok && tally.failed === 0) tally.failed = 1; // the runner failed outside any test case
   results.push({ step, tally });
@@ -54,24 +63,48 @@ const playwrightCount = (json: unknown): Tally | undefined => {
   return s ? { passed: s.expected, failed: s.unexpected + s.flaky } : undefined;
 };
 
-function main(): number {
-  ensureDebianPackages([...PACKAGES.browser, ...PACKAGES.tools]);
+const vitest = (project: string, report: string) => ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
+
+async function timed<T>(step: string, work: () => Promise<T>): Promise<boolean> {
+  log(`── ${step}`);
+  const started = Date.now();
+  try {
+    await work();
+    log(`${step}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return record(step, true);
+  } catch (err) {
+    log(`${step} failed: ${err instanceof Error ? err.message : String(err)}`);
+    return record(step, false);
+  }
+}
+
+async function main(): Promise<number> {
+  ensureDebianPackages([...PACKAGES.browser, ...PACKAGES.tools, ...LAB_PACKAGES]);
   ensureNodeModules();
 
   check('typecheck', bin('tsc'), ['--noEmit']);
   check('lint', bin('eslint'), ['--max-warnings=0', '.']);
-
-  const vitestReport = path.join(reports, 'vitest.json');
-  suite('unit and integration tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], vitestReport, vitestCount);
-
+  const unitReport = path.join(reports, 'unit.json');
+  suite('unit tests', bin('vitest'), vitest('unit', unitReport), unitReport, vitestCount);
   const built = check('production build', bin('next'), ['build']);
-  const e2eReport = path.join(reports, 'playwright.json');
-  if (built) {
-    suite('end-to-end tests', bin('playwright'), ['test', '-c', 'e2e', '--reporter=list,json'], e2eReport, playwrightCount, {
-      PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport,
-    });
-  } else {
-    results.push({ step: 'end-to-end tests (not run: no build)', tally: { passed: 0, failed: 1 } });
+
+  const labReady = await timed(`lab up (prefix ${LAB_PREFIX})`, () => labUp(LAB_PREFIX, { log: (m) => log(`lab: ${m}`) }));
+  try {
+    if (labReady) {
+      const labReport = path.join(reports, 'lab.json');
+      suite('lab tests (in the lab)', bin('vitest'), vitest('lab', labReport), labReport, vitestCount, { inLab: true });
+    }
+    if (labReady && built) {
+      const e2eReport = path.join(reports, 'playwright.json');
+      suite('end-to-end tests (in the lab)', bin('playwright'), ['test', '-c', 'e2e', '--reporter=list,json'], e2eReport, playwrightCount, {
+        inLab: true,
+        env: { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport },
+      });
+    } else {
+      record('lab and end-to-end tests (not run: no lab or no build)', false);
+    }
+  } finally {
+    await timed('lab down', () => labDown(LAB_PREFIX));
   }
 
   fs.rmSync(reports, { recursive: true, force: true });
@@ -82,10 +115,11 @@ function main(): number {
   return total.failed === 0 ? 0 : 1;
 }
 
-try {
-  process.exitCode = main();
-} catch (err) {
-  log(err instanceof Error ? err.message : String(err));
-  process.stdout.write('\n0 passed, 1 failed\n');
-  process.exitCode = 1;
-}
+main().then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    log(err instanceof Error ? err.message : String(err));
+    process.stdout.write('\n0 passed, 1 failed\n');
+    process.exitCode = 1;
+  },
+);

@@ -60,15 +60,15 @@ const schedule = () => {
   }, 20);
 };
 
-for (const inf of [services, pods] as const) {
+function wire<T extends k8s.KubernetesObject>(inf: k8s.Informer<T>): void {
   inf.on('add', schedule);
   inf.on('update', schedule);
   inf.on('delete', schedule);
   // Watches end when the apiserver restarts: start again after a short pause.
-  inf.on('error', () => setTimeout(() => void inf.start().catch(() => {}), 1_000));
-  void inf.start().catch((e: unknown) => {
-    console.error(`informer: ${String(e)}`);
-    setTimeout(() => void inf.start().catch(() => {}), 1_000);
-  });
+  const restart = () => setTimeout(() => void inf.start().catch(restart), 1_000);
+  inf.on('error', restart);
+  void inf.start().catch(restart);
 }
+wire(services);
+wire(pods);
 console.log(`node-proxy for ${node} watching services and pods`);
