@@ -5,7 +5,7 @@ import path from 'node:path';
 import { binary, kwokStages } from './build.mts';
 import { run } from './exec.mts';
 import type { LabPaths } from './paths.mts';
-import { startProcess, stopProcess, waitFor } from './processes.mts';
+import { startProcess, waitFor } from './processes.mts';
 import { APISERVER_ADDRESS, APISERVER_PORT, CONTROL_PLANE, namespaces, NODE_PORT_RANGE, SERVICE_CIDR } from './topology.mts';
 import { kubeconfig } from './pki.mts';
 
@@ -99,8 +99,4 @@ export async function startControlPlane(prefix: string, p: LabPaths): Promise<vo
   await waitFor('kube-controller-manager /healthz', () => curlOk(ns, ['-k', 'https://127.0.0.1:10257/healthz']), 60_000);
   await waitFor('kube-scheduler /healthz', () => curlOk(ns, ['-k', 'https://127.0.0.1:10259/healthz']), 60_000);
   await waitFor('kwok /healthz', () => curlOk(ns, ['http://127.0.0.1:10247/healthz']), 60_000);
-}
-
-export async function stopControlPlane(p: LabPaths): Promise<void> {
-  for (const name of [...CONTROL_PLANE_PROCESSES].reverse()) await stopProcess(name, p.pids);
 }

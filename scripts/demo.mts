@@ -1,62 +1,84 @@
-// `npm run demo`: installs what is missing, builds labgate and serves it with a data dir and
-// an admin password of its own, printing the URL and the password every time.
-import { spawn, execFileSync } from 'node:child_process';
+// `npm run demo`: installs what is missing, builds labgate, brings up the lab in a box and runs
+// labgate on the lab's host, printing the URL and the admin password every time. Ctrl-C stops
+// it all and takes the lab down.
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { LAB_PACKAGES, labDown, labEnv, labUp } from '../lab/lab.mts';
+import { labPaths } from '../lab/paths.mts';
+import { startProcess, waitFor } from '../lab/processes.mts';
+import { run } from '../lab/exec.mts';
+import { LAN, namespaces } from '../lab/topology.mts';
 import { bin, ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from './lib/setup.mts';
 
-const host = process.env.HOST || '0.0.0.0';
+const prefix = process.env.LABGATE_LAB_PREFIX || 'lg-';
+const host = process.env.HOST || '127.0.0.1'; // where the root namespace's forwarder listens
 const port = process.env.PORT || '3000';
-const dataDir = path.resolve(process.env.LABGATE_DATA_DIR || path.join(ROOT, 'data', 'demo'));
+const paths = labPaths(prefix);
 
-/** The demo's password: generated once, kept beside its data, shown at every start. */
+/** The demo's password: generated once, kept in the lab's data dir, shown at every start. */
 function demoPassword(): string {
   if (process.env.LABGATE_ADMIN_PASSWORD) return process.env.LABGATE_ADMIN_PASSWORD;
-  const file = path.join(dataDir, 'demo-admin-password');
+  const file = path.join(paths.dataDir, 'demo-admin-password');
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, randomBytes(12).toString('base64url'), { mode: 0o600 });
   }
   return fs.readFileSync(file, 'utf8').trim();
 }
 
-function urls(): string[] {
-  if (host !== '0.0.0.0' && host !== '::') return [`http://${host}:${port}/`];
-  const lan = Object.values(os.networkInterfaces())
-    .flat()
-    .filter((a) => a && a.family === 'IPv4' && !a.internal)
-    .map((a) => `http://${a!.address}:${port}/`);
-  return [`http://localhost:${port}/`, ...lan];
-}
-
-function main(): void {
-  ensureDebianPackages(PACKAGES.tools);
+async function main(): Promise<void> {
+  ensureDebianPackages([...PACKAGES.tools, ...LAB_PACKAGES]);
   ensureNodeModules();
   log('building the app');
   execFileSync(bin('next'), ['build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  log('bringing up the lab (the first time builds Kubernetes from source: several minutes)');
+  await labUp(prefix, { log: (m) => log(`lab: ${m}`) });
 
   const password = demoPassword();
-  const server = spawn(bin('next'), ['start', '-H', host, '-p', port], {
-    cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, LABGATE_DATA_DIR: dataDir, LABGATE_ADMIN_PASSWORD: password },
-  });
-  const banner = [
-    '',
-    'labgate demo is starting',
-    ...urls().map((u) => `  open:      ${u}`),
-    `  password:  ${password}`,
-    `  data dir:  ${dataDir}`,
-    '  stop with Ctrl-C',
-    '',
-  ].join('\n');
-  process.stdout.write(`${banner}\n`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
-  server.on('exit', (code, signal) => {
-    process.exitCode = code ?? (signal ? 0 : 1);
-  });
+  const hostNs = namespaces(prefix).host;
+  const env = { ...process.env, ...labEnv(prefix), LABGATE_DATA_DIR: paths.dataDir, LABGATE_ADMIN_PASSWORD: password };
+  // labgate runs on the lab's host, reachable at its LAN address from the lab's laptop.
+  const app = spawn('ip', ['netns', 'exec', hostNs, bin('next'), 'start', '-H', '0.0.0.0', '-p', port], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  fs.writeFileSync(path.join(paths.pids, 'demo-app.pid'), String(app.pid));
+  const forward = path.join(ROOT, 'lab', 'agents', 'forward.mts');
+  const dirs = { logs: paths.logs, pids: paths.pids };
+  // Into the lab through a unix socket: the root namespace gets no route to lab addresses.
+  startProcess({ name: 'demo-forward-host', ns: hostNs, cmd: process.execPath, args: [forward, paths.uiSocket, `127.0.0.1:${port}`] }, dirs);
+  startProcess({ name: 'demo-forward-root', ns: null, cmd: process.execPath, args: [forward, `${host}:${port}`, paths.uiSocket] }, dirs);
+  await waitFor('labgate to answer', async () => (await run('curl', ['-fsS', '--max-time', '2', `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/api/healthz`])).code === 0, 60_000);
+
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host;
+  process.stdout.write(
+    [
+      '',
+      'labgate demo is running',
+      `  open:      http://${shown}:${port}/`,
+      `  password:  ${password}`,
+      `  in the lab, a laptop on the LAN opens http://${LAN.host}:${port}/`,
+      `  lab:       prefix ${prefix}, state in ${paths.root}`,
+      '  stop with Ctrl-C (takes the lab down)',
+      '',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping: taking the lab down');
+    app.kill('SIGTERM');
+    await labDown(prefix);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  app.on('exit', () => void stop());
 }
 
-main();
+main().catch((err: unknown) => {
+  log(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+});
