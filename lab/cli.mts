@@ -1,6 +1,6 @@
 // `npm run lab -- <command>`: the lab in a box from the command line.
 import { parseArgs } from 'node:util';
-import { addDockerRules, apiserver, movePod, multipassDaemon, rebootFirewall, setInstanceAddress, setMultipassFormat } from './controls.mts';
+import { apiserver, dockerRules, movePod, multipassDaemon, rebootFirewall, setInstanceAddress, setMultipassFormat } from './controls.mts';
 import { labDown, labEnv, labStatus, labUp } from './lab.mts';
 import { DEFAULT_SCALE } from './scale.mts';
 import { DEFAULT_PREFIX } from './topology.mts';
@@ -13,7 +13,7 @@ const USAGE = `usage: npm run lab -- <command> [--prefix P]
   status                 what runs, as JSON
   env                    the environment for labgate in the lab's host namespace (shell exports)
   reboot                 flush the host's nat and filter tables as a reboot would; the daemons put their rules back
-  docker-rules           add a Docker-style rule set (FORWARD policy DROP, DOCKER-USER, DOCKER-FORWARD)
+  docker-rules on|off    a Docker-style rule set (FORWARD policy DROP, DOCKER-USER, DOCKER-FORWARD)
   multipass stop|start   stop or start the Multipass stand-in's daemon (with multipassd's firewall clean-up)
   multipass format release|zones
   apiserver stop|start
@@ -74,7 +74,8 @@ async function main(argv: string[]): Promise<number> {
       await rebootFirewall(prefix);
       return 0;
     case 'docker-rules':
-      await addDockerRules(prefix);
+      if (args[0] !== 'on' && args[0] !== 'off') throw new Error('docker-rules takes on or off');
+      await dockerRules(prefix, args[0] === 'on');
       return 0;
     case 'multipass':
       if (args[0] === 'stop' || args[0] === 'start') await multipassDaemon(prefix, args[0] === 'stop' ? 'stopped' : 'running');

@@ -68,11 +68,13 @@ export async function rebootFirewall(prefix: string): Promise<void> {
   if (record.docker) await fw.applyDockerRules();
 }
 
-export async function addDockerRules(prefix: string): Promise<void> {
+/** Switches the Docker-style rule set on or off; a later reboot puts back what is on. */
+export async function dockerRules(prefix: string, on: boolean): Promise<void> {
   const p = labPaths(prefix);
-  await new NamespaceFirewall(namespaces(prefix).host).applyDockerRules();
+  const fw = new NamespaceFirewall(namespaces(prefix).host);
+  await (on ? fw.applyDockerRules() : fw.removeDockerRules());
   const record = JSON.parse(fs.readFileSync(p.labState, 'utf8')) as Record<string, unknown>;
-  fs.writeFileSync(p.labState, JSON.stringify({ ...record, docker: true }, null, 2));
+  fs.writeFileSync(p.labState, JSON.stringify({ ...record, docker: on }, null, 2));
 }
 
 export const multipassDaemon = (prefix: string, to: 'running' | 'stopped') => setMultipassDaemon(prefix, labPaths(prefix), to);

@@ -129,6 +129,17 @@ export class NamespaceFirewall {
     await this.restoreNoflush(DOCKER_RESTORE);
   }
 
+  /** Takes the Docker-style set away again (policy back to ACCEPT). */
+  async removeDockerRules(): Promise<void> {
+    await run('ip', ['netns', 'exec', this.ns, 'iptables', '--wait', '-D', 'FORWARD', '-j', 'DOCKER-USER']);
+    await run('ip', ['netns', 'exec', this.ns, 'iptables', '--wait', '-D', 'FORWARD', '-j', 'DOCKER-FORWARD']);
+    for (const chain of ['DOCKER-USER', 'DOCKER-FORWARD']) {
+      await run('ip', ['netns', 'exec', this.ns, 'iptables', '--wait', '-F', chain]);
+      await run('ip', ['netns', 'exec', this.ns, 'iptables', '--wait', '-X', chain]);
+    }
+    await this.ipt('iptables', ['--wait', '-P', 'FORWARD', 'ACCEPT']);
+  }
+
   /** A reboot's effect on nat and filter: every rule and user chain gone, policies back to ACCEPT. */
   async wipeNatAndFilter(): Promise<void> {
     for (const table of ['nat', 'filter'] as const) {

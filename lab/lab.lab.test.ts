@@ -4,7 +4,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfoOutput, ListOutput } from '@/lib/multipass/schema';
-import { apiserver, movePod, multipassDaemon, rebootFirewall, setInstanceAddress, setMultipassFormat } from './controls.mts';
+import { apiserver, dockerRules, movePod, multipassDaemon, rebootFirewall, setInstanceAddress, setMultipassFormat } from './controls.mts';
 import { run } from './exec.mts';
 import { labPaths } from './paths.mts';
 import { curlFrom, eventually, iptables, kubectl, kubectlJson, labPrefix } from './testing.mts';
@@ -180,6 +180,22 @@ describe('controls', () => {
     expect(nat).not.toContain('SOMEONE-ELSE');
     expect(rules(nat)).toHaveLength(5);
     expect(rules(await save('filter'))).toHaveLength(11);
+  });
+
+  it('adds and removes a Docker-style rule set, and a reboot keeps it while it is on', async () => {
+    await dockerRules(prefix, true);
+    try {
+      const filter = await save('filter');
+      expect(filter).toContain(':FORWARD DROP');
+      expect(filter.indexOf('-A FORWARD -j DOCKER-USER')).toBeLessThan(filter.indexOf('-A FORWARD -j DOCKER-FORWARD'));
+      await rebootFirewall(prefix);
+      expect(await save('filter')).toContain(':FORWARD DROP');
+    } finally {
+      await dockerRules(prefix, false);
+    }
+    const filter = await save('filter');
+    expect(filter).toContain(':FORWARD ACCEPT');
+    expect(filter).not.toContain('DOCKER');
   });
 
   it('moves the Grafana pod to another node through the real API', async () => {

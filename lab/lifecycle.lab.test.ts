@@ -1,8 +1,10 @@
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { run } from './exec.mts';
 import { labDown, labStatus, labUp } from './lab.mts';
 import { labPaths } from './paths.mts';
+import { kubectl } from './kube.mts';
 import { isAlive, readPid } from './processes.mts';
 import { labPrefix } from './testing.mts';
 import { namespaces } from './topology.mts';
@@ -11,13 +13,25 @@ import { namespaces } from './topology.mts';
 const second = `${labPrefix().replace(/-$/, '')}b-`;
 
 describe('a second lab', () => {
+  afterAll(() => labDown(second));
+
   it('comes up beside the first, and after down leaves no namespace, mount, veth or process', async () => {
-    await labUp(second);
+    await labUp(second, { scale: { nodes: 5, services: 12, pods: 40 }, multipassFormat: 'zones' });
     const status = await labStatus(second);
     expect(status.up).toBe(true);
     expect(status.apiserverReady).toBe(true);
     expect(Object.values(status.processes).every((s) => s === 'running')).toBe(true);
     expect((await labStatus(labPrefix())).apiserverReady).toBe(true);
+
+    // The scale profile landed in the real apiserver and its pods run.
+    // Its apiserver has the same address as the first lab's: ask from its own host namespace.
+    const k = kubectl(second, labPaths(second).adminKubeconfig);
+    const count = async (args: string[]) => (JSON.parse(await k([...args, '-o', 'json'])) as { items: unknown[] }).items.length;
+    expect(await count(['get', 'nodes', '-l', 'labgate.lab/scale=true'])).toBe(5);
+    expect(await count(['get', 'services', '-n', 'scale'])).toBe(12);
+    expect(await count(['get', 'pods', '-n', 'scale', '--field-selector=status.phase=Running'])).toBe(40);
+    const list = await run(path.join(labPaths(second).bin, 'multipass'), ['list', '--format', 'json']);
+    expect(list.stdout).toContain('"zone"');
 
     const p = labPaths(second);
     const pids = fs.readdirSync(p.pids).map((f) => readPid(p.pids, f.replace(/\.pid$/, ''))!);

@@ -61,5 +61,12 @@ export async function addScale(prefix: string, p: LabPaths, s: ScaleProfile, log
   await k(['create', 'namespace', SCALE_NAMESPACE]);
   for (let i = 0; i < 60 && (await k.try(['get', 'serviceaccount', 'default', '-n', SCALE_NAMESPACE])).code !== 0; i++) await new Promise((r) => setTimeout(r, 250));
   await createAll(workloads);
-  log(`scale objects created; waiting for ${s.pods} pods`);
+  log(`scale objects created; waiting for ${s.pods} pods to run`);
+  const until = Date.now() + 15 * 60_000;
+  for (;;) {
+    const running = (await k(['get', 'pods', '-n', SCALE_NAMESPACE, '--field-selector=status.phase=Running', '-o', 'name'])).split('\n').filter(Boolean).length;
+    if (running >= s.pods) return;
+    if (Date.now() > until) throw new Error(`only ${running} of ${s.pods} scale pods are running after 15 minutes`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
 }
