@@ -26,13 +26,15 @@ const log = (m: string) => process.stderr.write(`lab: ${m}\n`);
 
 function parseScale(value: string | boolean | undefined) {
   if (value === undefined || value === false) return undefined;
-  if (value === true || value === '') return DEFAULT_SCALE;
+  if (value === true || value === '') return DEFAULT_SCALE; // `--scale` alone
   const [nodes, services, pods] = value.split(',').map(Number);
   if (![nodes, services, pods].every((n) => Number.isInteger(n) && n! > 0)) throw new Error('--scale takes NODES,SERVICES,PODS as positive whole numbers');
   return { nodes: nodes!, services: services!, pods: pods! };
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(raw: string[]): Promise<number> {
+  // `--scale` alone means the default profile.
+  const argv = raw.map((a, i) => (a === '--scale' && (raw[i + 1] === undefined || raw[i + 1]!.startsWith('-') || !/^\d/.test(raw[i + 1]!)) ? '--scale=' : a));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -44,8 +46,6 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', default: false },
     },
   });
-  // `--scale` alone means the default profile.
-  const scaleGiven = argv.includes('--scale') && values.scale === undefined;
   const [command, ...args] = positionals;
   const prefix = values.prefix!;
   const format = values['multipass-format'];
@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'up': {
       const started = Date.now();
-      await labUp(prefix, { docker: values.docker, multipassFormat: format, scale: scaleGiven ? DEFAULT_SCALE : parseScale(values.scale), log });
+      await labUp(prefix, { docker: values.docker, multipassFormat: format, scale: parseScale(values.scale), log });
       log(`up in ${((Date.now() - started) / 1000).toFixed(1)} s (prefix ${prefix})`);
       return 0;
     }

@@ -67,6 +67,6 @@ export async function addScale(prefix: string, p: LabPaths, s: ScaleProfile, log
     const running = (await k(['get', 'pods', '-n', SCALE_NAMESPACE, '--field-selector=status.phase=Running', '-o', 'name'])).split('\n').filter(Boolean).length;
     if (running >= s.pods) return;
     if (Date.now() > until) throw new Error(`only ${running} of ${s.pods} scale pods are running after 15 minutes`);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await new Promise((r) => setTimeout(r, 5_000));
   }
 }

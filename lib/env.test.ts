@@ -9,6 +9,8 @@ describe('parseEnv', () => {
       dataDir: path.resolve('./data'),
       adminPassword: undefined,
       sessionTtlMs: 12 * 3_600_000,
+      lanAddress: null,
+      lanInterface: null,
     });
   });
 
@@ -17,5 +19,7 @@ describe('parseEnv', () => {
     { name: 'short admin password', env: { LABGATE_ADMIN_PASSWORD: 'short' } },
     { name: 'negative session lifetime', env: { LABGATE_SESSION_TTL_HOURS: '-1' } },
     { name: 'non-numeric session lifetime', env: { LABGATE_SESSION_TTL_HOURS: 'soon' } },
+    { name: 'a LAN address that is not IPv4', env: { LABGATE_LAN_ADDRESS: 'lab.local' } },
+    { name: 'a LAN interface with a space', env: { LABGATE_LAN_INTERFACE: 'enp3s0 -j ACCEPT' } },
   ])('rejects $name', ({ env }) => expect(() => parseEnv(env)).toThrow());
 });

@@ -8,6 +8,8 @@ const EnvSchema = z.object({
   LABGATE_DATA_DIR: z.string().min(1).default('./data'),
   LABGATE_ADMIN_PASSWORD: z.string().min(8, 'LABGATE_ADMIN_PASSWORD must have at least 8 characters').max(1024).optional(),
   LABGATE_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  LABGATE_LAN_ADDRESS: z.ipv4({ error: 'LABGATE_LAN_ADDRESS must be an IPv4 address' }).optional(),
+  LABGATE_LAN_INTERFACE: z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name').optional(),
 });
 
 export type Env = {
@@ -15,6 +17,8 @@ export type Env = {
   dataDir: string;
   adminPassword: string | undefined;
   sessionTtlMs: number;
+  lanAddress: string | null;
+  lanInterface: string | null;
 };
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -24,6 +28,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     dataDir: path.resolve(e.LABGATE_DATA_DIR),
     adminPassword: e.LABGATE_ADMIN_PASSWORD || undefined,
     sessionTtlMs: e.LABGATE_SESSION_TTL_HOURS * 3_600_000,
+    lanAddress: e.LABGATE_LAN_ADDRESS ?? null,
+    lanInterface: e.LABGATE_LAN_INTERFACE ?? null,
   };
 }
 

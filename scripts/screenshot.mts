@@ -1,28 +1,36 @@
-// `npm run screenshot`: serves the production build on a scratch data dir, logs in and saves
-// the pages the README shows into docs/. Run `npm run build` first.
+// `npm run screenshot`: serves the production build on a scratch data dir inside the lab,
+// logs in from the lab's LAN and saves the pages the README shows into docs/. Needs
+// `npm run build` and a lab (`npm run lab -- up`).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { run } from '../lab/exec.mts';
+import { labEnv } from '../lab/lab.mts';
+import { LAN, namespaces } from '../lab/topology.mts';
 import { bin, log, ROOT } from './lib/setup.mts';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const prefix = process.env.LABGATE_LAB_PREFIX || 'lg-';
 const port = String(3900 + Math.floor(Math.random() * 90));
-const base = `http://127.0.0.1:${port}`;
+const base = `http://${LAN.host}:${port}`;
+const env = { ...process.env, ...labEnv(prefix) };
 const password = randomBytes(12).toString('base64url');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-shot-'));
 
-const server = spawn(bin('next'), ['start', '-H', '127.0.0.1', '-p', port], {
+// The app on the lab's host, the browser on its LAN, and this script in the host namespace.
+const server = spawn('ip', ['netns', 'exec', namespaces(prefix).host, bin('next'), 'start', '-H', '0.0.0.0', '-p', port], {
   cwd: ROOT,
   stdio: 'ignore',
-  env: { ...process.env, LABGATE_DATA_DIR: dataDir, LABGATE_ADMIN_PASSWORD: password },
+  env: { ...env, LABGATE_DATA_DIR: dataDir, LABGATE_ADMIN_PASSWORD: password },
 });
+const inHost = (cmd: string, args: string[]) => run('ip', ['netns', 'exec', namespaces(prefix).host, cmd, ...args]);
 
 async function waitForServer(): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`${base}/api/healthz`).then((r) => r.ok, () => false)) return;
+    if ((await inHost('curl', ['-fsS', '--max-time', '1', `${base}/api/healthz`])).code === 0) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('the server did not start');
@@ -30,16 +38,25 @@ async function waitForServer(): Promise<void> {
 
 try {
   await waitForServer();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  for (const scheme of ['light', 'dark'] as const) {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 700 }, colorScheme: scheme });
-    await page.goto(`${base}/login`);
+  const browser = await chromium.launch({ executablePath: env.LABGATE_LAB_CHROMIUM, args: CHROMIUM_ARGS });
+  const shots = [
+    { scheme: 'light', path: '/', file: 'screenshot.png' },
+    { scheme: 'dark', path: '/', file: 'screenshot-dark.png' },
+    { scheme: 'light', path: '/nodes', file: 'screenshot-nodes.png' },
+    { scheme: 'light', path: '/services', file: 'screenshot-services.png' },
+    { scheme: 'light', path: '/instances', file: 'screenshot-instances.png' },
+  ] as const;
+  for (const shot of shots) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: shot.scheme });
+    await page.goto(`${base}/login?next=${encodeURIComponent(shot.path)}`);
     await page.getByLabel('Admin password').fill(password);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    const file = path.join(ROOT, 'docs', scheme === 'light' ? 'screenshot.png' : 'screenshot-dark.png');
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await page.waitForTimeout(500); // the topology fits itself to the view
+    const file = path.join(ROOT, 'docs', shot.file);
     await page.screenshot({ path: file });
     log(`saved ${path.relative(ROOT, file)}`);
+    await page.close();
   }
   await browser.close();
 } finally {

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { LiveIndicator } from '@/components/providers/LiveUpdates';
 import { QueryProvider } from '@/components/providers/QueryProvider';
 import { LogoutButton } from '@/components/session/LogoutButton';
 import { Nav } from '@/components/shell/Nav';
@@ -22,7 +23,10 @@ export default async function DashboardLayout({ children }: { children: React.Re
             </div>
           </div>
           <Nav />
-          <div className="mt-6 hidden px-0 md:block">
+          <div className="mt-4 px-3">
+            <LiveIndicator />
+          </div>
+          <div className="mt-4 hidden px-0 md:block">
             <LogoutButton />
           </div>
         </aside>

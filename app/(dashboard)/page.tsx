@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
-import { EmptyState } from '@/components/ui/EmptyState';
+import { OverviewLive } from '@/components/overview/OverviewLive';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
+import { overviewView } from '@/lib/state';
 
 export const metadata: Metadata = { title: 'Overview' };
 
@@ -10,9 +11,7 @@ export default async function OverviewPage() {
   return (
     <>
       <PageHeader title="Overview" description="Your lab at a glance: VMs, nodes, services and the forwards that reach them." />
-      <EmptyState title="Nothing connected yet">
-        The overview fills in once labgate can reach Multipass and the cluster&apos;s API server.
-      </EmptyState>
+      <OverviewLive initial={await overviewView()} />
     </>
   );
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
-import { EmptyState } from '@/components/ui/EmptyState';
+import { InstancesTable } from '@/components/instances/InstancesTable';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
+import { instancesView } from '@/lib/state';
 
 export const metadata: Metadata = { title: 'Instances' };
 
@@ -10,7 +11,7 @@ export default async function InstancesPage() {
   return (
     <>
       <PageHeader title="Instances" description="Multipass VMs on this host: state, addresses, image and resources." />
-      <EmptyState title="No instances to show">Multipass instances appear here once labgate can reach the Multipass daemon.</EmptyState>
+      <InstancesTable initial={await instancesView()} />
     </>
   );
 }

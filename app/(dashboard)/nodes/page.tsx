@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
-import { EmptyState } from '@/components/ui/EmptyState';
+import { NodesTable } from '@/components/nodes/NodesTable';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
+import { nodesView } from '@/lib/state';
 
 export const metadata: Metadata = { title: 'Nodes' };
 
@@ -10,7 +11,7 @@ export default async function NodesPage() {
   return (
     <>
       <PageHeader title="Nodes" description="Kubernetes nodes, their labels and the VM each one runs in." />
-      <EmptyState title="No nodes to show">Nodes appear here once labgate is connected to the cluster&apos;s API server.</EmptyState>
+      <NodesTable initial={await nodesView()} />
     </>
   );
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
-import { EmptyState } from '@/components/ui/EmptyState';
+import { ServicesTable } from '@/components/services/ServicesTable';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
+import { servicesView } from '@/lib/state';
 
 export const metadata: Metadata = { title: 'Services' };
 
@@ -10,7 +11,7 @@ export default async function ServicesPage() {
   return (
     <>
       <PageHeader title="Services" description="Services, their node ports and the nodes their pods run on." />
-      <EmptyState title="No services to show">Services appear here once labgate is connected to the cluster&apos;s API server.</EmptyState>
+      <ServicesTable initial={await servicesView()} />
     </>
   );
 }

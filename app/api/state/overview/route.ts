@@ -1,0 +1,6 @@
+import { sessionGet } from '@/lib/auth/route';
+import { overviewView } from '@/lib/state';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = sessionGet(() => overviewView());

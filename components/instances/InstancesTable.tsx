@@ -1,0 +1,41 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { Badge } from '@/components/ui/Badge';
+import { Banner } from '@/components/ui/Banner';
+import { DataTable } from '@/components/ui/DataTable';
+import type { Column } from '@/components/ui/table-model';
+import type { InstanceRow } from '@/lib/domain/views';
+import { fetchJson } from '@/lib/fetch-json';
+import { formatBytes, formatUsage } from '@/lib/format';
+import { queryKeys } from '@/lib/query-keys';
+import type { instancesView } from '@/lib/state';
+
+type Data = Awaited<ReturnType<typeof instancesView>>;
+
+const stateTone = (s: string) => (s === 'Running' ? 'green' : s === 'Stopped' || s === 'Suspended' ? 'gray' : 'amber');
+
+const columns: Column<InstanceRow>[] = [
+  { id: 'name', header: 'Name', value: (r) => r.name, render: (r) => <span className="font-medium">{r.name}</span>, width: 'minmax(7rem, 1fr)' },
+  { id: 'state', header: 'State', value: (r) => r.state, render: (r) => <Badge tone={stateTone(r.state)}>{r.state}</Badge>, width: '7rem' },
+  { id: 'ipv4', header: 'IPv4', value: (r) => r.ipv4.join(' '), render: (r) => (r.ipv4.length ? <span className="font-mono text-xs">{r.ipv4.join(', ')}</span> : '—'), width: 'minmax(9rem, 1.4fr)' },
+  { id: 'image', header: 'Image', value: (r) => r.imageRelease ?? '', render: (r) => r.imageRelease ?? '—' },
+  { id: 'cpu', header: 'CPUs', value: (r) => r.cpuCount, width: '5rem' },
+  { id: 'memory', header: 'Memory', value: (r) => r.memory?.total ?? null, render: (r) => formatUsage(r.memory) },
+  { id: 'disk', header: 'Disk', value: (r) => r.disk?.total ?? null, render: (r) => (r.disk ? `${formatBytes(r.disk.used)} / ${formatBytes(r.disk.total)}` : '—') },
+  { id: 'node', header: 'Node', value: (r) => r.node ?? '', render: (r) => r.node ?? <span className="text-zinc-400">not a node</span>, width: '7rem' },
+];
+
+export function InstancesTable({ initial }: { initial: Data }) {
+  const { data } = useQuery({ queryKey: queryKeys.instances, queryFn: () => fetchJson<Data>('/api/state/instances'), initialData: initial, refetchInterval: 10_000 });
+  return (
+    <>
+      {data.error ? (
+        <Banner title="Multipass is not answering">
+          {data.error.message} {data.rows.length ? 'The list below is the last one Multipass gave.' : ''}
+        </Banner>
+      ) : null}
+      <DataTable label="Instances" rows={data.rows} columns={columns} rowKey={(r) => r.name} initialSort={{ id: 'name', direction: 'asc' }} empty="Multipass has no instances." />
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { Badge } from '@/components/ui/Badge';
+import { Banner } from '@/components/ui/Banner';
+import { DataTable } from '@/components/ui/DataTable';
+import type { Column } from '@/components/ui/table-model';
+import type { NodeRow } from '@/lib/domain/views';
+import { fetchJson } from '@/lib/fetch-json';
+import { formatLabel } from '@/lib/format';
+import { queryKeys } from '@/lib/query-keys';
+import type { nodesView } from '@/lib/state';
+
+type Data = Awaited<ReturnType<typeof nodesView>>;
+
+const labelText = (r: NodeRow) => Object.entries(r.labels).map(([k, v]) => formatLabel(k, v)).join(' ');
+
+const columns: Column<NodeRow>[] = [
+  { id: 'name', header: 'Name', value: (r) => r.name, render: (r) => <span className="font-medium">{r.name}</span>, width: 'minmax(7rem, 0.8fr)' },
+  {
+    id: 'ready',
+    header: 'Status',
+    value: (r) => (r.ready ? 'Ready' : 'NotReady') + (r.unschedulable ? ' SchedulingDisabled' : ''),
+    render: (r) => (
+      <span className="flex flex-wrap gap-1">
+        <Badge tone={r.ready ? 'green' : 'red'}>{r.ready ? 'Ready' : 'NotReady'}</Badge>
+        {r.unschedulable ? <Badge tone="amber">SchedulingDisabled</Badge> : null}
+      </span>
+    ),
+    width: '8rem',
+  },
+  { id: 'roles', header: 'Roles', value: (r) => r.roles.join(', '), render: (r) => r.roles.join(', ') || '—', width: '7rem' },
+  {
+    id: 'labels',
+    header: 'Labels',
+    value: labelText,
+    render: (r) => (
+      <ul aria-label={`Labels of ${r.name}`} className="flex flex-wrap gap-1">
+        {Object.entries(r.labels)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => (
+            <li key={k}>
+              <Badge tone={k.includes('kubernetes.io/') || k.includes('k8s.io/') ? 'gray' : 'blue'}>{formatLabel(k, v)}</Badge>
+            </li>
+          ))}
+      </ul>
+    ),
+    width: 'minmax(16rem, 3fr)',
+  },
+  { id: 'ip', header: 'InternalIP', value: (r) => r.internalIP, render: (r) => <span className="font-mono text-xs">{r.internalIP ?? '—'}</span>, width: '8rem' },
+  { id: 'vm', header: 'VM', value: (r) => r.instance ?? '', render: (r) => r.instance ?? <span className="text-zinc-400">unknown</span>, width: '6rem' },
+  { id: 'pods', header: 'Pods', value: (r) => r.podCount, width: '4.5rem' },
+];
+
+export function NodesTable({ initial }: { initial: Data }) {
+  const { data } = useQuery({ queryKey: queryKeys.nodes, queryFn: () => fetchJson<Data>('/api/state/nodes'), initialData: initial, refetchInterval: 10_000 });
+  return (
+    <>
+      {data.error ? <Banner title="The cluster is not answering">{data.error}</Banner> : null}
+      <DataTable label="Nodes" rows={data.rows} columns={columns} rowKey={(r) => r.name} initialSort={{ id: 'name', direction: 'asc' }} empty="The cluster has no nodes." />
+    </>
+  );
+}

@@ -1,0 +1,91 @@
+'use client';
+
+import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useMemo } from 'react';
+import type { Topology } from '@/lib/domain/views';
+import { layoutTopology } from './layout';
+
+type Data = Record<string, unknown>;
+const hidden = { opacity: 0 };
+
+function VmBox({ data }: NodeProps<Node<Data>>) {
+  return (
+    <div className="h-full w-full rounded-lg border-2 border-dashed border-zinc-300 bg-zinc-50/80 p-2 dark:border-zinc-700 dark:bg-zinc-900/80">
+      <p className="text-sm font-semibold">{String(data.name)}</p>
+      <p className="font-mono text-xs text-zinc-500">{String(data.address ?? 'no address')} · {String(data.state)}</p>
+    </div>
+  );
+}
+
+function NodeBox({ data }: NodeProps<Node<Data>>) {
+  const pods = data.pods as { namespace: string; name: string; ready: boolean }[];
+  return (
+    <div className="h-full w-full rounded-md border border-sky-300 bg-white p-2 shadow-sm dark:border-sky-800 dark:bg-zinc-950">
+      <Handle type="target" position={Position.Top} style={hidden} />
+      <p className="text-xs font-semibold">
+        node {String(data.name)} <span className={data.ready ? 'text-emerald-600' : 'text-red-600'}>{data.ready ? 'Ready' : 'NotReady'}</span>
+      </p>
+      <ul className="mt-1 space-y-0.5">
+        {pods.map((p) => (
+          <li key={`${p.namespace}/${p.name}`} className="truncate font-mono text-[11px] leading-4 text-zinc-600 dark:text-zinc-400" title={`${p.namespace}/${p.name}`}>
+            {p.ready ? '●' : '○'} {p.name}
+          </li>
+        ))}
+        {Number(data.more) > 0 ? <li className="text-[11px] text-zinc-500">+{String(data.more)} more</li> : null}
+      </ul>
+    </div>
+  );
+}
+
+function ServiceBox({ data }: NodeProps<Node<Data>>) {
+  return (
+    <div className="h-full w-full rounded-md border border-violet-300 bg-violet-50 p-2 dark:border-violet-800 dark:bg-violet-950/50">
+      <Handle type="target" position={Position.Left} style={hidden} />
+      <p className="truncate text-xs font-semibold">{String(data.name)}</p>
+      <p className="text-[11px] text-zinc-500">{String(data.namespace)} · {String(data.type)}</p>
+      <Handle type="source" position={Position.Bottom} style={hidden} />
+    </div>
+  );
+}
+
+function LanBox() {
+  return (
+    <div className="h-full w-full rounded-md border border-emerald-300 bg-emerald-50 p-2 dark:border-emerald-800 dark:bg-emerald-950/50">
+      <p className="text-xs font-semibold">LAN</p>
+      <p className="text-[11px] text-zinc-500">through this host&apos;s forwards</p>
+      <Handle type="source" position={Position.Right} style={hidden} />
+    </div>
+  );
+}
+
+const nodeTypes = { vm: VmBox, node: NodeBox, service: ServiceBox, lan: LanBox };
+
+export function TopologyView({ topology }: { topology: Topology }) {
+  const { nodes, edges } = useMemo(() => {
+    const { boxes, links } = layoutTopology(topology);
+    const nodes: Node<Data>[] = boxes.map((b) => ({
+      id: b.id,
+      type: b.kind,
+      position: { x: b.x, y: b.y },
+      data: b.data,
+      parentId: b.parentId,
+      extent: b.parentId ? ('parent' as const) : undefined,
+      style: { width: b.width, height: b.height },
+      draggable: false,
+      selectable: false,
+    }));
+    const edges: Edge[] = links.map((l) => ({ id: l.id, source: l.source, target: l.target, label: l.label, animated: l.source === 'lan' }));
+    return { nodes, edges };
+  }, [topology]);
+  const summary = `${topology.vms.length} VMs; ${topology.vms.filter((v) => v.node).length} of them Kubernetes nodes; ${topology.services.length} NodePort services`;
+  return (
+    <figure className="h-[480px] overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900" aria-label={`Topology: ${summary}`}>
+      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView minZoom={0.2} proOptions={{ hideAttribution: true }} nodesConnectable={false} colorMode="system">
+        <Background />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+      <figcaption className="sr-only">{summary}</figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,101 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { Badge } from '@/components/ui/Badge';
+import { Banner } from '@/components/ui/Banner';
+import { DataTable } from '@/components/ui/DataTable';
+import type { Column } from '@/components/ui/table-model';
+import { describePorts } from '@/lib/domain/joins';
+import type { ServiceRow } from '@/lib/domain/views';
+import { fetchJson } from '@/lib/fetch-json';
+import { queryKeys } from '@/lib/query-keys';
+import type { servicesView } from '@/lib/state';
+
+type Data = Awaited<ReturnType<typeof servicesView>>;
+
+const columns: Column<ServiceRow>[] = [
+  { id: 'name', header: 'Name', value: (r) => r.name, render: (r) => <span className="font-medium">{r.name}</span>, width: 'minmax(10rem, 1.4fr)' },
+  { id: 'namespace', header: 'Namespace', value: (r) => r.namespace, width: 'minmax(7rem, 0.8fr)' },
+  { id: 'type', header: 'Type', value: (r) => r.type, render: (r) => <Badge tone={r.type === 'ClusterIP' ? 'gray' : 'blue'}>{r.type}</Badge>, width: '7.5rem' },
+  { id: 'ports', header: 'Ports', value: (r) => describePorts(r), render: (r) => <span className="font-mono text-xs">{describePorts(r) || '—'}</span>, width: 'minmax(8rem, 1fr)' },
+  {
+    id: 'selector',
+    header: 'Selector',
+    value: (r) => Object.entries(r.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(' '),
+    render: (r) => (r.selector ? <span className="font-mono text-xs">{Object.entries(r.selector).map(([k, v]) => `${k}=${v}`).join(', ')}</span> : <span className="text-zinc-400">none</span>),
+    width: 'minmax(10rem, 1.4fr)',
+  },
+  {
+    id: 'nodes',
+    header: 'Pods on nodes',
+    value: (r) => r.nodes.join(' '),
+    render: (r) =>
+      r.pods.length ? (
+        <span title={r.pods.map((p) => `${p.name} on ${p.node ?? 'no node'}`).join('\n')}>
+          {r.pods.length} on {r.nodes.join(', ') || 'no node'}
+        </span>
+      ) : (
+        <span className="text-zinc-400">no ready pods</span>
+      ),
+    width: 'minmax(8rem, 1fr)',
+  },
+  {
+    id: 'exposure',
+    header: 'LAN',
+    value: (r) => r.exposure.map((e) => (e.exposure.exposed ? e.exposure.url : 'not exposed')).join(' '),
+    render: (r) =>
+      r.exposure.length === 0 ? (
+        <span className="text-zinc-400">—</span>
+      ) : (
+        <ul className="space-y-0.5">
+          {r.exposure.map((e) => (
+            <li key={e.nodePort}>
+              {e.exposure.exposed ? (
+                <a className="text-brand-600 underline dark:text-brand-500" href={e.exposure.url}>
+                  {e.exposure.url}
+                </a>
+              ) : (
+                <span className="text-zinc-500">:{e.nodePort} not exposed</span>
+              )}
+            </li>
+          ))}
+        </ul>
+      ),
+    width: 'minmax(9rem, 1fr)',
+  },
+];
+
+export function ServicesTable({ initial }: { initial: Data }) {
+  const [namespace, setNamespace] = useState('');
+  const selectId = useId();
+  const { data } = useQuery({
+    queryKey: queryKeys.services(namespace || 'all'),
+    queryFn: () => fetchJson<Data>(`/api/state/services${namespace ? `?namespace=${encodeURIComponent(namespace)}` : ''}`),
+    initialData: namespace ? undefined : initial,
+    placeholderData: keepPreviousData,
+    refetchInterval: 10_000,
+  });
+  const shown = data ?? initial;
+  const toolbar = (
+    <>
+      <label htmlFor={selectId} className="text-sm text-zinc-600 dark:text-zinc-400">
+        Namespace
+      </label>
+      <select id={selectId} value={namespace} onChange={(e) => setNamespace(e.target.value)} className="rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+        <option value="">All namespaces</option>
+        {shown.namespaces.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+  return (
+    <>
+      {shown.error ? <Banner title="The cluster is not answering">{shown.error}</Banner> : null}
+      <DataTable label="Services" rows={shown.rows} columns={columns} rowKey={(r) => `${r.namespace}/${r.name}`} initialSort={{ id: 'namespace', direction: 'asc' }} empty="No services." toolbar={toolbar} />
+    </>
+  );
+}

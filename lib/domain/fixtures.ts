@@ -1,0 +1,56 @@
+import type { InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from './records';
+
+/** Small builders for table tests: a record with sensible defaults and the fields a case cares about. */
+export const instance = (name: string, ipv4: string[], state = 'Running'): InstanceRecord => ({
+  name,
+  state,
+  ipv4,
+  release: 'Ubuntu 22.04.5 LTS',
+  imageRelease: '22.04 LTS',
+  cpuCount: 2,
+  memory: { used: 1, total: 2 },
+  disk: { used: 1, total: 2 },
+  load: [0, 0, 0],
+  zone: null,
+  mounts: [],
+});
+
+export const node = (name: string, internalIP: string | null, extra: Partial<NodeRecord> = {}): NodeRecord => ({
+  name,
+  internalIP,
+  ready: true,
+  unschedulable: false,
+  roles: [],
+  labels: {},
+  taints: [],
+  kubeletVersion: 'v1.36.3',
+  podCIDR: null,
+  createdAt: null,
+  ...extra,
+});
+
+export const pod = (namespace: string, name: string, nodeName: string | null, labels: Record<string, string>, extra: Partial<PodRecord> = {}): PodRecord => ({
+  namespace,
+  name,
+  nodeName,
+  phase: 'Running',
+  ready: true,
+  podIP: null,
+  labels,
+  owner: null,
+  terminating: false,
+  ...extra,
+});
+
+export const service = (namespace: string, name: string, selector: Record<string, string> | null, extra: Partial<ServiceRecord> = {}): ServiceRecord => ({
+  namespace,
+  name,
+  type: 'ClusterIP',
+  clusterIP: '10.96.0.10',
+  ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080, nodePort: null }],
+  selector,
+  externalTrafficPolicy: null,
+  labels: {},
+  resourceVersion: '1',
+  ...extra,
+});

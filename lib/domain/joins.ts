@@ -1,0 +1,49 @@
+import type { ForwardSummary, InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from './records';
+
+/** The instance a node runs in: the one whose IPv4 addresses include the node's InternalIP. */
+export function instanceForNode(node: NodeRecord, instances: readonly InstanceRecord[]): InstanceRecord | null {
+  if (!node.internalIP) return null;
+  return instances.find((i) => i.ipv4.includes(node.internalIP!)) ?? null;
+}
+
+/** The node an instance hosts, if any (VMs such as nfs or ops host none). */
+export function nodeForInstance(instance: InstanceRecord, nodes: readonly NodeRecord[]): NodeRecord | null {
+  return nodes.find((n) => n.internalIP !== null && instance.ipv4.includes(n.internalIP)) ?? null;
+}
+
+export function podsOnNode(node: string, pods: readonly PodRecord[]): PodRecord[] {
+  return pods.filter((p) => p.nodeName === node);
+}
+
+/** Whether a selector (a Service's, a workload's) matches a set of labels. An empty selector matches nothing here. */
+export function selectorMatches(selector: Record<string, string> | null, labels: Record<string, string>): boolean {
+  if (!selector) return false;
+  const entries = Object.entries(selector);
+  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
+}
+
+/** A service's ready, running pods (a service without a selector has none we can know). */
+export function servicePods(service: ServiceRecord, pods: readonly PodRecord[]): PodRecord[] {
+  return pods.filter((p) => p.namespace === service.namespace && p.ready && !p.terminating && selectorMatches(service.selector, p.labels));
+}
+
+/** The distinct nodes a service's ready pods run on, sorted. */
+export function serviceNodes(service: ServiceRecord, pods: readonly PodRecord[]): string[] {
+  return [...new Set(servicePods(service, pods).map((p) => p.nodeName).filter((n): n is string => !!n))].sort();
+}
+
+export type Exposure = { exposed: true; url: string; forwardId: string } | { exposed: false };
+
+/** How a NodePort is reached from the LAN: through a forward that targets it, else not at all. */
+export function nodePortExposure(service: ServiceRecord, nodePort: number, forwards: readonly ForwardSummary[], lanAddress: string): Exposure {
+  const fwd = forwards.find(
+    (f) => f.targetPort === nodePort && (f.service ? f.service.namespace === service.namespace && f.service.name === service.name : true),
+  );
+  if (!fwd) return { exposed: false };
+  return { exposed: true, url: `http://${lanAddress}:${fwd.listenPort}/`, forwardId: fwd.id };
+}
+
+/** "80:30060/TCP" style port descriptions, as kubectl prints them. */
+export function describePorts(service: ServiceRecord): string {
+  return service.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(', ');
+}

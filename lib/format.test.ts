@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatLabel, formatUsage } from './format';
+
+describe('format', () => {
+  it.each([
+    { bytes: 0, want: '0 B' },
+    { bytes: 1023, want: '1023 B' },
+    { bytes: 1536, want: '1.5 KiB' },
+    { bytes: 4005175296, want: '3.7 GiB' },
+    { bytes: 20244400128, want: '19 GiB' },
+    { bytes: null, want: '—' },
+  ])('$bytes → $want', ({ bytes, want }) => expect(formatBytes(bytes)).toBe(want));
+
+  it('formats usage and labels', () => {
+    expect(formatUsage({ used: 1024, total: 2048 })).toBe('1.0 KiB / 2.0 KiB');
+    expect(formatUsage(null)).toBe('—');
+    expect(formatLabel('node-role.kubernetes.io/control-plane', '')).toBe('node-role.kubernetes.io/control-plane');
+    expect(formatLabel('type', 'ui')).toBe('type=ui');
+  });
+});

@@ -1,0 +1,16 @@
+/** 1536 → "1.5 KiB"; null → "—". */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 10 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+}
+
+export const formatUsage = (u: { used: number; total: number } | null) => (u ? `${formatBytes(u.used)} / ${formatBytes(u.total)}` : '—');
+
+export const formatLabel = (k: string, v: string) => (v ? `${k}=${v}` : k);

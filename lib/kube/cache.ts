@@ -1,0 +1,178 @@
+import 'server-only';
+import { AppsV1Api, CoreV1Api, makeInformer, type Informer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { NamespaceRecord, NodeRecord, PodRecord, ServiceRecord, WorkloadRecord } from '@/lib/domain/records';
+import { describeApiError, KubeConfigError, loadKubeConfig } from './client';
+import { toNamespaceRecord, toNodeRecord, toPodRecord, toServiceRecord, toWorkloadRecord } from './records';
+
+export interface KubeSnapshot {
+  version: number;
+  nodes: NodeRecord[];
+  pods: PodRecord[];
+  services: ServiceRecord[];
+  workloads: WorkloadRecord[];
+  namespaces: NamespaceRecord[];
+}
+
+export interface KindStatus {
+  kind: string;
+  synced: boolean;
+  error: string | null;
+}
+
+export interface KubeCacheStatus {
+  configured: boolean;
+  configError: string | null;
+  reachable: boolean; // every kind synced and none in error
+  kinds: KindStatus[];
+}
+
+interface KindSpec<R> {
+  kind: string;
+  resource: string; // for permission messages: "services", "deployments.apps"
+  path: string;
+  list: (core: CoreV1Api, apps: AppsV1Api) => Promise<{ items: KubernetesObject[] }>;
+  toRecord: (o: KubernetesObject) => R;
+}
+
+const key = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+const KINDS = {
+  nodes: { kind: 'Node', resource: 'nodes', path: '/api/v1/nodes', list: (c) => c.listNode(), toRecord: (o) => toNodeRecord(o) } as KindSpec<NodeRecord>,
+  pods: { kind: 'Pod', resource: 'pods', path: '/api/v1/pods', list: (c) => c.listPodForAllNamespaces(), toRecord: (o) => toPodRecord(o) } as KindSpec<PodRecord>,
+  services: { kind: 'Service', resource: 'services', path: '/api/v1/services', list: (c) => c.listServiceForAllNamespaces(), toRecord: (o) => toServiceRecord(o) } as KindSpec<ServiceRecord>,
+  deployments: { kind: 'Deployment', resource: 'deployments.apps', path: '/apis/apps/v1/deployments', list: (_c, a) => a.listDeploymentForAllNamespaces(), toRecord: (o) => toWorkloadRecord('Deployment', o) } as KindSpec<WorkloadRecord>,
+  statefulsets: { kind: 'StatefulSet', resource: 'statefulsets.apps', path: '/apis/apps/v1/statefulsets', list: (_c, a) => a.listStatefulSetForAllNamespaces(), toRecord: (o) => toWorkloadRecord('StatefulSet', o) } as KindSpec<WorkloadRecord>,
+  namespaces: { kind: 'Namespace', resource: 'namespaces', path: '/api/v1/namespaces', list: (c) => c.listNamespace(), toRecord: (o) => toNamespaceRecord(o) } as KindSpec<NamespaceRecord>,
+} as const;
+type KindName = keyof typeof KINDS;
+
+const sortByKey = <R extends { name: string; namespace?: string }>(rs: Iterable<R>) =>
+  [...rs].sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
+
+/**
+ * One list+watch per kind for the whole server process, shared by every page and browser.
+ * Records are converted once per event; a watch that fails is started again with backoff
+ * (after an apiserver restart it resumes from its resourceVersion, or lists again on 410).
+ */
+export class KubeCache {
+  private readonly stores = new Map<KindName, Map<string, unknown>>();
+  private readonly status = new Map<KindName, KindStatus>();
+  private readonly informers: Informer<KubernetesObject>[] = [];
+  private readonly listeners = new Set<() => void>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private version = 0;
+  private snapshotCache: KubeSnapshot | null = null;
+  private configError: string | null = null;
+  private stopped = false;
+
+  constructor(config?: KubeConfig) {
+    try {
+      const kc = config ?? loadKubeConfig();
+      const core = kc.makeApiClient(CoreV1Api);
+      const apps = kc.makeApiClient(AppsV1Api);
+      for (const name of Object.keys(KINDS) as KindName[]) this.watch(kc, name, core, apps);
+    } catch (e) {
+      this.configError = e instanceof KubeConfigError ? e.message : `The kubeconfig could not be used: ${String(e)}`;
+    }
+  }
+
+  private watch(kc: KubeConfig, name: KindName, core: CoreV1Api, apps: AppsV1Api): void {
+    const spec = KINDS[name] as KindSpec<unknown>;
+    const store = new Map<string, unknown>();
+    this.stores.set(name, store);
+    this.status.set(name, { kind: spec.kind, synced: false, error: null });
+    const informer = makeInformer(kc, spec.path, () => spec.list(core, apps));
+    const changed = () => {
+      this.version++;
+      this.snapshotCache = null;
+      for (const l of this.listeners) l();
+    };
+    const put = (o: KubernetesObject) => {
+      store.set(key(o), spec.toRecord(o));
+      changed();
+    };
+    informer.on('add', put);
+    informer.on('update', put);
+    informer.on('delete', (o) => {
+      store.delete(key(o));
+      changed();
+    });
+    informer.on('connect', () => {
+      this.status.set(name, { kind: spec.kind, synced: true, error: null });
+      changed();
+    });
+    let delay = 500;
+    const start = () => {
+      if (this.stopped) return;
+      informer.start().then(
+        () => {
+          delay = 500;
+        },
+        () => {}, // reported through 'error'
+      );
+    };
+    informer.on('error', (err: unknown) => {
+      this.status.set(name, { kind: spec.kind, synced: false, error: describeApiError(err, 'list and watch', spec.resource) });
+      changed();
+      const t = setTimeout(() => {
+        this.retryTimers.delete(t);
+        start();
+      }, delay);
+      this.retryTimers.add(t);
+      delay = Math.min(delay * 2, 10_000);
+    });
+    this.informers.push(informer);
+    start();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  getStatus(): KubeCacheStatus {
+    const kinds = [...this.status.values()];
+    return {
+      configured: this.configError === null,
+      configError: this.configError,
+      reachable: this.configError === null && kinds.length > 0 && kinds.every((k) => k.synced && !k.error),
+      kinds,
+    };
+  }
+
+  snapshot(): KubeSnapshot {
+    if (this.snapshotCache) return this.snapshotCache;
+    const all = <R>(name: KindName) => [...(this.stores.get(name)?.values() ?? [])] as R[];
+    this.snapshotCache = {
+      version: this.version,
+      nodes: sortByKey(all<NodeRecord>('nodes')),
+      pods: sortByKey(all<PodRecord>('pods')),
+      services: sortByKey(all<ServiceRecord>('services')),
+      workloads: sortByKey([...all<WorkloadRecord>('deployments'), ...all<WorkloadRecord>('statefulsets')]),
+      namespaces: sortByKey(all<NamespaceRecord>('namespaces')),
+    };
+    return this.snapshotCache;
+  }
+
+  /** Resolves once every kind has listed (or failed), or after the timeout. */
+  async ready(timeoutMs = 5_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until && !this.configError && [...this.status.values()].some((s) => !s.synced && !s.error)) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.retryTimers) clearTimeout(t);
+    await Promise.all(this.informers.map((i) => i.stop().catch(() => {})));
+  }
+}
+
+const holder = globalThis as typeof globalThis & { labgateKubeCache?: KubeCache };
+
+/** The process's one cache, started on first use. */
+export function kubeCache(): KubeCache {
+  holder.labgateKubeCache ??= new KubeCache();
+  return holder.labgateKubeCache;
+}

@@ -1,0 +1,125 @@
+import 'server-only';
+import fs from 'node:fs';
+import type { ForwardSummary } from '@/lib/domain/records';
+import { instanceRows, nodeRows, serviceRows, topology, type InstanceRow, type NodeRow, type ServiceRow, type Topology } from '@/lib/domain/views';
+import { env } from '@/lib/env';
+import { kubeCache, type KubeCacheStatus } from '@/lib/kube/cache';
+import { multipassWatcher, type MultipassSnapshot } from '@/lib/multipass/watcher';
+
+/** The live picture: the shared Kubernetes cache and Multipass watcher, joined for the pages and /api/state. */
+
+export interface Health {
+  apiserver: { ok: boolean; message: string | null };
+  multipass: { ok: boolean; message: string | null };
+  ipForward: boolean | null; // null: could not be read
+  problems: string[];
+}
+
+export interface Overview {
+  counts: { instances: number; running: number; nodes: number; ready: number; services: number; nodePorts: number; pods: number };
+  health: Health;
+  topology: Topology;
+}
+
+/** Host forwards as the views need them; the host API fills this in. */
+function forwardSummaries(): ForwardSummary[] {
+  return [];
+}
+
+async function sources() {
+  const kube = kubeCache();
+  const mp = multipassWatcher();
+  await Promise.all([kube.ready(3_000), mp.ready()]);
+  const snap = kube.snapshot();
+  return {
+    kube: snap,
+    kubeStatus: kube.getStatus(),
+    multipass: mp.snapshot(),
+    joined: {
+      instances: mp.snapshot().instances,
+      nodes: snap.nodes,
+      pods: snap.pods,
+      services: snap.services,
+      forwards: forwardSummaries(),
+      lanAddress: env().lanAddress ?? 'this host',
+    },
+  };
+}
+
+export async function instancesView(): Promise<{ rows: InstanceRow[]; error: MultipassSnapshot['error'] }> {
+  const s = await sources();
+  return { rows: instanceRows(s.joined), error: s.multipass.error };
+}
+
+export async function nodesView(): Promise<{ rows: NodeRow[]; error: string | null }> {
+  const s = await sources();
+  return { rows: nodeRows(s.joined), error: kubeProblem(s.kubeStatus) };
+}
+
+export async function servicesView(namespace?: string): Promise<{ rows: ServiceRow[]; namespaces: string[]; error: string | null }> {
+  const s = await sources();
+  return { rows: serviceRows(s.joined, namespace), namespaces: s.kube.namespaces.map((n) => n.name), error: kubeProblem(s.kubeStatus) };
+}
+
+export async function topologyView(): Promise<Topology> {
+  return topology((await sources()).joined);
+}
+
+function readIpForward(): boolean | null {
+  try {
+    return fs.readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim() === '1';
+  } catch {
+    return null;
+  }
+}
+
+/** The first thing wrong with the cluster connection, in words (each kind's own message). */
+export function kubeProblem(status: KubeCacheStatus): string | null {
+  if (status.configError) return status.configError;
+  const errors = [...new Set(status.kinds.map((k) => k.error).filter((e): e is string => !!e))];
+  return errors.length ? errors.join(' ') : null;
+}
+
+export async function overviewView(): Promise<Overview> {
+  const s = await sources();
+  const { joined } = s;
+  const kubeMessage = kubeProblem(s.kubeStatus);
+  const ipForward = readIpForward();
+  const problems: string[] = [];
+  if (kubeMessage) problems.push(kubeMessage);
+  if (s.multipass.error) problems.push(s.multipass.error.message);
+  if (ipForward === false) problems.push('IP forwarding is off on this host (net.ipv4.ip_forward = 0): forwards cannot reach the VMs.');
+  for (const n of joined.nodes) if (!n.ready) problems.push(`Node ${n.name} is not Ready.`);
+  const rows = serviceRows(joined);
+  for (const r of rows) {
+    if ((r.type === 'NodePort' || r.type === 'LoadBalancer') && r.selector && r.nodes.length === 0) problems.push(`Service ${r.namespace}/${r.name} has no ready pod on any node.`);
+  }
+  return {
+    counts: {
+      instances: joined.instances.length,
+      running: joined.instances.filter((i) => i.state === 'Running').length,
+      nodes: joined.nodes.length,
+      ready: joined.nodes.filter((n) => n.ready).length,
+      services: joined.services.length,
+      nodePorts: rows.filter((r) => r.type === 'NodePort' || r.type === 'LoadBalancer').length,
+      pods: joined.pods.length,
+    },
+    health: {
+      apiserver: { ok: s.kubeStatus.reachable, message: kubeMessage },
+      multipass: { ok: !s.multipass.error, message: s.multipass.error?.message ?? null },
+      ipForward,
+      problems,
+    },
+    topology: topology(joined),
+  };
+}
+
+/** Calls back whenever the cluster or Multipass changed; returns the unsubscribe. */
+export function onStateChange(listener: () => void): () => void {
+  const offKube = kubeCache().onChange(listener);
+  const offMp = multipassWatcher().onChange(listener);
+  return () => {
+    offKube();
+    offMp();
+  };
+}
