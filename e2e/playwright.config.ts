@@ -52,6 +52,8 @@ export default defineConfig({
     timeout: 60_000,
     stdout: 'pipe',
     env: {
+      // The app uses labgate's own ServiceAccount (deploy/rbac.yaml), proving the role suffices.
+      KUBECONFIG: process.env.LABGATE_LAB_LABGATE_KUBECONFIG ?? '',
       LABGATE_DATA_DIR: process.env.LABGATE_E2E_DATA_DIR,
       LABGATE_ADMIN_PASSWORD: process.env.LABGATE_E2E_PASSWORD,
       NEXT_TELEMETRY_DISABLED: '1',

@@ -36,7 +36,7 @@ export async function podNodes(prefix: string, ref: PodRef): Promise<{ name: str
  * Moves a workload's pod the way a person or a failure would: cordon its node, delete the pod,
  * let the real scheduler place the new one elsewhere, then uncordon. Returns both nodes.
  */
-export async function movePod(prefix: string, ref: PodRef, timeoutMs = 30_000): Promise<{ from: string; to: string }> {
+export async function movePod(prefix: string, ref: PodRef, timeoutMs = 60_000): Promise<{ from: string; to: string }> {
   const k = kubectl(prefix, labPaths(prefix).adminKubeconfig);
   const before = await podNodes(prefix, ref);
   const pod = before[0];

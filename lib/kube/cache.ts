@@ -97,21 +97,24 @@ export class KubeCache {
       store.delete(key(o));
       changed();
     });
-    informer.on('connect', () => {
-      this.status.set(name, { kind: spec.kind, synced: true, error: null });
-      changed();
-    });
     let delay = 500;
+    let failed = false;
     const start = () => {
       if (this.stopped) return;
+      failed = false;
+      // start() resolves once the list is in and the watch is open, or after an 'error'.
       informer.start().then(
         () => {
+          if (failed) return;
           delay = 500;
+          this.status.set(name, { kind: spec.kind, synced: true, error: null });
+          changed();
         },
         () => {}, // reported through 'error'
       );
     };
     informer.on('error', (err: unknown) => {
+      failed = true;
       this.status.set(name, { kind: spec.kind, synced: false, error: describeApiError(err, 'list and watch', spec.resource) });
       changed();
       const t = setTimeout(() => {

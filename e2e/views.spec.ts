@@ -1,0 +1,75 @@
+import { expect, test } from './fixtures/app';
+import { TablePage } from './pages/tables';
+
+// These tests change the lab (labels, the Multipass daemon): one at a time.
+test.describe.configure({ mode: 'serial' });
+
+test('the overview counts the lab, reports it healthy and draws its topology', async ({ page, loggedIn: _ }) => {
+  await page.goto('/');
+  const counts = page.getByRole('region', { name: 'Counts' });
+  await expect(counts.getByRole('link', { name: /Instances\s*6\s*5 running/ })).toBeVisible();
+  await expect(counts.getByRole('link', { name: /Nodes\s*3\s*3 ready/ })).toBeVisible();
+  await expect(page.getByText('Kubernetes API: OK')).toBeVisible();
+  await expect(page.getByText('Multipass: OK')).toBeVisible();
+  const picture = page.getByRole('figure', { name: /Topology: 6 VMs; 3 of them Kubernetes nodes/ });
+  await expect(picture).toBeVisible();
+  await expect(picture.getByText('node node1')).toBeVisible();
+  await expect(picture.getByText('whoami', { exact: true })).toBeVisible();
+});
+
+test('instances: state, addresses and the node each one hosts', async ({ page, loggedIn: _ }) => {
+  const t = new TablePage(page);
+  await page.goto('/instances');
+  await expect(t.row('Instances', 'ops')).toContainText('Running');
+  await expect(t.row('Instances', 'ops')).toContainText('10.120.52.31');
+  await expect(t.row('Instances', 'ops')).toContainText('not a node');
+  await expect(t.row('Instances', 'nfs')).toContainText('Running');
+  await expect(t.row('Instances', 'scratch')).toContainText('Stopped');
+  await expect(t.row('Instances', /^node2/)).toContainText('10.120.52.24, 10.244.1.0');
+});
+
+test('nodes: Ready, with labels, and a label added from outside shows without reload', async ({ page, lab, loggedIn: _ }) => {
+  const t = new TablePage(page);
+  await page.goto('/nodes');
+  for (const n of ['node1', 'node2', 'node3']) await expect(t.row('Nodes', n)).toContainText('Ready');
+  await expect(t.row('Nodes', 'node1')).toContainText('control-plane');
+  lab.kubectl('label', 'node', 'node2', 'type=ui', '--overwrite');
+  try {
+    await expect(page.getByRole('list', { name: 'Labels of node2' }).getByText('type=ui')).toBeVisible({ timeout: 15_000 });
+  } finally {
+    lab.kubectl('label', 'node', 'node2', 'type-');
+  }
+  await expect(page.getByRole('list', { name: 'Labels of node2' }).getByText('type=ui')).toBeHidden({ timeout: 15_000 });
+});
+
+test('services: kps-grafana in monitoring with the node its pod runs on, filterable', async ({ page, lab, loggedIn: _ }) => {
+  const t = new TablePage(page);
+  await page.goto('/services');
+  const node = lab.podNode('monitoring', 'app.kubernetes.io/name=grafana');
+  const grafana = t.row('Services', 'kps-grafana');
+  await expect(grafana).toContainText('monitoring');
+  await expect(grafana).toContainText('ClusterIP');
+  await expect(grafana).toContainText(`1 on ${node}`);
+  await page.getByLabel('Namespace').selectOption('default');
+  await expect(t.row('Services', 'kps-grafana')).toHaveCount(0);
+  await expect(t.row('Services', 'whoami')).toContainText('80:30080/TCP');
+  await t.filter('services').fill('docs');
+  await expect(t.table('Services').getByRole('row')).toHaveCount(2); // header and docs
+});
+
+test('a stopped Multipass daemon shows a banner, and it clears when the daemon is back', async ({ page, lab, loggedIn: _ }) => {
+  const t = new TablePage(page);
+  await page.goto('/instances');
+  await lab.multipass('stopped');
+  try {
+    await expect(t.banner('Multipass is not answering')).toContainText('cannot connect to the multipass socket', { timeout: 15_000 });
+    // The last list stays, and the rest of the app keeps working.
+    await expect(t.row('Instances', 'ops')).toBeVisible();
+    await page.getByRole('link', { name: 'Nodes' }).click();
+    await expect(t.row('Nodes', 'node1')).toBeVisible();
+    await page.getByRole('link', { name: 'Instances' }).click();
+  } finally {
+    lab.multipass('running');
+  }
+  await expect(t.banner('Multipass is not answering')).toBeHidden({ timeout: 15_000 });
+});
