@@ -28,6 +28,52 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sessions_by_expiry ON sessions (expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'forwards, their status, the audit log and the journal',
+    sql: `
+      CREATE TABLE forwards (
+        id             TEXT PRIMARY KEY,
+        name           TEXT NOT NULL,
+        protocol       TEXT NOT NULL CHECK (protocol IN ('tcp', 'udp')),
+        listen_port    INTEGER NOT NULL CHECK (listen_port BETWEEN 1 AND 65535),
+        listen_address TEXT,
+        target         TEXT NOT NULL,      -- JSON of the target union
+        description    TEXT NOT NULL DEFAULT '',
+        created_by     TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX forwards_listen ON forwards (protocol, listen_port, IFNULL(listen_address, ''));
+      CREATE TABLE forward_status (
+        id          TEXT PRIMARY KEY REFERENCES forwards (id) ON DELETE CASCADE,
+        state       TEXT NOT NULL,
+        target_ip   TEXT,
+        target_port INTEGER,
+        node        TEXT,
+        reason      TEXT,
+        updated_at  TEXT NOT NULL
+      );
+      CREATE TABLE audit (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      TEXT NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        detail  TEXT NOT NULL DEFAULT '',
+        result  TEXT NOT NULL             -- ok, or the error
+      );
+      CREATE INDEX audit_by_time ON audit (at);
+      CREATE TABLE journal (
+        id         TEXT PRIMARY KEY,
+        operation  TEXT NOT NULL,
+        state      TEXT NOT NULL,          -- running, done, undone, failed
+        steps      TEXT NOT NULL,          -- JSON: what was done, for finishing or undoing
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -1,0 +1,36 @@
+import type { ForwardTarget } from '@/lib/schemas/forwards';
+
+/** A forward as stored: what the person asked for. */
+export interface Forward {
+  id: string;
+  name: string;
+  protocol: 'tcp' | 'udp';
+  listenPort: number;
+  listenAddress: string | null;
+  target: ForwardTarget;
+  description: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+export type ForwardState = 'applied' | 'pending' | 'stale' | 'error';
+
+/** Where a forward points now, and how sure labgate is of it. */
+export interface ForwardStatus {
+  state: ForwardState;
+  targetIP: string | null;
+  targetPort: number | null;
+  node: string | null; // for service targets: the node it points at
+  reason: string | null;
+  updatedAt: string;
+}
+
+/** A forward with a concrete address to send traffic to: what the rules are rendered from. */
+export interface ResolvedForward {
+  id: string;
+  protocol: 'tcp' | 'udp';
+  listenPort: number;
+  listenAddress: string | null;
+  targetIP: string;
+  targetPort: number;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { ResolvedForward } from './forward';
+import { renderRestore, renderRules, saveString } from './rules';
+
+const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
+const grafana: ResolvedForward = { id: 'g1', protocol: 'tcp', listenPort: 30060, listenAddress: null, targetIP: '10.120.52.23', targetPort: 30060 };
+
+describe('renderRestore', () => {
+  it('renders one forward and the missing jumps as one payload (golden)', () => {
+    const payload = renderRestore(renderRules([grafana], net), {
+      nat: ['-A PREROUTING -m comment --comment labgate -j LABGATE-PREROUTING'],
+      filter: ['-A FORWARD -m comment --comment labgate -j LABGATE-FORWARD'],
+    });
+    expect(payload).toBe(
+      [
+        '*nat',
+        ':LABGATE-PREROUTING - [0:0]',
+        ':LABGATE-OUTPUT - [0:0]',
+        ':LABGATE-POSTROUTING - [0:0]',
+        ':LABGATE-CANARY - [0:0]',
+        '-I PREROUTING 1 -m comment --comment labgate -j LABGATE-PREROUTING',
+        '-A LABGATE-PREROUTING -i enp3s0 -p tcp -m addrtype --dst-type LOCAL -m tcp --dport 30060 -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
+        '-A LABGATE-PREROUTING -d 192.168.50.27/32 ! -i enp3s0 -p tcp -m tcp --dport 30060 -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
+        '-A LABGATE-OUTPUT ! -d 127.0.0.0/8 -p tcp -m addrtype --dst-type LOCAL -m tcp --dport 30060 -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
+        '-A LABGATE-POSTROUTING ! -s 192.168.50.0/24 -d 10.120.52.23/32 -p tcp -m tcp --dport 30060 -m conntrack --ctstate DNAT -m comment --comment "labgate:g1" -j MASQUERADE',
+        'COMMIT',
+        '*filter',
+        ':LABGATE-FORWARD - [0:0]',
+        ':LABGATE-CANARY - [0:0]',
+        '-I FORWARD 1 -m comment --comment labgate -j LABGATE-FORWARD',
+        '-A LABGATE-FORWARD -d 10.120.52.23/32 -p tcp -m tcp --dport 30060 -m conntrack --ctstate DNAT -m comment --comment "labgate:g1" -j ACCEPT',
+        '-A LABGATE-FORWARD -s 10.120.52.23/32 -p tcp -m tcp --sport 30060 -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "labgate:g1" -j ACCEPT',
+        'COMMIT',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('never names the bridge or its subnet (multipassd deletes such rules)', () => {
+    const text = renderRestore(renderRules([grafana, { ...grafana, id: 'u2', protocol: 'udp', listenPort: 5353, targetPort: 53 }], net), { nat: [], filter: [] });
+    expect(text).not.toMatch(/mpqemubr|10\.120\.52\.0\/24/);
+    expect(text).toContain('-p udp -m udp --dport 5353');
+  });
+
+  it('binds to one address when asked, and renders forwards in id order', () => {
+    const rules = renderRules([{ ...grafana, id: 'z9', listenAddress: '192.168.50.28' }, grafana], net);
+    expect(rules.nat['LABGATE-PREROUTING']![0]).toContain('labgate:g1');
+    expect(rules.nat['LABGATE-PREROUTING']![2]).toBe('-A LABGATE-PREROUTING -d 192.168.50.28/32 -i enp3s0 -p tcp -m tcp --dport 30060 -m comment --comment "labgate:z9" -j DNAT --to-destination 10.120.52.23:30060');
+    expect(rules.nat['LABGATE-OUTPUT']![1]).toContain('-d 192.168.50.28/32 -p tcp');
+  });
+
+  it('renders nothing but the chains for no forwards', () => {
+    expect(renderRestore(renderRules([], net), { nat: [], filter: [] })).toBe(
+      '*nat\n:LABGATE-PREROUTING - [0:0]\n:LABGATE-OUTPUT - [0:0]\n:LABGATE-POSTROUTING - [0:0]\n:LABGATE-CANARY - [0:0]\nCOMMIT\n*filter\n:LABGATE-FORWARD - [0:0]\n:LABGATE-CANARY - [0:0]\nCOMMIT\n',
+    );
+  });
+});
+
+describe('saveString', () => {
+  it.each([
+    { s: 'kubelet', want: 'kubelet' },
+    { s: 'labgate:abc123', want: '"labgate:abc123"' },
+    { s: 'User: ', want: '"User: "' },
+    { s: 'a"b\\c\'d', want: '"a\\"b\\\\c\\\'d"' },
+  ])('$s → $want', ({ s, want }) => expect(saveString(s)).toBe(want));
+});

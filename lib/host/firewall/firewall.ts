@@ -1,0 +1,65 @@
+import 'server-only';
+import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
+import type { ResolvedForward } from '@/lib/domain/forward';
+import { renderRestore, renderRules, type HostNetwork } from '@/lib/domain/rules';
+import type { Runner } from './runner';
+import { parseSave, type ParsedSave } from './save-parse';
+
+export class FirewallError extends Error {
+  readonly detail: string;
+  constructor(message: string, detail = '') {
+    super(message);
+    this.name = 'FirewallError';
+    this.detail = detail;
+  }
+}
+
+export interface SyncResult {
+  applied: boolean; // false: the kernel already matched, nothing was run
+  diff: FirewallDiff;
+}
+
+/** The kernel side of forwards: read, compare, and (only when they differ) one restore. */
+export class Firewall {
+  readonly runner: Runner;
+  restores = 0; // how many iptables-restore runs this process made (for status and benchmarks)
+
+  constructor(runner: Runner) {
+    this.runner = runner;
+  }
+
+  async read(): Promise<ParsedSave> {
+    const res = await this.runner.run('save', []);
+    if (res.code !== 0) throw new FirewallError(`iptables-save failed (exit ${res.code})`, permissionHint(res.stderr));
+    return parseSave(res.stdout);
+  }
+
+  async diff(forwards: readonly ResolvedForward[], net: HostNetwork): Promise<FirewallDiff> {
+    return diffFirewall(renderRules(forwards, net), await this.read());
+  }
+
+  /** Makes the kernel match the forwards; atomic: on failure nothing changed. */
+  async sync(forwards: readonly ResolvedForward[], net: HostNetwork): Promise<SyncResult> {
+    const desired = renderRules(forwards, net);
+    const diff = diffFirewall(desired, await this.read());
+    if (diff.inSync) return { applied: false, diff };
+    const payload = renderRestore(desired, diff.missingJumps);
+    this.restores++;
+    const res = await this.runner.run('restore', ['-w', '5', '--noflush'], payload);
+    if (res.code !== 0) throw new FirewallError('iptables-restore refused the rules; nothing was changed', permissionHint(res.stderr));
+    return { applied: true, diff };
+  }
+
+  /** The restore text labgate would apply now, for the export view. */
+  async payload(forwards: readonly ResolvedForward[], net: HostNetwork): Promise<string> {
+    return renderRestore(renderRules(forwards, net), diffFirewall(renderRules(forwards, net), await this.read()).missingJumps);
+  }
+}
+
+function permissionHint(stderr: string): string {
+  const text = stderr.trim();
+  if (/Permission denied|Operation not permitted|you must be root/i.test(text)) {
+    return `${text} — labgate's host role needs the capability CAP_NET_ADMIN (and CAP_NET_RAW) to change iptables.`;
+  }
+  return text;
+}

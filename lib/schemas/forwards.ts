@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * One forward model for store, host API, actions and forms. Anything that could end up in an
+ * iptables-restore line is held to a strict character set here.
+ */
+export const SafeText = z.string().regex(/^[A-Za-z0-9 ._:/,()-]*$/, 'Use letters, digits, spaces and . _ : / , ( ) - only.');
+
+export const ForwardId = z.string().regex(/^[a-z0-9]{6,20}$/, 'A forward id is 6-20 lower-case letters and digits.');
+export const Port = z.coerce.number({ error: 'Enter a port number.' }).int('A port is a whole number.').min(1, 'Ports run from 1 to 65535.').max(65535, 'Ports run from 1 to 65535.');
+export const Protocol = z.enum(['tcp', 'udp'], { error: 'The protocol is tcp or udp.' });
+export const Ipv4 = z.ipv4({ error: 'Enter an IPv4 address such as 10.120.52.23.' });
+const K8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'Use a Kubernetes name: lower-case letters, digits, - and .');
+const InstanceName = z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,62}$/, 'Instance names are letters, digits and -, starting with a letter.');
+
+export const ForwardTarget = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('static'), ip: Ipv4, port: Port }),
+    z.object({ kind: z.literal('instance'), name: InstanceName, port: Port }),
+    z.object({ kind: z.literal('service'), namespace: K8sName.max(63), name: K8sName.max(63), port: Port }),
+  ],
+  { error: 'Choose a target: an address, an instance or a service.' },
+);
+export type ForwardTarget = z.infer<typeof ForwardTarget>;
+
+export const CreateForward = z.object({
+  name: z.string().trim().min(1, 'Give the forward a name.').max(48, 'At most 48 characters.').pipe(SafeText),
+  protocol: Protocol.default('tcp'),
+  listenPort: Port,
+  listenAddress: Ipv4.optional(),
+  target: ForwardTarget,
+  description: z.string().max(200, 'At most 200 characters.').pipe(SafeText).default(''),
+});
+export type CreateForward = z.infer<typeof CreateForward>;
+
+export const UpdateForward = CreateForward.partial().extend({ id: ForwardId });
+export type UpdateForward = z.infer<typeof UpdateForward>;
+
+export const ForwardRef = z.object({ id: ForwardId });
+
+export const AdoptRule = z.object({ ruleKey: z.string().min(1).max(2000), confirm: z.literal(true, { error: 'Confirm that labgate may remove the hand-made rules.' }) });
