@@ -11,6 +11,8 @@ const PUBLIC = new Set(['/login', '/api/healthz', '/api/auth/login']);
 export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
   if (PUBLIC.has(pathname) || req.cookies.has(SESSION_COOKIE)) return NextResponse.next();
+  // The UI role calls the host API with its bearer token; the handler checks it.
+  if (pathname.startsWith('/api/host/') && req.headers.has('authorization')) return NextResponse.next();
   if (pathname.startsWith('/api/')) {
     return NextResponse.json({ error: 'Log in first: no valid session.' }, { status: 401 });
   }

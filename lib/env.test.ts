@@ -11,6 +11,9 @@ describe('parseEnv', () => {
       sessionTtlMs: 12 * 3_600_000,
       lanAddress: null,
       lanInterface: null,
+      hostToken: null,
+      hostUrl: 'http://127.0.0.1:3001',
+      allowedNetworks: [],
     });
   });
 
@@ -20,6 +23,8 @@ describe('parseEnv', () => {
     { name: 'negative session lifetime', env: { LABGATE_SESSION_TTL_HOURS: '-1' } },
     { name: 'non-numeric session lifetime', env: { LABGATE_SESSION_TTL_HOURS: 'soon' } },
     { name: 'a LAN address that is not IPv4', env: { LABGATE_LAN_ADDRESS: 'lab.local' } },
+    { name: 'a short host token', env: { LABGATE_HOST_TOKEN: 'short' } },
+    { name: 'allowed networks that are not CIDRs', env: { LABGATE_ALLOWED_NETWORKS: '10.0.0.0/8,everything' } },
     { name: 'a LAN interface with a space', env: { LABGATE_LAN_INTERFACE: 'enp3s0 -j ACCEPT' } },
   ])('rejects $name', ({ env }) => expect(() => parseEnv(env)).toThrow());
 });

@@ -9,6 +9,12 @@ const EnvSchema = z.object({
   LABGATE_ADMIN_PASSWORD: z.string().min(8, 'LABGATE_ADMIN_PASSWORD must have at least 8 characters').max(1024).optional(),
   LABGATE_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   LABGATE_LAN_ADDRESS: z.ipv4({ error: 'LABGATE_LAN_ADDRESS must be an IPv4 address' }).optional(),
+  LABGATE_HOST_TOKEN: z.string().min(24, 'LABGATE_HOST_TOKEN must have at least 24 characters').max(512).optional(),
+  LABGATE_HOST_URL: z.url({ error: 'LABGATE_HOST_URL must be a URL such as http://127.0.0.1:3001' }).default('http://127.0.0.1:3001'),
+  LABGATE_ALLOWED_NETWORKS: z
+    .string()
+    .regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2})(,\d{1,3}(\.\d{1,3}){3}\/\d{1,2})*$/, 'LABGATE_ALLOWED_NETWORKS is a comma-separated list of CIDRs')
+    .optional(),
   LABGATE_LAN_INTERFACE: z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name').optional(),
 });
 
@@ -19,6 +25,9 @@ export type Env = {
   sessionTtlMs: number;
   lanAddress: string | null;
   lanInterface: string | null;
+  hostToken: string | null;
+  hostUrl: string;
+  allowedNetworks: string[]; // beyond the Multipass bridges and the nodes' addresses
 };
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -30,6 +39,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     sessionTtlMs: e.LABGATE_SESSION_TTL_HOURS * 3_600_000,
     lanAddress: e.LABGATE_LAN_ADDRESS ?? null,
     lanInterface: e.LABGATE_LAN_INTERFACE ?? null,
+    hostToken: e.LABGATE_HOST_TOKEN ?? null,
+    hostUrl: e.LABGATE_HOST_URL,
+    allowedNetworks: e.LABGATE_ALLOWED_NETWORKS?.split(',') ?? [],
   };
 }
 

@@ -5,4 +5,6 @@ export const queryKeys = {
   instances: ['state', 'instances'] as const,
   nodes: ['state', 'nodes'] as const,
   services: (namespace = 'all') => ['state', 'services', namespace] as const,
+  forwards: ['state', 'forwards'] as const,
+  hostStatus: ['state', 'host-status'] as const,
 };

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import type { ForwardSummary } from '@/lib/domain/records';
 import { instanceRows, nodeRows, serviceRows, topology, type InstanceRow, type NodeRow, type ServiceRow, type Topology } from '@/lib/domain/views';
 import { env } from '@/lib/env';
+import { hostClient } from '@/lib/host/client';
+import { onHostChange } from '@/lib/host/events';
 import { kubeCache, type KubeCacheStatus } from '@/lib/kube/cache';
 import { multipassWatcher, type MultipassSnapshot } from '@/lib/multipass/watcher';
 
@@ -21,9 +23,18 @@ export interface Overview {
   topology: Topology;
 }
 
-/** Host forwards as the views need them; the host API fills this in. */
-function forwardSummaries(): ForwardSummary[] {
-  return [];
+/** Host forwards as the views need them, from the host role. */
+async function forwardSummaries(): Promise<ForwardSummary[]> {
+  const res = await hostClient().listForwards();
+  if (!res.ok) return [];
+  return res.data.map((f) => ({
+    id: f.id,
+    protocol: f.protocol,
+    listenPort: f.listenPort,
+    targetIP: f.status?.targetIP ?? null,
+    targetPort: f.status?.targetPort ?? f.target.port,
+    service: f.target.kind === 'service' ? { namespace: f.target.namespace, name: f.target.name } : null,
+  }));
 }
 
 async function sources() {
@@ -40,7 +51,7 @@ async function sources() {
       nodes: snap.nodes,
       pods: snap.pods,
       services: snap.services,
-      forwards: forwardSummaries(),
+      forwards: await forwardSummaries(),
       lanAddress: env().lanAddress ?? 'this host',
     },
   };
@@ -116,10 +127,6 @@ export async function overviewView(): Promise<Overview> {
 
 /** Calls back whenever the cluster or Multipass changed; returns the unsubscribe. */
 export function onStateChange(listener: () => void): () => void {
-  const offKube = kubeCache().onChange(listener);
-  const offMp = multipassWatcher().onChange(listener);
-  return () => {
-    offKube();
-    offMp();
-  };
+  const offs = [kubeCache().onChange(listener), multipassWatcher().onChange(listener), onHostChange(listener)];
+  return () => offs.forEach((off) => off());
 }

@@ -1,16 +1,20 @@
 import type { Metadata } from 'next';
-import { EmptyState } from '@/components/ui/EmptyState';
+import { ForwardsLive } from '@/components/forwards/ForwardsLive';
+import { Banner } from '@/components/ui/Banner';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
+import { hostClient } from '@/lib/host/client';
 
 export const metadata: Metadata = { title: 'Forwards' };
 
 export default async function ForwardsPage() {
   await requireSession();
+  const client = hostClient();
+  const [forwards, status] = await Promise.all([client.listForwards(), client.status()]);
   return (
     <>
       <PageHeader title="Forwards" description="Host ports opened to the LAN: what is desired and what the kernel has." />
-      <EmptyState title="No forwards yet">A forward opens a port of this host to the LAN and sends it on to a VM, a node port or a service.</EmptyState>
+      {forwards.ok ? <ForwardsLive initial={forwards.data} initialStatus={status.ok ? status.data : null} /> : <Banner title="The host is not answering">{forwards.error}</Banner>}
     </>
   );
 }

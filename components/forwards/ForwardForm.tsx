@@ -1,0 +1,80 @@
+'use client';
+
+import { useQueryClient } from '@tanstack/react-query';
+import { useActionState, useState } from 'react';
+import { createForward } from '@/app/actions/forwards';
+import { Button } from '@/components/ui/Button';
+import { Field } from '@/components/ui/Field';
+import type { ForwardView } from '@/lib/host/forwards';
+import { queryKeys } from '@/lib/query-keys';
+import type { ActionResult } from '@/lib/result';
+
+type Kind = 'service' | 'instance' | 'static';
+
+export function ForwardForm({ onDone }: { onDone?: () => void }) {
+  const client = useQueryClient();
+  const [kind, setKind] = useState<Kind>('service');
+  const [state, submit, pending] = useActionState(async (prev: ActionResult<ForwardView> | null, form: FormData) => {
+    const res = await createForward(prev, form);
+    if (res.ok) {
+      await client.invalidateQueries({ queryKey: queryKeys.state });
+      onDone?.();
+    }
+    return res;
+  }, null);
+  const errors = (k: string) => (state?.ok === false ? state.fieldErrors?.[k] : undefined);
+  return (
+    <form action={submit} className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Open a forward">
+      <div className="grid gap-4 md:grid-cols-3">
+        <Field label="Name" name="name" required maxLength={48} errors={errors('name')} placeholder="Grafana" />
+        <Field label="Host port" name="listenPort" type="number" min={1} max={65535} required errors={errors('listenPort')} placeholder="30060" />
+        <div className="space-y-1">
+          <label htmlFor="protocol" className="block text-sm font-medium">
+            Protocol
+          </label>
+          <select id="protocol" name="protocol" className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+            <option value="tcp">TCP</option>
+            <option value="udp">UDP</option>
+          </select>
+        </div>
+      </div>
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-medium">Target</legend>
+        <div className="flex gap-4 text-sm" role="radiogroup">
+          {(['service', 'instance', 'static'] as const).map((k) => (
+            <label key={k} className="inline-flex items-center gap-1.5">
+              <input type="radio" name="targetKind" value={k} checked={kind === k} onChange={() => setKind(k)} />
+              {{ service: 'A service (follows its pod)', instance: 'An instance (follows its address)', static: 'An address' }[k]}
+            </label>
+          ))}
+        </div>
+        <div className="grid gap-4 md:grid-cols-3">
+          {kind === 'service' ? (
+            <>
+              <Field label="Namespace" name="targetNamespace" required errors={errors('target.namespace')} placeholder="monitoring" />
+              <Field label="Service" name="targetService" required errors={errors('target.name')} placeholder="kps-grafana" />
+            </>
+          ) : kind === 'instance' ? (
+            <Field label="Instance" name="targetInstance" required errors={errors('target.name')} placeholder="ops" />
+          ) : (
+            <Field label="Address" name="targetIp" required errors={errors('target.ip')} placeholder="10.120.52.30" />
+          )}
+          <Field label={kind === 'service' ? 'Service port' : 'Port'} name="targetPort" type="number" min={1} max={65535} required errors={errors('target.port')} placeholder={kind === 'service' ? '80' : '8080'} />
+        </div>
+        {errors('target') ? (
+          <p className="text-sm text-red-600 dark:text-red-400" role="alert">
+            {errors('target')!.join(' ')}
+          </p>
+        ) : null}
+      </fieldset>
+      <Field label="Description (optional)" name="description" maxLength={200} errors={errors('description')} />
+      <div aria-live="polite" className="text-sm">
+        {state?.ok === false ? <p className="text-red-600 dark:text-red-400">{state.error}</p> : null}
+        {state?.ok ? <p className="text-emerald-700 dark:text-emerald-400">Forward {state.data.name} is open{state.data.url ? ` at ${state.data.url}` : ''}.</p> : null}
+      </div>
+      <Button type="submit" disabled={pending}>
+        {pending ? 'Opening…' : 'Open forward'}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,145 @@
+'use client';
+
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, useTransition } from 'react';
+import { deleteForward } from '@/app/actions/forwards';
+import { Badge } from '@/components/ui/Badge';
+import { Banner } from '@/components/ui/Banner';
+import { Button } from '@/components/ui/Button';
+import { DataTable } from '@/components/ui/DataTable';
+import type { Column } from '@/components/ui/table-model';
+import { fetchJson } from '@/lib/fetch-json';
+import type { ForwardView, HostStatus } from '@/lib/host/forwards';
+import { queryKeys } from '@/lib/query-keys';
+import { ForwardForm } from './ForwardForm';
+
+const stateTone = { applied: 'green', pending: 'amber', stale: 'amber', error: 'red' } as const;
+
+export function describeTarget(f: ForwardView): string {
+  const t = f.target;
+  return t.kind === 'service' ? `service ${t.namespace}/${t.name}:${t.port}` : t.kind === 'instance' ? `instance ${t.name}:${t.port}` : `${t.ip}:${t.port}`;
+}
+
+function CloseButton({ forward }: { forward: ForwardView }) {
+  const client = useQueryClient();
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <span className="inline-flex flex-col gap-1">
+      <Button
+        variant="secondary"
+        disabled={pending}
+        aria-label={`Close forward ${forward.name}`}
+        onClick={() =>
+          start(async () => {
+            if (!window.confirm(`Close the forward "${forward.name}" on port ${forward.listenPort}?`)) return;
+            const res = await deleteForward(forward.id);
+            if (res.ok) await client.invalidateQueries({ queryKey: queryKeys.state });
+            setError(res.ok ? null : res.error);
+          })
+        }
+      >
+        {pending ? 'Closing…' : 'Close'}
+      </Button>
+      {error ? (
+        <span role="alert" className="text-xs text-red-600">
+          {error}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+const columns: Column<ForwardView>[] = [
+  { id: 'name', header: 'Name', value: (f) => f.name, render: (f) => <span className="font-medium">{f.name}</span>, width: 'minmax(8rem, 1fr)' },
+  { id: 'port', header: 'Host port', value: (f) => f.listenPort, render: (f) => <span className="font-mono text-xs">:{f.listenPort}/{f.protocol}</span>, width: '7rem' },
+  { id: 'target', header: 'Target', value: describeTarget, width: 'minmax(10rem, 1.4fr)' },
+  {
+    id: 'now',
+    header: 'Points at',
+    value: (f) => (f.status?.targetIP ? `${f.status.targetIP}:${f.status.targetPort} ${f.status.node ?? ''}` : ''),
+    render: (f) =>
+      f.status?.targetIP ? (
+        <span className="font-mono text-xs">
+          {f.status.targetIP}:{f.status.targetPort}
+          {f.status.node ? ` (${f.status.node})` : ''}
+        </span>
+      ) : (
+        '—'
+      ),
+    width: 'minmax(10rem, 1fr)',
+  },
+  {
+    id: 'state',
+    header: 'Status',
+    value: (f) => f.status?.state ?? 'pending',
+    render: (f) => (
+      <span className="space-y-1">
+        <Badge tone={stateTone[f.status?.state ?? 'pending']}>{f.status?.state ?? 'pending'}</Badge>
+        {f.status?.reason ? <span className="block text-xs text-zinc-500">{f.status.reason}</span> : null}
+      </span>
+    ),
+    width: 'minmax(8rem, 1fr)',
+  },
+  {
+    id: 'url',
+    header: 'LAN URL',
+    value: (f) => f.url ?? '',
+    render: (f) =>
+      f.url ? (
+        <a className="text-brand-600 underline dark:text-brand-500" href={f.url}>
+          {f.url}
+        </a>
+      ) : (
+        '—'
+      ),
+    width: 'minmax(10rem, 1fr)',
+  },
+  { id: 'actions', header: '', value: () => null, render: (f) => <CloseButton forward={f} />, width: '6rem' },
+];
+
+export function ForwardsLive({ initial, initialStatus }: { initial: ForwardView[]; initialStatus: HostStatus | null }) {
+  const [adding, setAdding] = useState(false);
+  const forwards = useQuery({ queryKey: queryKeys.forwards, queryFn: () => fetchJson<ForwardView[]>('/api/host/forwards'), initialData: initial, refetchInterval: 5_000 });
+  const status = useQuery({ queryKey: queryKeys.hostStatus, queryFn: () => fetchJson<HostStatus>('/api/host/status'), initialData: initialStatus ?? undefined, refetchInterval: 5_000 });
+  const rules = useQuery({ queryKey: [...queryKeys.hostStatus, 'rules'], queryFn: () => fetch('/api/host/export').then((r) => r.text()), enabled: false });
+  const s = status.data;
+  return (
+    <div className="space-y-4">
+      {s && !s.inSync ? (
+        <Banner tone="warning" title="The kernel differs from labgate's forwards">
+          {s.diff.missing.length} rule(s) missing, {s.diff.unexpected.length} unexpected{s.diff.foreign.length ? `, ${s.diff.foreign.length} put in labgate's chains by someone else` : ''}. labgate repairs this by itself within a second or two.
+        </Banner>
+      ) : null}
+      {s?.lastSync?.error ? <Banner title="The last sync failed">{s.lastSync.error}</Banner> : null}
+      {s && s.ipForward === false ? <Banner title="IP forwarding is off">Forwards cannot reach the VMs: run sysctl -w net.ipv4.ip_forward=1 on the host.</Banner> : null}
+      {s?.handMade.length ? (
+        <Banner tone="info" title="Hand-made forwards on this host">
+          <ul className="list-disc pl-5">
+            {s.handMade.map((h) => (
+              <li key={h.key} className="font-mono text-xs">
+                :{h.listenPort}/{h.protocol} → {h.targetIP}:{h.targetPort} ({h.rules.length} rule{h.rules.length === 1 ? '' : 's'} outside labgate&apos;s chains)
+              </li>
+            ))}
+          </ul>
+        </Banner>
+      ) : null}
+      <div className="flex items-center gap-3">
+        <Button onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
+          {adding ? 'Cancel' : 'Open a forward'}
+        </Button>
+        {s ? (
+          <span className="text-xs text-zinc-500">
+            iptables backend: {s.backend} · {s.inSync ? 'in sync' : 'drift'} · {s.restores} restore(s) since start
+          </span>
+        ) : null}
+      </div>
+      {adding ? <ForwardForm onDone={() => setAdding(false)} /> : null}
+      <DataTable label="Forwards" rows={forwards.data} columns={columns} rowKey={(f) => f.id} initialSort={{ id: 'port', direction: 'asc' }} empty="No forwards yet. Open one to reach a VM, a node port or a service from the LAN." />
+      <details onToggle={(e) => (e.currentTarget.open ? void rules.refetch() : undefined)} className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+        <summary className="cursor-pointer text-sm font-semibold">Rules: labgate&apos;s chains as the kernel has them</summary>
+        <pre className="mt-3 overflow-x-auto text-xs">{rules.isFetching ? 'Loading…' : (rules.data ?? '')}</pre>
+      </details>
+    </div>
+  );
+}

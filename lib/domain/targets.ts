@@ -1,0 +1,52 @@
+import type { ForwardStatus } from './forward';
+import { selectorMatches } from './joins';
+import type { InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from './records';
+import type { ForwardTarget } from '@/lib/schemas/forwards';
+
+/** What target resolution knows; null where the source is unreachable right now. */
+export interface TargetContext {
+  instances: readonly InstanceRecord[] | null;
+  cluster: { nodes: readonly NodeRecord[]; pods: readonly PodRecord[]; services: readonly ServiceRecord[] } | null;
+}
+
+export type Resolution =
+  | { ok: true; targetIP: string; targetPort: number; node: string | null }
+  | { ok: false; reason: string; unreachable: boolean }; // unreachable: a dependency is down, not a fact about the target
+
+/**
+ * Where a forward should point now. A service target goes to its nodePort on a Ready node that
+ * runs one of its ready pods, keeping the current node while it still qualifies. Pure.
+ */
+export function resolveTarget(target: ForwardTarget, ctx: TargetContext, current: Pick<ForwardStatus, 'node'> | null): Resolution {
+  switch (target.kind) {
+    case 'static':
+      return { ok: true, targetIP: target.ip, targetPort: target.port, node: null };
+    case 'instance': {
+      if (!ctx.instances) return { ok: false, reason: 'Multipass is not answering.', unreachable: true };
+      const vm = ctx.instances.find((i) => i.name === target.name);
+      if (!vm) return { ok: false, reason: `Multipass has no instance "${target.name}".`, unreachable: false };
+      if (vm.state !== 'Running' || !vm.ipv4[0]) return { ok: false, reason: `Instance ${target.name} is ${vm.state.toLowerCase()} and has no address.`, unreachable: false };
+      return { ok: true, targetIP: vm.ipv4[0], targetPort: target.port, node: null };
+    }
+    case 'service': {
+      if (!ctx.cluster) return { ok: false, reason: 'The Kubernetes API server is not answering.', unreachable: true };
+      const name = `${target.namespace}/${target.name}`;
+      const svc = ctx.cluster.services.find((s) => s.namespace === target.namespace && s.name === target.name);
+      if (!svc) return { ok: false, reason: `Service ${name} does not exist.`, unreachable: false };
+      const port = svc.ports.find((p) => p.port === target.port || p.nodePort === target.port);
+      if (!port) return { ok: false, reason: `Service ${name} has no port ${target.port}.`, unreachable: false };
+      if (!port.nodePort) return { ok: false, reason: `Service ${name} is ${svc.type}: port ${port.port} has no nodePort.`, unreachable: false };
+      const ready = new Map(ctx.cluster.nodes.filter((n) => n.ready && n.internalIP).map((n) => [n.name, n.internalIP!]));
+      const candidates = [
+        ...new Set(
+          ctx.cluster.pods
+            .filter((p) => p.namespace === svc.namespace && p.ready && !p.terminating && p.nodeName && ready.has(p.nodeName) && selectorMatches(svc.selector, p.labels))
+            .map((p) => p.nodeName!),
+        ),
+      ].sort();
+      const node = current?.node && candidates.includes(current.node) ? current.node : candidates[0];
+      if (!node) return { ok: false, reason: `Service ${name} has no ready pod on a Ready node.`, unreachable: false };
+      return { ok: true, targetIP: ready.get(node)!, targetPort: port.nodePort, node };
+    }
+  }
+}

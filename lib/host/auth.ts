@@ -1,0 +1,23 @@
+import 'server-only';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { authenticateRequest } from '@/lib/auth/request';
+import { env } from '@/lib/env';
+import { problem } from '@/lib/http';
+
+export type HostActor = { ok: true; actor: string } | { ok: false; response: Response };
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** The host API accepts an admin session, or `Authorization: Bearer <host token>` from the UI role. */
+export function requireHostAuth(req: Request): HostActor {
+  const header = req.headers.get('authorization');
+  if (header !== null) {
+    const token = env().hostToken;
+    const given = /^Bearer (.+)$/.exec(header)?.[1] ?? '';
+    // Compared as digests: constant time whatever the lengths.
+    if (token && timingSafeEqual(digest(given), digest(token))) return { ok: true, actor: 'ui' };
+    return { ok: false, response: problem(401, 'The host token is missing or wrong.') };
+  }
+  const session = authenticateRequest(req);
+  return session.ok ? { ok: true, actor: 'admin' } : session;
+}

@@ -1,0 +1,67 @@
+import 'server-only';
+import type { AuditEntry } from './store/audit';
+import type { ForwardView, HostStatus } from './forwards';
+import { env } from '@/lib/env';
+import type { Outcome } from '@/lib/result';
+
+/** Everything the UI asks of the host, in-process (role all) or over HTTP with the token (role ui). */
+export interface HostClient {
+  listForwards(): Promise<Outcome<ForwardView[]>>;
+  createForward(input: unknown): Promise<Outcome<ForwardView>>;
+  updateForward(input: unknown): Promise<Outcome<ForwardView>>;
+  deleteForward(id: string): Promise<Outcome<{ id: string }>>;
+  sync(): Promise<Outcome<{ applied: boolean }>>;
+  status(): Promise<Outcome<HostStatus>>;
+  exportRules(): Promise<Outcome<string>>;
+  audit(): Promise<Outcome<AuditEntry[]>>;
+}
+
+const ok = <T>(data: T): Outcome<T> => ({ ok: true, data });
+
+function inProcessClient(actor: string): HostClient {
+  const host = async () => (await import('./forwards')).hostService();
+  return {
+    listForwards: async () => ok((await host()).list()),
+    createForward: async (input) => (await host()).create(input, actor),
+    updateForward: async (input) => (await host()).update(input, actor),
+    deleteForward: async (id) => (await host()).remove(id, actor),
+    sync: async () => (await host()).sync('request'),
+    status: async () => ok(await (await host()).status()),
+    exportRules: async () => ok(await (await host()).exportRules()),
+    audit: async () => ok((await host()).audit.list()),
+  };
+}
+
+function httpClient(base: string, token: string): HostClient {
+  const call = async <T>(path: string, init: RequestInit = {}, text = false): Promise<Outcome<T>> => {
+    try {
+      const res = await fetch(new URL(path, base), { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+      if (!res.ok) {
+        const body = (await res.json().catch(() => ({}))) as { error?: string; fieldErrors?: Record<string, string[]> };
+        return { ok: false, status: res.status, error: body.error ?? `The host answered ${res.status}.`, fieldErrors: body.fieldErrors };
+      }
+      return ok((text ? await res.text() : await res.json()) as T);
+    } catch (e) {
+      return { ok: false, status: 502, error: `The host role cannot be reached at ${base}: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  };
+  return {
+    listForwards: () => call('/api/host/forwards'),
+    createForward: (input) => call('/api/host/forwards', { method: 'POST', body: JSON.stringify(input) }),
+    updateForward: (input) => call(`/api/host/forwards/${encodeURIComponent(String((input as { id?: unknown })?.id ?? ''))}`, { method: 'PATCH', body: JSON.stringify(input) }),
+    deleteForward: (id) => call(`/api/host/forwards/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    sync: () => call('/api/host/sync', { method: 'POST' }),
+    status: () => call('/api/host/status'),
+    exportRules: () => call('/api/host/export', {}, true),
+    audit: () => call('/api/host/audit'),
+  };
+}
+
+export function hostClient(actor = 'admin'): HostClient {
+  const e = env();
+  if (e.role === 'ui') {
+    if (!e.hostToken) throw new Error('LABGATE_ROLE=ui needs LABGATE_HOST_TOKEN to reach the host role.');
+    return httpClient(e.hostUrl, e.hostToken);
+  }
+  return inProcessClient(actor);
+}

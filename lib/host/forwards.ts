@@ -1,0 +1,296 @@
+import 'server-only';
+import { z } from 'zod';
+import type { FirewallDiff } from '@/lib/domain/diff';
+import type { Forward, ForwardStatus, ResolvedForward } from '@/lib/domain/forward';
+import { targetAllowed } from '@/lib/domain/networks';
+import { rulesOf } from '@/lib/host/firewall/save-parse';
+import { resolveTarget, type Resolution, type TargetContext } from '@/lib/domain/targets';
+import { env } from '@/lib/env';
+import { kubeCache } from '@/lib/kube/cache';
+import { multipassWatcher } from '@/lib/multipass/watcher';
+import type { Outcome } from '@/lib/result';
+import { CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
+import { db } from '@/lib/store/db';
+import { Firewall, FirewallError } from './firewall/firewall';
+import { detectBackend, execRunner } from './firewall/runner';
+import { hostNetwork, ipForwardEnabled, multipassBridges, portInUseOnHost } from './hostinfo';
+import { hostChanged } from './events';
+import { SerialQueue } from './queue';
+import { AuditLog } from './store/audit';
+import { ForwardStore } from './store/forwards';
+
+export interface ForwardView extends Forward {
+  status: ForwardStatus | null;
+  url: string | null; // the LAN URL, for tcp forwards
+}
+
+export interface HostStatus {
+  backend: string;
+  inSync: boolean;
+  diff: FirewallDiff;
+  handMade: HandMadeForward[];
+  restores: number;
+  ipForward: boolean | null;
+  lastSync: { at: string; applied: boolean; error: string | null } | null;
+}
+
+/** A DNAT rule outside labgate's chains that forwards a host port: it would shadow labgate's. */
+export interface HandMadeForward {
+  key: string;
+  protocol: 'tcp' | 'udp';
+  listenPort: number;
+  targetIP: string;
+  targetPort: number;
+  rules: { table: 'nat' | 'filter'; line: string }[];
+}
+
+const fail = (status: number, error: string, fieldErrors?: Record<string, string[]>): Outcome<never> => ({ ok: false, status, error, fieldErrors });
+
+/** The ids in a parsed-but-invalid input, as the form's field names (target.port → "target.port"). */
+function fieldErrorsOf(err: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of err.issues) (out[issue.path.join('.') || 'form'] ??= []).push(issue.message);
+  return out;
+}
+
+export function findHandMade(save: import('@/lib/host/firewall/save-parse').ParsedSave): HandMadeForward[] {
+  const out: HandMadeForward[] = [];
+  for (const r of rulesOf(save, 'nat')) {
+    if (r.chain.startsWith('LABGATE-')) continue;
+    const m = /-p (tcp|udp) .*--dport (\d+) .*-j DNAT --to-destination (\d+\.\d+\.\d+\.\d+):(\d+)/.exec(r.text);
+    if (!m) continue;
+    const [, protocol, listenPort, targetIP, targetPort] = m;
+    const accepts = rulesOf(save, 'filter', 'FORWARD').filter((f) => f.text.includes(`-d ${targetIP}/32`) && f.text.includes(`--dport ${targetPort}`) && f.text.endsWith('-j ACCEPT'));
+    out.push({
+      key: `${protocol}:${listenPort}:${targetIP}:${targetPort}`,
+      protocol: protocol as 'tcp' | 'udp',
+      listenPort: Number(listenPort),
+      targetIP: targetIP!,
+      targetPort: Number(targetPort),
+      rules: [{ table: 'nat', line: r.text }, ...accepts.map((a) => ({ table: 'filter' as const, line: a.text }))],
+    });
+  }
+  return out;
+}
+
+/**
+ * Forwards: validate, write, sync the kernel, record — one at a time. If the kernel refuses,
+ * the store change is undone, so store and kernel never disagree after a call returns.
+ */
+export class HostService {
+  readonly store: ForwardStore;
+  readonly audit: AuditLog;
+  readonly firewall: Firewall;
+  private readonly queue = new SerialQueue();
+  private lastSync: HostStatus['lastSync'] = null;
+
+  constructor(firewall: Firewall) {
+    this.store = new ForwardStore(db());
+    this.audit = new AuditLog(db());
+    this.firewall = firewall;
+  }
+
+  /** What resolution knows right now; null where the source is unreachable. */
+  private context(): TargetContext {
+    const kube = kubeCache();
+    const mp = multipassWatcher().snapshot();
+    const snap = kube.snapshot();
+    return {
+      instances: mp.error ? null : mp.instances,
+      cluster: kube.getStatus().reachable ? { nodes: snap.nodes, pods: snap.pods, services: snap.services } : null,
+    };
+  }
+
+  private allowed() {
+    return {
+      networks: [...multipassBridges().map((b) => b.cidr), ...env().allowedNetworks],
+      addresses: kubeCache().snapshot().nodes.flatMap((n) => (n.internalIP ? [n.internalIP] : [])),
+    };
+  }
+
+  private url(f: Forward): string | null {
+    if (f.protocol !== 'tcp') return null;
+    const address = f.listenAddress ?? env().lanAddress ?? safeNetwork()?.lanAddress ?? null;
+    return address ? `http://${address}:${f.listenPort}/` : null;
+  }
+
+  list(): ForwardView[] {
+    const statuses = this.store.statuses();
+    return this.store.list().map((f) => ({ ...f, status: statuses.get(f.id) ?? null, url: this.url(f) }));
+  }
+
+  get(id: string): Outcome<ForwardView> {
+    const parsed = ForwardId.safeParse(id);
+    if (!parsed.success) return fail(400, parsed.error.issues[0]!.message);
+    const view = this.list().find((f) => f.id === parsed.data);
+    return view ? { ok: true, data: view } : fail(404, `No forward ${parsed.data}.`);
+  }
+
+  /** Checks a new or changed forward against the host before anything is written. */
+  private async check(input: CreateForward, exceptId: string | null): Promise<Outcome<Resolution & { ok: true }>> {
+    if (ipForwardEnabled() === false) {
+      return fail(409, 'IP forwarding is off on this host, so no forward can reach a VM. Turn it on: sysctl -w net.ipv4.ip_forward=1 (and set it in /etc/sysctl.d to keep it).');
+    }
+    const clash = this.store.list().find((f) => f.id !== exceptId && f.protocol === input.protocol && f.listenPort === input.listenPort && (!f.listenAddress || !input.listenAddress || f.listenAddress === input.listenAddress));
+    if (clash) return fail(409, `Port ${input.listenPort}/${input.protocol} is already forwarded by "${clash.name}".`, { listenPort: [`Already used by the forward "${clash.name}".`] });
+    const current = exceptId ? this.store.get(exceptId) : null;
+    const samePort = current && current.listenPort === input.listenPort && current.protocol === input.protocol;
+    if (!samePort && portInUseOnHost(input.protocol, input.listenPort)) {
+      return fail(409, `Port ${input.listenPort}/${input.protocol} is in use by a program on this host.`, { listenPort: ['A program on this host listens on this port.'] });
+    }
+    const handMade = findHandMade(await this.firewall.read()).find((h) => h.protocol === input.protocol && h.listenPort === input.listenPort);
+    if (handMade) {
+      return fail(409, `A hand-made rule already forwards port ${input.listenPort} to ${handMade.targetIP}:${handMade.targetPort}; adopt it instead of adding another.`, { listenPort: ['A hand-made rule forwards this port.'] });
+    }
+    const r = resolveTarget(input.target, this.context(), exceptId ? (this.store.statuses().get(exceptId) ?? null) : null);
+    if (!r.ok) return fail(r.unreachable ? 503 : 422, r.reason, { target: [r.reason] });
+    if (!targetAllowed(r.targetIP, this.allowed())) {
+      return fail(422, `${r.targetIP} is outside the networks labgate forwards to (the Multipass bridge, the cluster's nodes${env().allowedNetworks.length ? ', LABGATE_ALLOWED_NETWORKS' : ''}).`, { target: ['Outside the allowed networks.'] });
+    }
+    return { ok: true, data: r };
+  }
+
+  create(raw: unknown, actor: string): Promise<Outcome<ForwardView>> {
+    const parsed = CreateForward.safeParse(raw);
+    if (!parsed.success) return Promise.resolve(fail(400, 'Check the highlighted fields.', fieldErrorsOf(parsed.error)));
+    const input = parsed.data;
+    return this.queue.run(async () => {
+      const checked = await this.check(input, null);
+      if (!checked.ok) return this.record(actor, 'forward.create', `:${input.listenPort}`, checked);
+      const f = this.store.insert(input, actor);
+      const synced = await this.syncNow();
+      if (!synced.ok) {
+        this.store.remove(f.id);
+        await this.syncNow();
+        return this.record(actor, 'forward.create', `${f.name} :${f.listenPort}`, synced);
+      }
+      return this.record(actor, 'forward.create', `${f.name} :${f.listenPort}`, this.get(f.id));
+    });
+  }
+
+  update(raw: unknown, actor: string): Promise<Outcome<ForwardView>> {
+    const parsed = UpdateForward.safeParse(raw);
+    if (!parsed.success) return Promise.resolve(fail(400, 'Check the highlighted fields.', fieldErrorsOf(parsed.error)));
+    return this.queue.run(async () => {
+      const before = this.store.get(parsed.data.id);
+      if (!before) return fail(404, `No forward ${parsed.data.id}.`);
+      const { id, ...changes } = parsed.data;
+      const merged = CreateForward.parse({ ...before, listenAddress: before.listenAddress ?? undefined, ...changes });
+      const checked = await this.check(merged, id);
+      if (!checked.ok) return this.record(actor, 'forward.update', `${before.name} :${before.listenPort}`, checked);
+      this.store.remove(id);
+      this.store.insert(merged, before.createdBy, id);
+      const synced = await this.syncNow();
+      if (!synced.ok) {
+        this.store.restore(before);
+        await this.syncNow();
+        return this.record(actor, 'forward.update', `${before.name} :${before.listenPort}`, synced);
+      }
+      return this.record(actor, 'forward.update', `${merged.name} :${merged.listenPort}`, this.get(id));
+    });
+  }
+
+  remove(rawId: unknown, actor: string): Promise<Outcome<{ id: string }>> {
+    const parsed = ForwardId.safeParse(rawId);
+    if (!parsed.success) return Promise.resolve(fail(400, parsed.error.issues[0]!.message));
+    return this.queue.run(async () => {
+      const before = this.store.get(parsed.data);
+      if (!before) return fail(404, `No forward ${parsed.data}.`);
+      this.store.remove(before.id);
+      const synced = await this.syncNow();
+      if (!synced.ok) {
+        this.store.restore(before);
+        await this.syncNow();
+        return this.record(actor, 'forward.delete', `${before.name} :${before.listenPort}`, synced);
+      }
+      return this.record(actor, 'forward.delete', `${before.name} :${before.listenPort}`, { ok: true, data: { id: before.id } });
+    });
+  }
+
+  /** Resolve every forward, write the kernel if it differs, record each one's status. Queued. */
+  sync(reason = 'sync'): Promise<Outcome<{ applied: boolean }>> {
+    return this.queue.run(() => this.syncNow(reason));
+  }
+
+  private async syncNow(_reason = 'sync'): Promise<Outcome<{ applied: boolean }>> {
+    const ctx = this.context();
+    const statuses = this.store.statuses();
+    const resolved: ResolvedForward[] = [];
+    const next = new Map<string, Omit<ForwardStatus, 'updatedAt'>>();
+    for (const f of this.store.list()) {
+      const current = statuses.get(f.id) ?? null;
+      const r = resolveTarget(f.target, ctx, current);
+      if (r.ok) {
+        resolved.push({ id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP: r.targetIP, targetPort: r.targetPort });
+        next.set(f.id, { state: 'applied', targetIP: r.targetIP, targetPort: r.targetPort, node: r.node, reason: null });
+      } else if (current?.targetIP && current.targetPort) {
+        // Never drop a forward because something is unreachable: keep the last good target.
+        resolved.push({ id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP: current.targetIP, targetPort: current.targetPort });
+        next.set(f.id, { state: r.unreachable ? 'stale' : 'error', targetIP: current.targetIP, targetPort: current.targetPort, node: current.node, reason: r.reason });
+      } else {
+        next.set(f.id, { state: 'error', targetIP: null, targetPort: null, node: null, reason: r.reason });
+      }
+    }
+    try {
+      const res = await this.firewall.sync(resolved, hostNetwork());
+      let changed = res.applied;
+      for (const [id, s] of next) {
+        const old = statuses.get(id);
+        if (!old || old.state !== s.state || old.targetIP !== s.targetIP || old.targetPort !== s.targetPort || old.node !== s.node || old.reason !== s.reason) {
+          this.store.setStatus(id, s);
+          changed = true;
+        }
+      }
+      if (changed) hostChanged();
+      this.lastSync = { at: new Date().toISOString(), applied: res.applied, error: null };
+      return { ok: true, data: { applied: res.applied } };
+    } catch (e) {
+      const message = e instanceof FirewallError ? `${e.message}${e.detail ? `: ${e.detail}` : ''}` : e instanceof Error ? e.message : String(e);
+      this.lastSync = { at: new Date().toISOString(), applied: false, error: message };
+      return fail(502, message);
+    }
+  }
+
+  async status(): Promise<HostStatus> {
+    const statuses = this.store.statuses();
+    const resolved = this.store.list().flatMap((f) => {
+      const s = statuses.get(f.id);
+      return s?.targetIP && s.targetPort ? [{ id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP: s.targetIP, targetPort: s.targetPort }] : [];
+    });
+    const save = await this.firewall.read();
+    const diff = await this.firewall.diff(resolved, hostNetwork());
+    return { backend: this.firewall.runner.backend, inSync: diff.inSync, diff, handMade: findHandMade(save), restores: this.firewall.restores, ipForward: ipForwardEnabled(), lastSync: this.lastSync };
+  }
+
+  /** labgate's chains as the kernel has them, in iptables-save form. */
+  async exportRules(): Promise<string> {
+    const save = await this.firewall.read();
+    const lines: string[] = [];
+    for (const table of ['nat', 'filter'] as const) {
+      const mine = rulesOf(save, table).filter((r) => r.chain.startsWith('LABGATE-') || r.text.includes('-j LABGATE-'));
+      if (mine.length) lines.push(`*${table}`, ...mine.map((r) => r.text), 'COMMIT');
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  private record<T>(actor: string, action: string, subject: string, result: Outcome<T>): Outcome<T> {
+    this.audit.record({ actor, action, subject, detail: '', result: result.ok ? 'ok' : result.error });
+    return result;
+  }
+}
+
+function safeNetwork() {
+  try {
+    return hostNetwork();
+  } catch {
+    return null;
+  }
+}
+
+const holder = globalThis as typeof globalThis & { labgateHost?: Promise<HostService> };
+
+/** The host role's one service (iptables backend detected once). */
+export function hostService(): Promise<HostService> {
+  holder.labgateHost ??= detectBackend().then((b) => new HostService(new Firewall(execRunner(b))));
+  return holder.labgateHost;
+}

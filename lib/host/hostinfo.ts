@@ -1,0 +1,52 @@
+import 'server-only';
+import fs from 'node:fs';
+import os from 'node:os';
+import { networkOf } from '@/lib/domain/networks';
+import { defaultRouteInterface, listeningPorts } from '@/lib/domain/procnet';
+import type { HostNetwork } from '@/lib/domain/rules';
+import { env } from '@/lib/env';
+
+const read = (file: string) => {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+function ipv4Of(iface: string): { address: string; cidr: string } | null {
+  const a = os.networkInterfaces()[iface]?.find((x) => x.family === 'IPv4');
+  if (!a) return null;
+  const bits = Number(a.cidr?.split('/')[1] ?? 32);
+  return { address: a.address, cidr: networkOf(a.address, bits) ?? `${a.address}/32` };
+}
+
+export class HostConfigError extends Error {}
+
+/** The LAN side of this host: configured (LABGATE_LAN_*), else taken from the default route. */
+export function hostNetwork(): HostNetwork {
+  const e = env();
+  const lanInterface = e.lanInterface ?? defaultRouteInterface(read('/proc/net/route'));
+  if (!lanInterface) throw new HostConfigError('No LAN interface: set LABGATE_LAN_INTERFACE (this host has no default route to take it from).');
+  const detected = ipv4Of(lanInterface);
+  return { lanInterface, lanAddress: e.lanAddress ?? detected?.address ?? null, lanCidr: detected?.cidr ?? null };
+}
+
+/** Multipass's bridges on this host (mpqemubr0 with QEMU, mpbr0 with LXD, one per zone on newer releases) and their subnets. */
+export function multipassBridges(): { name: string; cidr: string }[] {
+  return Object.keys(os.networkInterfaces())
+    .filter((n) => /^mp(qemu)?br/.test(n))
+    .flatMap((name) => {
+      const a = ipv4Of(name);
+      return a ? [{ name, cidr: a.cidr }] : [];
+    });
+}
+
+export function portInUseOnHost(protocol: 'tcp' | 'udp', port: number): boolean {
+  return [read(`/proc/net/${protocol}`), read(`/proc/net/${protocol}6`)].some((t) => listeningPorts(t, protocol).has(port));
+}
+
+export function ipForwardEnabled(): boolean | null {
+  const v = read('/proc/sys/net/ipv4/ip_forward').trim();
+  return v === '' ? null : v === '1';
+}

@@ -1,0 +1,58 @@
+import 'server-only';
+import { kubeCache } from '@/lib/kube/cache';
+import { multipassWatcher } from '@/lib/multipass/watcher';
+import type { HostService } from './forwards';
+
+const BATCH_MS = 200; // at most one apply per batch of changes
+const CHECK_MS = 1_000; // how often the kernel is checked for a flush or reboot
+
+/**
+ * Keeps the kernel true to the store: applies it at start (the reboot case), follows the
+ * cluster and Multipass (a pod moves, a VM's address changes) and repairs what someone else
+ * flushed, checking labgate's chains, jumps and rules every second.
+ */
+export class Reconciler {
+  private readonly host: HostService;
+  private timer: NodeJS.Timeout | null = null;
+  private checker: NodeJS.Timeout | null = null;
+  private offs: (() => void)[] = [];
+  private checking = false;
+
+  constructor(host: HostService) {
+    this.host = host;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([kubeCache().ready(5_000), multipassWatcher().ready()]);
+    await this.host.sync('start');
+    this.offs.push(kubeCache().onChange(() => this.request()), multipassWatcher().onChange(() => this.request()));
+    this.checker = setInterval(() => void this.check(), CHECK_MS);
+  }
+
+  /** Coalesces bursts of changes into one sync. */
+  request(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      void this.host.sync('change');
+    }, BATCH_MS);
+  }
+
+  private async check(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      const status = await this.host.status();
+      if (!status.inSync) await this.host.sync('drift');
+    } catch (e) {
+      console.error(`labgate: firewall check failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.checker) clearInterval(this.checker);
+    for (const off of this.offs) off();
+  }
+}

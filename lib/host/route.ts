@@ -1,0 +1,22 @@
+import 'server-only';
+import { problem } from '@/lib/http';
+import { readBody } from '@/lib/request-body';
+import type { Outcome } from '@/lib/result';
+import { requireHostAuth } from './auth';
+import { hostService, type HostService } from './forwards';
+
+/** A host API handler: authenticate (session or token), then hand the host service to the work. */
+export function hostRoute<C = unknown>(work: (ctx: { host: HostService; actor: string; req: Request; params: C; body: () => Promise<Outcome<unknown>> }) => Promise<Response>) {
+  return async (req: Request, route?: { params: Promise<C> }): Promise<Response> => {
+    const auth = requireHostAuth(req);
+    if (!auth.ok) return auth.response;
+    const params = (route ? await route.params : undefined) as C;
+    return work({ host: await hostService(), actor: auth.actor, req, params, body: () => readBody(req) });
+  };
+}
+
+/** An Outcome as a response: the data, or `{ error, fieldErrors }` with its status. */
+export function outcomeResponse<T>(result: Outcome<T>, okStatus = 200): Response {
+  if (result.ok) return Response.json(result.data, { status: okStatus, headers: { 'cache-control': 'no-store' } });
+  return problem(result.status, result.error, result.fieldErrors ? { fieldErrors: result.fieldErrors } : {});
+}

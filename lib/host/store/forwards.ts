@@ -1,0 +1,88 @@
+import 'server-only';
+import { randomBytes } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { Forward, ForwardStatus } from '@/lib/domain/forward';
+import { ForwardTarget, type CreateForward } from '@/lib/schemas/forwards';
+
+interface Row {
+  id: string;
+  name: string;
+  protocol: 'tcp' | 'udp';
+  listen_port: number;
+  listen_address: string | null;
+  target: string;
+  description: string;
+  created_by: string;
+  created_at: string;
+}
+
+const toForward = (r: Row): Forward => ({
+  id: r.id,
+  name: r.name,
+  protocol: r.protocol,
+  listenPort: r.listen_port,
+  listenAddress: r.listen_address,
+  target: ForwardTarget.parse(JSON.parse(r.target)),
+  description: r.description,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+
+export const newForwardId = () => randomBytes(6).toString('hex');
+
+/** The desired forwards, as stored. */
+export class ForwardStore {
+  private readonly db: Database;
+  constructor(db: Database) {
+    this.db = db;
+  }
+
+  list(): Forward[] {
+    return (this.db.prepare('SELECT * FROM forwards ORDER BY listen_port, id').all() as Row[]).map(toForward);
+  }
+
+  get(id: string): Forward | null {
+    const row = this.db.prepare('SELECT * FROM forwards WHERE id = ?').get(id) as Row | undefined;
+    return row ? toForward(row) : null;
+  }
+
+  insert(input: CreateForward, actor: string, id = newForwardId()): Forward {
+    const now = new Date().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO forwards (id, name, protocol, listen_port, listen_address, target, description, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, input.name, input.protocol, input.listenPort, input.listenAddress ?? null, JSON.stringify(input.target), input.description, actor, now, now);
+    return this.get(id)!;
+  }
+
+  /** Puts a forward back exactly as it was (undoing a delete or an update). */
+  restore(f: Forward): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO forwards (id, name, protocol, listen_port, listen_address, target, description, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(f.id, f.name, f.protocol, f.listenPort, f.listenAddress, JSON.stringify(f.target), f.description, f.createdBy, f.createdAt, new Date().toISOString());
+  }
+
+  remove(id: string): boolean {
+    return this.db.prepare('DELETE FROM forwards WHERE id = ?').run(id).changes > 0;
+  }
+
+  statuses(): Map<string, ForwardStatus> {
+    const rows = this.db.prepare('SELECT * FROM forward_status').all() as { id: string; state: ForwardStatus['state']; target_ip: string | null; target_port: number | null; node: string | null; reason: string | null; updated_at: string }[];
+    return new Map(rows.map((r) => [r.id, { state: r.state, targetIP: r.target_ip, targetPort: r.target_port, node: r.node, reason: r.reason, updatedAt: r.updated_at }]));
+  }
+
+  setStatus(id: string, s: Omit<ForwardStatus, 'updatedAt'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO forward_status (id, state, target_ip, target_port, node, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, target_ip = excluded.target_ip, target_port = excluded.target_port,
+           node = excluded.node, reason = excluded.reason, updated_at = excluded.updated_at`,
+      )
+      .run(id, s.state, s.targetIP, s.targetPort, s.node, s.reason, new Date().toISOString());
+  }
+}
