@@ -63,7 +63,11 @@ export async function rebootFirewall(prefix: string): Promise<void> {
   const p = labPaths(prefix);
   await fw.wipeNatAndFilter();
   const state = readStandIn(p);
-  if (state.daemon === 'running') await fw.applyMultipassRules(state.bridge, state.subnet);
+  if (state.daemon === 'running') {
+    // multipassd at start: its old rules (the mangle one survived) out, its rules in.
+    await fw.removeMultipassRules(state.bridge, state.subnet);
+    await fw.applyMultipassRules(state.bridge, state.subnet);
+  }
   const record = JSON.parse(fs.readFileSync(p.labState, 'utf8')) as { docker: boolean };
   if (record.docker) await fw.applyDockerRules();
 }

@@ -13,6 +13,7 @@ export function run(cmd: string, args: readonly string[], opts: { input?: string
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
+    child.stdin?.on('error', () => {}); // a command that exits without reading its input
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }

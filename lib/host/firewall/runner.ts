@@ -27,6 +27,7 @@ function exec(bin: string, args: readonly string[], stdin?: string): Promise<Run
       const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
       resolve({ code: e ? (typeof e.code === 'number' ? e.code : 127) : 0, stdout, stderr: e && typeof e.code === 'string' ? `${e.message}\n${stderr}` : stderr });
     });
+    child.stdin?.on('error', () => {}); // a tool that exits without reading its input
     child.stdin?.end(stdin ?? '');
   });
 }

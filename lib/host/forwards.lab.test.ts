@@ -1,0 +1,180 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiserver, dockerRules, movePod, rebootFirewall } from '@/lab/controls.mts';
+import { run } from '@/lab/exec.mts';
+import { curlFrom, eventually, iptables, kubectl, labPrefix } from '@/lab/testing.mts';
+import { LAN } from '@/lab/topology.mts';
+import type { ForwardView } from './forwards';
+import { hostService, type HostService } from './forwards';
+import { Reconciler } from './reconciler';
+
+const prefix = labPrefix();
+const lanUrl = (port: number) => `http://${LAN.host}:${port}/`;
+const save = async () => (await run('iptables-save', [])).stdout;
+/** Every rule that is not labgate's, as iptables-save prints it: must never change. */
+const foreign = async () =>
+  (await save())
+    .split('\n')
+    .filter((l) => l.startsWith('-A ') && !l.includes('LABGATE') && !l.includes('labgate'))
+    .join('\n');
+const answerFromLan = async (port: number) => {
+  const res = await curlFrom('lan', lanUrl(port));
+  return res.ok ? (JSON.parse(res.body) as { service: string; node: string }) : null;
+};
+
+let host: HostService;
+let reconciler: Reconciler;
+let foreignBefore = '';
+
+beforeAll(async () => {
+  await rebootFirewall(prefix); // a clean slate: only the daemons' own rules
+  foreignBefore = await foreign();
+  await kubectl(['patch', 'service', '-n', 'monitoring', 'kps-grafana', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/type', value: 'NodePort' }, { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 }])]);
+  host = await hostService();
+  reconciler = new Reconciler(host);
+  await reconciler.start();
+});
+
+afterAll(async () => {
+  reconciler.stop();
+  for (const f of host.list()) await host.remove(f.id, 'test');
+  await kubectl(['patch', 'service', '-n', 'monitoring', 'kps-grafana', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/type', value: 'ClusterIP' }, { op: 'remove', path: '/spec/ports/0/nodePort' }])]);
+});
+
+async function grafanaForward(): Promise<ForwardView> {
+  const res = await host.create({ name: 'Grafana', listenPort: 30060, target: { kind: 'service', namespace: 'monitoring', name: 'kps-grafana', port: 80 } }, 'test');
+  if (!res.ok) throw new Error(res.error);
+  return res.data;
+}
+
+describe('forwards against the real kernel, with traffic from the LAN', () => {
+  it('a forward to a service answers from lan on the node running its pod; closing it leaves no rule', async () => {
+    const f = await grafanaForward();
+    const node = (await kubectl(['get', 'pods', '-n', 'monitoring', '-l', 'app.kubernetes.io/name=grafana', '-o', 'jsonpath={.items[0].spec.nodeName}'])).trim();
+    expect(f.status).toMatchObject({ state: 'applied', node });
+    expect(f.url).toBe(lanUrl(30060));
+    expect(await answerFromLan(30060)).toMatchObject({ service: 'kps-grafana', node });
+    expect(await foreign()).toBe(foreignBefore);
+
+    expect((await host.remove(f.id, 'test')).ok).toBe(true);
+    expect((await curlFrom('lan', lanUrl(30060))).ok).toBe(false);
+    expect(await save()).not.toContain(`labgate:${f.id}`);
+    expect(await foreign()).toBe(foreignBefore);
+  });
+
+  it('comes back by itself after a reboot and after iptables -F', async () => {
+    const f = await grafanaForward();
+    await rebootFirewall(prefix);
+    await eventually('the forward to answer after the reboot', () => answerFromLan(30060));
+    await iptables('-t', 'nat', '-F');
+    await iptables('-t', 'filter', '-F');
+    expect((await save()).includes(`labgate:${f.id}`)).toBe(false);
+    await eventually('the forward to answer after the flush', () => answerFromLan(30060));
+    await rebootFirewall(prefix); // puts the daemons' rules back as they were
+    await eventually('the forward to answer again', () => answerFromLan(30060));
+    expect(await foreign()).toBe(foreignBefore);
+    await host.remove(f.id, 'test');
+  });
+
+  it("re-points when the service's pod moves to another node", async () => {
+    const f = await grafanaForward();
+    const { from, to } = await movePod(prefix, { namespace: 'monitoring', selector: 'app.kubernetes.io/name=grafana' });
+    expect(to).not.toBe(from);
+    await eventually(`the LAN URL to answer from ${to}`, async () => (await answerFromLan(30060))?.node === to);
+    expect(host.list().find((x) => x.id === f.id)?.status?.node).toBe(to);
+    await host.remove(f.id, 'test');
+  });
+
+  it('keeps the forward, marked stale, while the apiserver is down', async () => {
+    const f = await grafanaForward();
+    await apiserver(prefix, 'stopped');
+    try {
+      await host.sync('test');
+      await eventually('the forward to be marked stale', async () => {
+        await host.sync('test');
+        return host.list().find((x) => x.id === f.id)?.status?.state === 'stale';
+      });
+      expect(await answerFromLan(30060)).toMatchObject({ service: 'kps-grafana' });
+    } finally {
+      await apiserver(prefix, 'running');
+    }
+    await eventually('the forward to be applied again', async () => {
+      await host.sync('test');
+      return host.list().find((x) => x.id === f.id)?.status?.state === 'applied';
+    }, 30_000);
+    await host.remove(f.id, 'test');
+  });
+
+  it('passes traffic under a Docker-style FORWARD policy DROP', async () => {
+    await dockerRules(prefix, true);
+    try {
+      const res = await host.create({ name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
+      expect(res.ok).toBe(true);
+      expect((await curlFrom('lan', lanUrl(8080))).body).toContain('Jenkins');
+      if (res.ok) await host.remove(res.data.id, 'test');
+    } finally {
+      await dockerRules(prefix, false);
+    }
+  });
+});
+
+describe('a forward on port 443', () => {
+  let laptop: { kill: () => void } | null = null;
+  afterAll(() => laptop?.kill());
+
+  it("leaves the host's own outbound HTTPS alone", async () => {
+    // Something on the LAN answers on 443; the host's connection to it must still reach it.
+    const { spawn } = await import('node:child_process');
+    const child = spawn('ip', ['netns', 'exec', `${prefix}lan`, process.execPath, '-e', "require('http').createServer((q,r)=>r.end('the laptop')).listen(443)"], { stdio: 'ignore' });
+    laptop = { kill: () => child.kill() };
+    await eventually('the laptop to listen', async () => (await run('curl', ['-sS', '--max-time', '1', 'http://192.168.50.10:443/'])).stdout === 'the laptop');
+    const res = await host.create({ name: 'Web', listenPort: 443, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
+    expect(res.ok).toBe(true);
+    expect((await run('curl', ['-sS', '--max-time', '2', 'http://192.168.50.10:443/'])).stdout).toBe('the laptop');
+    expect((await curlFrom('lan', lanUrl(443))).body).toContain('Jenkins');
+    if (res.ok) await host.remove(res.data.id, 'test');
+  });
+});
+
+describe('bad input changes nothing', () => {
+  let server: http.Server;
+  let busyPort = 0;
+  beforeAll(async () => {
+    server = http.createServer((_q, r) => r.end('busy'));
+    await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
+    busyPort = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => server.close());
+
+  it.each([
+    { name: 'a newline in the name', input: { name: 'a\nb', listenPort: 9001, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, status: 400 },
+    { name: 'quotes in the description', input: { name: 'x', description: '" -j ACCEPT', listenPort: 9001, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, status: 400 },
+    { name: 'a 10 KB name', input: { name: 'x'.repeat(10_240), listenPort: 9001, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, status: 400 },
+    { name: 'port 0', input: { name: 'x', listenPort: 0, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, status: 400 },
+    { name: 'port 70000', input: { name: 'x', listenPort: 70000, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, status: 400 },
+    { name: 'a target outside the allowed networks', input: { name: 'x', listenPort: 9001, target: { kind: 'static', ip: '1.1.1.1', port: 53 } }, status: 422 },
+    { name: 'a ClusterIP service', input: { name: 'x', listenPort: 9001, target: { kind: 'service', namespace: 'default', name: 'redis', port: 6379 } }, status: 422 },
+  ])('$name', async ({ input, status }) => {
+    const before = await save();
+    const res = await host.create(input, 'test');
+    expect(res).toMatchObject({ ok: false, status });
+    expect(host.list()).toEqual([]);
+    expect(await save()).toBe(before);
+  });
+
+  it('a port something on the host listens on', async () => {
+    const before = await save();
+    const res = await host.create({ name: 'x', listenPort: busyPort, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, 'test');
+    expect(res).toMatchObject({ ok: false, status: 409, error: expect.stringMatching(/in use by a program/) });
+    expect(await save()).toBe(before);
+  });
+
+  it('a port another forward has', async () => {
+    const first = await host.create({ name: 'MySQL', listenPort: 3306, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, 'test');
+    expect(first.ok).toBe(true);
+    const second = await host.create({ name: 'Other', listenPort: 3306, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
+    expect(second).toMatchObject({ ok: false, status: 409, fieldErrors: { listenPort: [expect.stringMatching(/MySQL/)] } });
+    if (first.ok) await host.remove(first.data.id, 'test');
+  });
+});
