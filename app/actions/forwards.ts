@@ -24,3 +24,11 @@ export async function deleteForward(id: string): Promise<ActionResult<{ id: stri
   revalidatePath('/forwards');
   return { ok: true, data: res.data };
 }
+
+export async function adoptForward(ruleKey: string): Promise<ActionResult<ForwardView>> {
+  if (!(await currentSession())) return noSession;
+  const res = await hostClient().adopt({ ruleKey, confirm: true });
+  if (!res.ok) return { ok: false, error: res.error };
+  revalidatePath('/forwards');
+  return { ok: true, data: res.data };
+}

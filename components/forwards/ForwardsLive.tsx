@@ -2,14 +2,14 @@
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, useTransition } from 'react';
-import { deleteForward } from '@/app/actions/forwards';
+import { adoptForward, deleteForward } from '@/app/actions/forwards';
 import { Badge } from '@/components/ui/Badge';
 import { Banner } from '@/components/ui/Banner';
 import { Button } from '@/components/ui/Button';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import { fetchJson } from '@/lib/fetch-json';
-import type { ForwardView, HostStatus } from '@/lib/host/forwards';
+import type { ForwardView, HandMadeForward, HostStatus } from '@/lib/host/forwards';
 import { queryKeys } from '@/lib/query-keys';
 import { ForwardForm } from './ForwardForm';
 
@@ -18,6 +18,37 @@ const stateTone = { applied: 'green', pending: 'amber', stale: 'amber', error: '
 export function describeTarget(f: ForwardView): string {
   const t = f.target;
   return t.kind === 'service' ? `service ${t.namespace}/${t.name}:${t.port}` : t.kind === 'instance' ? `instance ${t.name}:${t.port}` : `${t.ip}:${t.port}`;
+}
+
+function AdoptButton({ handMade }: { handMade: HandMadeForward }) {
+  const client = useQueryClient();
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <>
+      <Button
+        variant="secondary"
+        disabled={pending}
+        aria-label={`Adopt the hand-made forward of port ${handMade.listenPort}`}
+        onClick={() =>
+          start(async () => {
+            const rules = handMade.rules.map((r) => `  ${r.table}: ${r.line}`).join('\n');
+            if (!window.confirm(`labgate will add its own forward for port ${handMade.listenPort} and remove exactly these hand-made rules:\n${rules}`)) return;
+            const res = await adoptForward(handMade.key);
+            if (res.ok) await client.invalidateQueries({ queryKey: queryKeys.state });
+            setError(res.ok ? null : res.error);
+          })
+        }
+      >
+        {pending ? 'Adopting…' : 'Adopt'}
+      </Button>
+      {error ? (
+        <span role="alert" className="text-xs text-red-600">
+          {error}
+        </span>
+      ) : null}
+    </>
+  );
 }
 
 function CloseButton({ forward }: { forward: ForwardView }) {
@@ -115,10 +146,13 @@ export function ForwardsLive({ initial, initialStatus }: { initial: ForwardView[
       {s && s.ipForward === false ? <Banner title="IP forwarding is off">Forwards cannot reach the VMs: run sysctl -w net.ipv4.ip_forward=1 on the host.</Banner> : null}
       {s?.handMade.length ? (
         <Banner tone="info" title="Hand-made forwards on this host">
-          <ul className="list-disc pl-5">
+          <ul>
             {s.handMade.map((h) => (
-              <li key={h.key} className="font-mono text-xs">
-                :{h.listenPort}/{h.protocol} → {h.targetIP}:{h.targetPort} ({h.rules.length} rule{h.rules.length === 1 ? '' : 's'} outside labgate&apos;s chains)
+              <li key={h.key} className="flex flex-wrap items-center gap-2 py-1">
+                <span className="font-mono text-xs">
+                  :{h.listenPort}/{h.protocol} → {h.targetIP}:{h.targetPort} ({h.rules.length} rule{h.rules.length === 1 ? '' : 's'} outside labgate&apos;s chains)
+                </span>
+                <AdoptButton handMade={h} />
               </li>
             ))}
           </ul>

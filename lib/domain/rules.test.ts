@@ -64,3 +64,14 @@ describe('saveString', () => {
     { s: 'a"b\\c\'d', want: '"a\\"b\\\\c\\\'d"' },
   ])('$s → $want', ({ s, want }) => expect(saveString(s)).toBe(want));
 });
+
+describe('adopting', () => {
+  it('deletes exactly the hand-made rules in the same payload', () => {
+    const text = renderRestore(renderRules([grafana], net), { nat: [], filter: [] }, [
+      { table: 'nat', line: '-A PREROUTING -i enp3s0 -p tcp -m tcp --dport 30060 -j DNAT --to-destination 10.120.52.23:30060' },
+      { table: 'filter', line: '-A FORWARD -d 10.120.52.23/32 -p tcp -m tcp --dport 30060 -j ACCEPT' },
+    ]);
+    expect(text).toContain('*nat\n-D PREROUTING -i enp3s0 -p tcp -m tcp --dport 30060 -j DNAT --to-destination 10.120.52.23:30060\n');
+    expect(text).toContain('*filter\n-D FORWARD -d 10.120.52.23/32 -p tcp -m tcp --dport 30060 -j ACCEPT\n');
+  });
+});

@@ -77,10 +77,12 @@ export function renderRules(forwards: readonly ResolvedForward[], net: HostNetwo
  * One iptables-restore --noflush payload: declaring a chain empties it, so labgate's chains are
  * rewritten whole and nobody else's are touched; missing jumps are added in the same transaction.
  */
-export function renderRestore(desired: DesiredRules, missingJumps: Record<OwnedTable, string[]>): string {
+export function renderRestore(desired: DesiredRules, missingJumps: Record<OwnedTable, string[]>, adopt: { table: OwnedTable; line: string }[] = []): string {
   const out: string[] = [];
   for (const table of ['nat', 'filter'] as const) {
     out.push(`*${table}`);
+    // Adopting: the hand-made rules go in the same transaction as labgate's replacement.
+    for (const r of adopt.filter((a) => a.table === table)) out.push(r.line.replace(/^-A /, '-D '));
     for (const chain of OWNED_CHAINS[table]) out.push(`:${chain} - [0:0]`);
     for (const jump of missingJumps[table]) out.push(jump.replace(/^-A (\S+)/, '-I $1 1'));
     for (const chain of OWNED_CHAINS[table]) out.push(...(desired[table][chain] ?? []));

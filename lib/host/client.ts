@@ -10,6 +10,7 @@ export interface HostClient {
   createForward(input: unknown): Promise<Outcome<ForwardView>>;
   updateForward(input: unknown): Promise<Outcome<ForwardView>>;
   deleteForward(id: string): Promise<Outcome<{ id: string }>>;
+  adopt(input: unknown): Promise<Outcome<ForwardView>>;
   sync(): Promise<Outcome<{ applied: boolean }>>;
   status(): Promise<Outcome<HostStatus>>;
   exportRules(): Promise<Outcome<string>>;
@@ -25,6 +26,7 @@ function inProcessClient(actor: string): HostClient {
     createForward: async (input) => (await host()).create(input, actor),
     updateForward: async (input) => (await host()).update(input, actor),
     deleteForward: async (id) => (await host()).remove(id, actor),
+    adopt: async (input) => (await host()).adopt(input, actor),
     sync: async () => (await host()).sync('request'),
     status: async () => ok(await (await host()).status()),
     exportRules: async () => ok(await (await host()).exportRules()),
@@ -50,6 +52,7 @@ function httpClient(base: string, token: string): HostClient {
     createForward: (input) => call('/api/host/forwards', { method: 'POST', body: JSON.stringify(input) }),
     updateForward: (input) => call(`/api/host/forwards/${encodeURIComponent(String((input as { id?: unknown })?.id ?? ''))}`, { method: 'PATCH', body: JSON.stringify(input) }),
     deleteForward: (id) => call(`/api/host/forwards/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    adopt: (input) => call('/api/host/adopt', { method: 'POST', body: JSON.stringify(input) }),
     sync: () => call('/api/host/sync', { method: 'POST' }),
     status: () => call('/api/host/status'),
     exportRules: () => call('/api/host/export', {}, true),

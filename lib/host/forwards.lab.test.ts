@@ -178,3 +178,31 @@ describe('bad input changes nothing', () => {
     if (first.ok) await host.remove(first.data.id, 'test');
   });
 });
+
+describe("adopting the reference host's hand-made forward", () => {
+  it('shows it, refuses a second forward on its port, adopts it and the URL keeps working', async () => {
+    const node = (await kubectl(['get', 'pods', '-n', 'monitoring', '-l', 'app.kubernetes.io/name=grafana', '-o', 'jsonpath={.items[0].spec.nodeName}'])).trim();
+    const ip = { node1: '10.120.52.23', node2: '10.120.52.24', node3: '10.120.52.25' }[node]!;
+    // Exactly what design.md says the person typed.
+    await iptables('-t', 'nat', '-I', 'PREROUTING', '-i', 'enp3s0', '-p', 'tcp', '--dport', '30060', '-j', 'DNAT', '--to-destination', `${ip}:30060`);
+    await iptables('-I', 'FORWARD', '1', '-p', 'tcp', '-d', ip, '--dport', '30060', '-j', 'ACCEPT');
+    await eventually('the hand-made forward to answer', () => answerFromLan(30060));
+    const status = await host.status();
+    const handMade = status.handMade.find((h) => h.listenPort === 30060)!;
+    expect(handMade).toMatchObject({ protocol: 'tcp', targetIP: ip, targetPort: 30060 });
+    expect(handMade.rules).toHaveLength(2);
+
+    expect(await host.create({ name: 'Again', listenPort: 30060, target: { kind: 'static', ip, port: 30060 } }, 'test')).toMatchObject({ ok: false, status: 409 });
+    expect(await host.adopt({ ruleKey: handMade.key }, 'test')).toMatchObject({ ok: false, status: 400 }); // no confirmation
+
+    const adopted = await host.adopt({ ruleKey: handMade.key, confirm: true }, 'test');
+    expect(adopted).toMatchObject({ ok: true, data: { listenPort: 30060, target: { kind: 'static', ip, port: 30060 } } });
+    const after = await save();
+    expect(after).not.toContain('-A PREROUTING -i enp3s0 -p tcp -m tcp --dport 30060 -j DNAT');
+    expect(after).not.toMatch(/-A FORWARD -d \S+ -p tcp -m tcp --dport 30060 -j ACCEPT/);
+    expect(await answerFromLan(30060)).toMatchObject({ service: 'kps-grafana', node });
+    expect((await host.status()).handMade).toEqual([]);
+    expect(await foreign()).toBe(foreignBefore);
+    if (adopted.ok) await host.remove(adopted.data.id, 'test');
+  });
+});

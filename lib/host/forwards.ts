@@ -9,7 +9,7 @@ import { env } from '@/lib/env';
 import { kubeCache } from '@/lib/kube/cache';
 import { multipassWatcher } from '@/lib/multipass/watcher';
 import type { Outcome } from '@/lib/result';
-import { CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
+import { AdoptRule, CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
 import { db } from '@/lib/store/db';
 import { Firewall, FirewallError } from './firewall/firewall';
 import { detectBackend, execRunner } from './firewall/runner';
@@ -212,7 +212,29 @@ export class HostService {
     return this.queue.run(() => this.syncNow(reason));
   }
 
-  private async syncNow(_reason = 'sync'): Promise<Outcome<{ applied: boolean }>> {
+  /**
+   * Takes over a hand-made forward: labgate's equivalent forward is added and exactly the
+   * hand-made rules are removed, in one transaction. Only with explicit confirmation.
+   */
+  adopt(raw: unknown, actor: string): Promise<Outcome<ForwardView>> {
+    const parsed = AdoptRule.safeParse(raw);
+    if (!parsed.success) return Promise.resolve(fail(400, parsed.error.issues[0]!.message, fieldErrorsOf(parsed.error)));
+    return this.queue.run(async () => {
+      const h = findHandMade(await this.firewall.read()).find((x) => x.key === parsed.data.ruleKey);
+      if (!h) return fail(404, 'That hand-made forward is no longer on the host.');
+      if (!targetAllowed(h.targetIP, this.allowed())) return fail(422, `${h.targetIP} is outside the networks labgate forwards to.`);
+      if (this.store.list().some((f) => f.protocol === h.protocol && f.listenPort === h.listenPort)) return fail(409, `labgate already forwards port ${h.listenPort}.`);
+      const f = this.store.insert({ name: `Adopted :${h.listenPort}`, protocol: h.protocol, listenPort: h.listenPort, target: { kind: 'static', ip: h.targetIP, port: h.targetPort }, description: 'adopted from hand-made rules' }, actor);
+      const synced = await this.syncNow('adopt', h.rules);
+      if (!synced.ok) {
+        this.store.remove(f.id);
+        return this.record(actor, 'forward.adopt', `:${h.listenPort}`, synced);
+      }
+      return this.record(actor, 'forward.adopt', `:${h.listenPort} → ${h.targetIP}:${h.targetPort}`, this.get(f.id));
+    });
+  }
+
+  private async syncNow(_reason = 'sync', adopt: HandMadeForward['rules'] = []): Promise<Outcome<{ applied: boolean }>> {
     const ctx = this.context();
     const statuses = this.store.statuses();
     const resolved: ResolvedForward[] = [];
@@ -232,7 +254,7 @@ export class HostService {
       }
     }
     try {
-      const res = await this.firewall.sync(resolved, hostNetwork());
+      const res = await this.firewall.sync(resolved, hostNetwork(), adopt);
       let changed = res.applied;
       for (const [id, s] of next) {
         const old = statuses.get(id);

@@ -39,11 +39,11 @@ export class Firewall {
   }
 
   /** Makes the kernel match the forwards; atomic: on failure nothing changed. */
-  async sync(forwards: readonly ResolvedForward[], net: HostNetwork): Promise<SyncResult> {
+  async sync(forwards: readonly ResolvedForward[], net: HostNetwork, adopt: { table: 'nat' | 'filter'; line: string }[] = []): Promise<SyncResult> {
     const desired = renderRules(forwards, net);
     const diff = diffFirewall(desired, await this.read());
-    if (diff.inSync) return { applied: false, diff };
-    const payload = renderRestore(desired, diff.missingJumps);
+    if (diff.inSync && adopt.length === 0) return { applied: false, diff };
+    const payload = renderRestore(desired, diff.missingJumps, adopt);
     this.restores++;
     const res = await this.runner.run('restore', ['-w', '5', '--noflush'], payload);
     if (res.code !== 0) throw new FirewallError('iptables-restore refused the rules; nothing was changed', permissionHint(res.stderr));
