@@ -75,29 +75,40 @@ export async function startControlPlane(prefix: string, p: LabPaths): Promise<vo
   startProcess(apiserverSpec(prefix, p), dirs);
   await waitApiserverReady(prefix, p);
 
-  const kc = p.adminKubeconfig;
-  // Higher client rates than the defaults so the scale profile's pods are made in minutes, not tens of them.
-  const common = ['--kube-api-qps=300', '--kube-api-burst=600', `--kubeconfig=${kc}`, `--authentication-kubeconfig=${kc}`, `--authorization-kubeconfig=${kc}`, '--bind-address=127.0.0.1', '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics', '--leader-elect=false', '--v=1'];
-  startProcess(
-    {
-      name: 'kube-controller-manager',
-      ns,
-      cmd: binary('kube-controller-manager'),
-      args: [...common, '--secure-port=10257', `--service-account-private-key-file=${path.join(p.pki, 'sa.key')}`, `--root-ca-file=${path.join(p.pki, 'ca.crt')}`, '--use-service-account-credentials=true', '--node-monitor-period=5s', '--node-monitor-grace-period=40s'],
-    },
-    dirs,
-  );
-  startProcess({ name: 'kube-scheduler', ns, cmd: binary('kube-scheduler'), args: [...common, '--secure-port=10259'] }, dirs);
+  for (const spec of controllerSpecs(prefix, p)) startProcess(spec, dirs);
   startProcess(
     {
       name: 'kwok',
       ns,
       cmd: binary('kwok'),
-      args: [`--kubeconfig=${kc}`, `--config=${kwokStages()}`, '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake', '--cidr=10.244.0.0/16', '--node-lease-duration-seconds=40', '--server-address=127.0.0.1:10247'],
+      args: [`--kubeconfig=${p.adminKubeconfig}`, `--config=${kwokStages()}`, '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake', '--cidr=10.244.0.0/16', '--node-lease-duration-seconds=40', '--server-address=127.0.0.1:10247'],
     },
     dirs,
   );
+  await waitControllersHealthy(prefix);
+  await waitFor('kwok /healthz', () => curlOk(ns, ['http://127.0.0.1:10247/healthz']), 60_000);
+}
+
+/** The controller-manager and the scheduler, which the apiserver control restarts with it. */
+export function controllerSpecs(prefix: string, p: LabPaths) {
+  const ns = namespaces(prefix).vm(CONTROL_PLANE);
+  const kc = p.adminKubeconfig;
+  // Higher client rates than the defaults so the scale profile's pods are made in minutes, not tens of them.
+  const common = ['--kube-api-qps=300', '--kube-api-burst=600', `--kubeconfig=${kc}`, `--authentication-kubeconfig=${kc}`, `--authorization-kubeconfig=${kc}`, '--bind-address=127.0.0.1', '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics', '--leader-elect=false', '--v=1'];
+  return [
+    {
+      name: 'kube-controller-manager',
+      ns,
+      cmd: binary('kube-controller-manager'),
+      // A long grace period: the tests stop the apiserver on purpose, and KWOK never makes a pod Ready again once the controller has marked it not.
+      args: [...common, '--secure-port=10257', `--service-account-private-key-file=${path.join(p.pki, 'sa.key')}`, `--root-ca-file=${path.join(p.pki, 'ca.crt')}`, '--use-service-account-credentials=true', '--node-monitor-period=5s', '--node-monitor-grace-period=120s'],
+    },
+    { name: 'kube-scheduler', ns, cmd: binary('kube-scheduler'), args: [...common, '--secure-port=10259'] },
+  ];
+}
+
+export async function waitControllersHealthy(prefix: string): Promise<void> {
+  const ns = namespaces(prefix).vm(CONTROL_PLANE);
   await waitFor('kube-controller-manager /healthz', () => curlOk(ns, ['-k', 'https://127.0.0.1:10257/healthz']), 60_000);
   await waitFor('kube-scheduler /healthz', () => curlOk(ns, ['-k', 'https://127.0.0.1:10259/healthz']), 60_000);
-  await waitFor('kwok /healthz', () => curlOk(ns, ['http://127.0.0.1:10247/healthz']), 60_000);
 }

@@ -1,5 +1,5 @@
 // Controls for tests and benchmarks: things that happen to a real lab host.
-import { apiserverSpec, waitApiserverReady } from './control-plane.mts';
+import { apiserverSpec, controllerSpecs, waitApiserverReady, waitControllersHealthy } from './control-plane.mts';
 import { NamespaceFirewall } from './firewall.mts';
 import { kubectl } from './kube.mts';
 import { changeVmAddress } from './network.mts';
@@ -96,6 +96,13 @@ export async function apiserver(prefix: string, to: 'running' | 'stopped'): Prom
   }
   startProcess(apiserverSpec(prefix, p), { logs: p.logs, pids: p.pids });
   await waitApiserverReady(prefix, p);
+  // Restarted with it, as static pods on a control-plane host do, so their watches start fresh
+  // instead of waiting out client-go's backoff (KWOK keeps running: its node leases must not move).
+  for (const spec of controllerSpecs(prefix, p)) {
+    await stopProcess(spec.name, p.pids);
+    startProcess(spec, { logs: p.logs, pids: p.pids });
+  }
+  await waitControllersHealthy(prefix);
 }
 
 /** Gives an instance a new address on the bridge, as DHCP might after a restart; Multipass and the Node report it. */

@@ -24,9 +24,9 @@ describe('diffFirewall', () => {
     { name: 'in sync: nothing to do', desired: [g1], kernel: kernelWith([g1]), inSync: true, missing: 0, unexpected: 0 },
     { name: 'no forwards and an empty labgate: in sync', desired: [], kernel: kernelWith([]), inSync: true, missing: 0, unexpected: 0 },
     { name: 'host flushed (empty tables)', desired: [g1], kernel: '*nat\nCOMMIT\n*filter\nCOMMIT\n', inSync: false, missing: 6, unexpected: 0 },
-    { name: 'iptables -F: chains there, empty, jumps gone', desired: [g1], kernel: kernelWith([], { jumps: false }), inSync: false, missing: 6, unexpected: 0 },
-    { name: 'pod moved to node2: every rule names the target', desired: [g2], kernel: kernelWith([g1]), inSync: false, missing: 6, unexpected: 6 },
-    { name: 'forward deleted', desired: [], kernel: kernelWith([g1]), inSync: false, missing: 0, unexpected: 6 },
+    { name: 'iptables -F: chains there, empty, jumps gone', desired: [g1], kernel: kernelWith([], { jumps: false }), inSync: false, missing: 3, unexpected: 0 },
+    { name: 'pod moved to node2: every rule names the target', desired: [g2], kernel: kernelWith([g1]), inSync: false, missing: 3, unexpected: 3 },
+    { name: 'forward deleted', desired: [], kernel: kernelWith([g1]), inSync: false, missing: 0, unexpected: 3 },
   ])('$name', ({ desired, kernel, inSync, missing, unexpected }) => {
     const d = diffFirewall(renderRules(desired, net), parseSave(kernel));
     expect({ inSync: d.inSync, missing: d.missing.length, unexpected: d.unexpected.length }).toEqual({ inSync, missing, unexpected });
@@ -41,7 +41,7 @@ describe('diffFirewall', () => {
   });
 
   it('names rules someone else put in labgate\'s chains', () => {
-    const kernel = kernelWith([g1]).replace('-A LABGATE-FORWARD -d', '-A LABGATE-FORWARD -s 10.0.0.9/32 -j ACCEPT\n-A LABGATE-FORWARD -d');
+    const kernel = kernelWith([g1]).replace('-A LABGATE-FORWARD -p', '-A LABGATE-FORWARD -s 10.0.0.9/32 -j ACCEPT\n-A LABGATE-FORWARD -p');
     const d = diffFirewall(renderRules([g1], net), parseSave(kernel));
     expect(d.foreign).toEqual(['-A LABGATE-FORWARD -s 10.0.0.9/32 -j ACCEPT']);
     expect(d.inSync).toBe(false);

@@ -2,21 +2,22 @@ import type { ResolvedForward } from './forward';
 
 /** labgate's own chains; nothing else on the host is ever written. */
 export const CHAIN = {
-  dnat: 'LABGATE-PREROUTING',
-  dnatOut: 'LABGATE-OUTPUT',
+  prerouting: 'LABGATE-PREROUTING',
+  output: 'LABGATE-OUTPUT',
+  dnat: 'LABGATE-DNAT',
   hairpin: 'LABGATE-POSTROUTING',
   forward: 'LABGATE-FORWARD',
   canary: 'LABGATE-CANARY',
 } as const;
 
-export const OWNED_CHAINS = { nat: [CHAIN.dnat, CHAIN.dnatOut, CHAIN.hairpin, CHAIN.canary], filter: [CHAIN.forward, CHAIN.canary] } as const;
+export const OWNED_CHAINS = { nat: [CHAIN.prerouting, CHAIN.output, CHAIN.dnat, CHAIN.hairpin, CHAIN.canary], filter: [CHAIN.forward, CHAIN.canary] } as const;
 export type OwnedTable = keyof typeof OWNED_CHAINS;
 
 /** The jumps from the built-in chains, as iptables-save prints them. */
 export const JUMPS: Record<OwnedTable, { chain: string; line: string }[]> = {
   nat: [
-    { chain: 'PREROUTING', line: `-A PREROUTING -m comment --comment labgate -j ${CHAIN.dnat}` },
-    { chain: 'OUTPUT', line: `-A OUTPUT -m comment --comment labgate -j ${CHAIN.dnatOut}` },
+    { chain: 'PREROUTING', line: `-A PREROUTING -m comment --comment labgate -j ${CHAIN.prerouting}` },
+    { chain: 'OUTPUT', line: `-A OUTPUT -m comment --comment labgate -j ${CHAIN.output}` },
     { chain: 'POSTROUTING', line: `-A POSTROUTING -m comment --comment labgate -j ${CHAIN.hairpin}` },
   ],
   filter: [{ chain: 'FORWARD', line: `-A FORWARD -m comment --comment labgate -j ${CHAIN.forward}` }],
@@ -42,33 +43,32 @@ export interface DesiredRules {
 
 /**
  * Every rule labgate wants, per owned chain, in iptables-save's own form so that desired and
- * actual compare as text. Pure.
+ * actual compare as text. Traffic meant for this host is sorted out once (its LAN interface
+ * and a local destination; a VM reaching the LAN address; the host itself), then one DNAT
+ * rule, one hairpin rule and one FORWARD rule per forward. Pure.
  */
 export function renderRules(forwards: readonly ResolvedForward[], net: HostNetwork): DesiredRules {
-  const nat: Record<string, string[]> = { [CHAIN.dnat]: [], [CHAIN.dnatOut]: [], [CHAIN.hairpin]: [], [CHAIN.canary]: [] };
+  const fixed = `-m comment --comment labgate -j ${CHAIN.dnat}`;
+  const nat: Record<string, string[]> = {
+    [CHAIN.prerouting]: [
+      `-A ${CHAIN.prerouting} -i ${net.lanInterface} -m addrtype --dst-type LOCAL ${fixed}`,
+      ...(net.lanAddress ? [`-A ${CHAIN.prerouting} -d ${net.lanAddress}/32 ! -i ${net.lanInterface} ${fixed}`] : []),
+    ],
+    // Only local destinations, so a forward never takes the host's own outbound traffic.
+    [CHAIN.output]: [`-A ${CHAIN.output} ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL ${fixed}`],
+    [CHAIN.dnat]: [],
+    [CHAIN.hairpin]: [],
+    [CHAIN.canary]: [],
+  };
   const filter: Record<string, string[]> = { [CHAIN.forward]: [], [CHAIN.canary]: [] };
   for (const f of [...forwards].sort((a, b) => a.id.localeCompare(b.id))) {
     const p = f.protocol;
     const tag = `-m comment --comment ${saveString(forwardComment(f.id))}`;
-    const to = `-j DNAT --to-destination ${f.targetIP}:${f.targetPort}`;
-    const listen = `-m ${p} --dport ${f.listenPort}`;
-    const target = `-d ${f.targetIP}/32 -p ${p} -m ${p} --dport ${f.targetPort}`;
-    // Only traffic meant for this host: its LAN interface and a local destination (or the one address asked for).
-    nat[CHAIN.dnat]!.push(
-      f.listenAddress
-        ? `-A ${CHAIN.dnat} -d ${f.listenAddress}/32 -i ${net.lanInterface} -p ${p} ${listen} ${tag} ${to}`
-        : `-A ${CHAIN.dnat} -i ${net.lanInterface} -p ${p} -m addrtype --dst-type LOCAL ${listen} ${tag} ${to}`,
-    );
-    const hairpinAddress = f.listenAddress ?? net.lanAddress;
-    if (hairpinAddress) nat[CHAIN.dnat]!.push(`-A ${CHAIN.dnat} -d ${hairpinAddress}/32 ! -i ${net.lanInterface} -p ${p} ${listen} ${tag} ${to}`);
-    nat[CHAIN.dnatOut]!.push(
-      f.listenAddress
-        ? `-A ${CHAIN.dnatOut} -d ${f.listenAddress}/32 -p ${p} ${listen} ${tag} ${to}`
-        : `-A ${CHAIN.dnatOut} ! -d 127.0.0.0/8 -p ${p} -m addrtype --dst-type LOCAL ${listen} ${tag} ${to}`,
-    );
-    nat[CHAIN.hairpin]!.push(`-A ${CHAIN.hairpin} ${net.lanCidr ? `! -s ${net.lanCidr} ` : ''}${target} -m conntrack --ctstate DNAT ${tag} -j MASQUERADE`);
-    filter[CHAIN.forward]!.push(`-A ${CHAIN.forward} ${target} -m conntrack --ctstate DNAT ${tag} -j ACCEPT`);
-    filter[CHAIN.forward]!.push(`-A ${CHAIN.forward} -s ${f.targetIP}/32 -p ${p} -m ${p} --sport ${f.targetPort} -m conntrack --ctstate RELATED,ESTABLISHED ${tag} -j ACCEPT`);
+    nat[CHAIN.dnat]!.push(`-A ${CHAIN.dnat} ${f.listenAddress ? `-d ${f.listenAddress}/32 ` : ''}-p ${p} -m ${p} --dport ${f.listenPort} ${tag} -j DNAT --to-destination ${f.targetIP}:${f.targetPort}`);
+    // LAN clients keep their address; anyone else (a VM via the LAN address) is masqueraded so replies come back through the host.
+    nat[CHAIN.hairpin]!.push(`-A ${CHAIN.hairpin} ${net.lanCidr ? `! -s ${net.lanCidr} ` : ''}-d ${f.targetIP}/32 -p ${p} -m ${p} --dport ${f.targetPort} -m conntrack --ctstate DNAT ${tag} -j MASQUERADE`);
+    // One rule for both directions: the connections labgate's DNAT made to this target (conntrack knows them).
+    filter[CHAIN.forward]!.push(`-A ${CHAIN.forward} -p ${p} -m conntrack --ctstate DNAT --ctproto ${p === 'tcp' ? 6 : 17} --ctreplsrc ${f.targetIP} --ctreplsrcport ${f.targetPort} ${tag} -j ACCEPT`);
   }
   return { nat, filter };
 }

@@ -23,6 +23,7 @@ export interface SyncResult {
 export class Firewall {
   readonly runner: Runner;
   restores = 0; // how many iptables-restore runs this process made (for status and benchmarks)
+  lastRestoreMs = 0;
 
   constructor(runner: Runner) {
     this.runner = runner;
@@ -45,7 +46,9 @@ export class Firewall {
     if (diff.inSync && adopt.length === 0) return { applied: false, diff };
     const payload = renderRestore(desired, diff.missingJumps, adopt);
     this.restores++;
+    const started = performance.now();
     const res = await this.runner.run('restore', ['-w', '5', '--noflush'], payload);
+    this.lastRestoreMs = performance.now() - started;
     if (res.code !== 0) throw new FirewallError('iptables-restore refused the rules; nothing was changed', permissionHint(res.stderr));
     return { applied: true, diff };
   }
