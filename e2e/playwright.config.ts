@@ -8,6 +8,7 @@ import { defineConfig } from '@playwright/test';
 process.env.LABGATE_E2E_PORT ??= String(3100 + Math.floor(Math.random() * 800));
 process.env.LABGATE_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-e2e-'));
 process.env.LABGATE_E2E_PASSWORD ??= randomBytes(12).toString('base64url');
+process.env.LABGATE_E2E_HOST_TOKEN ??= randomBytes(24).toString('base64url');
 
 const port = Number(process.env.LABGATE_E2E_PORT);
 // The dashboard as a laptop on the LAN sees it: the host's LAN address, from the lab's lan namespace.
@@ -56,6 +57,7 @@ export default defineConfig({
       KUBECONFIG: process.env.LABGATE_LAB_LABGATE_KUBECONFIG ?? '',
       LABGATE_DATA_DIR: process.env.LABGATE_E2E_DATA_DIR,
       LABGATE_ADMIN_PASSWORD: process.env.LABGATE_E2E_PASSWORD,
+      LABGATE_HOST_TOKEN: process.env.LABGATE_E2E_HOST_TOKEN,
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -1,0 +1,64 @@
+import { expect, test } from './fixtures/app';
+import { TablePage } from './pages/tables';
+
+test.describe.configure({ mode: 'serial' });
+
+const LAN = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
+
+test('open a forward from the form, reach it from the LAN, close it', async ({ page, lab, loggedIn: _ }) => {
+  const t = new TablePage(page);
+  await page.goto('/forwards');
+  await expect(page.getByText('No forwards yet.')).toBeVisible();
+  await page.getByRole('button', { name: 'Open a forward' }).click();
+  const form = page.getByRole('form', { name: 'Open a forward' });
+  await form.getByLabel('Name', { exact: true }).fill('Jenkins');
+  await form.getByLabel('Host port').fill('8080');
+  await form.getByLabel('An instance (follows its address)').check();
+  await form.getByLabel('Instance', { exact: true }).fill('ops');
+  await form.getByLabel('Port', { exact: true }).fill('8080');
+  await form.getByRole('button', { name: 'Open forward' }).click();
+
+  const row = t.row('Forwards', 'Jenkins');
+  await expect(row).toContainText('applied');
+  await expect(row).toContainText('10.120.52.31:8080');
+  await expect(row.getByRole('link', { name: `http://${LAN}:8080/` })).toBeVisible();
+  expect(lab.curlFromLan(`http://${LAN}:8080/`)).toContain('Jenkins');
+
+  page.once('dialog', (d) => void d.accept());
+  await row.getByRole('button', { name: 'Close forward Jenkins' }).click();
+  await expect(t.row('Forwards', 'Jenkins')).toHaveCount(0);
+  expect(lab.curlFromLan(`http://${LAN}:8080/`)).toBeNull();
+});
+
+test('the form says what is wrong and opens nothing', async ({ page, loggedIn: _ }) => {
+  await page.goto('/forwards');
+  await page.getByRole('button', { name: 'Open a forward' }).click();
+  const form = page.getByRole('form', { name: 'Open a forward' });
+  await form.getByLabel('Name', { exact: true }).fill('Outside');
+  await form.getByLabel('Host port').fill('9053');
+  await form.getByLabel('An address').check();
+  await form.getByLabel('Address', { exact: true }).fill('1.1.1.1');
+  await form.getByLabel('Port', { exact: true }).fill('53');
+  await form.getByRole('button', { name: 'Open forward' }).click();
+  await expect(form.getByText(/outside the networks labgate forwards to/).first()).toBeVisible();
+  await form.getByLabel('Host port').fill('70000');
+  await form.getByRole('button', { name: 'Open forward' }).click();
+  await expect(form.getByText('Ports run from 1 to 65535.')).toBeVisible();
+  await expect(page.getByText('No forwards yet.')).toBeVisible();
+});
+
+test('the host API takes the host token, and refuses a wrong one', async ({ request, lab }) => {
+  const auth = { authorization: `Bearer ${process.env.LABGATE_E2E_HOST_TOKEN}` };
+  const wrong = await request.get('/api/host/forwards', { headers: { authorization: 'Bearer not-the-token-at-all-000000' } });
+  expect(wrong.status()).toBe(401);
+  const created = await request.post('/api/host/forwards', { headers: auth, data: { name: 'MySQL', listenPort: 3306, target: { kind: 'instance', name: 'nfs', port: 3306 } } });
+  expect(created.status()).toBe(201);
+  const forward = await created.json();
+  expect(forward).toMatchObject({ listenPort: 3306, status: { state: 'applied', targetIP: '10.120.52.30' } });
+  expect(lab.curlFromLan(`telnet://${LAN}:3306`) ?? '').toContain('8.0.40');
+  const rules = await (await request.get('/api/host/export', { headers: auth })).text();
+  expect(rules).toContain(`labgate:${forward.id}`);
+  expect((await request.delete(`/api/host/forwards/${forward.id}`, { headers: auth })).status()).toBe(200);
+  expect((await request.delete(`/api/host/forwards/${forward.id}`, { headers: auth })).status()).toBe(404);
+  expect((await request.delete('/api/host/forwards/NOT_AN_ID', { headers: auth })).status()).toBe(400);
+});
