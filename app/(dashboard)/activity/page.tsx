@@ -1,16 +1,19 @@
 import type { Metadata } from 'next';
-import { EmptyState } from '@/components/ui/EmptyState';
+import { ActivityTable } from '@/components/activity/ActivityTable';
+import { Banner } from '@/components/ui/Banner';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
+import { hostClient } from '@/lib/host/client';
 
 export const metadata: Metadata = { title: 'Activity' };
 
 export default async function ActivityPage() {
   await requireSession();
+  const audit = await hostClient().audit();
   return (
     <>
       <PageHeader title="Activity" description="Who changed what, when, and how it went." />
-      <EmptyState title="No activity yet">Every change made through labgate is recorded here.</EmptyState>
+      {audit.ok ? <ActivityTable initial={audit.data} /> : <Banner title="The host is not answering">{audit.error}</Banner>}
     </>
   );
 }
