@@ -20,38 +20,8 @@ export function describeTarget(f: ForwardView): string {
   return t.kind === 'service' ? `service ${t.namespace}/${t.name}:${t.port}` : t.kind === 'instance' ? `instance ${t.name}:${t.port}` : `${t.ip}:${t.port}`;
 }
 
-function AdoptButton({ handMade }: { handMade: HandMadeForward }) {
-  const client = useQueryClient();
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <>
-      <Button
-        variant="secondary"
-        disabled={pending}
-        aria-label={`Adopt the hand-made forward of port ${handMade.listenPort}`}
-        onClick={() =>
-          start(async () => {
-            const rules = handMade.rules.map((r) => `  ${r.table}: ${r.line}`).join('\n');
-            if (!window.confirm(`labgate will add its own forward for port ${handMade.listenPort} and remove exactly these hand-made rules:\n${rules}`)) return;
-            const res = await adoptForward(handMade.key);
-            if (res.ok) await client.invalidateQueries({ queryKey: queryKeys.state });
-            setError(res.ok ? null : res.error);
-          })
-        }
-      >
-        {pending ? 'Adopting…' : 'Adopt'}
-      </Button>
-      {error ? (
-        <span role="alert" className="text-xs text-red-600">
-          {error}
-        </span>
-      ) : null}
-    </>
-  );
-}
-
-function CloseButton({ forward }: { forward: ForwardView }) {
+/** A button that asks first, runs a server action, refreshes the live data and shows the error. */
+function ConfirmButton({ label, busy, confirm, run }: { label: string; busy: string; confirm: string; run: () => Promise<{ ok: boolean; error?: string }> }) {
   const client = useQueryClient();
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -60,17 +30,17 @@ function CloseButton({ forward }: { forward: ForwardView }) {
       <Button
         variant="secondary"
         disabled={pending}
-        aria-label={`Close forward ${forward.name}`}
+        aria-label={label}
         onClick={() =>
           start(async () => {
-            if (!window.confirm(`Close the forward "${forward.name}" on port ${forward.listenPort}?`)) return;
-            const res = await deleteForward(forward.id);
+            if (!window.confirm(confirm)) return;
+            const res = await run();
             if (res.ok) await client.invalidateQueries({ queryKey: queryKeys.state });
-            setError(res.ok ? null : res.error);
+            setError(res.ok ? null : (res.error ?? 'That did not work.'));
           })
         }
       >
-        {pending ? 'Closing…' : 'Close'}
+        {pending ? busy : label.split(' ')[0]}
       </Button>
       {error ? (
         <span role="alert" className="text-xs text-red-600">
@@ -80,6 +50,19 @@ function CloseButton({ forward }: { forward: ForwardView }) {
     </span>
   );
 }
+
+const AdoptButton = ({ handMade }: { handMade: HandMadeForward }) => (
+  <ConfirmButton
+    label={`Adopt the hand-made forward of port ${handMade.listenPort}`}
+    busy="Adopting…"
+    confirm={`labgate will add its own forward for port ${handMade.listenPort} and remove exactly these hand-made rules:\n${handMade.rules.map((r) => `  ${r.table}: ${r.line}`).join('\n')}`}
+    run={() => adoptForward(handMade.key)}
+  />
+);
+
+const CloseButton = ({ forward }: { forward: ForwardView }) => (
+  <ConfirmButton label={`Close forward ${forward.name}`} busy="Closing…" confirm={`Close the forward "${forward.name}" on port ${forward.listenPort}?`} run={() => deleteForward(forward.id)} />
+);
 
 const columns: Column<ForwardView>[] = [
   { id: 'name', header: 'Name', value: (f) => f.name, render: (f) => <span className="font-medium">{f.name}</span>, width: 'minmax(8rem, 1fr)' },
