@@ -14,6 +14,7 @@ describe('parseEnv', () => {
       hostToken: null,
       hostUrl: 'http://127.0.0.1:3001',
       allowedNetworks: [],
+      nodePortRange: '30000-32767',
     });
   });
 

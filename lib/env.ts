@@ -15,6 +15,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2})(,\d{1,3}(\.\d{1,3}){3}\/\d{1,2})*$/, 'LABGATE_ALLOWED_NETWORKS is a comma-separated list of CIDRs')
     .optional(),
+  LABGATE_NODEPORT_RANGE: z.string().regex(/^\d{1,5}-\d{1,5}$/, 'LABGATE_NODEPORT_RANGE is FROM-TO, such as 30000-32767').default('30000-32767'),
   LABGATE_LAN_INTERFACE: z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name').optional(),
 });
 
@@ -28,6 +29,7 @@ export type Env = {
   hostToken: string | null;
   hostUrl: string;
   allowedNetworks: string[]; // beyond the Multipass bridges and the nodes' addresses
+  nodePortRange: string; // the cluster's service-node-port-range: no API reports it
 };
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -42,6 +44,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     hostToken: e.LABGATE_HOST_TOKEN ?? null,
     hostUrl: e.LABGATE_HOST_URL,
     allowedNetworks: e.LABGATE_ALLOWED_NETWORKS?.split(',') ?? [],
+    nodePortRange: e.LABGATE_NODEPORT_RANGE,
   };
 }
 

@@ -1,7 +1,10 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ExposeButton } from '@/components/expose/ExposeDialog';
 import { Badge } from '@/components/ui/Badge';
+import { Button } from '@/components/ui/Button';
 import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
@@ -24,7 +27,28 @@ const columns: Column<InstanceRow>[] = [
   { id: 'memory', header: 'Memory', value: (r) => r.memory?.total ?? null, render: (r) => formatUsage(r.memory) },
   { id: 'disk', header: 'Disk', value: (r) => r.disk?.total ?? null, render: (r) => (r.disk ? `${formatBytes(r.disk.used)} / ${formatBytes(r.disk.total)}` : '—') },
   { id: 'node', header: 'Node', value: (r) => r.node ?? '', render: (r) => r.node ?? <span className="text-zinc-400">not a node</span>, width: '7rem' },
+  { id: 'expose', header: '', value: () => null, render: (r) => (r.state === 'Running' ? <ExposePort instance={r.name} /> : null), width: '13rem' },
 ];
+
+function ExposePort({ instance }: { instance: string }) {
+  const [port, setPort] = useState('');
+  const valid = /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
+  return (
+    <span className="flex items-center gap-1">
+      <input
+        type="number"
+        min={1}
+        max={65535}
+        value={port}
+        onChange={(e) => setPort(e.target.value)}
+        aria-label={`Port to expose on ${instance}`}
+        placeholder="port"
+        className="w-20 rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+      />
+      {valid ? <ExposeButton target={{ kind: 'instance', instance, port: Number(port) }} label="Expose port" variant="secondary" /> : <Button variant="secondary" disabled>Expose port</Button>}
+    </span>
+  );
+}
 
 export function InstancesTable({ initial }: { initial: Data }) {
   const { data } = useQuery({ queryKey: queryKeys.instances, queryFn: () => fetchJson<Data>('/api/state/instances'), initialData: initial, refetchInterval: 10_000 });

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
+import { ExposeButton } from '@/components/expose/ExposeDialog';
 import { Badge } from '@/components/ui/Badge';
 import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
@@ -63,6 +64,13 @@ const columns: Column<ServiceRow>[] = [
         </ul>
       ),
     width: 'minmax(9rem, 1fr)',
+  },
+  {
+    id: 'expose',
+    header: '',
+    value: () => null,
+    render: (r) => (r.type === 'ExternalName' || r.ports.length === 0 ? null : <ExposeButton target={{ kind: 'service', namespace: r.namespace, name: r.name }} label="Expose on LAN" variant="secondary" />),
+    width: '9rem',
   },
 ];
 

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { AuditEntry } from './store/audit';
+import type { JournalEntry } from './store/journal';
 import type { ForwardView, HostStatus } from './forwards';
 import { env } from '@/lib/env';
 import type { Outcome } from '@/lib/result';
@@ -15,6 +16,10 @@ export interface HostClient {
   status(): Promise<Outcome<HostStatus>>;
   exportRules(): Promise<Outcome<string>>;
   audit(): Promise<Outcome<AuditEntry[]>>;
+  /** The UI records its Kubernetes changes in the host's one audit log. */
+  record(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<Outcome<null>>;
+  journalPut(entry: Omit<JournalEntry, 'createdAt' | 'updatedAt'>): Promise<Outcome<null>>;
+  journalList(operation: string): Promise<Outcome<JournalEntry[]>>;
 }
 
 const ok = <T>(data: T): Outcome<T> => ({ ok: true, data });
@@ -31,6 +36,9 @@ function inProcessClient(actor: string): HostClient {
     status: async () => ok(await (await host()).status()),
     exportRules: async () => ok(await (await host()).exportRules()),
     audit: async () => ok((await host()).audit.list()),
+    record: async (entry) => ok(((await host()).audit.record(entry), null)),
+    journalPut: async (entry) => ok(((await host()).journal.put(entry), null)),
+    journalList: async (operation) => ok((await host()).journal.list(operation)),
   };
 }
 
@@ -57,6 +65,9 @@ function httpClient(base: string, token: string): HostClient {
     status: () => call('/api/host/status'),
     exportRules: () => call('/api/host/export', {}, true),
     audit: () => call('/api/host/audit'),
+    record: (entry) => call('/api/host/audit', { method: 'POST', body: JSON.stringify(entry) }),
+    journalPut: (entry) => call('/api/host/journal', { method: 'POST', body: JSON.stringify(entry) }),
+    journalList: (operation) => call(`/api/host/journal?operation=${encodeURIComponent(operation)}`),
   };
 }
 

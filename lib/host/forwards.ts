@@ -18,6 +18,7 @@ import { hostChanged } from './events';
 import { SerialQueue } from './queue';
 import { AuditLog } from './store/audit';
 import { ForwardStore } from './store/forwards';
+import { Journal } from './store/journal';
 
 export interface ForwardView extends Forward {
   status: ForwardStatus | null;
@@ -80,6 +81,7 @@ export function findHandMade(save: import('@/lib/host/firewall/save-parse').Pars
 export class HostService {
   readonly store: ForwardStore;
   readonly audit: AuditLog;
+  readonly journal: Journal;
   readonly firewall: Firewall;
   private readonly queue = new SerialQueue();
   private lastSync: HostStatus['lastSync'] = null;
@@ -87,6 +89,7 @@ export class HostService {
   constructor(firewall: Firewall) {
     this.store = new ForwardStore(db());
     this.audit = new AuditLog(db());
+    this.journal = new Journal(db());
     this.firewall = firewall;
   }
 

@@ -1,0 +1,160 @@
+import 'server-only';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { describeStep, planServiceExpose, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
+import { freeNodePort, nodePortsInUse, parseRange } from '@/lib/domain/ports';
+import { env } from '@/lib/env';
+import { hostClient } from '@/lib/host/client';
+import { hostNetwork } from '@/lib/host/hostinfo';
+import { kubeCache } from '@/lib/kube/cache';
+import { patchService } from '@/lib/kube/mutations';
+import type { Outcome } from '@/lib/result';
+
+/** What an Expose did, kept in the host's journal: enough to undo it exactly. */
+export interface ExposeRecord {
+  plan: ExposePlan;
+  done: ExposeStep['kind'][];
+  forwardId: string | null;
+  url: string;
+}
+
+export interface ExposeResult {
+  id: string;
+  url: string;
+  steps: { text: string; state: 'done' | 'failed' | 'undone' | 'skipped' }[];
+  alreadyExposed?: boolean;
+}
+
+const GRAFANA = { label: 'app.kubernetes.io/name', value: 'grafana', nodePort: 30060 };
+const fail = (status: number, error: string): Outcome<never> => ({ ok: false, status, error });
+
+function lanAddress(): string {
+  return env().lanAddress ?? hostNetwork().lanAddress ?? '127.0.0.1';
+}
+
+/** The Grafana services of the cluster (the kube-prometheus-stack chart labels them). */
+export function grafanaServices() {
+  return kubeCache()
+    .snapshot()
+    .services.filter((s) => s.labels[GRAFANA.label] === GRAFANA.value);
+}
+
+export async function planExposeService(namespace: string, name: string, port?: number, wanted = GRAFANA.nodePort): Promise<Outcome<ExposePlan>> {
+  await kubeCache().ready(3_000);
+  const { services } = kubeCache().snapshot();
+  const svc = services.find((s) => s.namespace === namespace && s.name === name);
+  if (!svc) return fail(404, `Service ${namespace}/${name} does not exist.`);
+  const range = parseRange(env().nodePortRange)!;
+  const chosen = freeNodePort(wanted, range, nodePortsInUse(services, svc));
+  if (chosen === null) return fail(409, `Every nodePort in ${env().nodePortRange} is taken.`);
+  const plan = planServiceExpose(svc, port, chosen, svc.labels[GRAFANA.label] === GRAFANA.value ? 'Grafana' : `${namespace}/${name}`);
+  return 'error' in plan ? fail(422, plan.error) : { ok: true, data: plan };
+}
+
+export function planExposeInstance(instance: string, port: number): ExposePlan {
+  return { title: `Expose ${instance}:${port} on the LAN`, listenPort: port, steps: [{ kind: 'open-forward', listenPort: port, target: { kind: 'instance', name: instance, port } }] };
+}
+
+/** Whether the URL answers: a TCP connection to the host's LAN address and port, from the host, within the deadline. */
+export async function answers(port: number, deadlineMs = 10_000): Promise<boolean> {
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = net.connect({ host: lanAddress(), port, timeout: 1_000 });
+      sock.once('connect', () => (sock.destroy(), resolve(true)));
+      sock.once('error', () => resolve(false));
+      sock.once('timeout', () => (sock.destroy(), resolve(false)));
+    });
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+async function existing(plan: ExposePlan): Promise<(ExposeRecord & { id: string }) | null> {
+  const res = await hostClient().journalList('expose');
+  if (!res.ok) return null;
+  const key = JSON.stringify(plan.steps.find((s) => s.kind === 'open-forward')?.target);
+  const found = res.data.find((e) => e.state === 'done' && JSON.stringify((e.steps as ExposeRecord).plan.steps.find((s) => s.kind === 'open-forward')?.target) === key);
+  return found ? { id: found.id, ...(found.steps as ExposeRecord) } : null;
+}
+
+/**
+ * Runs the plan's steps in order, then checks the URL answers. A failure undoes what was done
+ * and says which step failed and why. Pressing it again on an exposed target shows the URL.
+ */
+export async function applyExpose(plan: ExposePlan, actor: string): Promise<Outcome<ExposeResult>> {
+  const already = await existing(plan);
+  if (already) return { ok: true, data: { id: already.id, url: already.url, steps: plan.steps.map((s) => ({ text: describeStep(s), state: 'skipped' })), alreadyExposed: true } };
+  const host = hostClient(actor);
+  const id = randomBytes(8).toString('hex');
+  const url = `http://${lanAddress()}:${plan.listenPort}/`;
+  const record: ExposeRecord = { plan, done: [], forwardId: null, url };
+  const save = (state: 'running' | 'done' | 'undone' | 'failed') => host.journalPut({ id, operation: 'expose', state, steps: record });
+  await save('running');
+  const steps: ExposeResult['steps'] = [];
+  let failure: string | null = null;
+  for (const step of plan.steps) {
+    const res =
+      step.kind === 'service-nodeport'
+        ? step.previous.type === 'ClusterIP' || step.previous.nodePort !== step.nodePort
+          ? await patchService(step.namespace, step.name, { type: 'NodePort', nodePorts: { [step.port]: step.nodePort } })
+          : ({ ok: true, data: null } as const)
+        : await host.createForward({ name: plan.title.replace(/^Expose | on the LAN$/g, '').replace(/[^A-Za-z0-9 ._:/,()-]/g, '-').slice(0, 48), listenPort: step.listenPort, target: step.target, description: `exposed ${id}` });
+    if (!res.ok) {
+      failure = `${describeStep(step)}: ${res.error}`;
+      steps.push({ text: describeStep(step), state: 'failed' });
+      break;
+    }
+    if (step.kind === 'open-forward') record.forwardId = (res.data as { id: string }).id;
+    record.done.push(step.kind);
+    steps.push({ text: describeStep(step), state: 'done' });
+    await save('running');
+  }
+  if (!failure && !(await answers(plan.listenPort))) failure = `${url} did not answer within 10 s`;
+  if (failure) {
+    await undoSteps(record, actor);
+    await save('failed');
+    await host.record({ actor, action: 'expose', subject: plan.title, detail: failure, result: failure });
+    return { ok: false, status: 502, error: `Expose failed and was undone. ${failure}.` };
+  }
+  await save('done');
+  await host.record({ actor, action: 'expose', subject: plan.title, detail: url, result: 'ok' });
+  return { ok: true, data: { id, url, steps } };
+}
+
+async function undoSteps(record: ExposeRecord, actor: string): Promise<string | null> {
+  const host = hostClient(actor);
+  const errors: string[] = [];
+  if (record.forwardId) {
+    const res = await host.deleteForward(record.forwardId);
+    if (!res.ok && res.status !== 404) errors.push(res.error);
+  }
+  const svcStep = record.plan.steps.find((s): s is Extract<ExposeStep, { kind: 'service-nodeport' }> => s.kind === 'service-nodeport');
+  if (svcStep && record.done.includes('service-nodeport') && (svcStep.previous.type !== 'NodePort' || svcStep.previous.nodePort !== svcStep.nodePort)) {
+    const res = await patchService(svcStep.namespace, svcStep.name, { type: svcStep.previous.type === 'ExternalName' ? 'ClusterIP' : svcStep.previous.type, nodePorts: { [svcStep.port]: svcStep.previous.nodePort } });
+    if (!res.ok) errors.push(res.error);
+  }
+  return errors.length ? errors.join(' ') : null;
+}
+
+/** Removes exactly what an Expose added: the forward goes, the Service's type and nodePort come back. */
+export async function undoExpose(id: string, actor: string): Promise<Outcome<{ id: string }>> {
+  const host = hostClient(actor);
+  const list = await host.journalList('expose');
+  if (!list.ok) return list;
+  const entry = list.data.find((e) => e.id === id);
+  if (!entry || entry.state !== 'done') return fail(404, 'Nothing to undo: that Expose is not in effect.');
+  const record = entry.steps as ExposeRecord;
+  const error = await undoSteps(record, actor);
+  if (error) return fail(502, `Undo did not finish: ${error}`);
+  await host.journalPut({ id, operation: 'expose', state: 'undone', steps: record });
+  await host.record({ actor, action: 'expose.undo', subject: record.plan.title, detail: record.url, result: 'ok' });
+  return { ok: true, data: { id } };
+}
+
+/** Exposes in effect, newest first. */
+export async function exposures(): Promise<(ExposeRecord & { id: string })[]> {
+  const res = await hostClient().journalList('expose');
+  return res.ok ? res.data.filter((e) => e.state === 'done').map((e) => ({ id: e.id, ...(e.steps as ExposeRecord) })) : [];
+}

@@ -1,0 +1,39 @@
+import 'server-only';
+import type { Database } from 'better-sqlite3';
+
+export interface JournalEntry<S = unknown> {
+  id: string;
+  operation: string;
+  state: 'running' | 'done' | 'undone' | 'failed';
+  steps: S;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Multi-step operations (Expose), so that a half-done one can be finished or undone after a crash. */
+export class Journal {
+  private readonly db: Database;
+  constructor(db: Database) {
+    this.db = db;
+  }
+
+  put(e: Omit<JournalEntry, 'createdAt' | 'updatedAt'>): void {
+    const now = new Date().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO journal (id, operation, state, steps, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, steps = excluded.steps, updated_at = excluded.updated_at`,
+      )
+      .run(e.id, e.operation, e.state, JSON.stringify(e.steps), now, now);
+  }
+
+  get(id: string): JournalEntry | null {
+    const row = this.db.prepare('SELECT id, operation, state, steps, created_at AS createdAt, updated_at AS updatedAt FROM journal WHERE id = ?').get(id) as (Omit<JournalEntry, 'steps'> & { steps: string }) | undefined;
+    return row ? { ...row, steps: JSON.parse(row.steps) as unknown } : null;
+  }
+
+  list(operation?: string): JournalEntry[] {
+    const rows = this.db.prepare(`SELECT id, operation, state, steps, created_at AS createdAt, updated_at AS updatedAt FROM journal ${operation ? 'WHERE operation = ?' : ''} ORDER BY created_at DESC`).all(...(operation ? [operation] : [])) as (Omit<JournalEntry, 'steps'> & { steps: string })[];
+    return rows.map((r) => ({ ...r, steps: JSON.parse(r.steps) as unknown }));
+  }
+}

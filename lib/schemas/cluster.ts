@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { Port } from './forwards';
+
+/** Kubernetes' own syntax rules (apimachinery validation): qualified names and label values. */
+const NAME_63 = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const LabelKey = z
+  .string()
+  .min(1, 'Enter a label key.')
+  .max(317, 'A label key is at most 253 characters of prefix, a slash and 63 of name.')
+  .refine((k) => {
+    const slash = k.lastIndexOf('/');
+    const [prefix, name] = slash < 0 ? [null, k] : [k.slice(0, slash), k.slice(slash + 1)];
+    return NAME_63.test(name) && (prefix === null || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
+  }, 'A label key is an optional DNS prefix and a slash, then up to 63 letters, digits, - _ or ., starting and ending with a letter or digit.');
+
+export const LabelValue = z
+  .string()
+  .max(63, 'A label value has at most 63 characters.')
+  .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, 'A label value is letters, digits, - _ and ., starting and ending with a letter or digit (or empty).');
+
+export const ResourceName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'Not a Kubernetes name.');
+export const NamespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'Not a namespace name.');
+const ResourceVersion = z.string().regex(/^\d{1,20}$/, 'Reload: the resource version is missing.');
+
+export const SetNodeLabel = z.object({ node: ResourceName, key: LabelKey, value: LabelValue.default(''), resourceVersion: ResourceVersion });
+export const RemoveNodeLabel = z.object({ node: ResourceName, key: LabelKey, resourceVersion: ResourceVersion });
+
+export const PatchService = z.object({
+  namespace: NamespaceName,
+  name: ResourceName,
+  type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer'], { error: 'The type is ClusterIP, NodePort or LoadBalancer.' }),
+  nodePorts: z.record(z.string().regex(/^\d+$/), z.union([Port, z.null()])).default({}), // service port → nodePort (null: let the cluster pick)
+  externalTrafficPolicy: z.enum(['Cluster', 'Local']).optional(),
+  resourceVersion: ResourceVersion,
+});
+
+export const PinWorkload = z.object({
+  kind: z.enum(['Deployment', 'StatefulSet']),
+  namespace: NamespaceName,
+  name: ResourceName,
+  nodeSelector: z.record(LabelKey, LabelValue).nullable(), // null clears it
+});
+
+export const ExposeService = z.object({ namespace: NamespaceName, name: ResourceName, port: Port.optional() });
+export const ExposeInstance = z.object({ instance: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,62}$/, 'Not an instance name.'), port: Port });
+export const UndoExpose = z.object({ id: z.string().regex(/^[a-z0-9]{6,24}$/, 'Not an expose id.') });
+
+/** Keys that belong to Kubernetes itself: a person is warned before changing them. */
+export const isSystemLabel = (key: string) => /(^|\.)(kubernetes\.io|k8s\.io)\//.test(key);
