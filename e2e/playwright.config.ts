@@ -30,10 +30,10 @@ export default defineConfig({
   testDir: '.',
   globalSetup: './global-setup.ts',
   testMatch: '**/*.spec.ts',
-  fullyParallel: true,
+  fullyParallel: false,
   forbidOnly: true,
   retries: 0,
-  workers: 2,
+  workers: 1, // the tests share one lab and change it
   timeout: 30_000,
   expect: { timeout: 10_000 },
   reporter: 'list',

@@ -140,12 +140,22 @@ export class NamespaceFirewall {
     await this.ipt('iptables', ['--wait', '-P', 'FORWARD', 'ACCEPT']);
   }
 
-  /** A reboot's effect on nat and filter: every rule and user chain gone, policies back to ACCEPT. */
+  /** A reboot's effect on nat and filter, in one transaction: every rule and user chain gone, policies ACCEPT. */
   async wipeNatAndFilter(): Promise<void> {
-    for (const table of ['nat', 'filter'] as const) {
-      await this.ipt('iptables', ['--wait', '-t', table, '-F']);
-      await this.ipt('iptables', ['--wait', '-t', table, '-X']);
-    }
-    for (const chain of ['INPUT', 'FORWARD', 'OUTPUT']) await this.ipt('iptables', ['--wait', '-t', 'filter', '-P', chain, 'ACCEPT']);
+    const empty = [
+      '*nat',
+      ':PREROUTING ACCEPT [0:0]',
+      ':INPUT ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      ':POSTROUTING ACCEPT [0:0]',
+      'COMMIT',
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      ':FORWARD ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      'COMMIT',
+      '',
+    ].join('\n');
+    await this.ipt('iptables-restore', ['-w', '5'], empty);
   }
 }

@@ -1,0 +1,66 @@
+import { expect, test } from './fixtures/app';
+import { ExposeDialog } from './pages/expose';
+import { TablePage } from './pages/tables';
+
+test.describe.configure({ mode: 'serial' });
+
+const LAN = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
+const GRAFANA_URL = `http://${LAN}:30060/`;
+const foreignRules = (save: string) => save.split('\n').filter((l) => l.startsWith('-A ') && !/LABGATE|labgate/.test(l));
+
+test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, is idempotent, and Undo removes it all', async ({ page, lab, loggedIn: _ }) => {
+  const foreignBefore = foreignRules(lab.iptablesSave());
+  const expose = new ExposeDialog(page);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Expose Grafana', exact: true }).click();
+  await expect(expose.plan()).toContainText('Make Service monitoring/kps-grafana a NodePort with nodePort 30060 (now ClusterIP)');
+  await expect(expose.plan()).toContainText('Open host port 30060 to service monitoring/kps-grafana, following its pod');
+  await expose.apply();
+  await expect(expose.url(GRAFANA_URL)).toBeVisible({ timeout: 20_000 });
+
+  const node = lab.podNode('monitoring', 'app.kubernetes.io/name=grafana');
+  expect(JSON.parse(lab.curlFromLan(GRAFANA_URL)!)).toMatchObject({ service: 'kps-grafana', node });
+  expect(foreignRules(lab.iptablesSave())).toEqual(foreignBefore);
+
+  // The pod moves: the same URL answers from the new node, with no click.
+  const { to } = lab.movePod('monitoring', 'app.kubernetes.io/name=grafana');
+  await expect.poll(() => JSON.parse(lab.curlFromLan(GRAFANA_URL) ?? '{}').node, { timeout: 15_000 }).toBe(to);
+
+  // A reboot's flush: it answers again by itself.
+  lab.control('reboot');
+  await expect.poll(() => lab.curlFromLan(GRAFANA_URL), { timeout: 15_000 }).toContain('kps-grafana');
+  const foreignAfterReboot = foreignRules(lab.iptablesSave()); // as the daemons put them back
+
+  // Pressing it again shows the existing URL.
+  await expose.close();
+  await page.getByRole('button', { name: 'Expose Grafana', exact: true }).click();
+  await expose.apply();
+  await expect(expose.dialog()).toContainText('Already exposed');
+  await expect(expose.url(GRAFANA_URL)).toBeVisible();
+  await expose.close();
+
+  // Undo, from the Overview's list.
+  await page.reload();
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' }).click();
+  await expect(page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' })).toHaveCount(0);
+  await expect.poll(() => lab.curlFromLan(GRAFANA_URL), { timeout: 15_000 }).toBeNull();
+  expect(lab.kubectl('get', 'service', '-n', 'monitoring', 'kps-grafana', '-o', 'jsonpath={.spec.type}')).toBe('ClusterIP');
+  expect(lab.iptablesSave()).not.toMatch(/labgate:[a-z0-9]/);
+  expect(foreignRules(lab.iptablesSave())).toEqual(foreignAfterReboot);
+});
+
+test('Expose port on an instance: ops:8080 answers from the LAN as Jenkins', async ({ page, lab, loggedIn: _ }) => {
+  const t = new TablePage(page);
+  const expose = new ExposeDialog(page);
+  await page.goto('/instances');
+  await t.row('Instances', 'ops').getByLabel('Port to expose on ops').fill('8080');
+  await t.row('Instances', 'ops').getByRole('button', { name: 'Expose port' }).click();
+  await expect(expose.plan()).toContainText('Open host port 8080 to instance ops:8080, following its address');
+  await expose.apply();
+  await expect(expose.url(`http://${LAN}:8080/`)).toBeVisible({ timeout: 20_000 });
+  expect(lab.curlFromLan(`http://${LAN}:8080/`)).toContain('Jenkins');
+  await expose.dialog().getByRole('button', { name: 'Undo' }).click();
+  await expect(expose.dialog()).toContainText('Undone');
+  expect(lab.curlFromLan(`http://${LAN}:8080/`)).toBeNull();
+});
