@@ -2,6 +2,8 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { Badge } from '@/components/ui/Badge';
+import { LabelForm } from './LabelForm';
+import { PinForm } from './PinForm';
 import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
@@ -58,6 +60,12 @@ export function NodesTable({ initial }: { initial: Data }) {
     <>
       {data.error ? <Banner title="The cluster is not answering">{data.error}</Banner> : null}
       <DataTable label="Nodes" rows={data.rows} columns={columns} rowKey={(r) => r.name} initialSort={{ id: 'name', direction: 'asc' }} empty="The cluster has no nodes." />
+      {data.rows.length ? (
+        <div className="mt-6 grid gap-4 xl:grid-cols-2">
+          <LabelForm nodes={data.rows} />
+          <PinForm nodes={data.rows} workloads={data.workloads} />
+        </div>
+      ) : null}
     </>
   );
 }

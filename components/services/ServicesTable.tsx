@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { ExposeButton } from '@/components/expose/ExposeDialog';
+import { ServiceForm } from './ServiceForm';
 import { Badge } from '@/components/ui/Badge';
 import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
@@ -104,6 +105,7 @@ export function ServicesTable({ initial }: { initial: Data }) {
     <>
       {shown.error ? <Banner title="The cluster is not answering">{shown.error}</Banner> : null}
       <DataTable label="Services" rows={shown.rows} columns={columns} rowKey={(r) => `${r.namespace}/${r.name}`} initialSort={{ id: 'namespace', direction: 'asc' }} empty="No services." toolbar={toolbar} />
+      {shown.rows.length ? <ServiceForm services={shown.rows} /> : null}
     </>
   );
 }

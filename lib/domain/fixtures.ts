@@ -26,6 +26,7 @@ export const node = (name: string, internalIP: string | null, extra: Partial<Nod
   kubeletVersion: 'v1.36.3',
   podCIDR: null,
   createdAt: null,
+  resourceVersion: '1',
   ...extra,
 });
 

@@ -25,6 +25,7 @@ export interface NodeRecord {
   kubeletVersion: string | null;
   podCIDR: string | null;
   createdAt: string | null;
+  resourceVersion: string;
 }
 
 export interface PodRecord {

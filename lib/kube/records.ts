@@ -20,6 +20,7 @@ export function toNodeRecord(n: V1Node): NodeRecord {
     kubeletVersion: n.status?.nodeInfo?.kubeletVersion ?? null,
     podCIDR: n.spec?.podCIDR ?? null,
     createdAt: toIso(n.metadata?.creationTimestamp),
+    resourceVersion: n.metadata?.resourceVersion ?? '',
   };
 }
 

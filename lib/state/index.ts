@@ -1,6 +1,6 @@
 import 'server-only';
 import fs from 'node:fs';
-import type { ForwardSummary } from '@/lib/domain/records';
+import type { ForwardSummary, WorkloadRecord } from '@/lib/domain/records';
 import { instanceRows, nodeRows, serviceRows, topology, type InstanceRow, type NodeRow, type ServiceRow, type Topology } from '@/lib/domain/views';
 import { env } from '@/lib/env';
 import { hostClient } from '@/lib/host/client';
@@ -62,9 +62,9 @@ export async function instancesView(): Promise<{ rows: InstanceRow[]; error: Mul
   return { rows: instanceRows(s.joined), error: s.multipass.error };
 }
 
-export async function nodesView(): Promise<{ rows: NodeRow[]; error: string | null }> {
+export async function nodesView(): Promise<{ rows: NodeRow[]; workloads: WorkloadRecord[]; error: string | null }> {
   const s = await sources();
-  return { rows: nodeRows(s.joined), error: kubeProblem(s.kubeStatus) };
+  return { rows: nodeRows(s.joined), workloads: s.kube.workloads, error: kubeProblem(s.kubeStatus) };
 }
 
 export async function servicesView(namespace?: string): Promise<{ rows: ServiceRow[]; namespaces: string[]; error: string | null }> {

@@ -1,0 +1,23 @@
+'use client';
+
+import { useQueryClient } from '@tanstack/react-query';
+import { useActionState, useState } from 'react';
+import { queryKeys } from '@/lib/query-keys';
+import type { ActionResult } from '@/lib/result';
+
+/**
+ * A form action that refreshes the live views when it succeeds, and hands back what was typed
+ * (React resets a form after its action) so the person's input survives an error.
+ */
+export function useLiveAction<T>(action: (prev: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>) {
+  const client = useQueryClient();
+  const [typed, setTyped] = useState<Record<string, string>>({});
+  const [state, submit, pending] = useActionState(async (prev: ActionResult<T> | null, form: FormData) => {
+    setTyped(Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)])));
+    const res = await action(prev, form);
+    if (res.ok) await client.invalidateQueries({ queryKey: queryKeys.state });
+    return res;
+  }, null);
+  const errors = (field: string) => (state?.ok === false ? state.fieldErrors?.[field] : undefined);
+  return { state, submit, pending, typed, errors };
+}
