@@ -39,8 +39,15 @@ test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, i
   await expect(expose.url(GRAFANA_URL)).toBeVisible();
   await expose.close();
 
+  // Pictures of the exposed lab, kept as test artifacts.
+  for (const [path, file] of [['/', 'overview.png'], ['/services', 'services.png'], ['/forwards', 'forwards.png']] as const) {
+    await page.goto(path);
+    await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+    await page.screenshot({ path: test.info().outputPath(file), fullPage: true });
+  }
+
   // Undo, from the Overview's list.
-  await page.reload();
+  await page.goto('/');
   page.once('dialog', (d) => void d.accept());
   await page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' }).click();
   await expect(page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' })).toHaveCount(0);

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, useTransition } from 'react';
 import { adoptForward, deleteForward } from '@/app/actions/forwards';
 import { Badge } from '@/components/ui/Badge';
+import { useToast } from '@/components/ui/Toaster';
 import { Banner } from '@/components/ui/Banner';
 import { Button } from '@/components/ui/Button';
 import { DataTable } from '@/components/ui/DataTable';
@@ -23,6 +24,7 @@ export function describeTarget(f: ForwardView): string {
 /** A button that asks first, runs a server action, refreshes the live data and shows the error. */
 function ConfirmButton({ label, busy, confirm, run }: { label: string; busy: string; confirm: string; run: () => Promise<{ ok: boolean; error?: string }> }) {
   const client = useQueryClient();
+  const toast = useToast();
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   return (
@@ -37,6 +39,7 @@ function ConfirmButton({ label, busy, confirm, run }: { label: string; busy: str
             const res = await run();
             if (res.ok) await client.invalidateQueries({ queryKey: queryKeys.state });
             setError(res.ok ? null : (res.error ?? 'That did not work.'));
+            toast(res.ok ? 'ok' : 'error', res.ok ? `${label}: done.` : (res.error ?? 'That did not work.'));
           })
         }
       >

@@ -2,6 +2,7 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useActionState, useState } from 'react';
+import { useToast } from '@/components/ui/Toaster';
 import { queryKeys } from '@/lib/query-keys';
 import type { ActionResult } from '@/lib/result';
 
@@ -9,13 +10,15 @@ import type { ActionResult } from '@/lib/result';
  * A form action that refreshes the live views when it succeeds, and hands back what was typed
  * (React resets a form after its action) so the person's input survives an error.
  */
-export function useLiveAction<T>(action: (prev: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>) {
+export function useLiveAction<T>(action: (prev: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>, done = 'Done.') {
   const client = useQueryClient();
+  const toast = useToast();
   const [typed, setTyped] = useState<Record<string, string>>({});
   const [state, submit, pending] = useActionState(async (prev: ActionResult<T> | null, form: FormData) => {
     setTyped(Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)])));
     const res = await action(prev, form);
     if (res.ok) await client.invalidateQueries({ queryKey: queryKeys.state });
+    toast(res.ok ? 'ok' : 'error', res.ok ? done : res.error);
     return res;
   }, null);
   const errors = (field: string) => (state?.ok === false ? state.fieldErrors?.[field] : undefined);
