@@ -13,7 +13,7 @@ type Phase = { at: 'idle' } | { at: 'planning' } | { at: 'plan'; plan: PlanView 
  * The one click: shows the plan before anything changes, applies it with visible progress,
  * gives the LAN URL once it answers, and can undo exactly what it did.
  */
-export function ExposeButton({ target, label, variant = 'primary' }: { target: ExposeTarget; label: string; variant?: 'primary' | 'secondary' }) {
+export function ExposeButton({ target, label, variant = 'primary', size = 'md' }: { target: ExposeTarget; label: string; variant?: 'primary' | 'secondary'; size?: 'sm' | 'md' }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const client = useQueryClient();
   const [phase, setPhase] = useState<Phase>({ at: 'idle' });
@@ -44,7 +44,7 @@ export function ExposeButton({ target, label, variant = 'primary' }: { target: E
 
   return (
     <>
-      <Button variant={variant} onClick={() => open()}>
+      <Button variant={variant} size={size} onClick={() => open()}>
         {label}
       </Button>
       <dialog ref={dialog} aria-labelledby="expose-title" className="m-auto w-full max-w-lg rounded-xl border border-zinc-200 bg-white p-6 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100">

@@ -43,9 +43,9 @@ function ExposePort({ instance }: { instance: string }) {
         onChange={(e) => setPort(e.target.value)}
         aria-label={`Port to expose on ${instance}`}
         placeholder="port"
-        className="w-20 rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        className="w-20 rounded-md border border-zinc-300 bg-white px-2 py-1 text-xs dark:border-zinc-700 dark:bg-zinc-900"
       />
-      {valid ? <ExposeButton target={{ kind: 'instance', instance, port: Number(port) }} label="Expose port" variant="secondary" /> : <Button variant="secondary" disabled>Expose port</Button>}
+      {valid ? <ExposeButton target={{ kind: 'instance', instance, port: Number(port) }} label="Expose port" variant="secondary" size="sm" /> : <Button variant="secondary" size="sm" disabled>Expose port</Button>}
     </span>
   );
 }

@@ -17,7 +17,7 @@ import type { servicesView } from '@/lib/state';
 type Data = Awaited<ReturnType<typeof servicesView>>;
 
 const columns: Column<ServiceRow>[] = [
-  { id: 'name', header: 'Name', value: (r) => r.name, render: (r) => <span className="font-medium">{r.name}</span>, width: 'minmax(10rem, 1.4fr)' },
+  { id: 'name', header: 'Name', value: (r) => r.name, render: (r) => <span className="font-medium">{r.name}</span>, width: 'minmax(8rem, 1.2fr)' },
   { id: 'namespace', header: 'Namespace', value: (r) => r.namespace, width: 'minmax(7rem, 0.8fr)' },
   { id: 'type', header: 'Type', value: (r) => r.type, render: (r) => <Badge tone={r.type === 'ClusterIP' ? 'gray' : 'blue'}>{r.type}</Badge>, width: '7.5rem' },
   { id: 'ports', header: 'Ports', value: (r) => describePorts(r), render: (r) => <span className="font-mono text-xs">{describePorts(r) || '—'}</span>, width: 'minmax(8rem, 1fr)' },
@@ -26,7 +26,7 @@ const columns: Column<ServiceRow>[] = [
     header: 'Selector',
     value: (r) => Object.entries(r.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(' '),
     render: (r) => (r.selector ? <span className="font-mono text-xs">{Object.entries(r.selector).map(([k, v]) => `${k}=${v}`).join(', ')}</span> : <span className="text-zinc-400">none</span>),
-    width: 'minmax(10rem, 1.4fr)',
+    width: 'minmax(8rem, 1.2fr)',
   },
   {
     id: 'nodes',
@@ -70,8 +70,8 @@ const columns: Column<ServiceRow>[] = [
     id: 'expose',
     header: '',
     value: () => null,
-    render: (r) => (r.type === 'ExternalName' || r.ports.length === 0 ? null : <ExposeButton target={{ kind: 'service', namespace: r.namespace, name: r.name }} label="Expose on LAN" variant="secondary" />),
-    width: '9rem',
+    render: (r) => (r.type === 'ExternalName' || r.ports.length === 0 ? null : <ExposeButton target={{ kind: 'service', namespace: r.namespace, name: r.name }} label="Expose on LAN" variant="secondary" size="sm" />),
+    width: '7.5rem',
   },
 ];
 
