@@ -5,20 +5,51 @@ import { SESSION_COOKIE } from '@/lib/auth/session';
 const PUBLIC = new Set(['/login', '/api/healthz', '/api/auth/login']);
 
 /**
- * A fast first gate: no session cookie, no page (redirect) and no API (401). It only looks
- * for the cookie; pages, actions and route handlers check the session itself.
+ * A page may run only the scripts Next gives this nonce; no framing, no plugins. Inline style
+ * attributes stay allowed (the topology picture positions its nodes with them).
+ */
+export function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * A fast first gate: no session cookie, no page (redirect) and no API (401). It only looks for
+ * the cookie; pages, actions and route handlers check the session itself. It also gives every
+ * page its CSP nonce.
  */
 export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
-  if (PUBLIC.has(pathname) || req.cookies.has(SESSION_COOKIE)) return NextResponse.next();
-  // The UI role calls the host API with its bearer token; the handler checks it.
-  if (pathname.startsWith('/api/host/') && req.headers.has('authorization')) return NextResponse.next();
-  if (pathname.startsWith('/api/')) {
-    return NextResponse.json({ error: 'Log in first: no valid session.' }, { status: 401 });
+  const allowed =
+    PUBLIC.has(pathname) ||
+    req.cookies.has(SESSION_COOKIE) ||
+    // The UI role calls the host API with its bearer token; the handler checks it.
+    (pathname.startsWith('/api/host/') && req.headers.has('authorization'));
+  if (!allowed) {
+    if (pathname.startsWith('/api/')) return NextResponse.json({ error: 'Log in first: no valid session.' }, { status: 401 });
+    const login = new URL('/login', req.url);
+    if (pathname !== '/') login.searchParams.set('next', pathname + search);
+    return NextResponse.redirect(login);
   }
-  const login = new URL('/login', req.url);
-  if (pathname !== '/') login.searchParams.set('next', pathname + search);
-  return NextResponse.redirect(login);
+  if (pathname.startsWith('/api/')) return NextResponse.next();
+  const nonce = btoa(crypto.randomUUID());
+  const csp = contentSecurityPolicy(nonce);
+  const headers = new Headers(req.headers);
+  headers.set('x-nonce', nonce);
+  headers.set('content-security-policy', csp); // Next reads it to put the nonce on its scripts
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set('content-security-policy', csp);
+  return res;
 }
 
 export const config = {

@@ -1,0 +1,34 @@
+import { expect, test } from './fixtures/app';
+
+test('pages carry a nonce CSP and the hardening headers, and the app runs under them', async ({ page, loggedIn: _ }) => {
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+  });
+  const res = await page.goto('/');
+  const h = res!.headers();
+  const csp = h['content-security-policy']!;
+  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).toContain("object-src 'none'");
+  expect(h['x-content-type-options']).toBe('nosniff');
+  expect(h['x-frame-options']).toBe('DENY');
+  expect(h['referrer-policy']).toBe('no-referrer');
+  const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+  const scripts = await page.locator('script[src]').evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).nonce));
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const n of scripts) expect(n).toBe(nonce);
+  // The page is interactive: a client-side navigation works.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Nodes' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Nodes');
+  expect(violations).toEqual([]);
+});
+
+test('every response, API too, says nosniff; a new login gets a new session id', async ({ request }) => {
+  const health = await request.get('/api/healthz');
+  expect(health.headers()['x-content-type-options']).toBe('nosniff');
+  const { apiLogin } = await import('./fixtures/app');
+  const a = await apiLogin(request);
+  const b = await apiLogin(request);
+  expect(a).not.toBe(b);
+});
