@@ -62,3 +62,18 @@ test('the host API takes the host token, and refuses a wrong one', async ({ requ
   expect((await request.delete(`/api/host/forwards/${forward.id}`, { headers: auth })).status()).toBe(404);
   expect((await request.delete('/api/host/forwards/NOT_AN_ID', { headers: auth })).status()).toBe(400);
 });
+
+test('the Activity page lists who changed what, filters, and exports CSV', async ({ page, request, loggedIn: _ }) => {
+  await page.goto('/activity');
+  const table = page.getByRole('table', { name: 'Activity' });
+  await expect(table.getByRole('row').filter({ hasText: 'forward.create' }).first()).toBeVisible();
+  await page.getByLabel('Filter activity').fill('forward.delete');
+  await expect(table.getByRole('row').filter({ hasText: 'forward.create' })).toHaveCount(0);
+  await expect(table.getByRole('row').filter({ hasText: 'forward.delete' }).first()).toBeVisible();
+  const cookies = await page.context().cookies();
+  const csv = await request.get('/api/host/audit?format=csv', { headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') } });
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  const text = await csv.text();
+  expect(text.split('\r\n')[0]).toBe('when,who,what,on,detail,result');
+  expect(text).toContain('forward.create');
+});

@@ -17,5 +17,10 @@ const columns: Column<AuditEntry>[] = [
 
 export function ActivityTable({ initial }: { initial: AuditEntry[] }) {
   const { data } = useQuery({ queryKey: ['state', 'audit'], queryFn: () => fetchJson<AuditEntry[]>('/api/host/audit'), initialData: initial, refetchInterval: 10_000 });
-  return <DataTable label="Activity" rows={data} columns={columns} rowKey={(e) => String(e.id)} initialSort={{ id: 'at', direction: 'desc' }} empty="No activity yet: every change made through labgate is recorded here." />;
+  const download = (
+    <a href="/api/host/audit?format=csv" download className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+      Export CSV
+    </a>
+  );
+  return <DataTable label="Activity" rows={data} columns={columns} rowKey={(e) => String(e.id)} initialSort={{ id: 'at', direction: 'desc' }} empty="No activity yet: every change made through labgate is recorded here." toolbar={download} />;
 }
