@@ -158,3 +158,22 @@ export async function exposures(): Promise<(ExposeRecord & { id: string })[]> {
   const res = await hostClient().journalList('expose');
   return res.ok ? res.data.filter((e) => e.state === 'done').map((e) => ({ id: e.id, ...(e.steps as ExposeRecord) })) : [];
 }
+
+/**
+ * After a crash: an Expose the journal still marks as running is rolled back exactly, step by
+ * recorded step, so no half-done Expose outlives a restart.
+ */
+export async function recoverExposes(actor = 'recovery'): Promise<number> {
+  const host = hostClient(actor);
+  const list = await host.journalList('expose');
+  if (!list.ok) return 0;
+  let recovered = 0;
+  for (const entry of list.data.filter((e) => e.state === 'running')) {
+    const record = entry.steps as ExposeRecord;
+    const error = await undoSteps(record, actor);
+    await host.journalPut({ id: entry.id, operation: 'expose', state: error ? 'failed' : 'undone', steps: record });
+    await host.record({ actor, action: 'expose.recover', subject: record.plan.title, detail: 'rolled back after a restart', result: error ?? 'ok' });
+    recovered++;
+  }
+  return recovered;
+}

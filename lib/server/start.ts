@@ -6,6 +6,19 @@ import { db } from '@/lib/store/db';
 
 const holder = globalThis as typeof globalThis & { labgateReady?: Promise<void> };
 
+/** A half-done Expose from before a crash is rolled back once the cluster cache is ready. */
+async function recoverAfterCrash(): Promise<void> {
+  try {
+    const { kubeCache } = await import('@/lib/kube/cache');
+    await kubeCache().ready(10_000);
+    const { recoverExposes } = await import('@/lib/expose');
+    const n = await recoverExposes();
+    if (n) console.log(`labgate: rolled back ${n} Expose(s) left half-done by a crash`);
+  } catch (e) {
+    console.error(`labgate: crash recovery failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** The host role keeps the kernel true to the store from the moment it starts. */
 async function startReconciler(): Promise<void> {
   const { hostService } = await import('@/lib/host/forwards');
@@ -25,6 +38,7 @@ export function serverReady(): Promise<void> {
     purgeExpiredSessions(store);
     const { generated } = await ensureAdminPassword(store, env().adminPassword);
     if (env().role !== 'ui') await startReconciler();
+    if (env().role !== 'host') void recoverAfterCrash();
     if (generated) {
       console.log(
         `labgate: generated the admin password: ${generated}\n` +
