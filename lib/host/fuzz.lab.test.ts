@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { run } from '@/lab/exec.mts';
+import type { ResolvedForward } from '@/lib/domain/forward';
+import { renderRestore, renderRules } from '@/lib/domain/rules';
+import { hostService } from './forwards';
+
+const RUNS = Number(process.env.LABGATE_FUZZ_RUNS ?? 1000);
+const STATEFUL_RUNS = Number(process.env.LABGATE_FUZZ_RUNS ?? 1000);
+const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
+
+const resolvedForward: fc.Arbitrary<ResolvedForward> = fc.record({
+  id: fc.stringMatching(/^[a-z0-9]{6,20}$/),
+  protocol: fc.constantFrom('tcp', 'udp'),
+  listenPort: fc.integer({ min: 1, max: 65535 }),
+  listenAddress: fc.option(fc.ipV4(), { nil: null }),
+  targetIP: fc.ipV4(),
+  targetPort: fc.integer({ min: 1, max: 65535 }),
+});
+
+const ruleset = async () =>
+  (await run('iptables-save', [])).stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => l.replace(/ \[\d+:\d+\]$/, ''))
+    .join('\n');
+
+describe('fuzzing against the real iptables', () => {
+  it(`iptables-restore --test accepts every rendered payload (${RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(resolvedForward, { selector: (f) => f.id, maxLength: 8 }), async (forwards) => {
+        const payload = renderRestore(renderRules(forwards, net), { nat: [], filter: [] });
+        const res = await run('iptables-restore', ['--test', '--noflush'], { input: payload });
+        expect(res.stderr).toBe('');
+        expect(res.code).toBe(0);
+      }),
+      { numRuns: RUNS },
+    );
+  }, 300_000);
+
+  it(`a rejected forward leaves the store and the kernel untouched (${STATEFUL_RUNS} runs)`, async () => {
+    const host = await hostService();
+    const hostile = fc.oneof(fc.string(), fc.constantFrom('a\nb', '" -j ACCEPT', 'x'.repeat(10_240), ''), fc.integer({ min: -5, max: 70_000 }), fc.anything());
+    const input = fc.oneof(
+      fc.record({ name: hostile, listenPort: hostile, target: fc.oneof(hostile, fc.record({ kind: fc.constantFrom('static', 'instance', 'service'), ip: hostile, name: hostile, namespace: hostile, port: hostile })), description: hostile }, { requiredKeys: [] }),
+      hostile,
+    );
+    await fc.assert(
+      fc.asyncProperty(input, async (raw) => {
+        const [storeBefore, kernelBefore] = [JSON.stringify(host.store.list()), await ruleset()];
+        const res = await host.create(raw, 'fuzz');
+        if (res.ok) {
+          await host.remove(res.data.id, 'fuzz');
+          return;
+        }
+        expect(JSON.stringify(host.store.list())).toBe(storeBefore);
+        expect(await ruleset()).toBe(kernelBefore);
+      }),
+      { numRuns: STATEFUL_RUNS },
+    );
+  }, 300_000);
+});
