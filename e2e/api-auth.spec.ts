@@ -34,6 +34,21 @@ for (const h of guarded) {
   }
 }
 
+const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE'];
+for (const h of guarded) {
+  for (const method of h.methods.filter((m) => MUTATING.includes(m))) {
+    test(`${method} ${h.url} refuses a cross-origin request even with a session, and a wrong bearer token`, async ({ request }) => {
+      const cookie = `${SESSION_COOKIE}=${await apiLogin(request)}`;
+      const cross = await request.fetch(h.url, { method, headers: { cookie, origin: 'http://evil.example', 'content-type': 'application/json' }, data: '{}' });
+      expect(cross.status()).toBe(403);
+      if (h.url.startsWith('/api/host/')) {
+        const bearer = await request.fetch(h.url, { method, headers: { authorization: 'Bearer wrong-token-wrong-token-wrong', 'content-type': 'application/json' }, data: '{}' });
+        expect(bearer.status()).toBe(401);
+      }
+    });
+  }
+}
+
 test('healthz needs no session and tells only version and uptime', async ({ request }) => {
   const res = await request.get('/api/healthz');
   expect(res.status()).toBe(200);

@@ -5,7 +5,7 @@ import { run } from '@/lab/exec.mts';
 import { REPO } from '@/lab/paths.mts';
 import { hostService } from './forwards';
 
-const TRIALS = Number(process.env.LABGATE_CRASH_TRIALS ?? 3);
+const TRIALS = Number(process.env.LABGATE_CRASH_TRIALS ?? 10);
 
 /** Starts the worker, lets it get going, and kills it with SIGKILL at a random moment. */
 async function killMidway(): Promise<number> {

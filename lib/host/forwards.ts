@@ -93,6 +93,11 @@ export class HostService {
     this.firewall = firewall;
   }
 
+  /** Before the first resolution: the cluster cache listed and Multipass asked once (instant afterwards). */
+  private async sourcesReady(): Promise<void> {
+    await Promise.all([kubeCache().ready(5_000), multipassWatcher().ready()]);
+  }
+
   /** What resolution knows right now; null where the source is unreachable. */
   private context(): TargetContext {
     const kube = kubeCache();
@@ -131,6 +136,7 @@ export class HostService {
 
   /** Checks a new or changed forward against the host before anything is written. */
   private async check(input: CreateForward, exceptId: string | null): Promise<Outcome<Resolution & { ok: true }>> {
+    await this.sourcesReady();
     if (ipForwardEnabled() === false) {
       return fail(409, 'IP forwarding is off on this host, so no forward can reach a VM. Turn it on: sysctl -w net.ipv4.ip_forward=1 (and set it in /etc/sysctl.d to keep it).');
     }
@@ -238,6 +244,7 @@ export class HostService {
   }
 
   private async syncNow(_reason = 'sync', adopt: HandMadeForward['rules'] = []): Promise<Outcome<{ applied: boolean }>> {
+    await this.sourcesReady();
     const ctx = this.context();
     const statuses = this.store.statuses();
     const resolved: ResolvedForward[] = [];
