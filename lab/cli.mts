@@ -1,7 +1,9 @@
 // `npm run lab -- <command>`: the lab in a box from the command line.
 import { parseArgs } from 'node:util';
 import { apiserver, dockerRules, movePod, multipassDaemon, rebootFirewall, setInstanceAddress, setMultipassFormat } from './controls.mts';
+import { setRestoreFailing } from './faults.mts';
 import { labDown, labEnv, labStatus, labUp } from './lab.mts';
+import { labPaths } from './paths.mts';
 import { DEFAULT_SCALE } from './scale.mts';
 import { DEFAULT_PREFIX } from './topology.mts';
 
@@ -17,6 +19,7 @@ const USAGE = `usage: npm run lab -- <command> [--prefix P]
   multipass stop|start   stop or start the Multipass stand-in's daemon (with multipassd's firewall clean-up)
   multipass format release|zones
   apiserver stop|start
+  iptables-restore fail|ok        make labgate's iptables-restore fail (run without CAP_NET_ADMIN), or work again
   move-pod NAMESPACE SELECTOR      cordon the pod's node, delete the pod, wait for it elsewhere
   set-ip INSTANCE ADDRESS          give an instance a new address on the bridge
 
@@ -85,6 +88,10 @@ async function main(raw: string[]): Promise<number> {
     case 'apiserver':
       if (args[0] !== 'stop' && args[0] !== 'start') throw new Error('apiserver takes stop or start');
       await apiserver(prefix, args[0] === 'stop' ? 'stopped' : 'running');
+      return 0;
+    case 'iptables-restore':
+      if (args[0] !== 'fail' && args[0] !== 'ok') throw new Error('iptables-restore takes fail or ok');
+      setRestoreFailing(labPaths(prefix), args[0] === 'fail');
       return 0;
     case 'move-pod': {
       if (args.length !== 2) throw new Error('move-pod takes NAMESPACE SELECTOR');

@@ -16,6 +16,7 @@ import { makePki } from './pki.mts';
 import { isAlive, pidsInNamespace, readPid, startProcess, stopPid, stopProcess } from './processes.mts';
 import { addScale, type ScaleProfile } from './scale.mts';
 import { installStandIn, readStandIn } from './standin.mts';
+import { installRestoreSwitch, setRestoreFailing } from './faults.mts';
 import { BRIDGE, KUBE_NODES, LAN, namespaces, validPrefix } from './topology.mts';
 
 export const LAB_PACKAGES = ['iproute2', 'iptables', 'openssl', 'curl', 'ca-certificates'];
@@ -80,6 +81,8 @@ export async function labUp(prefix: string, opts: UpOptions = {}): Promise<LabRe
   if (opts.docker) await fw.applyDockerRules();
   installStandIn(p, opts.multipassFormat ?? 'release');
   installBrowserWrapper(prefix, p);
+  installRestoreSwitch(p);
+  setRestoreFailing(p, false);
 
   log('control plane: certificates, etcd, kube-apiserver, controller-manager, scheduler, KWOK');
   await makePki(p.pki);

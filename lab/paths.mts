@@ -24,7 +24,7 @@ export function labPaths(prefix: string) {
     etcd: path.join(root, 'etcd'),
     logs: path.join(root, 'logs'),
     pids: path.join(root, 'pids'),
-    bin: path.join(root, 'bin'), // the multipass stand-in and the Chromium wrapper
+    bin: path.join(root, 'bin'), // the multipass stand-in, the Chromium wrapper, the restore fault switch
     adminKubeconfig: path.join(root, 'admin.kubeconfig'),
     labgateKubeconfig: path.join(root, 'labgate.kubeconfig'),
     kwokConfig: path.join(root, 'kwok.yaml'),

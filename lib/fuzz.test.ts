@@ -8,6 +8,7 @@ import { CreateForward, UpdateForward } from '@/lib/schemas/forwards';
 import { Login } from '@/lib/schemas/session';
 
 const RUNS = Number(process.env.LABGATE_FUZZ_RUNS ?? 1000);
+const TIMEOUT = 5_000 + RUNS * 20; // the soak runs ten times as many
 
 /** Inputs shaped like the real ones, with hostile strings and numbers mixed in. */
 const hostile = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('a\nb', '" -j ACCEPT', "'; DROP", 'x'.repeat(10_240), '', ' ', '\u0000', '-A FORWARD -j ACCEPT'));
@@ -49,7 +50,7 @@ describe('fuzzing every operation\'s schema', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 });
 
 const resolvedForward: fc.Arbitrary<ResolvedForward> = fc.record({
@@ -79,5 +80,5 @@ describe('fuzzing the rule renderer and the parser', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 });

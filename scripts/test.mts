@@ -1,6 +1,8 @@
 // `npm test`: installs what is missing, then typecheck, lint and unit tests; brings up a lab
 // of its own and runs the lab and end-to-end suites inside it; takes the lab down; and ends
 // with one line "N passed, N failed" counting every check and test case.
+// `npm run soak` (--soak): only the fail-safe suites, at their long sizes — 10,000 fuzzed inputs
+// per operation, 100 kill -9 trials, 5-minute outages.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,12 +17,16 @@ interface Tally {
 }
 
 const LAB_PREFIX = process.env.LABGATE_TEST_LAB_PREFIX ?? 'lgt-';
+const SOAK = process.argv.includes('--soak');
+// The soak's sizes (each overridable) and the test files it runs, by suite.
+const SOAK_ENV = { LABGATE_FUZZ_RUNS: '10000', LABGATE_CRASH_TRIALS: '100', LABGATE_OUTAGE_SECONDS: '300' };
+const only = (...files: string[]) => (SOAK ? files : []);
 const results: { step: string; tally: Tally }[] = [];
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-reports-'));
 
 /** Runs a command, in the lab's host namespace with the lab's environment when asked. */
 function run(command: string, args: string[], opts: { env?: Record<string, string>; inLab?: boolean } = {}): boolean {
-  const env = { ...process.env, ...(opts.inLab ? labEnv(LAB_PREFIX) : {}), ...opts.env };
+  const env = { ...(SOAK ? SOAK_ENV : {}), ...process.env, ...(opts.inLab ? labEnv(LAB_PREFIX) : {}), ...opts.env };
   const [cmd, argv] = opts.inLab ? ['ip', ['netns', 'exec', namespaces(LAB_PREFIX).host, command, ...args]] : [command, args];
   return spawnSync(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env }).status === 0;
 }
@@ -82,21 +88,23 @@ async function main(): Promise<number> {
   ensureDebianPackages([...PACKAGES.browser, ...PACKAGES.tools, ...LAB_PACKAGES]);
   ensureNodeModules();
 
-  check('typecheck', bin('tsc'), ['--noEmit']);
-  check('lint', bin('eslint'), ['--max-warnings=0', '.']);
+  if (!SOAK) {
+    check('typecheck', bin('tsc'), ['--noEmit']);
+    check('lint', bin('eslint'), ['--max-warnings=0', '.']);
+  }
   const unitReport = path.join(reports, 'unit.json');
-  suite('unit tests', bin('vitest'), vitest('unit', unitReport), unitReport, vitestCount);
+  suite('unit tests', bin('vitest'), [...vitest('unit', unitReport), ...only('lib/fuzz.test.ts')], unitReport, vitestCount);
   const built = check('production build', bin('next'), ['build']);
 
   const labReady = await timed(`lab up (prefix ${LAB_PREFIX})`, () => labUp(LAB_PREFIX, { log: (m) => log(`lab: ${m}`) }));
   try {
     if (labReady) {
       const labReport = path.join(reports, 'lab.json');
-      suite('lab tests (in the lab)', bin('vitest'), vitest('lab', labReport), labReport, vitestCount, { inLab: true });
+      suite('lab tests (in the lab)', bin('vitest'), [...vitest('lab', labReport), ...only('fuzz.lab', 'crash.lab', 'concurrency.lab')], labReport, vitestCount, { inLab: true });
     }
     if (labReady && built) {
       const e2eReport = path.join(reports, 'playwright.json');
-      suite('end-to-end tests (in the lab)', bin('playwright'), ['test', '-c', 'e2e', '--reporter=list,json'], e2eReport, playwrightCount, {
+      suite('end-to-end tests (in the lab)', bin('playwright'), ['test', '-c', 'e2e', '--reporter=list,json', ...only('outages')], e2eReport, playwrightCount, {
         inLab: true,
         env: { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport },
       });

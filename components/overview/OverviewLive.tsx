@@ -38,6 +38,7 @@ export function OverviewLive({ initial }: { initial: Overview }) {
     <div className="space-y-6">
       {!health.apiserver.ok && health.apiserver.message ? <Banner title="The cluster is not answering">{health.apiserver.message}</Banner> : null}
       {!health.multipass.ok && health.multipass.message ? <Banner title="Multipass is not answering">{health.multipass.message}</Banner> : null}
+      {!health.firewall.ok && health.firewall.message ? <Banner title="Forwards cannot be kept true">{health.firewall.message}</Banner> : null}
       <section aria-label="Counts" className="grid grid-cols-2 gap-3 md:grid-cols-4">
         <Stat label="Instances" value={counts.instances} detail={`${counts.running} running`} href="/instances" />
         <Stat label="Nodes" value={counts.nodes} detail={`${counts.ready} ready`} href="/nodes" />
@@ -52,6 +53,7 @@ export function OverviewLive({ initial }: { initial: Overview }) {
           <Check ok={health.apiserver.ok} label="Kubernetes API" message={health.apiserver.message} />
           <Check ok={health.multipass.ok} label="Multipass" message={health.multipass.message} />
           <Check ok={health.ipForward} label="IP forwarding" message="off (net.ipv4.ip_forward = 0)" />
+          <Check ok={health.firewall.ok} label="Host firewall" message={health.firewall.message} />
         </ul>
         {health.problems.length ? (
           <>

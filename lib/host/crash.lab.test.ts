@@ -43,5 +43,5 @@ describe('kill -9 during forward changes', () => {
       expect((await host.status()).inSync).toBe(true);
       for (const f of host.list()) await host.remove(f.id, 'test');
     }
-  }, 120_000);
+  }, 20_000 + TRIALS * 10_000);
 });

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import type { FirewallDiff } from '@/lib/domain/diff';
+import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
+import { renderRules } from '@/lib/domain/rules';
 import type { Forward, ForwardStatus, ResolvedForward } from '@/lib/domain/forward';
 import { targetAllowed } from '@/lib/domain/networks';
 import { rulesOf } from '@/lib/host/firewall/save-parse';
@@ -290,7 +291,7 @@ export class HostService {
       return s?.targetIP && s.targetPort ? [{ id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP: s.targetIP, targetPort: s.targetPort }] : [];
     });
     const save = await this.firewall.read();
-    const diff = await this.firewall.diff(resolved, hostNetwork());
+    const diff = diffFirewall(renderRules(resolved, hostNetwork()), save);
     return { backend: this.firewall.runner.backend, inSync: diff.inSync, diff, handMade: findHandMade(save), restores: this.firewall.restores, ipForward: ipForwardEnabled(), lastSync: this.lastSync };
   }
 

@@ -1,6 +1,7 @@
 import 'server-only';
 import { kubeCache } from '@/lib/kube/cache';
 import { multipassWatcher } from '@/lib/multipass/watcher';
+import { ProblemLog } from '@/lib/server/problem-log';
 import type { HostService } from './forwards';
 
 const BATCH_MS = 200; // at most one apply per batch of changes
@@ -17,6 +18,7 @@ export class Reconciler {
   private checker: NodeJS.Timeout | null = null;
   private offs: (() => void)[] = [];
   private checking = false;
+  private readonly problems = new ProblemLog('firewall check');
 
   constructor(host: HostService) {
     this.host = host;
@@ -42,9 +44,10 @@ export class Reconciler {
     this.checking = true;
     try {
       const status = await this.host.status();
-      if (!status.inSync) await this.host.sync('drift');
+      const repaired = status.inSync ? null : await this.host.sync('drift');
+      this.problems.report(repaired && !repaired.ok ? repaired.error : null);
     } catch (e) {
-      console.error(`labgate: firewall check failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.problems.report(e instanceof Error ? e.message : String(e));
     } finally {
       this.checking = false;
     }

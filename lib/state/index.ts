@@ -14,6 +14,7 @@ export interface Health {
   apiserver: { ok: boolean; message: string | null };
   multipass: { ok: boolean; message: string | null };
   ipForward: boolean | null; // null: could not be read
+  firewall: { ok: boolean; message: string | null };
   problems: string[];
 }
 
@@ -91,15 +92,24 @@ export function kubeProblem(status: KubeCacheStatus): string | null {
   return errors.length ? errors.join(' ') : null;
 }
 
+/** The host firewall as the Overview shows it: the last sync's failure, or the host role unreachable. */
+function firewallHealth(status: Awaited<ReturnType<ReturnType<typeof hostClient>['status']>>): Health['firewall'] {
+  if (!status.ok) return { ok: false, message: status.error };
+  const error = status.data.lastSync?.error;
+  return error ? { ok: false, message: `The host firewall could not be written: ${error}` } : { ok: true, message: null };
+}
+
 export async function overviewView(): Promise<Overview> {
   const s = await sources();
   const { joined } = s;
   const kubeMessage = kubeProblem(s.kubeStatus);
   const ipForward = readIpForward();
+  const firewall = firewallHealth(await hostClient().status());
   const problems: string[] = [];
   if (kubeMessage) problems.push(kubeMessage);
   if (s.multipass.error) problems.push(s.multipass.error.message);
   if (ipForward === false) problems.push('IP forwarding is off on this host (net.ipv4.ip_forward = 0): forwards cannot reach the VMs.');
+  if (firewall.message) problems.push(firewall.message);
   for (const n of joined.nodes) if (!n.ready) problems.push(`Node ${n.name} is not Ready.`);
   const rows = serviceRows(joined);
   for (const r of rows) {
@@ -119,6 +129,7 @@ export async function overviewView(): Promise<Overview> {
       apiserver: { ok: s.kubeStatus.reachable, message: kubeMessage },
       multipass: { ok: !s.multipass.error, message: s.multipass.error?.message ?? null },
       ipForward,
+      firewall,
       problems,
     },
     topology: topology(joined),

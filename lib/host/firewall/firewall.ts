@@ -35,10 +35,6 @@ export class Firewall {
     return parseSave(res.stdout);
   }
 
-  async diff(forwards: readonly ResolvedForward[], net: HostNetwork): Promise<FirewallDiff> {
-    return diffFirewall(renderRules(forwards, net), await this.read());
-  }
-
   /** Makes the kernel match the forwards; atomic: on failure nothing changed. */
   async sync(forwards: readonly ResolvedForward[], net: HostNetwork, adopt: { table: 'nat' | 'filter'; line: string }[] = []): Promise<SyncResult> {
     const desired = renderRules(forwards, net);

@@ -1,0 +1,82 @@
+import { expect, test } from './fixtures/app';
+import { TablePage } from './pages/tables';
+
+test.describe.configure({ mode: 'serial' });
+
+const LAN = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
+const OUTAGE_MS = Number(process.env.LABGATE_OUTAGE_SECONDS ?? 30) * 1000;
+const auth = () => ({ authorization: `Bearer ${process.env.LABGATE_E2E_HOST_TOKEN}` });
+
+test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays (stale), and all recovers by itself`, async ({ page, request, lab, loggedIn: _ }) => {
+  test.setTimeout(OUTAGE_MS + 90_000);
+  const created = await request.post('/api/host/forwards', { headers: auth(), data: { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } } });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  const url = `http://${LAN}:30080/`;
+  expect(lab.curlFromLan(url)).toContain('whoami');
+  await page.goto('/forwards');
+  lab.control('apiserver', 'stop');
+  try {
+    await page.goto('/');
+    await expect(page.getByRole('alert').filter({ hasText: 'The cluster is not answering' })).toBeVisible({ timeout: 20_000 });
+    await page.waitForTimeout(OUTAGE_MS); // the outage itself: nothing to wait for but time
+    expect(lab.curlFromLan(url)).toContain('whoami');
+    await page.goto('/forwards');
+    await expect(new TablePage(page).row('Forwards', 'Whoami')).toContainText('stale');
+  } finally {
+    lab.control('apiserver', 'start');
+  }
+  await page.goto('/');
+  await expect(page.getByRole('alert').filter({ hasText: 'The cluster is not answering' })).toBeHidden({ timeout: 30_000 });
+  await expect.poll(async () => ((await (await request.get(`/api/host/forwards/${id}`, { headers: auth() })).json()) as { status: { state: string } }).status.state, { timeout: 30_000 }).toBe('applied');
+  expect((await request.delete(`/api/host/forwards/${id}`, { headers: auth() })).status()).toBe(200);
+});
+
+test(`Multipass away for ${OUTAGE_MS / 1000} s: a banner, the instance forward stays, and all recovers by itself`, async ({ page, request, lab, loggedIn: _ }) => {
+  test.setTimeout(OUTAGE_MS + 60_000);
+  const created = await request.post('/api/host/forwards', { headers: auth(), data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } } });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  lab.multipass('stopped');
+  try {
+    await page.goto('/instances');
+    await expect(page.getByRole('alert').filter({ hasText: 'Multipass is not answering' })).toBeVisible({ timeout: 15_000 });
+    await page.waitForTimeout(OUTAGE_MS);
+    expect(lab.curlFromLan(`http://${LAN}:8080/`)).toContain('Jenkins');
+  } finally {
+    lab.multipass('running');
+  }
+  await expect(page.getByRole('alert').filter({ hasText: 'Multipass is not answering' })).toBeHidden({ timeout: 20_000 });
+  // multipassd's restart removed every rule naming its subnet; labgate's were not among them, and all still answers.
+  await expect.poll(() => lab.curlFromLan(`http://${LAN}:8080/`), { timeout: 15_000 }).toContain('Jenkins');
+  expect((await request.delete(`/api/host/forwards/${id}`, { headers: auth() })).status()).toBe(200);
+});
+
+test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forward refused with nothing changed, and the flushed rules repaired by itself`, async ({ page, request, lab, loggedIn: _ }) => {
+  test.setTimeout(OUTAGE_MS + 60_000);
+  const created = await request.post('/api/host/forwards', { headers: auth(), data: { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } } });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  const url = `http://${LAN}:30080/`;
+  lab.control('iptables-restore', 'fail');
+  try {
+    lab.control('reboot'); // the rules are gone and cannot be put back while the tool fails
+    await page.goto('/');
+    const banner = page.getByRole('alert').filter({ hasText: 'Forwards cannot be kept true' });
+    await expect(banner).toBeVisible({ timeout: 15_000 });
+    await expect(banner).toContainText('CAP_NET_ADMIN');
+    const refused = await request.post('/api/host/forwards', { headers: auth(), data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } } });
+    expect(refused.status()).toBe(502);
+    expect(((await refused.json()) as { error: string }).error).toContain('CAP_NET_ADMIN');
+    const listed = (await (await request.get('/api/host/forwards', { headers: auth() })).json()) as { name: string }[];
+    expect(listed.map((f) => f.name)).toEqual(['Whoami']);
+    await page.waitForTimeout(OUTAGE_MS);
+    expect(lab.iptablesSave()).not.toContain('LABGATE');
+  } finally {
+    lab.control('iptables-restore', 'ok');
+  }
+  await expect.poll(() => lab.curlFromLan(url), { timeout: 10_000 }).toContain('whoami');
+  await page.goto('/');
+  await expect(page.getByRole('alert').filter({ hasText: 'Forwards cannot be kept true' })).toBeHidden({ timeout: 15_000 });
+  expect((await request.delete(`/api/host/forwards/${id}`, { headers: auth() })).status()).toBe(200);
+});
