@@ -2,8 +2,10 @@
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // `npm start` serves the self-contained build in .next/standalone (scripts/start.mts).
+  output: 'standalone',
   // Native addons are loaded from node_modules at run time, never bundled.
-  serverExternalPackages: ['better-sqlite3'],
+  serverExternalPackages: ['better-sqlite3', 'prom-client'],
   poweredByHeader: false,
   // Everywhere, pages and API alike; the CSP with its nonce comes from proxy.ts.
   async headers() {

@@ -1,6 +1,8 @@
 /**
  * labgate's command line: `npm run labgate -- <command>`.
  *   reset-password [--stdin]   set a new admin password (generated, or read from stdin) and end all sessions
+ *   doctor [--json]            check everything labgate depends on; each problem with its fix
+ *   remove-rules               take labgate's chains and jumps off this host (uninstall)
  */
 import { resetAdminPassword } from '@/lib/auth/admin';
 import { env } from '@/lib/env';
@@ -11,7 +13,11 @@ const USAGE = `usage: npm run labgate -- <command>
 
 commands:
   reset-password [--stdin]   set a new admin password and end every session;
-                             generated unless --stdin gives one (first line of input)`;
+                             generated unless --stdin gives one (first line of input)
+  doctor [--json]            check the cluster connection and permissions, Multipass, the
+                             firewall and ports; each problem with the command that fixes it
+  remove-rules               take labgate's chains and jumps off this host, and nothing else
+                             (stop labgate first, or its reconciler puts them back)`;
 
 async function readStdinLine(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -49,11 +55,31 @@ async function resetPassword(args: string[]): Promise<number> {
   }
 }
 
+async function doctor(args: string[]): Promise<number> {
+  const { runDoctor } = await import('@/lib/doctor');
+  const { formatFindings } = await import('@/lib/domain/doctor');
+  const findings = await runDoctor();
+  process.stdout.write(args.includes('--json') ? `${JSON.stringify(findings, null, 2)}\n` : formatFindings(findings));
+  return findings.some((f) => f.severity === 'fail') ? 1 : 0;
+}
+
+async function removeRules(): Promise<number> {
+  const { Firewall } = await import('@/lib/host/firewall/firewall');
+  const { detectBackend, execRunner } = await import('@/lib/host/firewall/runner');
+  const removed = await new Firewall(execRunner(await detectBackend())).remove();
+  console.log(removed ? "labgate: removed labgate's chains and jumps; every other rule is as it was." : 'labgate: this host has no labgate rules.');
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'reset-password':
       return resetPassword(rest);
+    case 'doctor':
+      return doctor(rest);
+    case 'remove-rules':
+      return removeRules();
     case undefined:
     case 'help':
     case '--help':

@@ -1,10 +1,13 @@
-import { expect, test } from './fixtures/app';
+import { expect, scrapeMetrics, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
 test.describe.configure({ mode: 'serial' });
 
 const LAN = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
 const OUTAGE_MS = Number(process.env.LABGATE_OUTAGE_SECONDS ?? 30) * 1000;
+// What an outage may add to the server's memory: bounded, whatever its length.
+const RSS_GROWTH_LIMIT = 64 * 2 ** 20;
+const rss = async (request: Parameters<typeof scrapeMetrics>[0]) => (await scrapeMetrics(request)).get('labgate_process_resident_memory_bytes')!;
 const auth = () => ({ authorization: `Bearer ${process.env.LABGATE_E2E_HOST_TOKEN}` });
 
 test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays (stale), and all recovers by itself`, async ({ page, request, lab, loggedIn: _ }) => {
@@ -12,6 +15,7 @@ test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays 
   const created = await request.post('/api/host/forwards', { headers: auth(), data: { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } } });
   expect(created.status()).toBe(201);
   const { id } = (await created.json()) as { id: string };
+  const rssBefore = await rss(request);
   const url = `http://${LAN}:30080/`;
   expect(lab.curlFromLan(url)).toContain('whoami');
   await page.goto('/forwards');
@@ -29,6 +33,7 @@ test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays 
   await page.goto('/');
   await expect(page.getByRole('alert').filter({ hasText: 'The cluster is not answering' })).toBeHidden({ timeout: 30_000 });
   await expect.poll(async () => ((await (await request.get(`/api/host/forwards/${id}`, { headers: auth() })).json()) as { status: { state: string } }).status.state, { timeout: 30_000 }).toBe('applied');
+  expect((await rss(request)) - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT);
   expect((await request.delete(`/api/host/forwards/${id}`, { headers: auth() })).status()).toBe(200);
 });
 
@@ -37,6 +42,7 @@ test(`Multipass away for ${OUTAGE_MS / 1000} s: a banner, the instance forward s
   const created = await request.post('/api/host/forwards', { headers: auth(), data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } } });
   expect(created.status()).toBe(201);
   const { id } = (await created.json()) as { id: string };
+  const rssBefore = await rss(request);
   lab.multipass('stopped');
   try {
     await page.goto('/instances');
@@ -49,6 +55,7 @@ test(`Multipass away for ${OUTAGE_MS / 1000} s: a banner, the instance forward s
   await expect(page.getByRole('alert').filter({ hasText: 'Multipass is not answering' })).toBeHidden({ timeout: 20_000 });
   // multipassd's restart removed every rule naming its subnet; labgate's were not among them, and all still answers.
   await expect.poll(() => lab.curlFromLan(`http://${LAN}:8080/`), { timeout: 15_000 }).toContain('Jenkins');
+  expect((await rss(request)) - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT);
   expect((await request.delete(`/api/host/forwards/${id}`, { headers: auth() })).status()).toBe(200);
 });
 
@@ -57,6 +64,7 @@ test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forwar
   const created = await request.post('/api/host/forwards', { headers: auth(), data: { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } } });
   expect(created.status()).toBe(201);
   const { id } = (await created.json()) as { id: string };
+  const rssBefore = await rss(request);
   const url = `http://${LAN}:30080/`;
   lab.control('iptables-restore', 'fail');
   try {
@@ -78,5 +86,6 @@ test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forwar
   await expect.poll(() => lab.curlFromLan(url), { timeout: 10_000 }).toContain('whoami');
   await page.goto('/');
   await expect(page.getByRole('alert').filter({ hasText: 'Forwards cannot be kept true' })).toBeHidden({ timeout: 15_000 });
+  expect((await rss(request)) - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT);
   expect((await request.delete(`/api/host/forwards/${id}`, { headers: auth() })).status()).toBe(200);
 });

@@ -9,6 +9,7 @@ process.env.LABGATE_E2E_PORT ??= String(3100 + Math.floor(Math.random() * 800));
 process.env.LABGATE_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-e2e-'));
 process.env.LABGATE_E2E_PASSWORD ??= randomBytes(12).toString('base64url');
 process.env.LABGATE_E2E_HOST_TOKEN ??= randomBytes(24).toString('base64url');
+process.env.LABGATE_E2E_METRICS_TOKEN ??= randomBytes(24).toString('base64url');
 
 const port = Number(process.env.LABGATE_E2E_PORT);
 // The dashboard as a laptop on the LAN sees it: the host's LAN address, from the lab's lan namespace.
@@ -46,7 +47,7 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
     // The production build, as users run it; the test script builds it first.
-    command: `node_modules/.bin/next start -H 0.0.0.0 -p ${port}`,
+    command: 'node scripts/start.mts',
     cwd: path.resolve(__dirname, '..'),
     url: `${baseURL}/api/healthz`,
     reuseExistingServer: false,
@@ -58,7 +59,10 @@ export default defineConfig({
       LABGATE_DATA_DIR: process.env.LABGATE_E2E_DATA_DIR,
       LABGATE_ADMIN_PASSWORD: process.env.LABGATE_E2E_PASSWORD,
       LABGATE_HOST_TOKEN: process.env.LABGATE_E2E_HOST_TOKEN,
+      LABGATE_METRICS_TOKEN: process.env.LABGATE_E2E_METRICS_TOKEN,
       NEXT_TELEMETRY_DISABLED: '1',
+      HOSTNAME: '0.0.0.0',
+      PORT: String(port),
     },
   },
 });

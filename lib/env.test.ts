@@ -12,6 +12,7 @@ describe('parseEnv', () => {
       lanAddress: null,
       lanInterface: null,
       hostToken: null,
+      metricsToken: null,
       hostUrl: 'http://127.0.0.1:3001',
       allowedNetworks: [],
       nodePortRange: '30000-32767',
@@ -26,6 +27,8 @@ describe('parseEnv', () => {
     { name: 'a LAN address that is not IPv4', env: { LABGATE_LAN_ADDRESS: 'lab.local' } },
     { name: 'a short host token', env: { LABGATE_HOST_TOKEN: 'short' } },
     { name: 'allowed networks that are not CIDRs', env: { LABGATE_ALLOWED_NETWORKS: '10.0.0.0/8,everything' } },
+    { name: 'a short metrics token', env: { LABGATE_METRICS_TOKEN: 'short' } },
+    { name: 'the host token reused for metrics', env: { LABGATE_HOST_TOKEN: 'x'.repeat(32), LABGATE_METRICS_TOKEN: 'x'.repeat(32) } },
     { name: 'a LAN interface with a space', env: { LABGATE_LAN_INTERFACE: 'enp3s0 -j ACCEPT' } },
   ])('rejects $name', ({ env }) => expect(() => parseEnv(env)).toThrow());
 });

@@ -10,6 +10,7 @@ const EnvSchema = z.object({
   LABGATE_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   LABGATE_LAN_ADDRESS: z.ipv4({ error: 'LABGATE_LAN_ADDRESS must be an IPv4 address' }).optional(),
   LABGATE_HOST_TOKEN: z.string().min(24, 'LABGATE_HOST_TOKEN must have at least 24 characters').max(512).optional(),
+  LABGATE_METRICS_TOKEN: z.string().min(24, 'LABGATE_METRICS_TOKEN must have at least 24 characters').max(512).optional(),
   LABGATE_HOST_URL: z.url({ error: 'LABGATE_HOST_URL must be a URL such as http://127.0.0.1:3001' }).default('http://127.0.0.1:3001'),
   LABGATE_ALLOWED_NETWORKS: z
     .string()
@@ -27,13 +28,16 @@ export type Env = {
   lanAddress: string | null;
   lanInterface: string | null;
   hostToken: string | null;
+  metricsToken: string | null; // /metrics is off without it
   hostUrl: string;
   allowedNetworks: string[]; // beyond the Multipass bridges and the nodes' addresses
   nodePortRange: string; // the cluster's service-node-port-range: no API reports it
 };
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const e = EnvSchema.parse(source);
+  const e = EnvSchema.refine((v) => !v.LABGATE_METRICS_TOKEN || v.LABGATE_METRICS_TOKEN !== v.LABGATE_HOST_TOKEN, {
+    message: 'LABGATE_METRICS_TOKEN must differ from LABGATE_HOST_TOKEN: whoever reads metrics must not be able to change the host',
+  }).parse(source);
   return {
     role: e.LABGATE_ROLE,
     dataDir: path.resolve(e.LABGATE_DATA_DIR),
@@ -42,6 +46,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     lanAddress: e.LABGATE_LAN_ADDRESS ?? null,
     lanInterface: e.LABGATE_LAN_INTERFACE ?? null,
     hostToken: e.LABGATE_HOST_TOKEN ?? null,
+    metricsToken: e.LABGATE_METRICS_TOKEN ?? null,
     hostUrl: e.LABGATE_HOST_URL,
     allowedNetworks: e.LABGATE_ALLOWED_NETWORKS?.split(',') ?? [],
     nodePortRange: e.LABGATE_NODEPORT_RANGE,

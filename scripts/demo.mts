@@ -10,7 +10,7 @@ import { labPaths } from '../lab/paths.mts';
 import { startProcess, waitFor } from '../lab/processes.mts';
 import { run } from '../lab/exec.mts';
 import { LAN, namespaces } from '../lab/topology.mts';
-import { bin, ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from './lib/setup.mts';
+import { ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from './lib/setup.mts';
 
 const prefix = process.env.LABGATE_LAB_PREFIX || 'lg-';
 const host = process.env.HOST || '127.0.0.1'; // where the root namespace's forwarder listens
@@ -32,15 +32,15 @@ async function main(): Promise<void> {
   ensureDebianPackages([...PACKAGES.tools, ...LAB_PACKAGES]);
   ensureNodeModules();
   log('building the app');
-  execFileSync(bin('next'), ['build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mts')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   log('bringing up the lab (the first time builds Kubernetes from source: several minutes)');
   await labUp(prefix, { log: (m) => log(`lab: ${m}`) });
 
   const password = demoPassword();
   const hostNs = namespaces(prefix).host;
-  const env = { ...process.env, ...labEnv(prefix), LABGATE_DATA_DIR: paths.dataDir, LABGATE_ADMIN_PASSWORD: password };
+  const env = { ...process.env, ...labEnv(prefix), LABGATE_DATA_DIR: paths.dataDir, LABGATE_ADMIN_PASSWORD: password, HOSTNAME: '0.0.0.0', PORT: port };
   // labgate runs on the lab's host, reachable at its LAN address from the lab's laptop.
-  const app = spawn('ip', ['netns', 'exec', hostNs, bin('next'), 'start', '-H', '0.0.0.0', '-p', port], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const app = spawn('ip', ['netns', 'exec', hostNs, process.execPath, path.join(ROOT, 'scripts', 'start.mts')], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   fs.writeFileSync(path.join(paths.pids, 'demo-app.pid'), String(app.pid));
   const forward = path.join(ROOT, 'lab', 'agents', 'forward.mts');
   const dirs = { logs: paths.logs, pids: paths.pids };

@@ -10,7 +10,7 @@ import { chromium } from '@playwright/test';
 import { run } from '../lab/exec.mts';
 import { labEnv } from '../lab/lab.mts';
 import { LAN, namespaces } from '../lab/topology.mts';
-import { bin, log, ROOT } from './lib/setup.mts';
+import { log, ROOT } from './lib/setup.mts';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const prefix = process.env.LABGATE_LAB_PREFIX || 'lg-';
@@ -21,10 +21,10 @@ const password = randomBytes(12).toString('base64url');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-shot-'));
 
 // The app on the lab's host, the browser on its LAN, and this script in the host namespace.
-const server = spawn('ip', ['netns', 'exec', namespaces(prefix).host, bin('next'), 'start', '-H', '0.0.0.0', '-p', port], {
+const server = spawn('ip', ['netns', 'exec', namespaces(prefix).host, process.execPath, path.join(ROOT, 'scripts', 'start.mts')], {
   cwd: ROOT,
   stdio: 'ignore',
-  env: { ...env, LABGATE_DATA_DIR: dataDir, LABGATE_ADMIN_PASSWORD: password },
+  env: { ...env, LABGATE_DATA_DIR: dataDir, LABGATE_ADMIN_PASSWORD: password, HOSTNAME: '0.0.0.0', PORT: port },
 });
 const inHost = (cmd: string, args: string[]) => run('ip', ['netns', 'exec', namespaces(prefix).host, cmd, ...args]);
 

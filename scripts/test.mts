@@ -94,7 +94,7 @@ async function main(): Promise<number> {
   }
   const unitReport = path.join(reports, 'unit.json');
   suite('unit tests', bin('vitest'), [...vitest('unit', unitReport), ...only('lib/fuzz.test.ts')], unitReport, vitestCount);
-  const built = check('production build', bin('next'), ['build']);
+  const built = check('production build', process.execPath, [path.join(ROOT, 'scripts', 'build.mts')]);
 
   const labReady = await timed(`lab up (prefix ${LAB_PREFIX})`, () => labUp(LAB_PREFIX, { log: (m) => log(`lab: ${m}`) }));
   try {

@@ -10,7 +10,8 @@ import { Button } from '@/components/ui/Button';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import { fetchJson } from '@/lib/fetch-json';
-import type { ForwardView, HandMadeForward, HostStatus } from '@/lib/host/forwards';
+import type { HandMadeForward } from '@/lib/domain/handmade';
+import type { ForwardView, HostStatus } from '@/lib/host/forwards';
 import { queryKeys } from '@/lib/query-keys';
 import { ForwardForm } from './ForwardForm';
 

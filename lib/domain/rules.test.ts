@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedForward } from './forward';
-import { renderRestore, renderRules, saveString } from './rules';
+import { parseSave } from '@/lib/host/firewall/save-parse';
+import { renderRemoval, renderRestore, renderRules, saveString } from './rules';
 
 const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
 const grafana: ResolvedForward = { id: 'g1', protocol: 'tcp', listenPort: 30060, listenAddress: null, targetIP: '10.120.52.23', targetPort: 30060 };
@@ -73,5 +74,47 @@ describe('adopting', () => {
     ]);
     expect(text).toContain('*nat\n-D PREROUTING -i enp3s0 -p tcp -m tcp --dport 30060 -j DNAT --to-destination 10.120.52.23:30060\n');
     expect(text).toContain('*filter\n-D FORWARD -d 10.120.52.23/32 -p tcp -m tcp --dport 30060 -j ACCEPT\n');
+  });
+});
+
+describe('renderRemoval', () => {
+  const withLabgate = (extra: string[]) =>
+    parseSave(
+      [
+        '*nat',
+        ':PREROUTING ACCEPT [0:0]',
+        ':POSTROUTING ACCEPT [0:0]',
+        ':LABGATE-PREROUTING - [0:0]',
+        ':LABGATE-DNAT - [0:0]',
+        '-A PREROUTING -m comment --comment labgate -j LABGATE-PREROUTING',
+        '-A POSTROUTING -s 10.120.52.0/24 ! -d 10.120.52.0/24 -m comment --comment "generated for Multipass network mpqemubr0" -j MASQUERADE',
+        '-A LABGATE-PREROUTING -i enp3s0 -m comment --comment labgate -j LABGATE-DNAT',
+        '-A LABGATE-DNAT -p tcp -m tcp --dport 30060 -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
+        ...extra,
+        'COMMIT',
+        '*filter',
+        ':FORWARD ACCEPT [0:0]',
+        '-A FORWARD -o mpqemubr0 -j REJECT --reject-with icmp-port-unreachable',
+        'COMMIT',
+        '',
+      ].join('\n'),
+    );
+
+  it.each([
+    {
+      name: 'jumps out, chains emptied then deleted; Multipass rules untouched',
+      save: withLabgate([]),
+      expected: ['*nat', '-D PREROUTING -m comment --comment labgate -j LABGATE-PREROUTING', '-F LABGATE-PREROUTING', '-F LABGATE-DNAT', '-X LABGATE-PREROUTING', '-X LABGATE-DNAT', 'COMMIT', ''],
+    },
+    {
+      name: 'a jump moved by hand (and duplicated) is removed too',
+      save: withLabgate(['-A PREROUTING -j LABGATE-PREROUTING']),
+      expected: ['*nat', '-D PREROUTING -m comment --comment labgate -j LABGATE-PREROUTING', '-D PREROUTING -j LABGATE-PREROUTING', '-F LABGATE-PREROUTING', '-F LABGATE-DNAT', '-X LABGATE-PREROUTING', '-X LABGATE-DNAT', 'COMMIT', ''],
+    },
+  ])('$name', ({ save, expected }) => expect(renderRemoval(save)).toBe(expected.join('\n')));
+
+  it('is null on a host without labgate, and never names a rule that only mentions labgate in a comment', () => {
+    const save = parseSave(['*nat', ':PREROUTING ACCEPT [0:0]', '-A PREROUTING -m comment --comment "not LABGATE-DNAT" -j ACCEPT', 'COMMIT', ''].join('\n'));
+    expect(renderRemoval(save)).toBeNull();
   });
 });

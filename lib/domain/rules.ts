@@ -1,4 +1,5 @@
 import type { ResolvedForward } from './forward';
+import type { ParsedSave } from '@/lib/host/firewall/save-parse';
 
 /** labgate's own chains; nothing else on the host is ever written. */
 export const CHAIN = {
@@ -89,4 +90,21 @@ export function renderRestore(desired: DesiredRules, missingJumps: Record<OwnedT
     out.push('COMMIT');
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The payload that takes labgate off a host: its jumps (wherever they ended up), then its chains,
+ * emptied before any is deleted since they jump to each other. Every other rule stays. Null when
+ * the kernel holds nothing of labgate's.
+ */
+export function renderRemoval(actual: ParsedSave): string | null {
+  const out: string[] = [];
+  for (const table of ['nat', 'filter'] as const) {
+    const owned = new Set<string>(OWNED_CHAINS[table]);
+    const chains = actual.lines.flatMap((l) => (l.kind === 'chain' && l.table === table && owned.has(l.name) ? [l.name] : []));
+    const jumps = actual.lines.flatMap((l) => (l.kind === 'rule' && l.table === table && !owned.has(l.chain) && /(^| )-j LABGATE-[A-Z]+( |$)/.test(l.text) ? [l.text] : []));
+    if (!chains.length && !jumps.length) continue;
+    out.push(`*${table}`, ...jumps.map((j) => j.replace(/^-A /, '-D ')), ...chains.map((c) => `-F ${c}`), ...chains.map((c) => `-X ${c}`), 'COMMIT');
+  }
+  return out.length ? `${out.join('\n')}\n` : null;
 }

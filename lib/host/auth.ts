@@ -8,14 +8,17 @@ export type HostActor = { ok: true; actor: string } | { ok: false; response: Res
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/** Whether `Authorization: Bearer …` carries this token; compared as digests, in constant time whatever the lengths. */
+export function bearerMatches(header: string | null, token: string | null): boolean {
+  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
+  return !!token && timingSafeEqual(digest(given), digest(token));
+}
+
 /** The host API accepts an admin session, or `Authorization: Bearer <host token>` from the UI role. */
 export function requireHostAuth(req: Request): HostActor {
   const header = req.headers.get('authorization');
   if (header !== null) {
-    const token = env().hostToken;
-    const given = /^Bearer (.+)$/.exec(header)?.[1] ?? '';
-    // Compared as digests: constant time whatever the lengths.
-    if (token && timingSafeEqual(digest(given), digest(token))) return { ok: true, actor: 'ui' };
+    if (bearerMatches(header, env().hostToken)) return { ok: true, actor: 'ui' };
     return { ok: false, response: problem(401, 'The host token is missing or wrong.') };
   }
   const session = authenticateRequest(req);

@@ -2,15 +2,17 @@ import 'server-only';
 import { z } from 'zod';
 import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
 import { renderRules } from '@/lib/domain/rules';
-import type { Forward, ForwardStatus, ResolvedForward } from '@/lib/domain/forward';
+import type { Forward, ForwardState, ForwardStatus, ResolvedForward } from '@/lib/domain/forward';
 import { targetAllowed } from '@/lib/domain/networks';
 import { rulesOf } from '@/lib/host/firewall/save-parse';
+import { findHandMade, type HandMadeForward } from '@/lib/domain/handmade';
 import { resolveTarget, type Resolution, type TargetContext } from '@/lib/domain/targets';
 import { env } from '@/lib/env';
 import { kubeCache } from '@/lib/kube/cache';
 import { multipassWatcher } from '@/lib/multipass/watcher';
 import type { Outcome } from '@/lib/result';
 import { AdoptRule, CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
+import { metrics } from '@/lib/server/metrics';
 import { db } from '@/lib/store/db';
 import { Firewall, FirewallError } from './firewall/firewall';
 import { detectBackend, execRunner } from './firewall/runner';
@@ -36,42 +38,12 @@ export interface HostStatus {
   lastSync: { at: string; applied: boolean; error: string | null } | null;
 }
 
-/** A DNAT rule outside labgate's chains that forwards a host port: it would shadow labgate's. */
-export interface HandMadeForward {
-  key: string;
-  protocol: 'tcp' | 'udp';
-  listenPort: number;
-  targetIP: string;
-  targetPort: number;
-  rules: { table: 'nat' | 'filter'; line: string }[];
-}
-
 const fail = (status: number, error: string, fieldErrors?: Record<string, string[]>): Outcome<never> => ({ ok: false, status, error, fieldErrors });
 
 /** The ids in a parsed-but-invalid input, as the form's field names (target.port → "target.port"). */
 function fieldErrorsOf(err: z.ZodError): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const issue of err.issues) (out[issue.path.join('.') || 'form'] ??= []).push(issue.message);
-  return out;
-}
-
-export function findHandMade(save: import('@/lib/host/firewall/save-parse').ParsedSave): HandMadeForward[] {
-  const out: HandMadeForward[] = [];
-  for (const r of rulesOf(save, 'nat')) {
-    if (r.chain.startsWith('LABGATE-')) continue;
-    const m = /-p (tcp|udp) .*--dport (\d+) .*-j DNAT --to-destination (\d+\.\d+\.\d+\.\d+):(\d+)/.exec(r.text);
-    if (!m) continue;
-    const [, protocol, listenPort, targetIP, targetPort] = m;
-    const accepts = rulesOf(save, 'filter', 'FORWARD').filter((f) => f.text.includes(`-d ${targetIP}/32`) && f.text.includes(`--dport ${targetPort}`) && f.text.endsWith('-j ACCEPT'));
-    out.push({
-      key: `${protocol}:${listenPort}:${targetIP}:${targetPort}`,
-      protocol: protocol as 'tcp' | 'udp',
-      listenPort: Number(listenPort),
-      targetIP: targetIP!,
-      targetPort: Number(targetPort),
-      rules: [{ table: 'nat', line: r.text }, ...accepts.map((a) => ({ table: 'filter' as const, line: a.text }))],
-    });
-  }
   return out;
 }
 
@@ -92,6 +64,15 @@ export class HostService {
     this.audit = new AuditLog(db());
     this.journal = new Journal(db());
     this.firewall = firewall;
+    metrics().countForwardsWith(() => {
+      const statuses = this.store.statuses();
+      const counts = new Map<ForwardState, number>();
+      for (const f of this.store.list()) {
+        const state = statuses.get(f.id)?.state ?? 'pending';
+        counts.set(state, (counts.get(state) ?? 0) + 1);
+      }
+      return counts;
+    });
   }
 
   /** Before the first resolution: the cluster cache listed and Multipass asked once (instant afterwards). */
@@ -246,6 +227,13 @@ export class HostService {
 
   private async syncNow(_reason = 'sync', adopt: HandMadeForward['rules'] = []): Promise<Outcome<{ applied: boolean }>> {
     await this.sourcesReady();
+    const timer = metrics().reconcileDuration.startTimer();
+    const result = await this.reconcile(adopt);
+    timer({ result: result.ok ? 'ok' : 'error' });
+    return result;
+  }
+
+  private async reconcile(adopt: HandMadeForward['rules']): Promise<Outcome<{ applied: boolean }>> {
     const ctx = this.context();
     const statuses = this.store.statuses();
     const resolved: ResolvedForward[] = [];

@@ -1,11 +1,16 @@
 import 'server-only';
 import { kubeCache } from '@/lib/kube/cache';
 import { multipassWatcher } from '@/lib/multipass/watcher';
+import type { FirewallDiff } from '@/lib/domain/diff';
+import { metrics } from '@/lib/server/metrics';
 import { ProblemLog } from '@/lib/server/problem-log';
 import type { HostService } from './forwards';
 
 const BATCH_MS = 200; // at most one apply per batch of changes
 const CHECK_MS = 1_000; // how often the kernel is checked for a flush or reboot
+
+/** A flush or reboot took labgate's chains or jumps; anything less is drift. */
+const isFlush = (d: FirewallDiff) => d.missingChains.length > 0 || d.missingJumps.nat.length + d.missingJumps.filter.length > 0;
 
 /**
  * Keeps the kernel true to the store: applies it at start (the reboot case), follows the
@@ -45,6 +50,7 @@ export class Reconciler {
     try {
       const status = await this.host.status();
       const repaired = status.inSync ? null : await this.host.sync('drift');
+      if (repaired?.ok) metrics().repairs.inc({ kind: isFlush(status.diff) ? 'flush' : 'drift' });
       this.problems.report(repaired && !repaired.ok ? repaired.error : null);
     } catch (e) {
       this.problems.report(e instanceof Error ? e.message : String(e));

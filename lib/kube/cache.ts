@@ -1,6 +1,7 @@
 import 'server-only';
 import { AppsV1Api, CoreV1Api, makeInformer, type Informer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { NamespaceRecord, NodeRecord, PodRecord, ServiceRecord, WorkloadRecord } from '@/lib/domain/records';
+import { metrics } from '@/lib/server/metrics';
 import { describeApiError, KubeConfigError, loadKubeConfig } from './client';
 import { toNamespaceRecord, toNodeRecord, toPodRecord, toServiceRecord, toWorkloadRecord } from './records';
 
@@ -115,6 +116,7 @@ export class KubeCache {
     };
     informer.on('error', (err: unknown) => {
       failed = true;
+      metrics().sourceErrors.inc({ source: 'apiserver' });
       this.status.set(name, { kind: spec.kind, synced: false, error: describeApiError(err, 'list and watch', spec.resource) });
       changed();
       const t = setTimeout(() => {

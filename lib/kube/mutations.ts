@@ -43,8 +43,13 @@ export interface ServiceChange {
 /** Sets type, nodePorts and traffic policy; the ports array is sent whole, as merge patch replaces arrays. */
 export async function patchService(namespace: string, name: string, change: ServiceChange): Promise<Outcome<{ resourceVersion: string }>> {
   const { core } = apis();
+  let svc;
   try {
-    const svc = await core.readNamespacedService({ namespace, name });
+    svc = await core.readNamespacedService({ namespace, name });
+  } catch (e) {
+    return failure(e, 'get', 'services', `Service ${namespace}/${name}`);
+  }
+  try {
     const nodePortType = change.type !== 'ClusterIP';
     const ports = (svc.spec?.ports ?? []).map(({ nodePort, ...rest }) => {
       if (!nodePortType) return rest;

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { InstanceRecord } from '@/lib/domain/records';
+import { metrics } from '@/lib/server/metrics';
 import { listInstances, MultipassError, type CliRunner, execMultipass } from './cli';
 
 export interface MultipassSnapshot {
@@ -33,6 +34,7 @@ export class MultipassWatcher {
     try {
       next = { instances: await listInstances(this.run), error: null };
     } catch (e) {
+      metrics().sourceErrors.inc({ source: 'multipass' });
       const err = e instanceof MultipassError ? { kind: e.kind, message: e.message } : { kind: 'failed', message: String(e) };
       next = { instances: this.snap.instances, error: err };
     }

@@ -1,7 +1,8 @@
 import 'server-only';
 import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
 import type { ResolvedForward } from '@/lib/domain/forward';
-import { renderRestore, renderRules, type HostNetwork } from '@/lib/domain/rules';
+import { renderRemoval, renderRestore, renderRules, type HostNetwork } from '@/lib/domain/rules';
+import { metrics } from '@/lib/server/metrics';
 import type { Runner } from './runner';
 import { parseSave, type ParsedSave } from './save-parse';
 
@@ -45,8 +46,18 @@ export class Firewall {
     const started = performance.now();
     const res = await this.runner.run('restore', ['-w', '5', '--noflush'], payload);
     this.lastRestoreMs = performance.now() - started;
+    metrics().applies.inc({ result: res.code === 0 ? 'ok' : 'error' });
     if (res.code !== 0) throw new FirewallError('iptables-restore refused the rules; nothing was changed', permissionHint(res.stderr));
     return { applied: true, diff };
+  }
+
+  /** Takes labgate's chains and jumps off the host, and nothing else (uninstall). False when there were none. */
+  async remove(): Promise<boolean> {
+    const payload = renderRemoval(await this.read());
+    if (!payload) return false;
+    const res = await this.runner.run('restore', ['-w', '5', '--noflush'], payload);
+    if (res.code !== 0) throw new FirewallError("iptables-restore could not remove labgate's rules; nothing was changed", permissionHint(res.stderr));
+    return true;
   }
 
   /** The restore text labgate would apply now, for the export view. */

@@ -1,0 +1,114 @@
+import 'server-only';
+import fs from 'node:fs';
+import os from 'node:os';
+import { AuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
+import { diagnose, type DoctorFacts, type Finding } from '@/lib/domain/doctor';
+import { findHandMade } from '@/lib/domain/handmade';
+import { rulesOf, chainsOf, parseSave } from '@/lib/host/firewall/save-parse';
+import { detectBackend, execRunner, type Backend } from '@/lib/host/firewall/runner';
+import { ipForwardEnabled, multipassBridges, portInUseOnHost } from '@/lib/host/hostinfo';
+import { ForwardStore } from '@/lib/host/store/forwards';
+import { describeApiError, loadKubeConfig } from '@/lib/kube/client';
+import { PERMISSIONS, permissionName } from '@/lib/kube/permissions';
+import { execMultipass, listInstances, MultipassError } from '@/lib/multipass/cli';
+import { db } from '@/lib/store/db';
+
+/** Where Multipass puts its socket: the snap, then a native install. */
+const MULTIPASS_SOCKETS = ['/var/snap/multipass/common/multipass_socket', '/run/multipass_socket'];
+
+async function kubeFacts(): Promise<DoctorFacts['kube']> {
+  try {
+    const kc = loadKubeConfig();
+    const version = await kc.makeApiClient(VersionApi).getCode();
+    const authz = kc.makeApiClient(AuthorizationV1Api);
+    const checks = PERMISSIONS.flatMap((p) => p.verbs.map((verb) => ({ p, verb })));
+    const answers = await Promise.all(
+      checks.map(({ p, verb }) => authz.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { group: p.group, resource: p.resource, verb } } } })),
+    );
+    const denied = checks.filter((_, i) => !answers[i]!.status?.allowed).map(({ p, verb }) => permissionName(verb, p));
+    return { error: null, version: version.gitVersion, denied };
+  } catch (e) {
+    return { error: e instanceof Error && e.name === 'KubeConfigError' ? e.message : describeApiError(e, 'create', 'selfsubjectaccessreviews.authorization.k8s.io'), version: null, denied: [] };
+  }
+}
+
+async function multipassFacts(): Promise<DoctorFacts['multipass']> {
+  const socketPath = MULTIPASS_SOCKETS.find((p) => fs.existsSync(p));
+  const socket = socketPath ? { path: socketPath, group: groupName(fs.statSync(socketPath).gid) } : null;
+  const res = await execMultipass(['version', '--format', 'json']);
+  if (res.code !== 0) {
+    const err = res.errno === 'ENOENT' ? new MultipassError('cli-missing', '') : null;
+    return { error: `multipass version failed: ${res.stderr.trim() || res.errno || 'no message'}`, errorKind: err?.kind ?? 'failed', version: null, daemon: null, socket };
+  }
+  let versions: { multipass?: string; multipassd?: string } = {};
+  try {
+    versions = JSON.parse(res.stdout) as typeof versions;
+  } catch {
+    return { error: 'multipass version printed something that is not JSON.', errorKind: 'malformed', version: null, daemon: null, socket };
+  }
+  if (!versions.multipassd) return { error: 'The Multipass daemon is not running.', errorKind: 'daemon-down', version: versions.multipass ?? null, daemon: null, socket };
+  try {
+    await listInstances();
+    return { error: null, errorKind: null, version: versions.multipass ?? null, daemon: versions.multipassd, socket };
+  } catch (e) {
+    const err = e instanceof MultipassError ? e : new MultipassError('failed', String(e));
+    return { error: err.message, errorKind: err.kind, version: versions.multipass ?? null, daemon: versions.multipassd, socket };
+  }
+}
+
+function groupName(gid: number): string {
+  const line = fs.readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.split(':')[2] === String(gid));
+  return line?.split(':')[0] ?? String(gid);
+}
+
+/** Which backend holds Multipass's rules (its comment names its network), if any. */
+async function multipassBackend(): Promise<Backend | null> {
+  for (const backend of ['nft', 'legacy'] as const) {
+    const res = await execRunner(backend).run('save', []);
+    if (res.code === 0 && /generated for Multipass network/.test(res.stdout)) return backend;
+  }
+  return null;
+}
+
+function bridgeNetfilter(): boolean {
+  try {
+    return fs.readFileSync('/proc/sys/net/bridge/bridge-nf-call-iptables', 'utf8').trim() === '1';
+  } catch {
+    return false; // not loaded
+  }
+}
+
+/** The forwards in labgate's store, when this user can open it (doctor also runs before any exist). */
+function storedForwards() {
+  try {
+    return new ForwardStore(db()).list();
+  } catch {
+    return [];
+  }
+}
+
+/** Looks at everything labgate depends on; read-only. */
+export async function runDoctor(): Promise<Finding[]> {
+  const backend = await detectBackend();
+  const saved = await execRunner(backend).run('save', []);
+  if (saved.code !== 0) {
+    return [{ check: 'iptables', severity: 'fail', message: `iptables-${backend}-save failed: ${saved.stderr.trim()}`, fix: 'run labgate doctor as root, or as the labgate user with CAP_NET_ADMIN' }];
+  }
+  const save = parseSave(saved.stdout);
+  const forwardChain = chainsOf(save, 'filter').find((c) => c.name === 'FORWARD');
+  const forwards = storedForwards();
+  const [kube, multipass, mpBackend] = await Promise.all([kubeFacts(), multipassFacts(), multipassBackend()]);
+  return diagnose({
+    user: os.userInfo().username,
+    kube,
+    multipass,
+    backend: { labgate: backend, multipass: mpBackend },
+    ipForward: ipForwardEnabled(),
+    bridgeNetfilter: bridgeNetfilter(),
+    forwardPolicy: forwardChain?.policy ?? null,
+    forwardChain: rulesOf(save, 'filter', 'FORWARD').map((r) => r.text),
+    handMade: findHandMade(save),
+    busyPorts: forwards.filter((f) => portInUseOnHost(f.protocol, f.listenPort)).map((f) => ({ name: f.name, protocol: f.protocol, port: f.listenPort })),
+    multipassBridge: multipassBridges()[0]?.name ?? null,
+  });
+}

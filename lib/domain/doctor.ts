@@ -1,0 +1,115 @@
+import type { HandMadeForward } from './handmade';
+import { CHAIN } from './rules';
+
+/** What `labgate doctor` found about one thing, and the exact command that fixes it. */
+export interface Finding {
+  check: string;
+  severity: 'ok' | 'warn' | 'fail';
+  message: string;
+  fix?: string;
+}
+
+/** What doctor gathered from the host; each part null when it could not be read at all. */
+export interface DoctorFacts {
+  user: string; // who labgate runs as, for fixes that name it
+  kube: { error: string | null; version: string | null; denied: string[] }; // denied: "patch on services"
+  multipass: { error: string | null; errorKind: string | null; version: string | null; daemon: string | null; socket: { path: string; group: string } | null };
+  backend: { labgate: 'nft' | 'legacy'; multipass: 'nft' | 'legacy' | null };
+  ipForward: boolean | null;
+  bridgeNetfilter: boolean; // br_netfilter loaded and bridged traffic sent through iptables
+  forwardPolicy: string | null; // the filter FORWARD policy
+  forwardChain: string[]; // the filter FORWARD rules, in order
+  handMade: HandMadeForward[];
+  busyPorts: { name: string; protocol: 'tcp' | 'udp'; port: number }[]; // forwards whose port a program on the host listens on
+  multipassBridge: string | null;
+}
+
+const ok = (check: string, message: string): Finding => ({ check, severity: 'ok', message });
+
+function kube(f: DoctorFacts['kube']): Finding[] {
+  const check = 'Kubernetes';
+  if (f.error) return [{ check, severity: 'fail', message: f.error, fix: 'export KUBECONFIG=/etc/labgate/kubeconfig  # a kubeconfig for labgate-system/labgate, see docs/install.md' }];
+  if (f.denied.length) {
+    return [{ check: 'Kubernetes permissions', severity: 'fail', message: `labgate's identity needs ${f.denied.join(', ')}.`, fix: 'kubectl apply -f deploy/rbac.yaml' }];
+  }
+  return [ok(check, `API server ${f.version ?? ''} answers; every permission labgate uses is granted.`.replace('  ', ' '))];
+}
+
+function multipass(f: DoctorFacts['multipass'], user: string): Finding[] {
+  const check = 'Multipass';
+  if (f.errorKind === 'cli-missing') return [{ check, severity: 'fail', message: 'The multipass command is not installed (or not on PATH).', fix: 'snap install multipass' }];
+  if (f.errorKind === 'access-denied') {
+    return [{ check, severity: 'fail', message: `labgate's user ${user} may not use the Multipass socket ${f.socket?.path ?? ''}.`.replace(' .', '.'), fix: `usermod -aG ${f.socket?.group ?? 'sudo'} ${user}  # then restart labgate` }];
+  }
+  if (!f.daemon || f.errorKind === 'daemon-down') return [{ check, severity: 'fail', message: f.error ?? 'The Multipass daemon is not running.', fix: 'snap start multipass' }];
+  if (f.error) return [{ check, severity: 'fail', message: f.error }];
+  return [ok(check, `multipass ${f.version}, multipassd ${f.daemon}.`)];
+}
+
+function firewall(f: DoctorFacts): Finding[] {
+  const out: Finding[] = [];
+  const { labgate, multipass: mp } = f.backend;
+  if (mp && mp !== labgate) {
+    out.push({ check: 'iptables backend', severity: 'fail', message: `Multipass's rules are in iptables-${mp} but labgate uses iptables-${labgate}: the two would not see each other.`, fix: `update-alternatives --set iptables /usr/sbin/iptables-${mp}  # then restart labgate` });
+  } else {
+    out.push(ok('iptables backend', `iptables-${labgate}${mp ? ', as Multipass uses' : ''}.`));
+  }
+  out.push(
+    f.ipForward === false
+      ? { check: 'IP forwarding', severity: 'fail', message: 'net.ipv4.ip_forward is 0: no forward can reach a VM.', fix: "sysctl -w net.ipv4.ip_forward=1 && echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/60-labgate.conf" }
+      : f.ipForward === null
+        ? { check: 'IP forwarding', severity: 'warn', message: 'net.ipv4.ip_forward could not be read.' }
+        : ok('IP forwarding', 'on.'),
+  );
+  const bridge = f.multipassBridge ?? 'mpqemubr0';
+  if (f.forwardPolicy === 'DROP') {
+    out.push({
+      check: 'FORWARD policy',
+      severity: 'warn',
+      message: "The filter FORWARD policy is DROP (Docker sets it). labgate's forwards still work; the VMs' own traffic through the host may not.",
+      fix: `iptables -I DOCKER-USER -i ${bridge} -j ACCEPT && iptables -I DOCKER-USER -o ${bridge} -j ACCEPT`,
+    });
+  }
+  if (f.bridgeNetfilter && f.forwardPolicy === 'DROP') {
+    out.push({ check: 'br_netfilter', severity: 'warn', message: 'br_netfilter sends bridged VM-to-VM traffic through iptables FORWARD, whose policy is DROP: VMs may not reach each other.', fix: `iptables -I DOCKER-USER -i ${bridge} -o ${bridge} -j ACCEPT` });
+  }
+  const jump = f.forwardChain.findIndex((r) => r.includes(`-j ${CHAIN.forward}`));
+  const reject = f.forwardChain.findIndex((r) => / -j REJECT( |$)/.test(r));
+  if (jump >= 0 && reject >= 0 && jump > reject) {
+    out.push({
+      check: 'Rule order',
+      severity: 'fail',
+      message: `labgate's FORWARD jump is rule ${jump + 1}, after a REJECT at rule ${reject + 1}: forwarded connections are rejected before labgate accepts them.`,
+      fix: `iptables -D FORWARD ${jump + 1} && iptables -I FORWARD 1 -m comment --comment labgate -j ${CHAIN.forward}`,
+    });
+  } else if (jump >= 0) {
+    out.push(ok('Rule order', "labgate's FORWARD jump comes before every REJECT."));
+  }
+  for (const h of f.handMade) {
+    out.push({
+      check: 'Hand-made forward',
+      severity: 'warn',
+      message: `A rule outside labgate forwards ${h.protocol} port ${h.listenPort} to ${h.targetIP}:${h.targetPort}: it shadows a labgate forward on that port. Adopt it on the Forwards page, or remove it:`,
+      fix: h.rules.map((r) => `iptables -t ${r.table} ${r.line.replace(/^-A /, '-D ')}`).join(' && '),
+    });
+  }
+  for (const p of f.busyPorts) {
+    out.push({ check: 'Ports', severity: 'warn', message: `A program on this host listens on ${p.protocol} port ${p.port}, which the forward "${p.name}" uses: local connections reach the program, LAN ones the forward.`, fix: `ss -lnp${p.protocol === 'udp' ? 'u' : 't'} 'sport = :${p.port}'  # find the program, then move it or the forward` });
+  }
+  return out;
+}
+
+/** Every finding, worst first within the order the checks run. Pure. */
+export function diagnose(f: DoctorFacts): Finding[] {
+  return [...kube(f.kube), ...multipass(f.multipass, f.user), ...firewall(f)];
+}
+
+const MARK = { ok: '✔', warn: '!', fail: '✖' } as const;
+
+/** For the terminal: one line per finding, its fix indented below. */
+export function formatFindings(findings: readonly Finding[]): string {
+  const lines = findings.flatMap((x) => [`${MARK[x.severity]} ${x.check}: ${x.message}`, ...(x.fix ? [`    fix: ${x.fix}`] : [])]);
+  const failed = findings.filter((x) => x.severity === 'fail').length;
+  const warned = findings.filter((x) => x.severity === 'warn').length;
+  return `${lines.join('\n')}\n\n${failed} problem(s), ${warned} warning(s).\n`;
+}

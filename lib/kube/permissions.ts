@@ -1,0 +1,22 @@
+/**
+ * Every Kubernetes permission labgate uses, and why. deploy/rbac.yaml grants exactly these (a
+ * test holds them equal) and `labgate doctor` checks each with a SelfSubjectAccessReview.
+ */
+export interface Permission {
+  group: '' | 'apps';
+  resource: string;
+  verbs: readonly ('get' | 'list' | 'watch' | 'patch')[];
+  why: string;
+}
+
+export const PERMISSIONS: readonly Permission[] = [
+  { group: '', resource: 'nodes', verbs: ['list', 'watch', 'patch'], why: 'the Nodes view; node labels' },
+  { group: '', resource: 'pods', verbs: ['list', 'watch'], why: 'which node each service\'s pods run on' },
+  { group: '', resource: 'services', verbs: ['get', 'list', 'watch', 'patch'], why: 'the Services view; type and nodePorts (Expose)' },
+  { group: '', resource: 'namespaces', verbs: ['list', 'watch'], why: 'the namespace filter' },
+  { group: 'apps', resource: 'deployments', verbs: ['list', 'watch', 'patch'], why: 'pinning a Deployment to nodes' },
+  { group: 'apps', resource: 'statefulsets', verbs: ['list', 'watch', 'patch'], why: 'pinning a StatefulSet to nodes' },
+];
+
+/** "patch on services", "list on deployments.apps": the words the UI and doctor use. */
+export const permissionName = (verb: string, p: Pick<Permission, 'group' | 'resource'>) => `${verb} on ${p.group ? `${p.resource}.${p.group}` : p.resource}`;

@@ -1,0 +1,52 @@
+import 'server-only';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ForwardState } from '@/lib/domain/forward';
+
+const FORWARD_STATES: ForwardState[] = ['applied', 'pending', 'stale', 'error'];
+
+function create() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'labgate_' });
+  let forwardCounts: (() => Map<ForwardState, number>) | null = null;
+  return {
+    registry,
+    forwards: new Gauge({
+      name: 'labgate_forwards',
+      help: 'Forwards in the store, by status (host role only).',
+      labelNames: ['status'],
+      registers: [registry],
+      collect() {
+        if (!forwardCounts) return;
+        const counts = forwardCounts();
+        for (const s of FORWARD_STATES) this.set({ status: s }, counts.get(s) ?? 0);
+      },
+    }),
+    reconcileDuration: new Histogram({
+      name: 'labgate_reconcile_duration_seconds',
+      help: 'One reconcile: resolve every forward, read the kernel, apply if it differs.',
+      labelNames: ['result'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    applies: new Counter({ name: 'labgate_firewall_applies_total', help: 'iptables-restore transactions run, by result.', labelNames: ['result'], registers: [registry] }),
+    repairs: new Counter({
+      name: 'labgate_firewall_repairs_total',
+      help: 'Kernel state put back by the reconciler: flush (labgate\'s jumps or chains were gone) or drift (rules changed).',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    sourceErrors: new Counter({ name: 'labgate_source_errors_total', help: 'Failed reads of a source: the Kubernetes API or Multipass.', labelNames: ['source'], registers: [registry] }),
+    /** The host role says how to count its forwards; the ui role has none. */
+    countForwardsWith(fn: () => Map<ForwardState, number>) {
+      forwardCounts = fn;
+    },
+  };
+}
+
+const holder = globalThis as typeof globalThis & { labgateMetrics?: ReturnType<typeof create> };
+
+/** The process's one registry, shared by every module instance the bundler makes. */
+export function metrics(): ReturnType<typeof create> {
+  holder.labgateMetrics ??= create();
+  return holder.labgateMetrics;
+}
