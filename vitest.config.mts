@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-const ROOTS = '{lib,components,app,bin,scripts,lab}';
+const ROOTS = '{lib,components,app,bin,scripts,lab,deploy}';
 
 export default defineConfig({
   resolve: {

@@ -85,7 +85,7 @@ async function timed<T>(step: string, work: () => Promise<T>): Promise<boolean> 
 }
 
 async function main(): Promise<number> {
-  ensureDebianPackages([...PACKAGES.browser, ...PACKAGES.tools, ...LAB_PACKAGES]);
+  ensureDebianPackages([...PACKAGES.browser, ...PACKAGES.tools, ...PACKAGES.deploy, ...LAB_PACKAGES]);
   ensureNodeModules();
 
   if (!SOAK) {

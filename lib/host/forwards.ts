@@ -4,7 +4,7 @@ import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
 import { renderRules } from '@/lib/domain/rules';
 import type { Forward, ForwardState, ForwardStatus, ResolvedForward } from '@/lib/domain/forward';
 import { targetAllowed } from '@/lib/domain/networks';
-import { rulesOf } from '@/lib/host/firewall/save-parse';
+import { rulesOf, type ParsedSave } from '@/lib/host/firewall/save-parse';
 import { findHandMade, type HandMadeForward } from '@/lib/domain/handmade';
 import { resolveTarget, type Resolution, type TargetContext } from '@/lib/domain/targets';
 import { env } from '@/lib/env';
@@ -129,7 +129,9 @@ export class HostService {
     if (!samePort && portInUseOnHost(input.protocol, input.listenPort)) {
       return fail(409, `Port ${input.listenPort}/${input.protocol} is in use by a program on this host.`, { listenPort: ['A program on this host listens on this port.'] });
     }
-    const handMade = findHandMade(await this.firewall.read()).find((h) => h.protocol === input.protocol && h.listenPort === input.listenPort);
+    const save = await this.readKernel();
+    if (!save.ok) return save;
+    const handMade = findHandMade(save.data).find((h) => h.protocol === input.protocol && h.listenPort === input.listenPort);
     if (handMade) {
       return fail(409, `A hand-made rule already forwards port ${input.listenPort} to ${handMade.targetIP}:${handMade.targetPort}; adopt it instead of adding another.`, { listenPort: ['A hand-made rule forwards this port.'] });
     }
@@ -211,7 +213,9 @@ export class HostService {
     const parsed = AdoptRule.safeParse(raw);
     if (!parsed.success) return Promise.resolve(fail(400, parsed.error.issues[0]!.message, fieldErrorsOf(parsed.error)));
     return this.queue.run(async () => {
-      const h = findHandMade(await this.firewall.read()).find((x) => x.key === parsed.data.ruleKey);
+      const save = await this.readKernel();
+      if (!save.ok) return save;
+      const h = findHandMade(save.data).find((x) => x.key === parsed.data.ruleKey);
       if (!h) return fail(404, 'That hand-made forward is no longer on the host.');
       if (!targetAllowed(h.targetIP, this.allowed())) return fail(422, `${h.targetIP} is outside the networks labgate forwards to.`);
       if (this.store.list().some((f) => f.protocol === h.protocol && f.listenPort === h.listenPort)) return fail(409, `labgate already forwards port ${h.listenPort}.`);
@@ -266,9 +270,18 @@ export class HostService {
       this.lastSync = { at: new Date().toISOString(), applied: res.applied, error: null };
       return { ok: true, data: { applied: res.applied } };
     } catch (e) {
-      const message = e instanceof FirewallError ? `${e.message}${e.detail ? `: ${e.detail}` : ''}` : e instanceof Error ? e.message : String(e);
+      const message = describeFirewallError(e);
       this.lastSync = { at: new Date().toISOString(), applied: false, error: message };
       return fail(502, message);
+    }
+  }
+
+  /** The kernel's rules, or why they cannot be read (no CAP_NET_ADMIN, no iptables). */
+  private async readKernel(): Promise<Outcome<ParsedSave>> {
+    try {
+      return { ok: true, data: await this.firewall.read() };
+    } catch (e) {
+      return fail(502, describeFirewallError(e));
     }
   }
 
@@ -298,6 +311,10 @@ export class HostService {
     this.audit.record({ actor, action, subject, detail: '', result: result.ok ? 'ok' : result.error });
     return result;
   }
+}
+
+function describeFirewallError(e: unknown): string {
+  return e instanceof FirewallError ? `${e.message}${e.detail ? `: ${e.detail}` : ''}` : e instanceof Error ? e.message : String(e);
 }
 
 function safeNetwork() {

@@ -11,6 +11,7 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const PACKAGES = {
   browser: ['chromium', 'fonts-dejavu-core'],
   tools: ['curl', 'openssl', 'ca-certificates'],
+  deploy: ['systemd', 'util-linux'], // systemd-analyze checks the units; setpriv runs the host role as they would
 } as const;
 
 export function log(message: string): void {

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dockerRules, rebootFirewall } from '@/lab/controls.mts';
+import { run } from '@/lab/exec.mts';
+import { labPrefix } from '@/lab/testing.mts';
+import { hostService } from '../forwards';
+
+const CLI = path.resolve(import.meta.dirname, '../../../bin/labgate');
+/** The whole rule set without the dated header and packet counters. */
+const ruleset = async () =>
+  (await run('iptables-save', [])).stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => l.replace(/ \[\d+:\d+\]$/, ''))
+    .join('\n');
+
+afterAll(async () => {
+  await dockerRules(labPrefix(), false);
+  await rebootFirewall(labPrefix());
+});
+
+describe('labgate remove-rules (uninstall)', () => {
+  it("takes off labgate's chains and jumps and leaves every other rule byte for byte", async () => {
+    await rebootFirewall(labPrefix());
+    await dockerRules(labPrefix(), true); // Multipass's and Docker's rules around labgate's
+    const before = await ruleset();
+    const host = await hostService();
+    for (const [port, ip] of [[8080, '10.120.52.31'], [3306, '10.120.52.30']] as const) {
+      expect((await host.create({ name: `:${port}`, listenPort: port, target: { kind: 'static', ip, port } }, 'test')).ok).toBe(true);
+    }
+    expect(await ruleset()).toContain('LABGATE-FORWARD');
+
+    const removed = await run(CLI, ['remove-rules']);
+    expect(removed.stderr).toBe('');
+    expect(removed.stdout).toContain("removed labgate's chains and jumps");
+    expect(await ruleset()).toBe(before);
+
+    const again = await run(CLI, ['remove-rules']); // idempotent
+    expect(again.stdout).toContain('this host has no labgate rules');
+    expect(await ruleset()).toBe(before);
+    for (const f of host.list()) host.store.remove(f.id);
+  });
+});

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Installs labgate on a lab host as two systemd units (docs/install.md), from this checkout.
+#   scripts/install.sh              install or upgrade; safe to run again
+#   scripts/install.sh uninstall    stop and remove the units and labgate's iptables chains
+#                                   and jumps (nothing else); keeps /var/lib/labgate and /etc/labgate
+#   scripts/install.sh render DIR [NODE]
+#                                   only write the units, as installed, into DIR
+set -euo pipefail
+
+APP="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+NODE_DIR=/usr/local/lib/labgate          # the Node the units run: resolved once, never fetched at boot
+ETC=/etc/labgate
+ENV_FILE="$ETC/labgate.env"
+UNITS=(labgate-host.service labgate-ui.service)
+MULTIPASS_SOCKETS=(/var/snap/multipass/common/multipass_socket /run/multipass_socket)
+
+say() { echo "labgate install: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+# Node 24: the host's own if new enough, else the one the project brings; copied out of any
+# home directory, which the units cannot see (ProtectHome).
+resolve_node() {
+  local found
+  found="$("$APP/scripts/with-node.sh" sh -c 'command -v node')"
+  install -d -m 0755 "$NODE_DIR/bin"
+  if [ "$(readlink -f "$found")" != "$(readlink -f "$NODE_DIR/bin/node" 2>/dev/null || true)" ]; then
+    install -m 0755 "$found" "$NODE_DIR/bin/node.new" && mv -f "$NODE_DIR/bin/node.new" "$NODE_DIR/bin/node"
+  fi
+  echo "$NODE_DIR/bin/node"
+}
+
+render() {
+  local out="$1" node="$2"
+  install -d "$out"
+  for unit in "${UNITS[@]}"; do
+    sed -e "s#@NODE@#$node#g" -e "s#@APP@#$APP#g" "$APP/deploy/systemd/$unit" > "$out/$unit.new"
+    chmod 0644 "$out/$unit.new" && mv -f "$out/$unit.new" "$out/$unit"
+  done
+}
+
+ensure_user() { # name, extra groups
+  getent group "$1" >/dev/null || groupadd --system "$1"
+  id -u "$1" >/dev/null 2>&1 || useradd --system --gid "$1" --home-dir "/var/lib/$1" --no-create-home --shell /usr/sbin/nologin "$1"
+  [ -z "${2:-}" ] || usermod -aG "$2" "$1"
+}
+
+token() { head -c 32 /dev/urandom | base64 | tr -d '/+=\n' | head -c 40; }
+
+install_all() {
+  [ "$(id -u)" = 0 ] || die "run as root (sudo scripts/install.sh)"
+  case "$APP" in /home/* | /root/*) die "the units cannot read $APP (ProtectHome): clone labgate to /opt/labgate";; esac
+  local node
+  node="$(resolve_node)"
+  say "Node: $node ($("$node" --version))"
+
+  say "building (npm ci, npm run build)"
+  (cd "$APP" && "$APP/scripts/with-node.sh" npm ci --no-audit --no-fund --loglevel=error && "$APP/scripts/with-node.sh" node scripts/build.mts >/dev/null)
+
+  ensure_user labgate
+  ensure_user labgate-ui labgate
+  for sock in "${MULTIPASS_SOCKETS[@]}"; do
+    if [ -S "$sock" ]; then
+      group="$(stat -c %G "$sock")"
+      say "Multipass socket $sock: adding labgate and labgate-ui to group $group"
+      usermod -aG "$group" labgate && usermod -aG "$group" labgate-ui
+    fi
+  done
+
+  install -d -m 0750 -o labgate -g labgate /var/lib/labgate
+  install -d -m 0700 -o labgate-ui -g labgate-ui /var/lib/labgate-ui
+  install -d -m 0750 -o root -g labgate "$ETC"
+  if [ ! -f "$ENV_FILE" ]; then
+    umask 027
+    {
+      echo "# labgate's settings for both units (docs/configuration in the README)."
+      echo "LABGATE_HOST_TOKEN=$(token)"
+      echo "LABGATE_METRICS_TOKEN=$(token)"
+      echo "KUBECONFIG=$ETC/kubeconfig"
+      echo "# LABGATE_LAN_INTERFACE=enp3s0"
+      echo "# LABGATE_TLS_CERT=$ETC/tls.crt"
+      echo "# LABGATE_TLS_KEY=$ETC/tls.key"
+    } > "$ENV_FILE"
+    say "wrote $ENV_FILE with new tokens"
+  fi
+  chown root:labgate "$ENV_FILE" && chmod 0640 "$ENV_FILE"
+  [ -f "$ETC/kubeconfig" ] || say "no $ETC/kubeconfig yet: create it as docs/install.md shows, then: systemctl restart labgate-host labgate-ui"
+
+  render /etc/systemd/system "$node"
+  if [ -d /run/systemd/system ]; then
+    systemctl daemon-reload
+    systemctl enable labgate-host.service labgate-ui.service
+    systemctl restart labgate-host.service labgate-ui.service
+    say "running; the admin password is in: journalctl -u labgate-ui | grep password"
+  else
+    say "systemd is not running here: units written, not started"
+  fi
+}
+
+uninstall_all() {
+  [ "$(id -u)" = 0 ] || die "run as root"
+  if [ -d /run/systemd/system ]; then
+    systemctl disable --now "${UNITS[@]}" 2>/dev/null || true
+  fi
+  for unit in "${UNITS[@]}"; do rm -f "/etc/systemd/system/$unit"; done
+  [ ! -d /run/systemd/system ] || systemctl daemon-reload
+  "$APP/bin/labgate" remove-rules
+  say "removed the units and labgate's rules; kept /var/lib/labgate, $ETC and the users (remove them by hand if you wish)"
+}
+
+case "${1:-install}" in
+  install) install_all ;;
+  uninstall) uninstall_all ;;
+  render) [ -n "${2:-}" ] || die "render takes a directory"; render "$2" "${3:-$(resolve_node)}" ;;
+  *) die "usage: scripts/install.sh [install|uninstall|render DIR [NODE]]" ;;
+esac

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rebootFirewall } from '@/lab/controls.mts';
+import { run } from '@/lab/exec.mts';
+import { curlFrom, eventually, labPrefix } from '@/lab/testing.mts';
+import { LAN } from '@/lab/topology.mts';
+
+// The production server (`npm start` on the standalone build) as the systemd units run it.
+const ROOT = path.resolve(import.meta.dirname, '..');
+const NOBODY = 65534;
+const UNIT_CAPS = 'net_admin,net_raw'; // deploy/systemd/labgate-host.service
+const token = randomBytes(24).toString('base64url');
+const started: ChildProcess[] = [];
+let scratch = '';
+let node = '';
+
+/** A dir the unprivileged user can read, with a copy of node (a home dir it could not enter). */
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(ROOT, '.next', 'standalone', 'server.js'))) throw new Error('no standalone build: run `npm run build` first');
+  await rebootFirewall(labPrefix());
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-prod-'));
+  fs.chmodSync(scratch, 0o755);
+  node = path.join(scratch, 'node');
+  fs.copyFileSync(process.execPath, node);
+  fs.chmodSync(node, 0o755);
+  const kubeconfig = path.join(scratch, 'kubeconfig');
+  fs.copyFileSync(process.env.LABGATE_LAB_LABGATE_KUBECONFIG!, kubeconfig);
+  fs.chownSync(kubeconfig, NOBODY, NOBODY);
+  return () => fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  for (const child of started.splice(0)) child.kill('SIGKILL');
+  await rebootFirewall(labPrefix()); // whatever a failed test left in the kernel
+});
+
+function dataDir(owner: number): string {
+  const dir = fs.mkdtempSync(path.join(scratch, 'data-'));
+  fs.chownSync(dir, owner, owner);
+  return dir;
+}
+
+/** Starts scripts/start.mts, optionally under setpriv, and waits for /api/healthz. */
+async function startServer(env: Record<string, string>, setpriv: string[] | null, scheme: 'http' | 'https' = 'http'): Promise<{ base: string; child: ChildProcess }> {
+  const port = String(4200 + Math.floor(Math.random() * 700));
+  const cmd = [node, path.join(ROOT, 'scripts', 'start.mts')];
+  const [bin, ...args] = setpriv ? ['setpriv', ...setpriv, ...cmd] : cmd;
+  const child = spawn(bin!, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // The lab's settings (LAN interface and address), without its PATH of stand-ins in a home dir.
+    env: { ...process.env, NODE_ENV: 'production', PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: '127.0.0.1', PORT: port, NEXT_TELEMETRY_DISABLED: '1', KUBECONFIG: path.join(scratch, 'kubeconfig'), ...env },
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  started.push(child);
+  const base = `${scheme}://127.0.0.1:${port}`;
+  await eventually(`the server on ${base}`, async () => {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${output}`);
+    return (await run('curl', ['-ksf', '--max-time', '1', `${base}/api/healthz`])).code === 0;
+  }, 60_000);
+  return { base, child };
+}
+
+const api = async (base: string, method: string, url: string, body?: unknown) => {
+  const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+};
+
+const jenkins = { name: 'Jenkins', listenPort: 8080, target: { kind: 'static', ip: '10.120.52.31', port: 8080 } }; // ops, where Jenkins answers
+const asNobody = (caps: string) => [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', `--inh-caps=-all,+${caps.replace(/,/g, ',+')}`, `--ambient-caps=-all,+${caps.replace(/,/g, ',+')}`, `--bounding-set=-all,+${caps.replace(/,/g, ',+')}`, '--no-new-privs'];
+
+describe('the host role with exactly the unit\'s privileges', () => {
+  it('runs as an unprivileged user holding only CAP_NET_ADMIN and CAP_NET_RAW, and applies a forward the LAN can use', async () => {
+    const { base, child } = await startServer({ LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token }, asNobody(UNIT_CAPS));
+    const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    expect(/^Uid:\s+(\d+)/m.exec(status)?.[1]).toBe(String(NOBODY));
+    expect(/^CapEff:\s+(\w+)/m.exec(status)?.[1]).toBe('0000000000003000'); // bits 12 and 13: NET_ADMIN, NET_RAW
+    const created = await api(base, 'POST', '/api/host/forwards', jenkins);
+    expect(created.status).toBe(201);
+    expect((await run('iptables-save', ['-t', 'nat'])).stdout).toContain(`labgate:${String(created.json.id)}`);
+    expect((await curlFrom('lan', `http://${LAN.host}:8080/`)).body).toContain('Jenkins');
+    expect((await api(base, 'DELETE', `/api/host/forwards/${String(created.json.id)}`)).status).toBe(200);
+  });
+
+  it('without CAP_NET_ADMIN refuses the forward with an error naming the capability, and stores nothing', async () => {
+    const { base } = await startServer({ LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token }, asNobody('net_raw'));
+    const refused = await api(base, 'POST', '/api/host/forwards', jenkins);
+    expect(refused.status).toBe(502);
+    expect(String(refused.json.error)).toContain('CAP_NET_ADMIN');
+    expect((await api(base, 'GET', '/api/host/forwards')).json).toEqual([]);
+    expect((await run('iptables-save', ['-t', 'nat'])).stdout).not.toContain('labgate:');
+  });
+});
+
+describe('HTTPS', () => {
+  it('serves over TLS from LABGATE_TLS_CERT and LABGATE_TLS_KEY, and the session cookie is Secure', async () => {
+    const [cert, key] = [path.join(scratch, 'tls.crt'), path.join(scratch, 'tls.key')];
+    const made = await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=labgate', '-keyout', key, '-out', cert]);
+    expect(made.code).toBe(0);
+    const password = randomBytes(12).toString('base64url');
+    const { base } = await startServer({ LABGATE_DATA_DIR: dataDir(0), LABGATE_ADMIN_PASSWORD: password, LABGATE_TLS_CERT: cert, LABGATE_TLS_KEY: key }, null, 'https');
+    const login = await run('curl', ['-ks', '-D', '-', '-o', '/dev/null', '-H', 'content-type: application/json', '-d', JSON.stringify({ password }), `${base}/api/auth/login`]);
+    const cookie = login.stdout.split('\r\n').find((h) => /^set-cookie: labgate_session=/i.test(h));
+    expect(cookie).toMatch(/; Secure/i);
+    expect(cookie).toMatch(/; HttpOnly/i);
+    expect((await run('curl', ['-s', '--max-time', '2', `${base.replace('https', 'http')}/api/healthz`])).code).not.toBe(0); // no plain HTTP on that port
+  });
+});
