@@ -15,6 +15,7 @@ function secrets(): Record<string, string> {
     'admin password': ADMIN_PASSWORD,
     'password hash': hash.split('$').pop()!,
     'host token': process.env.LABGATE_E2E_HOST_TOKEN!,
+    'metrics token': process.env.LABGATE_E2E_METRICS_TOKEN!,
     'ServiceAccount token': /token: (\S+)/.exec(kubeconfig)![1]!.slice(0, 40),
     'client key': /client-key-data: (\S+)/.exec(admin)![1]!.slice(20, 80),
     'cluster CA': /certificate-authority-data: (\S+)/.exec(kubeconfig)![1]!.slice(40, 100),
@@ -43,7 +44,9 @@ test('no secret appears in any GET answer or page', async ({ request }) => {
     '/login',
   ];
   for (const url of urls) {
-    const res = await request.get(url, { headers: { cookie } });
+    // /metrics takes its own token, never a session; all else the session.
+    const headers = url === '/metrics' ? { authorization: `Bearer ${process.env.LABGATE_E2E_METRICS_TOKEN}` } : { cookie };
+    const res = await request.get(url, { headers });
     expect(res.status(), url).toBeLessThan(400);
     expect(leaks(await res.text(), s), url).toEqual([]);
   }
