@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { SESSION_COOKIE } from '@/lib/auth/session';
 
 /** Paths anyone may reach. Everything else needs a session. */
-const PUBLIC = new Set(['/login', '/api/healthz', '/api/auth/login', '/metrics']); // /metrics checks its own token
+const PUBLIC = new Set(['/login', '/api/healthz', '/api/auth/login', '/metrics', '/metrics/host']); // /metrics* check their own token
 
 /**
  * A page may run only the scripts Next gives this nonce; no framing, no plugins. Inline style

@@ -33,7 +33,8 @@ test('no secret appears in any GET answer or page', async ({ request }) => {
   const cookie = `${SESSION_COOKIE}=${await apiLogin(request)}`;
   const urls = [
     ...discoverRouteHandlers()
-      .filter((h) => h.methods.includes('GET') && !h.url.includes('sample') && !h.url.endsWith('/events'))
+      // /metrics/host is the ui role's relay: a process of role all answers it 404 by design.
+      .filter((h) => h.methods.includes('GET') && !h.url.includes('sample') && !h.url.endsWith('/events') && h.url !== '/metrics/host')
       .map((h) => h.url),
     '/',
     '/instances',
@@ -45,7 +46,7 @@ test('no secret appears in any GET answer or page', async ({ request }) => {
   ];
   for (const url of urls) {
     // /metrics takes its own token, never a session; all else the session.
-    const headers = url === '/metrics' ? { authorization: `Bearer ${process.env.LABGATE_E2E_METRICS_TOKEN}` } : { cookie };
+    const headers: Record<string, string> = url === '/metrics' ? { authorization: `Bearer ${process.env.LABGATE_E2E_METRICS_TOKEN}` } : { cookie };
     const res = await request.get(url, { headers });
     expect(res.status(), url).toBeLessThan(400);
     expect(leaks(await res.text(), s), url).toEqual([]);

@@ -12,7 +12,7 @@ import { LAN } from '@/lab/topology.mts';
 // The production server (`npm start` on the standalone build) as the systemd units run it.
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NOBODY = 65534;
-const UNIT_CAPS = 'net_admin,net_raw'; // deploy/systemd/labgate-host.service
+const UNIT_CAPS = ['net_admin', 'net_raw']; // deploy/systemd/labgate-host.service
 const token = randomBytes(24).toString('base64url');
 const started: ChildProcess[] = [];
 let scratch = '';
@@ -73,7 +73,11 @@ const api = async (base: string, method: string, url: string, body?: unknown) =>
 };
 
 const jenkins = { name: 'Jenkins', listenPort: 8080, target: { kind: 'static', ip: '10.120.52.31', port: 8080 } }; // ops, where Jenkins answers
-const asNobody = (caps: string) => [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', `--inh-caps=-all,+${caps.replace(/,/g, ',+')}`, `--ambient-caps=-all,+${caps.replace(/,/g, ',+')}`, `--bounding-set=-all,+${caps.replace(/,/g, ',+')}`, '--no-new-privs'];
+/** setpriv's arguments for user nobody holding exactly these capabilities (none: no capability at all). */
+const asNobody = (caps: string[]) => {
+  const set = ['-all', ...caps.map((c) => `+${c}`)].join(',');
+  return [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', `--inh-caps=${set}`, `--ambient-caps=${set}`, `--bounding-set=${set}`, '--no-new-privs'];
+};
 
 describe('the host role with exactly the unit\'s privileges', () => {
   it('runs as an unprivileged user holding only CAP_NET_ADMIN and CAP_NET_RAW, and applies a forward the LAN can use', async () => {
@@ -89,12 +93,38 @@ describe('the host role with exactly the unit\'s privileges', () => {
   });
 
   it('without CAP_NET_ADMIN refuses the forward with an error naming the capability, and stores nothing', async () => {
-    const { base } = await startServer({ LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token }, asNobody('net_raw'));
+    const { base } = await startServer({ LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token }, asNobody(['net_raw']));
     const refused = await api(base, 'POST', '/api/host/forwards', jenkins);
     expect(refused.status).toBe(502);
     expect(String(refused.json.error)).toContain('CAP_NET_ADMIN');
     expect((await api(base, 'GET', '/api/host/forwards')).json).toEqual([]);
     expect((await run('iptables-save', ['-t', 'nat'])).stdout).not.toContain('labgate:');
+  });
+});
+
+describe('the two roles as the units run them', () => {
+  it('the ui role reaches the host role over HTTP with the host token: its health, and its metrics relayed', async () => {
+    const metricsToken = randomBytes(24).toString('base64url');
+    const password = randomBytes(12).toString('base64url');
+    const host = await startServer({ LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token, LABGATE_METRICS_TOKEN: metricsToken }, asNobody(UNIT_CAPS));
+    const ui = await startServer(
+      { LABGATE_ROLE: 'ui', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token, LABGATE_METRICS_TOKEN: metricsToken, LABGATE_HOST_URL: host.base, LABGATE_ADMIN_PASSWORD: password },
+      asNobody([]),
+    );
+    expect(/^CapEff:\s+(\w+)/m.exec(fs.readFileSync(`/proc/${ui.child.pid}/status`, 'utf8'))?.[1]).toBe('0000000000000000');
+    expect((await api(ui.base, 'GET', '/api/host/forwards')).status).toBe(404); // the ui role has no host API
+
+    const created = await api(host.base, 'POST', '/api/host/forwards', jenkins);
+    expect(created.status).toBe(201);
+    const relayed = await fetch(`${ui.base}/metrics/host`, { headers: { authorization: `Bearer ${metricsToken}` } });
+    expect(relayed.status).toBe(200);
+    expect(await relayed.text()).toMatch(/^labgate_forwards\{status="applied"\} 1$/m);
+
+    const login = await run('curl', ['-s', '-D', '-', '-o', '/dev/null', '-H', 'content-type: application/json', '-d', JSON.stringify({ password }), `${ui.base}/api/auth/login`]);
+    const cookie = /set-cookie: (labgate_session=[^;]+)/i.exec(login.stdout)?.[1];
+    expect(cookie).toBeTruthy();
+    const overview = (await (await fetch(`${ui.base}/api/state/overview`, { headers: { cookie: cookie! } })).json()) as { health: { firewall: { ok: boolean } } };
+    expect(overview.health.firewall).toEqual({ ok: true, message: null });
   });
 });
 
