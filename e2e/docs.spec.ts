@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { expect, test } from './fixtures/app';
+import { TablePage } from './pages/tables';
+
+// The screenshots in docs/ are taken here, from the real app in the lab, so they show what a
+// user sees. `npm run docs:screenshots` writes them into docs/images; in `npm test` they go to
+// the test's own output dir and are only checked.
+const auth = { authorization: `Bearer ${process.env.LABGATE_E2E_HOST_TOKEN}` };
+const shot = (name: string, testInfo: { outputPath: (n: string) => string }) =>
+  process.env.LABGATE_DOCS_IMAGES ? path.join(process.env.LABGATE_DOCS_IMAGES, name) : testInfo.outputPath(name);
+
+test.use({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+
+test('docs: the login page, the healthy overview and a forward', async ({ page, request, loginPage, loggedIn: _ }, testInfo) => {
+  const created = await request.post('/api/host/forwards', { headers: auth, data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } } });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  try {
+    await page.goto('/');
+    await expect(page.getByText('No problems found.')).toBeVisible();
+    await page.screenshot({ path: shot('overview.png', testInfo), fullPage: true });
+    await page.goto('/forwards');
+    await expect(new TablePage(page).row('Forwards', 'Jenkins')).toContainText('applied');
+    await page.screenshot({ path: shot('forwards.png', testInfo) });
+    await page.goto('/activity');
+    await expect(page.getByRole('table').first()).toContainText('forward.create');
+    await page.screenshot({ path: shot('activity.png', testInfo) });
+  } finally {
+    expect((await request.delete(`/api/host/forwards/${id}`, { headers: auth })).status()).toBe(200);
+  }
+  await page.context().clearCookies();
+  await loginPage.goto();
+  await page.screenshot({ path: shot('login.png', testInfo) });
+});
+
+test('docs: what trouble looks like — Multipass down, and a firewall that cannot be written', async ({ page, lab, loggedIn: _ }, testInfo) => {
+  lab.multipass('stopped');
+  try {
+    await page.goto('/');
+    await expect(page.getByRole('alert').filter({ hasText: 'Multipass is not answering' })).toBeVisible({ timeout: 15_000 });
+    await page.screenshot({ path: shot('trouble-multipass.png', testInfo) });
+  } finally {
+    lab.multipass('running');
+  }
+  lab.control('iptables-restore', 'fail');
+  try {
+    lab.control('reboot');
+    await page.goto('/');
+    await expect(page.getByRole('alert').filter({ hasText: 'Forwards cannot be kept true' })).toBeVisible({ timeout: 15_000 });
+    await page.screenshot({ path: shot('trouble-firewall.png', testInfo) });
+  } finally {
+    lab.control('iptables-restore', 'ok');
+  }
+  await expect(page.getByRole('alert').filter({ hasText: 'Forwards cannot be kept true' })).toBeHidden({ timeout: 20_000 });
+});
