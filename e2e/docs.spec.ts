@@ -18,6 +18,7 @@ test('docs: the login page, the healthy overview and a forward', async ({ page, 
   try {
     await page.goto('/');
     await expect(page.getByText('No problems found.')).toBeVisible();
+    await expect(page.getByRole('figure', { name: /^Topology: \d+ VMs/ })).toBeVisible();
     await page.screenshot({ path: shot('overview.png', testInfo), fullPage: true });
     await page.goto('/forwards');
     await expect(new TablePage(page).row('Forwards', 'Jenkins')).toContainText('applied');

@@ -55,4 +55,9 @@ const handle = app.getRequestHandler();
 const server = tls ? https.createServer(tls, handle) : http.createServer(handle);
 server.on('error', (e) => fail(`cannot listen on ${hostname}:${port}: ${e.message}`));
 server.listen(port, hostname, () => process.stdout.write(`labgate: listening on ${tls ? 'https' : 'http'}://${hostname}:${port}\n`));
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections(); // idle keep-alive connections would hold the close open
+  });
+}

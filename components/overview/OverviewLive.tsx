@@ -1,12 +1,23 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { Banner } from '@/components/ui/Banner';
 import { fetchJson } from '@/lib/fetch-json';
 import { queryKeys } from '@/lib/query-keys';
 import type { Overview } from '@/lib/state';
-import { TopologyView } from './TopologyView';
+
+// The graph library is the page's largest part: it loads after the page is interactive, so the
+// counts and health come first (docs/benchmarks.md).
+const TopologyView = dynamic(() => import('./TopologyView').then((m) => m.TopologyView), {
+  ssr: false,
+  loading: () => (
+    <figure aria-busy="true" aria-label="Topology: loading" className="flex h-[480px] items-center justify-center rounded-lg border border-zinc-200 bg-white text-sm text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
+      Drawing the topology…
+    </figure>
+  ),
+});
 
 function Stat({ label, value, detail, href }: { label: string; value: number; detail?: string; href: string }) {
   return (
