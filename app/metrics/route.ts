@@ -1,4 +1,5 @@
-import { metrics, refuseMetrics } from '@/lib/server/metrics';
+import { metrics } from '@/lib/server/metrics';
+import { refuseMetrics } from '@/lib/server/metrics-auth';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,9 +1,6 @@
 import 'server-only';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ForwardState } from '@/lib/domain/forward';
-import { env } from '@/lib/env';
-import { bearerMatches } from '@/lib/host/auth';
-import { problem } from '@/lib/http';
 
 const FORWARD_STATES: ForwardState[] = ['applied', 'pending', 'stale', 'error'];
 
@@ -52,11 +49,4 @@ const holder = globalThis as typeof globalThis & { labgateMetrics?: ReturnType<t
 export function metrics(): ReturnType<typeof create> {
   holder.labgateMetrics ??= create();
   return holder.labgateMetrics;
-}
-
-/** Null when the request carries the metrics token; else the answer that refuses it. */
-export function refuseMetrics(req: Request): Response | null {
-  const token = env().metricsToken;
-  if (!token) return problem(404, 'Metrics are off: set LABGATE_METRICS_TOKEN to turn them on.');
-  return bearerMatches(req.headers.get('authorization'), token) ? null : problem(401, 'The metrics token is missing or wrong.');
 }

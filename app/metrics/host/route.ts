@@ -1,6 +1,6 @@
 import { env } from '@/lib/env';
 import { problem } from '@/lib/http';
-import { refuseMetrics } from '@/lib/server/metrics';
+import { refuseMetrics } from '@/lib/server/metrics-auth';
 
 export const dynamic = 'force-dynamic';
 
