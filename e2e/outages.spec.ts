@@ -1,3 +1,4 @@
+import type { APIRequestContext } from '@playwright/test';
 import { expect, scrapeMetrics, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
@@ -9,13 +10,19 @@ const OUTAGE_MS = Number(process.env.LABGATE_OUTAGE_SECONDS ?? 30) * 1000;
 const RSS_GROWTH_LIMIT = 64 * 2 ** 20;
 const rss = async (request: Parameters<typeof scrapeMetrics>[0]) => (await scrapeMetrics(request)).get('labgate_process_resident_memory_bytes')!;
 const auth = () => ({ authorization: `Bearer ${process.env.LABGATE_E2E_HOST_TOKEN}` });
+const WHOAMI = { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } };
+const JENKINS = { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } };
+
+/** A forward made through the host API, and the server's memory before the outage starts. */
+async function forwardBeforeOutage(request: APIRequestContext, data: object): Promise<{ id: string; rssBefore: number }> {
+  const created = await request.post('/api/host/forwards', { headers: auth(), data });
+  expect(created.status()).toBe(201);
+  return { id: ((await created.json()) as { id: string }).id, rssBefore: await rss(request) };
+}
 
 test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays (stale), and all recovers by itself`, async ({ page, request, lab, loggedIn: _ }) => {
   test.setTimeout(OUTAGE_MS + 90_000);
-  const created = await request.post('/api/host/forwards', { headers: auth(), data: { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } } });
-  expect(created.status()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
-  const rssBefore = await rss(request);
+  const { id, rssBefore } = await forwardBeforeOutage(request, WHOAMI);
   const url = `http://${LAN}:30080/`;
   expect(lab.curlFromLan(url)).toContain('whoami');
   await page.goto('/forwards');
@@ -39,10 +46,7 @@ test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays 
 
 test(`Multipass away for ${OUTAGE_MS / 1000} s: a banner, the instance forward stays, and all recovers by itself`, async ({ page, request, lab, loggedIn: _ }) => {
   test.setTimeout(OUTAGE_MS + 60_000);
-  const created = await request.post('/api/host/forwards', { headers: auth(), data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } } });
-  expect(created.status()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
-  const rssBefore = await rss(request);
+  const { id, rssBefore } = await forwardBeforeOutage(request, JENKINS);
   lab.multipass('stopped');
   try {
     await page.goto('/instances');
@@ -61,10 +65,7 @@ test(`Multipass away for ${OUTAGE_MS / 1000} s: a banner, the instance forward s
 
 test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forward refused with nothing changed, and the flushed rules repaired by itself`, async ({ page, request, lab, loggedIn: _ }) => {
   test.setTimeout(OUTAGE_MS + 60_000);
-  const created = await request.post('/api/host/forwards', { headers: auth(), data: { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } } });
-  expect(created.status()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
-  const rssBefore = await rss(request);
+  const { id, rssBefore } = await forwardBeforeOutage(request, WHOAMI);
   const url = `http://${LAN}:30080/`;
   lab.control('iptables-restore', 'fail');
   try {
@@ -73,7 +74,7 @@ test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forwar
     const banner = page.getByRole('alert').filter({ hasText: 'Forwards cannot be kept true' });
     await expect(banner).toBeVisible({ timeout: 15_000 });
     await expect(banner).toContainText('CAP_NET_ADMIN');
-    const refused = await request.post('/api/host/forwards', { headers: auth(), data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } } });
+    const refused = await request.post('/api/host/forwards', { headers: auth(), data: JENKINS });
     expect(refused.status()).toBe(502);
     expect(((await refused.json()) as { error: string }).error).toContain('CAP_NET_ADMIN');
     const listed = (await (await request.get('/api/host/forwards', { headers: auth() })).json()) as { name: string }[];

@@ -46,3 +46,11 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 
 /** iptables in the lab's host namespace (the test process runs there). */
 export const iptables = (...args: string[]) => run('iptables', ['--wait', ...args]);
+
+/** The host namespace's whole rule set without the dated header and the packet counters, which change by themselves. */
+export const ruleset = async (): Promise<string> =>
+  (await run('iptables-save', [])).stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => l.replace(/ \[\d+:\d+\]$/, ''))
+    .join('\n');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiserver, dockerRules, movePod, rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
-import { curlFrom, eventually, iptables, kubectl, labPrefix } from '@/lab/testing.mts';
+import { curlFrom, eventually, iptables, kubectl, labPrefix, ruleset } from '@/lab/testing.mts';
 import { LAN } from '@/lab/topology.mts';
 import type { ForwardView } from './forwards';
 import { hostService, type HostService } from './forwards';
@@ -12,13 +12,6 @@ import { Reconciler } from './reconciler';
 const prefix = labPrefix();
 const lanUrl = (port: number) => `http://${LAN.host}:${port}/`;
 const save = async () => (await run('iptables-save', [])).stdout;
-/** The rule set without the dated header and the packet counters, which change by themselves. */
-const ruleset = async () =>
-  (await save())
-    .split('\n')
-    .filter((l) => !l.startsWith('#'))
-    .map((l) => l.replace(/ \[\d+:\d+\]$/, ''))
-    .join('\n');
 /** Every rule that is not labgate's, as iptables-save prints it: must never change. */
 const foreign = async () =>
   (await save())

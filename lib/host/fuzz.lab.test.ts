@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { run } from '@/lab/exec.mts';
+import { ruleset } from '@/lab/testing.mts';
 import type { ResolvedForward } from '@/lib/domain/forward';
 import { renderRestore, renderRules } from '@/lib/domain/rules';
 import { hostService } from './forwards';
@@ -18,12 +19,6 @@ const resolvedForward: fc.Arbitrary<ResolvedForward> = fc.record({
   targetPort: fc.integer({ min: 1, max: 65535 }),
 });
 
-const ruleset = async () =>
-  (await run('iptables-save', [])).stdout
-    .split('\n')
-    .filter((l) => !l.startsWith('#'))
-    .map((l) => l.replace(/ \[\d+:\d+\]$/, ''))
-    .join('\n');
 
 describe('fuzzing against the real iptables', () => {
   it(`iptables-restore --test accepts every rendered payload (${RUNS} runs)`, async () => {

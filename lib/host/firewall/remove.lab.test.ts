@@ -2,17 +2,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dockerRules, rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
-import { labPrefix } from '@/lab/testing.mts';
+import { labPrefix, ruleset } from '@/lab/testing.mts';
 import { hostService } from '../forwards';
 
 const CLI = path.resolve(import.meta.dirname, '../../../bin/labgate');
-/** The whole rule set without the dated header and packet counters. */
-const ruleset = async () =>
-  (await run('iptables-save', [])).stdout
-    .split('\n')
-    .filter((l) => !l.startsWith('#'))
-    .map((l) => l.replace(/ \[\d+:\d+\]$/, ''))
-    .join('\n');
 
 afterAll(async () => {
   await dockerRules(labPrefix(), false);
