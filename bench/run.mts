@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LAB_PACKAGES, labDown, labEnv, labUp } from '../lab/lab.mts';
+import { LAB_PACKAGES, labDown, labEnv, labStatus, labUp } from '../lab/lab.mts';
+import { labPaths } from '../lab/paths.mts';
 import { DEFAULT_SCALE } from '../lab/scale.mts';
 import { namespaces } from '../lab/topology.mts';
 import { ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from '../scripts/lib/setup.mts';
@@ -50,7 +51,7 @@ function machine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, ${ipt}`;
 }
 
-function report(f: Figures, fw: FirewallFigures, scaleUpS: number): string {
+function report(f: Figures, fw: FirewallFigures, scaleUpS: number | null): string {
   const l = f.list;
   const apiVsKubectl = l.warm.api.p50 / l.kubectl.p50;
   const rows: [string, string, string, string][] = [
@@ -79,7 +80,7 @@ function report(f: Figures, fw: FirewallFigures, scaleUpS: number): string {
     `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}; every figure and ratio below comes from that one run.`,
     '',
     `- Machine: ${machine()}.`,
-    `- Lab: the scale profile (${DEFAULT_SCALE.nodes} nodes, ${DEFAULT_SCALE.services} services, ${DEFAULT_SCALE.pods} pods in the real kube-apiserver, KWOK kubelets), up in ${scaleUpS.toFixed(0)} s; labgate's production build, role all, on the lab host; requests from the same namespace, LAN checks with curl from the lab's laptop.`,
+    `- Lab: the scale profile (${DEFAULT_SCALE.nodes} nodes, ${DEFAULT_SCALE.services} services, ${DEFAULT_SCALE.pods} pods in the real kube-apiserver, KWOK kubelets)${scaleUpS === null ? '' : `, up in ${scaleUpS.toFixed(0)} s`}; labgate's production build, role all, on the lab host; requests from the same namespace, LAN checks with curl from the lab's laptop.`,
     '',
     '| measure | figure | goal | met |',
     '| --- | --- | --- | --- |',
@@ -90,15 +91,29 @@ function report(f: Figures, fw: FirewallFigures, scaleUpS: number): string {
   ].join('\n');
 }
 
+/** Whether the lab with this prefix was brought up with the scale profile. */
+function scaled(prefix: string): boolean {
+  try {
+    return !!(JSON.parse(fs.readFileSync(labPaths(prefix).labState, 'utf8')) as { scale?: unknown }).scale;
+  } catch {
+    return false;
+  }
+}
+
 async function main() {
   ensureDebianPackages([...PACKAGES.tools, ...LAB_PACKAGES]);
   ensureNodeModules();
   log('building');
   if (spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mts')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new Error('the build failed');
-  log(`bringing up the scale lab (prefix ${PREFIX}; the pods take several minutes)`);
   const t0 = Date.now();
-  await labUp(PREFIX, { scale: DEFAULT_SCALE, log: (m) => log(`lab: ${m}`) });
-  const scaleUpS = (Date.now() - t0) / 1000;
+  let scaleUpS: number | null = null;
+  if (process.env.LABGATE_BENCH_REUSE_LAB && (await labStatus(PREFIX)).up && scaled(PREFIX)) {
+    log(`reusing the running scale lab (prefix ${PREFIX})`); // while working on a figure
+  } else {
+    log(`bringing up the scale lab (prefix ${PREFIX}; the pods take several minutes)`);
+    await labUp(PREFIX, { scale: DEFAULT_SCALE, log: (m) => log(`lab: ${m}`) });
+    scaleUpS = (Date.now() - t0) / 1000;
+  }
   try {
     const env = { ...process.env, ...labEnv(PREFIX) };
     const figures = runJson<Figures>('ip', ['netns', 'exec', namespaces(PREFIX).host, process.execPath, path.join(ROOT, 'bench', 'measure.mts')], env);
@@ -108,7 +123,7 @@ async function main() {
     log(`wrote ${path.relative(ROOT, OUT)}`);
     process.stdout.write(fs.readFileSync(OUT, 'utf8'));
   } finally {
-    await labDown(PREFIX);
+    if (!process.env.LABGATE_BENCH_REUSE_LAB) await labDown(PREFIX);
   }
 }
 

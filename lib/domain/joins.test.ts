@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { instance, node, pod, service } from './fixtures';
-import { describePorts, instanceForNode, nodeForInstance, nodePortExposure, serviceNodes, servicePods } from './joins';
+import { describePorts, instanceForNode, nodeForInstance, nodePortExposure, PodIndex, serviceNodes, servicePods } from './joins';
 
 const instances = [
   instance('node1', ['10.120.52.23', '10.244.0.0']),
@@ -66,5 +67,28 @@ describe('NodePort exposure', () => {
 
   it('describes ports as kubectl does', () => {
     expect(describePorts(grafana)).toBe('80:30060/TCP');
+  });
+});
+
+describe('PodIndex', () => {
+  const labels = fc.dictionary(fc.constantFrom('app', 'tier', 'team'), fc.constantFrom('a', 'b', 'c'), { maxKeys: 3 });
+  const pods = fc.array(
+    fc.record({ ns: fc.constantFrom('default', 'monitoring'), node: fc.constantFrom('node1', 'node2', null), labels, ready: fc.boolean(), terminating: fc.boolean() }),
+    { maxLength: 40 },
+  );
+  const services = fc.array(fc.record({ ns: fc.constantFrom('default', 'monitoring'), selector: fc.option(labels, { nil: null }) }), { maxLength: 10 });
+
+  it('finds exactly the pods the plain scan finds, for any pods and selectors', () => {
+    fc.assert(
+      fc.property(pods, services, (ps, ss) => {
+        const records = ps.map((p, i) => pod(p.ns, `p${i}`, p.node, p.labels, { ready: p.ready, terminating: p.terminating }));
+        const index = new PodIndex(records);
+        for (const [i, s] of ss.entries()) {
+          const svc = service(s.ns, `s${i}`, s.selector);
+          expect(index.servicePods(svc)).toEqual(servicePods(svc, records));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -29,7 +29,42 @@ export function servicePods(service: ServiceRecord, pods: readonly PodRecord[]):
 
 /** The distinct nodes a service's ready pods run on, sorted. */
 export function serviceNodes(service: ServiceRecord, pods: readonly PodRecord[]): string[] {
-  return [...new Set(servicePods(service, pods).map((p) => p.nodeName).filter((n): n is string => !!n))].sort();
+  return nodesOf(servicePods(service, pods));
+}
+
+export const nodesOf = (pods: readonly PodRecord[]): string[] => [...new Set(pods.map((p) => p.nodeName).filter((n): n is string => !!n))].sort();
+
+/**
+ * Ready pods indexed by namespace and label, so each service's pods are found without scanning
+ * every pod: with 2,000 services over 10,000 pods, the scan is 20 million label checks.
+ */
+export class PodIndex {
+  private readonly byLabel = new Map<string, PodRecord[]>(); // "namespace\0key=value" → pods
+
+  constructor(pods: readonly PodRecord[]) {
+    for (const p of pods) {
+      if (!p.ready || p.terminating) continue;
+      for (const [k, v] of Object.entries(p.labels)) {
+        const key = `${p.namespace}\0${k}=${v}`;
+        const list = this.byLabel.get(key);
+        if (list) list.push(p);
+        else this.byLabel.set(key, [p]);
+      }
+    }
+  }
+
+  /** The same pods as servicePods, in the same order. */
+  servicePods(service: ServiceRecord): PodRecord[] {
+    const entries = Object.entries(service.selector ?? {});
+    if (!entries.length) return [];
+    let fewest: PodRecord[] | undefined;
+    for (const [k, v] of entries) {
+      const list = this.byLabel.get(`${service.namespace}\0${k}=${v}`);
+      if (!list) return [];
+      if (!fewest || list.length < fewest.length) fewest = list;
+    }
+    return fewest!.filter((p) => selectorMatches(service.selector, p.labels));
+  }
 }
 
 export type Exposure = { exposed: true; url: string; forwardId: string } | { exposed: false };

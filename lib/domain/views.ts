@@ -1,4 +1,4 @@
-import { instanceForNode, nodeForInstance, nodePortExposure, serviceNodes, servicePods, type Exposure } from './joins';
+import { instanceForNode, nodeForInstance, nodePortExposure, nodesOf, PodIndex, type Exposure } from './joins';
 import type { ForwardSummary, InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from './records';
 
 /** What the pages show: records joined across Multipass, Kubernetes and the host's forwards. Pure. */
@@ -38,21 +38,15 @@ export function nodeRows(s: Pick<Sources, 'instances' | 'nodes' | 'pods'>): Node
 }
 
 export function serviceRows(s: Pick<Sources, 'services' | 'pods' | 'forwards' | 'lanAddress'>, namespace?: string): ServiceRow[] {
-  // Index pods by namespace once: with thousands of services, scanning every pod per service is too slow.
-  const byNamespace = new Map<string, PodRecord[]>();
-  for (const p of s.pods) {
-    const list = byNamespace.get(p.namespace);
-    if (list) list.push(p);
-    else byNamespace.set(p.namespace, [p]);
-  }
+  const index = new PodIndex(s.pods);
   return s.services
     .filter((svc) => !namespace || svc.namespace === namespace)
     .map((svc) => {
-      const pods = byNamespace.get(svc.namespace) ?? [];
+      const pods = index.servicePods(svc);
       return {
         ...svc,
-        pods: servicePods(svc, pods).map((p) => ({ name: p.name, node: p.nodeName })),
-        nodes: serviceNodes(svc, pods),
+        pods: pods.map((p) => ({ name: p.name, node: p.nodeName })),
+        nodes: nodesOf(pods),
         exposure: svc.ports.filter((p) => p.nodePort !== null).map((p) => ({ nodePort: p.nodePort!, exposure: nodePortExposure(svc, p.nodePort!, s.forwards, s.lanAddress) })),
       };
     });
