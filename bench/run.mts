@@ -64,8 +64,8 @@ function report(f: Figures, fw: FirewallFigures, scaleUpS: number | null): strin
     ['ratio: warm API p50 / kubectl p50', `${apiVsKubectl.toFixed(3)}×`, '≤ 0.2×', mark(apiVsKubectl <= 0.2)],
     ['ratio: warm API p50 / client-node list p50', `${(l.warm.api.p50 / l.clientNode.p50).toFixed(3)}×`, '—', '—'],
     ['server RSS after warm-up', `${f.memory.startMb.toFixed(0)} MB`, '< 250 MB', mark(f.memory.startMb < 250)],
-    [`server RSS after ${f.memory.seconds / 60} min at ${f.memory.perSecond.toFixed(0)} pod changes/s (${f.memory.changes} changes; ${f.memory.dropped} not sent, ${f.memory.failed} refused)`, `${f.memory.endMb.toFixed(0)} MB (max ${f.memory.maxMb.toFixed(0)} MB)`, '< 250 MB', mark(f.memory.maxMb < 250)],
-    ['RSS growth over the churn\'s second half', `${f.memory.secondHalfGrowthMb >= 0 ? '+' : ''}${f.memory.secondHalfGrowthMb.toFixed(0)} MB`, 'flat (< 10 MB)', mark(Math.abs(f.memory.secondHalfGrowthMb) < 10)],
+    [`server RSS after ${f.memory.seconds / 60} min of pod churn: ${f.memory.perSecond.toFixed(0)} changes/s reached of 100 asked (${f.memory.changes} changes; ${f.memory.dropped} not sent while 50 were in flight, ${f.memory.failed} refused)`, `${f.memory.endMb.toFixed(0)} MB (max ${f.memory.maxMb.toFixed(0)} MB)`, '< 250 MB', mark(f.memory.maxMb < 250)],
+    ['RSS growth over the churn\'s second half', `${f.memory.secondHalfGrowthMb >= 0 ? '+' : ''}${f.memory.secondHalfGrowthMb.toFixed(0)} MB`, 'flat: grows < 10 MB', mark(f.memory.secondHalfGrowthMb < 10)],
     [`JavaScript the Overview's HTML loads, gzipped (${f.js.initialFiles} files)`, `${f.js.initialGzipKb.toFixed(0)} kB`, '< 200 kB', mark(f.js.initialGzipKb < 200)],
     [`all JavaScript once the topology is drawn, gzipped (${f.js.allFiles} files)`, `${f.js.allGzipKb.toFixed(0)} kB`, '—', '—'],
     [`re-point: Grafana pod moved, new pod Ready → LAN URL answers from the new node (${f.moves.n} moves)`, `p50 ${ms(f.moves.p50)}, p95 ${ms(f.moves.p95)}`, 'p50 < 1 s, p95 < 2 s', mark(f.moves.p50 < 1000 && f.moves.p95 < 2000)],
@@ -105,6 +105,9 @@ async function main() {
   ensureNodeModules();
   log('building');
   if (spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mts')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new Error('the build failed');
+  // First, while no lab is busy beside it: both sides of the ratio are CPU-bound.
+  log('firewall apply');
+  const fw = runJson<FirewallFigures>(path.join(ROOT, 'scripts', 'bench-firewall.sh'), [], { ...process.env, BENCH_JSON: '1' });
   const t0 = Date.now();
   let scaleUpS: number | null = null;
   if (process.env.LABGATE_BENCH_REUSE_LAB && (await labStatus(PREFIX)).up && scaled(PREFIX)) {
@@ -117,8 +120,6 @@ async function main() {
   try {
     const env = { ...process.env, ...labEnv(PREFIX) };
     const figures = runJson<Figures>('ip', ['netns', 'exec', namespaces(PREFIX).host, process.execPath, path.join(ROOT, 'bench', 'measure.mts')], env);
-    log('firewall apply');
-    const fw = runJson<FirewallFigures>(path.join(ROOT, 'scripts', 'bench-firewall.sh'), [], { ...process.env, BENCH_JSON: '1' });
     fs.writeFileSync(OUT, report(figures, fw, scaleUpS));
     log(`wrote ${path.relative(ROOT, OUT)}`);
     process.stdout.write(fs.readFileSync(OUT, 'utf8'));

@@ -104,6 +104,11 @@ export function ServicesTable({ initial }: { initial: Data }) {
   return (
     <>
       {shown.error ? <Banner title="The cluster is not answering">{shown.error}</Banner> : null}
+      {shown.rows.length < shown.total ? (
+        <p role="status" className="text-sm text-zinc-500">
+          Showing the first {shown.rows.length} of {shown.total} services; loading the rest…
+        </p>
+      ) : null}
       <DataTable label="Services" rows={shown.rows} columns={columns} rowKey={(r) => `${r.namespace}/${r.name}`} initialSort={{ id: 'namespace', direction: 'asc' }} empty="No services." toolbar={toolbar} />
       {shown.rows.length ? <ServiceForm services={shown.rows} /> : null}
     </>

@@ -68,9 +68,15 @@ export async function nodesView(): Promise<{ rows: NodeRow[]; workloads: Workloa
   return { rows: nodeRows(s.joined), workloads: s.kube.workloads, error: kubeProblem(s.kubeStatus) };
 }
 
-export async function servicesView(namespace?: string): Promise<{ rows: ServiceRow[]; namespaces: string[]; error: string | null }> {
+/**
+ * The Services view; with `firstPaint`, only that many rows (in the table's first order) and the
+ * total — a page carries its first screenful and the browser fetches the rest, so a cluster of
+ * thousands of services does not make every page load megabytes.
+ */
+export async function servicesView(namespace?: string, firstPaint?: number): Promise<{ rows: ServiceRow[]; total: number; namespaces: string[]; error: string | null }> {
   const s = await sources();
-  return { rows: serviceRows(s.joined, namespace), namespaces: s.kube.namespaces.map((n) => n.name), error: kubeProblem(s.kubeStatus) };
+  const rows = serviceRows(s.joined, namespace);
+  return { rows: firstPaint ? rows.slice(0, firstPaint) : rows, total: rows.length, namespaces: s.kube.namespaces.map((n) => n.name), error: kubeProblem(s.kubeStatus) };
 }
 
 export async function topologyView(): Promise<Topology> {

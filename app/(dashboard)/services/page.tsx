@@ -6,12 +6,15 @@ import { servicesView } from '@/lib/state';
 
 export const metadata: Metadata = { title: 'Services' };
 
+// More than a screenful; the rest comes from /api/state/services once the page is up.
+const FIRST_PAINT_ROWS = 200;
+
 export default async function ServicesPage() {
   await requireSession();
   return (
     <>
       <PageHeader title="Services" description="Services, their node ports and the nodes their pods run on." />
-      <ServicesTable initial={await servicesView()} />
+      <ServicesTable initial={await servicesView(undefined, FIRST_PAINT_ROWS)} />
     </>
   );
 }
