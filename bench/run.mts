@@ -100,6 +100,17 @@ function scaled(prefix: string): boolean {
   }
 }
 
+const START = '<!-- figures: written by npm run bench -->';
+const END = '<!-- end of figures -->';
+
+/** The new figures between the markers; what people wrote around them stays. */
+function withNotesKept(figures: string): string {
+  const block = `${START}\n${figures}\n${END}`;
+  const old = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
+  const [a, b] = [old.indexOf(START), old.indexOf(END)];
+  return a >= 0 && b > a ? `${old.slice(0, a)}${block}${old.slice(b + END.length)}` : `${block}\n`;
+}
+
 async function main() {
   ensureDebianPackages([...PACKAGES.tools, ...LAB_PACKAGES]);
   ensureNodeModules();
@@ -120,7 +131,7 @@ async function main() {
   try {
     const env = { ...process.env, ...labEnv(PREFIX) };
     const figures = runJson<Figures>('ip', ['netns', 'exec', namespaces(PREFIX).host, process.execPath, path.join(ROOT, 'bench', 'measure.mts')], env);
-    fs.writeFileSync(OUT, report(figures, fw, scaleUpS));
+    fs.writeFileSync(OUT, withNotesKept(report(figures, fw, scaleUpS)));
     log(`wrote ${path.relative(ROOT, OUT)}`);
     process.stdout.write(fs.readFileSync(OUT, 'utf8'));
   } finally {
