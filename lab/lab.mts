@@ -13,11 +13,11 @@ import type { OutputFormat } from './multipass/model.mts';
 import { networkDown, networkUp, listLabNamespaces } from './network.mts';
 import { labPaths, REPO, type LabPaths } from './paths.mts';
 import { makePki } from './pki.mts';
-import { isAlive, pidsInNamespace, readPid, startProcess, stopPid, stopProcess } from './processes.mts';
+import { isAlive, pidsInNamespace, readPid, startProcess, stopPid, stopProcess, waitFor } from './processes.mts';
 import { addScale, type ScaleProfile } from './scale.mts';
 import { installStandIn, readStandIn } from './standin.mts';
 import { installRestoreSwitch, setRestoreFailing } from './faults.mts';
-import { BRIDGE, KUBE_NODES, LAN, namespaces, validPrefix } from './topology.mts';
+import { BRIDGE, KUBE_NODES, LAN, namespaces, validPrefix, vmByName } from './topology.mts';
 
 export const LAB_PACKAGES = ['iproute2', 'iptables', 'openssl', 'curl', 'ca-certificates'];
 export const AGENTS = [...KUBE_NODES.map((n) => `node-proxy-${n.name}`), 'services-ops', 'services-nfs'];
@@ -94,6 +94,7 @@ export async function labUp(prefix: string, opts: UpOptions = {}): Promise<LabRe
     await addScale(prefix, p, opts.scale, log);
   }
   await waitPodsReady(prefix, p, opts.scale ? 600_000 : 60_000);
+  await waitAgentsAnswer(prefix);
 
   const record: LabRecord = { prefix, startedAt: new Date().toISOString(), docker: !!opts.docker, scale: opts.scale ?? null };
   fs.writeFileSync(p.labState, JSON.stringify(record, null, 2));
@@ -101,6 +102,18 @@ export async function labUp(prefix: string, opts: UpOptions = {}): Promise<LabRe
 }
 
 /** Stops every process of the lab by its pid, removes its namespaces and its state (the demo's data dir stays). */
+/**
+ * Up means usable: every node answers the whoami NodePort (its responder has seen the Service)
+ * and the VMs' own services answer, from the host as labgate will ask.
+ */
+async function waitAgentsAnswer(prefix: string): Promise<void> {
+  const host = namespaces(prefix).host;
+  const urls = [...KUBE_NODES.map((n) => `http://${n.address}:30080/`), `http://${vmByName('ops')!.address}:8080/`, `telnet://${vmByName('nfs')!.address}:3306`];
+  for (const url of urls) {
+    await waitFor(`${url} to answer`, async () => (await run('ip', ['netns', 'exec', host, 'curl', '-s', '--max-time', '1', url], {})).stdout.length > 0, 30_000);
+  }
+}
+
 export async function labDown(prefix: string): Promise<{ namespaces: string[]; processes: number }> {
   checkPrefix(prefix);
   requireRoot();
