@@ -82,6 +82,8 @@ export function ServicesTable({ initial }: { initial: Data }) {
     queryKey: queryKeys.services(namespace || 'all'),
     queryFn: () => fetchJson<Data>(`/api/state/services${namespace ? `?namespace=${encodeURIComponent(namespace)}` : ''}`),
     initialData: namespace ? undefined : initial,
+    // A first paint of part of a long list counts as stale at once, so the rest is fetched on mount.
+    initialDataUpdatedAt: initial.rows.length < initial.total ? 0 : undefined,
     placeholderData: keepPreviousData,
     refetchInterval: 10_000,
   });
