@@ -35,6 +35,9 @@ const quantile = (xs: number[], q: number) => {
 };
 const summary = (xs: number[]) => ({ n: xs.length, p50: quantile(xs, 0.5), p95: quantile(xs, 0.95), max: Math.max(...xs) });
 
+/** The lab's kubectl as its admin. */
+const kubectlAdmin = (...args: string[]) => spawnSync(process.env.LABGATE_LAB_KUBECTL!, [`--kubeconfig=${p.adminKubeconfig}`, ...args], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+
 let app: ChildProcess | null = null;
 
 async function startApp(): Promise<void> {
@@ -105,7 +108,7 @@ async function listSpeed() {
   const kubectlMs: number[] = [];
   for (let i = 0; i < 20; i++) {
     const t0 = now();
-    const res = spawnSync(process.env.LABGATE_LAB_KUBECTL!, [`--kubeconfig=${p.adminKubeconfig}`, 'get', 'svc', '-A', '-o', 'json'], { maxBuffer: 256 * 2 ** 20 });
+    const res = kubectlAdmin('get', 'svc', '-A', '-o', 'json');
     if (res.status !== 0) throw new Error(`kubectl: ${res.stderr}`);
     kubectlMs.push(now() - t0);
   }
@@ -195,7 +198,6 @@ function curlLan(url: string): Promise<string | null> {
   return new Promise((resolve) => execFile('ip', ['netns', 'exec', namespaces(prefix).lan, 'curl', '-s', '--max-time', '1', url], (err, stdout) => resolve(err ? null : stdout)));
 }
 
-const kubectlAdmin = (...args: string[]) => spawnSync(process.env.LABGATE_LAB_KUBECTL!, [`--kubeconfig=${p.adminKubeconfig}`, ...args], { encoding: 'utf8' });
 const GRAFANA = { namespace: 'monitoring', selector: 'app.kubernetes.io/name=grafana' };
 
 /**
@@ -213,7 +215,7 @@ async function grafanaOnRealNodes(): Promise<() => void> {
 }
 
 async function forwardGrafana(): Promise<string> {
-  spawnSync(process.env.LABGATE_LAB_KUBECTL!, [`--kubeconfig=${p.adminKubeconfig}`, 'patch', 'service', '-n', 'monitoring', 'kps-grafana', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/type', value: 'NodePort' }, { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 }])]);
+  kubectlAdmin('patch', 'service', '-n', 'monitoring', 'kps-grafana', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/type', value: 'NodePort' }, { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 }]));
   const res = await fetch(`${BASE}/api/host/forwards`, {
     method: 'POST',
     headers: { authorization: `Bearer ${hostToken}`, 'content-type': 'application/json' },

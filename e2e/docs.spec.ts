@@ -1,18 +1,17 @@
 import path from 'node:path';
-import { expect, test } from './fixtures/app';
+import { HOST_AUTH, expect, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
 // The screenshots in docs/ are taken here, from the real app in the lab, so they show what a
 // user sees. `npm run docs:screenshots` writes them into docs/images; in `npm test` they go to
 // the test's own output dir and are only checked.
-const auth = { authorization: `Bearer ${process.env.LABGATE_E2E_HOST_TOKEN}` };
 const shot = (name: string, testInfo: { outputPath: (n: string) => string }) =>
   process.env.LABGATE_DOCS_IMAGES ? path.join(process.env.LABGATE_DOCS_IMAGES, name) : testInfo.outputPath(name);
 
 test.use({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
 
 test('docs: the login page, the healthy overview and a forward', async ({ page, request, loginPage, loggedIn: _ }, testInfo) => {
-  const created = await request.post('/api/host/forwards', { headers: auth, data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } } });
+  const created = await request.post('/api/host/forwards', { headers: HOST_AUTH, data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } } });
   expect(created.status()).toBe(201);
   const { id } = (await created.json()) as { id: string };
   try {
@@ -27,7 +26,7 @@ test('docs: the login page, the healthy overview and a forward', async ({ page, 
     await expect(page.getByRole('table').first()).toContainText('forward.create');
     await page.screenshot({ path: shot('activity.png', testInfo) });
   } finally {
-    expect((await request.delete(`/api/host/forwards/${id}`, { headers: auth })).status()).toBe(200);
+    expect((await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).status()).toBe(200);
   }
   await page.context().clearCookies();
   await loginPage.goto();

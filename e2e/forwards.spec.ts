@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures/app';
+import { expect, test, HOST_AUTH } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
 test.describe.configure({ mode: 'serial' });
@@ -48,19 +48,18 @@ test('the form says what is wrong and opens nothing', async ({ page, loggedIn: _
 });
 
 test('the host API takes the host token, and refuses a wrong one', async ({ request, lab }) => {
-  const auth = { authorization: `Bearer ${process.env.LABGATE_E2E_HOST_TOKEN}` };
   const wrong = await request.get('/api/host/forwards', { headers: { authorization: 'Bearer not-the-token-at-all-000000' } });
   expect(wrong.status()).toBe(401);
-  const created = await request.post('/api/host/forwards', { headers: auth, data: { name: 'MySQL', listenPort: 3306, target: { kind: 'instance', name: 'nfs', port: 3306 } } });
+  const created = await request.post('/api/host/forwards', { headers: HOST_AUTH, data: { name: 'MySQL', listenPort: 3306, target: { kind: 'instance', name: 'nfs', port: 3306 } } });
   expect(created.status()).toBe(201);
   const forward = await created.json();
   expect(forward).toMatchObject({ listenPort: 3306, status: { state: 'applied', targetIP: '10.120.52.30' } });
   expect(lab.curlFromLan(`telnet://${LAN}:3306`) ?? '').toContain('8.0.40');
-  const rules = await (await request.get('/api/host/export', { headers: auth })).text();
+  const rules = await (await request.get('/api/host/export', { headers: HOST_AUTH })).text();
   expect(rules).toContain(`labgate:${forward.id}`);
-  expect((await request.delete(`/api/host/forwards/${forward.id}`, { headers: auth })).status()).toBe(200);
-  expect((await request.delete(`/api/host/forwards/${forward.id}`, { headers: auth })).status()).toBe(404);
-  expect((await request.delete('/api/host/forwards/NOT_AN_ID', { headers: auth })).status()).toBe(400);
+  expect((await request.delete(`/api/host/forwards/${forward.id}`, { headers: HOST_AUTH })).status()).toBe(200);
+  expect((await request.delete(`/api/host/forwards/${forward.id}`, { headers: HOST_AUTH })).status()).toBe(404);
+  expect((await request.delete('/api/host/forwards/NOT_AN_ID', { headers: HOST_AUTH })).status()).toBe(400);
 });
 
 test('the Activity page lists who changed what, filters, and exports CSV', async ({ page, request, loggedIn: _ }) => {

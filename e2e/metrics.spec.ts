@@ -1,11 +1,10 @@
-import { expect, scrapeMetrics, test } from './fixtures/app';
+import { HOST_AUTH, expect, scrapeMetrics, test } from './fixtures/app';
 
-const hostAuth = { authorization: `Bearer ${process.env.LABGATE_E2E_HOST_TOKEN}` };
 
 test('/metrics answers only its own token: not none, not a wrong one, not the host token', async ({ request }) => {
   expect((await request.get('/metrics')).status()).toBe(401);
   expect((await request.get('/metrics', { headers: { authorization: 'Bearer not-the-token-at-all-000000' } })).status()).toBe(401);
-  expect((await request.get('/metrics', { headers: hostAuth })).status()).toBe(401);
+  expect((await request.get('/metrics', { headers: HOST_AUTH })).status()).toBe(401);
   const ok = await request.get('/metrics', { headers: { authorization: `Bearer ${process.env.LABGATE_E2E_METRICS_TOKEN}` } });
   expect(ok.status()).toBe(200);
   expect(ok.headers()['content-type']).toContain('text/plain');
@@ -14,7 +13,7 @@ test('/metrics answers only its own token: not none, not a wrong one, not the ho
 test('/metrics counts forwards by status, applies, reconcile time and a flush repaired', async ({ request, lab }) => {
   const before = await scrapeMetrics(request);
   expect(before.has('labgate_process_resident_memory_bytes')).toBe(true);
-  const created = await request.post('/api/host/forwards', { headers: hostAuth, data: { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } } });
+  const created = await request.post('/api/host/forwards', { headers: HOST_AUTH, data: { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } } });
   expect(created.status()).toBe(201);
   const { id } = (await created.json()) as { id: string };
   try {
@@ -28,6 +27,6 @@ test('/metrics counts forwards by status, applies, reconcile time and a flush re
       .poll(async () => (await scrapeMetrics(request)).get('labgate_firewall_repairs_total{kind="flush"}') ?? 0, { timeout: 10_000 })
       .toBeGreaterThan(before.get('labgate_firewall_repairs_total{kind="flush"}') ?? 0);
   } finally {
-    expect((await request.delete(`/api/host/forwards/${id}`, { headers: hostAuth })).status()).toBe(200);
+    expect((await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).status()).toBe(200);
   }
 });

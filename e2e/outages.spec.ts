@@ -1,5 +1,5 @@
 import type { APIRequestContext } from '@playwright/test';
-import { expect, scrapeMetrics, test } from './fixtures/app';
+import { HOST_AUTH, expect, scrapeMetrics, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
 test.describe.configure({ mode: 'serial' });
@@ -9,13 +9,12 @@ const OUTAGE_MS = Number(process.env.LABGATE_OUTAGE_SECONDS ?? 30) * 1000;
 // What an outage may add to the server's memory: bounded, whatever its length.
 const RSS_GROWTH_LIMIT = 64 * 2 ** 20;
 const rss = async (request: Parameters<typeof scrapeMetrics>[0]) => (await scrapeMetrics(request)).get('labgate_process_resident_memory_bytes')!;
-const auth = () => ({ authorization: `Bearer ${process.env.LABGATE_E2E_HOST_TOKEN}` });
 const WHOAMI = { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } };
 const JENKINS = { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } };
 
 /** A forward made through the host API, and the server's memory before the outage starts. */
 async function forwardBeforeOutage(request: APIRequestContext, data: object): Promise<{ id: string; rssBefore: number }> {
-  const created = await request.post('/api/host/forwards', { headers: auth(), data });
+  const created = await request.post('/api/host/forwards', { headers: HOST_AUTH, data });
   expect(created.status()).toBe(201);
   return { id: ((await created.json()) as { id: string }).id, rssBefore: await rss(request) };
 }
@@ -39,9 +38,9 @@ test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays 
   }
   await page.goto('/');
   await expect(page.getByRole('alert').filter({ hasText: 'The cluster is not answering' })).toBeHidden({ timeout: 30_000 });
-  await expect.poll(async () => ((await (await request.get(`/api/host/forwards/${id}`, { headers: auth() })).json()) as { status: { state: string } }).status.state, { timeout: 30_000 }).toBe('applied');
+  await expect.poll(async () => ((await (await request.get(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).json()) as { status: { state: string } }).status.state, { timeout: 30_000 }).toBe('applied');
   expect((await rss(request)) - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT);
-  expect((await request.delete(`/api/host/forwards/${id}`, { headers: auth() })).status()).toBe(200);
+  expect((await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).status()).toBe(200);
 });
 
 test(`Multipass away for ${OUTAGE_MS / 1000} s: a banner, the instance forward stays, and all recovers by itself`, async ({ page, request, lab, loggedIn: _ }) => {
@@ -60,7 +59,7 @@ test(`Multipass away for ${OUTAGE_MS / 1000} s: a banner, the instance forward s
   // multipassd's restart removed every rule naming its subnet; labgate's were not among them, and all still answers.
   await expect.poll(() => lab.curlFromLan(`http://${LAN}:8080/`), { timeout: 15_000 }).toContain('Jenkins');
   expect((await rss(request)) - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT);
-  expect((await request.delete(`/api/host/forwards/${id}`, { headers: auth() })).status()).toBe(200);
+  expect((await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).status()).toBe(200);
 });
 
 test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forward refused with nothing changed, and the flushed rules repaired by itself`, async ({ page, request, lab, loggedIn: _ }) => {
@@ -74,10 +73,10 @@ test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forwar
     const banner = page.getByRole('alert').filter({ hasText: 'Forwards cannot be kept true' });
     await expect(banner).toBeVisible({ timeout: 15_000 });
     await expect(banner).toContainText('CAP_NET_ADMIN');
-    const refused = await request.post('/api/host/forwards', { headers: auth(), data: JENKINS });
+    const refused = await request.post('/api/host/forwards', { headers: HOST_AUTH, data: JENKINS });
     expect(refused.status()).toBe(502);
     expect(((await refused.json()) as { error: string }).error).toContain('CAP_NET_ADMIN');
-    const listed = (await (await request.get('/api/host/forwards', { headers: auth() })).json()) as { name: string }[];
+    const listed = (await (await request.get('/api/host/forwards', { headers: HOST_AUTH })).json()) as { name: string }[];
     expect(listed.map((f) => f.name)).toEqual(['Whoami']);
     await page.waitForTimeout(OUTAGE_MS);
     expect(lab.iptablesSave()).not.toContain('LABGATE');
@@ -88,5 +87,5 @@ test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forwar
   await page.goto('/');
   await expect(page.getByRole('alert').filter({ hasText: 'Forwards cannot be kept true' })).toBeHidden({ timeout: 15_000 });
   expect((await rss(request)) - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT);
-  expect((await request.delete(`/api/host/forwards/${id}`, { headers: auth() })).status()).toBe(200);
+  expect((await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).status()).toBe(200);
 });

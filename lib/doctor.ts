@@ -10,7 +10,7 @@ import { ipForwardEnabled, multipassBridges, portInUseOnHost } from '@/lib/host/
 import { ForwardStore } from '@/lib/host/store/forwards';
 import { describeApiError, loadKubeConfig } from '@/lib/kube/client';
 import { PERMISSIONS, permissionName } from '@/lib/kube/permissions';
-import { execMultipass, listInstances, MultipassError } from '@/lib/multipass/cli';
+import { classifyFailure, execMultipass, listInstances, MultipassError } from '@/lib/multipass/cli';
 import { db } from '@/lib/store/db';
 
 /** Where Multipass puts its socket: the snap, then a native install. */
@@ -37,8 +37,8 @@ async function multipassFacts(): Promise<DoctorFacts['multipass']> {
   const socket = socketPath ? { path: socketPath, group: groupName(fs.statSync(socketPath).gid) } : null;
   const res = await execMultipass(['version', '--format', 'json']);
   if (res.code !== 0) {
-    const err = res.errno === 'ENOENT' ? new MultipassError('cli-missing', '') : null;
-    return { error: `multipass version failed: ${res.stderr.trim() || res.errno || 'no message'}`, errorKind: err?.kind ?? 'failed', version: null, daemon: null, socket };
+    const err = classifyFailure(res);
+    return { error: err.message, errorKind: err.kind, version: null, daemon: null, socket };
   }
   let versions: { multipass?: string; multipassd?: string } = {};
   try {

@@ -4,6 +4,8 @@ import type { ForwardSummary, WorkloadRecord } from '@/lib/domain/records';
 import { instanceRows, nodeRows, serviceRows, topology, type InstanceRow, type NodeRow, type ServiceRow, type Topology } from '@/lib/domain/views';
 import { env } from '@/lib/env';
 import { hostClient } from '@/lib/host/client';
+import type { HostStatus } from '@/lib/host/forwards';
+import type { Outcome } from '@/lib/result';
 import { onHostChange } from '@/lib/host/events';
 import { kubeCache, type KubeCacheStatus } from '@/lib/kube/cache';
 import { multipassWatcher, type MultipassSnapshot } from '@/lib/multipass/watcher';
@@ -99,7 +101,7 @@ export function kubeProblem(status: KubeCacheStatus): string | null {
 }
 
 /** The host firewall as the Overview shows it: the last sync's failure, or the host role unreachable. */
-function firewallHealth(status: Awaited<ReturnType<ReturnType<typeof hostClient>['status']>>): Health['firewall'] {
+function firewallHealth(status: Outcome<HostStatus>): Health['firewall'] {
   if (!status.ok) return { ok: false, message: status.error };
   const error = status.data.lastSync?.error;
   return error ? { ok: false, message: `The host firewall could not be written: ${error}` } : { ok: true, message: null };
