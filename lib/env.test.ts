@@ -19,6 +19,11 @@ describe('parseEnv', () => {
     });
   });
 
+  it('takes allowed networks as a list, and names what is wrong with one', () => {
+    expect(parseEnv({ LABGATE_ALLOWED_NETWORKS: '10.200.0.0/16,172.16.0.0/12' }).allowedNetworks).toEqual(['10.200.0.0/16', '172.16.0.0/12']);
+    expect(() => parseEnv({ LABGATE_ALLOWED_NETWORKS: '10.0.0.0/7' })).toThrow(/wider than \/8/);
+  });
+
   it.each([
     { name: 'unknown role', env: { LABGATE_ROLE: 'root' } },
     { name: 'short admin password', env: { LABGATE_ADMIN_PASSWORD: 'short' } },
@@ -30,5 +35,7 @@ describe('parseEnv', () => {
     { name: 'a short metrics token', env: { LABGATE_METRICS_TOKEN: 'short' } },
     { name: 'the host token reused for metrics', env: { LABGATE_HOST_TOKEN: 'x'.repeat(32), LABGATE_METRICS_TOKEN: 'x'.repeat(32) } },
     { name: 'a LAN interface with a space', env: { LABGATE_LAN_INTERFACE: 'enp3s0 -j ACCEPT' } },
+    { name: 'an allowed network wider than /8', env: { LABGATE_ALLOWED_NETWORKS: '10.200.0.0/16,0.0.0.0/0' } },
+    { name: 'an allowed network with leading zeros', env: { LABGATE_ALLOWED_NETWORKS: '010.0.0.0/8' } },
   ])('rejects $name', ({ env }) => expect(() => parseEnv(env)).toThrow());
 });

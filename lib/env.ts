@@ -1,6 +1,7 @@
 import 'server-only';
 import path from 'node:path';
 import { z } from 'zod';
+import { isCidr, WIDEST_ALLOWED_BITS } from '@/lib/domain/networks';
 
 /** Every setting labgate reads, parsed once. Documented in the README's configuration table. */
 const EnvSchema = z.object({
@@ -14,10 +15,18 @@ const EnvSchema = z.object({
   LABGATE_HOST_URL: z.url({ error: 'LABGATE_HOST_URL must be a URL such as http://127.0.0.1:3001' }).default('http://127.0.0.1:3001'),
   LABGATE_ALLOWED_NETWORKS: z
     .string()
-    .regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2})(,\d{1,3}(\.\d{1,3}){3}\/\d{1,2})*$/, 'LABGATE_ALLOWED_NETWORKS is a comma-separated list of CIDRs')
+    .transform((v) => v.split(','))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine(isCidr, 'LABGATE_ALLOWED_NETWORKS is a comma-separated list of CIDRs such as 10.200.0.0/16')
+          .refine((c) => Number(c.split('/')[1]) >= WIDEST_ALLOWED_BITS, `LABGATE_ALLOWED_NETWORKS: a network wider than /${WIDEST_ALLOWED_BITS} would let forwards reach almost anywhere; list narrower ones`),
+      ),
+    )
     .optional(),
   LABGATE_NODEPORT_RANGE: z.string().regex(/^\d{1,5}-\d{1,5}$/, 'LABGATE_NODEPORT_RANGE is FROM-TO, such as 30000-32767').default('30000-32767'),
-  LABGATE_LAN_INTERFACE: z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name').optional(),
+  LABGATE_LAN_INTERFACE: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name (1-15 of A-Z a-z 0-9 _ . -)').optional(),
 });
 
 export type Env = {
@@ -35,9 +44,12 @@ export type Env = {
 };
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const e = EnvSchema.refine((v) => !v.LABGATE_METRICS_TOKEN || v.LABGATE_METRICS_TOKEN !== v.LABGATE_HOST_TOKEN, {
+  const parsed = EnvSchema.refine((v) => !v.LABGATE_METRICS_TOKEN || v.LABGATE_METRICS_TOKEN !== v.LABGATE_HOST_TOKEN, {
     message: 'LABGATE_METRICS_TOKEN must differ from LABGATE_HOST_TOKEN: whoever reads metrics must not be able to change the host',
-  }).parse(source);
+  }).safeParse(source);
+  // One readable line per bad setting, so that a refused start says what to fix.
+  if (!parsed.success) throw new Error(`labgate cannot start: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const e = parsed.data;
   return {
     role: e.LABGATE_ROLE,
     dataDir: path.resolve(e.LABGATE_DATA_DIR),
@@ -48,7 +60,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     hostToken: e.LABGATE_HOST_TOKEN ?? null,
     metricsToken: e.LABGATE_METRICS_TOKEN ?? null,
     hostUrl: e.LABGATE_HOST_URL,
-    allowedNetworks: e.LABGATE_ALLOWED_NETWORKS?.split(',') ?? [],
+    allowedNetworks: e.LABGATE_ALLOWED_NETWORKS ?? [],
     nodePortRange: e.LABGATE_NODEPORT_RANGE,
   };
 }

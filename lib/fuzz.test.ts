@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedForward } from '@/lib/domain/forward';
-import { OWNED_CHAINS, renderRestore, renderRules } from '@/lib/domain/rules';
+import { isCidr, isIpv4 } from '@/lib/domain/networks';
+import { forwardRuleProblem, networkRuleProblem, OWNED_CHAINS, renderRestore, renderRules, UnsafeRuleValue, type HostNetwork } from '@/lib/domain/rules';
 import { parseSave, printSave } from '@/lib/host/firewall/save-parse';
 import { PatchService, PinWorkload, SetNodeLabel } from '@/lib/schemas/cluster';
 import { CreateForward, UpdateForward } from '@/lib/schemas/forwards';
@@ -80,5 +81,58 @@ describe('fuzzing the rule renderer and the parser', () => {
       }),
       { numRuns: RUNS },
     );
+  }, TIMEOUT);
+});
+
+describe('fuzzing the renderer with arbitrary values from every source', () => {
+  // Strings shaped like the attacks (a rule smuggled after a newline, a quote, a wildcard) and anything at all.
+  const smuggled = fc.constantFrom('10.120.52.23\n-I INPUT 1 -j ACCEPT\n-A LABGATE-CANARY -m comment --comment z', '10.120.52.23 -j ACCEPT', 'enp3s0+', 'enp3s0 -j ACCEPT', '10.120.52.23\r', '\u0000', '"', '010.1.1.1', '10.0.0.0/8');
+  const anyValue = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), smuggled, fc.integer(), fc.double(), fc.constant(null), fc.anything());
+  const maybe = <T,>(good: fc.Arbitrary<T>) => fc.oneof({ arbitrary: good, weight: 3 }, { arbitrary: anyValue, weight: 1 }) as fc.Arbitrary<never>;
+  const forward = fc.record({
+    id: maybe(fc.stringMatching(/^[a-z0-9]{6,20}$/)),
+    protocol: maybe(fc.constantFrom('tcp', 'udp')),
+    listenPort: maybe(fc.integer({ min: 1, max: 65535 })),
+    listenAddress: maybe(fc.option(fc.ipV4(), { nil: null })),
+    targetIP: maybe(fc.ipV4()),
+    targetPort: maybe(fc.integer({ min: 1, max: 65535 })),
+  }) as fc.Arbitrary<ResolvedForward>;
+  const network = fc.record({
+    lanInterface: maybe(fc.stringMatching(/^[a-z][a-z0-9]{0,14}$/)),
+    lanAddress: maybe(fc.option(fc.ipV4(), { nil: null })),
+    lanCidr: maybe(fc.option(fc.ipV4().map((ip) => `${ip}/24`), { nil: null })),
+  }) as fc.Arbitrary<HostNetwork>;
+  const owned = new Set<string>([...OWNED_CHAINS.nat, ...OWNED_CHAINS.filter]);
+
+  it('either refuses the value or renders a payload with no control character and no line outside labgate\'s chains', () => {
+    let rendered = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(forward, { maxLength: 5 }), network, (forwards, net) => {
+        const valid = !networkRuleProblem(net) && forwards.every((f) => !forwardRuleProblem(f));
+        let payload: string;
+        try {
+          payload = renderRestore(renderRules(forwards, net), { nat: [], filter: [] });
+        } catch (e) {
+          expect(e).toBeInstanceOf(UnsafeRuleValue);
+          expect(valid).toBe(false);
+          refused++;
+          return;
+        }
+        rendered++;
+        expect(valid).toBe(true);
+        expect(payload.trimEnd()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+        for (const l of payload.trimEnd().split('\n')) {
+          if (/^-[AI] /.test(l)) expect(owned.has(l.split(' ')[1]!)).toBe(true);
+          else expect(l).toMatch(/^(\*(nat|filter)|COMMIT|:LABGATE-[A-Z]+ - \[0:0\])$/);
+        }
+        for (const f of forwards) expect(isIpv4(f.targetIP) && (f.listenAddress === null || isIpv4(f.listenAddress))).toBe(true);
+        expect(net.lanCidr === null || isCidr(net.lanCidr)).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+    // Both outcomes were exercised, so neither branch's checks are vacuous.
+    expect(rendered).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
   }, TIMEOUT);
 });

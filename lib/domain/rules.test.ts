@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedForward } from './forward';
 import { parseSave } from '@/lib/host/firewall/save-parse';
-import { renderRemoval, renderRestore, renderRules, saveString } from './rules';
+import { renderRemoval, renderRestore, renderRules, saveString, UnsafeRuleValue } from './rules';
 
 const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
 const grafana: ResolvedForward = { id: 'g1', protocol: 'tcp', listenPort: 30060, listenAddress: null, targetIP: '10.120.52.23', targetPort: 30060 };
@@ -55,6 +55,30 @@ describe('renderRestore', () => {
     expect(text.split('\n').filter((l) => l.startsWith('-A '))).toHaveLength(3);
     expect(text).not.toContain('labgate:');
   });
+});
+
+describe('values refused where the payload is rendered', () => {
+  it.each([
+    { name: 'a target with a smuggled rule', f: { targetIP: '10.120.52.23\n-I INPUT 1 -j ACCEPT' }, message: /its target is not an IPv4 address/ },
+    { name: 'a target with leading zeros', f: { targetIP: '010.120.52.23' }, message: /its target/ },
+    { name: 'a listen address that is a network', f: { listenAddress: '192.168.50.0/24' }, message: /listen address/ },
+    { name: 'a fractional port', f: { listenPort: 80.5 }, message: /listen port/ },
+    { name: 'a target port out of range', f: { targetPort: 65536 }, message: /target port/ },
+    { name: 'a port given as text', f: { targetPort: '80' as unknown as number }, message: /target port/ },
+    { name: 'another protocol', f: { protocol: 'icmp' as 'tcp' }, message: /protocol/ },
+    { name: 'an id that would break the comment', f: { id: 'g1" -j ACCEPT' }, message: /its id/ },
+  ])('$name', ({ f, message }) => {
+    expect(() => renderRules([{ ...grafana, ...f }], net)).toThrow(UnsafeRuleValue);
+    expect(() => renderRules([{ ...grafana, ...f }], net)).toThrow(message);
+  });
+
+  it.each([
+    { name: 'an interface wildcard', n: { lanInterface: 'enp+' } },
+    { name: 'an interface with a rule after it', n: { lanInterface: 'enp3s0 -j ACCEPT' } },
+    { name: 'a 16-character interface', n: { lanInterface: 'a'.repeat(16) } },
+    { name: 'a LAN address with a newline', n: { lanAddress: '192.168.50.27\n' } },
+    { name: 'a LAN network without its prefix length', n: { lanCidr: '192.168.50.0' } },
+  ])('$name', ({ n }) => expect(() => renderRules([grafana], { ...net, ...n })).toThrow(UnsafeRuleValue));
 });
 
 describe('saveString', () => {

@@ -1,4 +1,5 @@
 import type { ResolvedForward } from './forward';
+import { isCidr, isIpv4 } from './networks';
 import type { ParsedSave } from '@/lib/host/firewall/save-parse';
 
 /** labgate's own chains; nothing else on the host is ever written. */
@@ -30,6 +31,38 @@ export interface HostNetwork {
   lanCidr: string | null; // LAN clients keep their source address; everyone else is masqueraded
 }
 
+/** A value refused where the payload is rendered: it never reaches iptables-restore. */
+export class UnsafeRuleValue extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsafeRuleValue';
+  }
+}
+
+// Interface names from a fixed alphabet (no '+', iptables' wildcard; no ':' or space, which Linux refuses too).
+const INTERFACE = /^[A-Za-z0-9_.-]{1,15}$/;
+const RULE_ID = /^[a-z0-9]{1,20}$/;
+const isPort = (p: unknown) => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
+
+/** Why a resolved forward cannot be rendered, or null. Every field is checked, whatever its source. */
+export function forwardRuleProblem(f: ResolvedForward): string | null {
+  if (typeof f.id !== 'string' || !RULE_ID.test(f.id)) return 'its id is not 1-20 lower-case letters and digits';
+  if (f.protocol !== 'tcp' && f.protocol !== 'udp') return 'its protocol is not tcp or udp';
+  if (!isPort(f.listenPort)) return 'its listen port is not a whole number from 1 to 65535';
+  if (!isPort(f.targetPort)) return 'its target port is not a whole number from 1 to 65535';
+  if (f.listenAddress !== null && !isIpv4(f.listenAddress)) return 'its listen address is not an IPv4 address';
+  if (!isIpv4(f.targetIP)) return 'its target is not an IPv4 address';
+  return null;
+}
+
+/** Why the host's LAN side cannot be rendered, or null. */
+export function networkRuleProblem(net: HostNetwork): string | null {
+  if (typeof net.lanInterface !== 'string' || !INTERFACE.test(net.lanInterface)) return 'the LAN interface name is not 1-15 of A-Z a-z 0-9 _ . -';
+  if (net.lanAddress !== null && !isIpv4(net.lanAddress)) return 'the LAN address is not an IPv4 address';
+  if (net.lanCidr !== null && !isCidr(net.lanCidr)) return 'the LAN network is not a CIDR';
+  return null;
+}
+
 /** iptables-save's quoting (libxtables xtables_save_string): bare when only [A-Za-z0-9_-]. */
 export function saveString(s: string): string {
   return /^[A-Za-z0-9_-]+$/.test(s) ? s : `"${s.replace(/(["\\'])/g, '\\$1')}"`;
@@ -46,9 +79,16 @@ export interface DesiredRules {
  * Every rule labgate wants, per owned chain, in iptables-save's own form so that desired and
  * actual compare as text. Traffic meant for this host is sorted out once (its LAN interface
  * and a local destination; a VM reaching the LAN address; the host itself), then one DNAT
- * rule, one hairpin rule and one FORWARD rule per forward. Pure.
+ * rule, one hairpin rule and one FORWARD rule per forward. Pure. Throws UnsafeRuleValue rather
+ * than render a value that is not exactly what its place in a rule allows.
  */
 export function renderRules(forwards: readonly ResolvedForward[], net: HostNetwork): DesiredRules {
+  const netProblem = networkRuleProblem(net);
+  if (netProblem) throw new UnsafeRuleValue(`Refusing to write the firewall: ${netProblem}.`);
+  for (const f of forwards) {
+    const problem = forwardRuleProblem(f);
+    if (problem) throw new UnsafeRuleValue(`Refusing to write forward ${JSON.stringify(String(f.id).slice(0, 20))}: ${problem}.`);
+  }
   const fixed = `-m comment --comment labgate -j ${CHAIN.dnat}`;
   const nat: Record<string, string[]> = {
     [CHAIN.prerouting]: [

@@ -1,5 +1,6 @@
 import type { ForwardStatus } from './forward';
 import { selectorMatches } from './joins';
+import { shown, targetProblem, type TargetPolicy } from './networks';
 import type { InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from './records';
 import type { ForwardTarget } from '@/lib/schemas/forwards';
 
@@ -7,6 +8,7 @@ import type { ForwardTarget } from '@/lib/schemas/forwards';
 export interface TargetContext {
   instances: readonly InstanceRecord[] | null;
   cluster: { nodes: readonly NodeRecord[]; pods: readonly PodRecord[]; services: readonly ServiceRecord[] } | null;
+  policy: TargetPolicy; // re-checked on every resolution: nodes and VMs report their own addresses
 }
 
 export type Resolution =
@@ -15,18 +17,24 @@ export type Resolution =
 
 /**
  * Where a forward should point now. A service target goes to its nodePort on a Ready node that
- * runs one of its ready pods, keeping the current node while it still qualifies. Pure.
+ * runs one of its ready pods and reports an allowed address, keeping the current node while it
+ * still qualifies. Every address is held to the target policy, whoever reported it. Pure.
  */
 export function resolveTarget(target: ForwardTarget, ctx: TargetContext, current: Pick<ForwardStatus, 'node'> | null): Resolution {
   switch (target.kind) {
-    case 'static':
+    case 'static': {
+      const problem = targetProblem(target.ip, ctx.policy);
+      if (problem) return { ok: false, reason: `The target ${shown(target.ip)} is ${problem}.`, unreachable: false };
       return { ok: true, targetIP: target.ip, targetPort: target.port, node: null };
+    }
     case 'instance': {
       if (!ctx.instances) return { ok: false, reason: 'Multipass is not answering.', unreachable: true };
       const vm = ctx.instances.find((i) => i.name === target.name);
       if (!vm) return { ok: false, reason: `Multipass has no instance "${target.name}".`, unreachable: false };
       if (vm.state !== 'Running' || !vm.ipv4[0]) return { ok: false, reason: `Instance ${target.name} is ${vm.state.toLowerCase()} and has no address.`, unreachable: false };
-      return { ok: true, targetIP: vm.ipv4[0], targetPort: target.port, node: null };
+      const address = vm.ipv4.find((ip) => !targetProblem(ip, ctx.policy));
+      if (!address) return { ok: false, reason: `Instance ${target.name} reports address ${shown(vm.ipv4[0])}, ${targetProblem(vm.ipv4[0], ctx.policy)}.`, unreachable: false };
+      return { ok: true, targetIP: address, targetPort: target.port, node: null };
     }
     case 'service': {
       if (!ctx.cluster) return { ok: false, reason: 'The Kubernetes API server is not answering.', unreachable: true };
@@ -37,15 +45,19 @@ export function resolveTarget(target: ForwardTarget, ctx: TargetContext, current
       if (!port) return { ok: false, reason: `Service ${name} has no port ${target.port}.`, unreachable: false };
       if (!port.nodePort) return { ok: false, reason: `Service ${name} is ${svc.type}: port ${port.port} has no nodePort.`, unreachable: false };
       const ready = new Map(ctx.cluster.nodes.filter((n) => n.ready && n.internalIP).map((n) => [n.name, n.internalIP!]));
-      const candidates = [
+      const withPods = [
         ...new Set(
           ctx.cluster.pods
             .filter((p) => p.namespace === svc.namespace && p.ready && !p.terminating && p.nodeName && ready.has(p.nodeName) && selectorMatches(svc.selector, p.labels))
             .map((p) => p.nodeName!),
         ),
       ].sort();
+      const candidates = withPods.filter((n) => !targetProblem(ready.get(n)!, ctx.policy));
       const node = current?.node && candidates.includes(current.node) ? current.node : candidates[0];
-      if (!node) return { ok: false, reason: `Service ${name} has no ready pod on a Ready node.`, unreachable: false };
+      if (!node) {
+        const refused = withPods.map((n) => `${n} reports InternalIP ${shown(ready.get(n)!)}, ${targetProblem(ready.get(n)!, ctx.policy)}`);
+        return { ok: false, reason: refused.length ? `${refused.join('; ')}.` : `Service ${name} has no ready pod on a Ready node.`, unreachable: false };
+      }
       return { ok: true, targetIP: ready.get(node)!, targetPort: port.nodePort, node };
     }
   }

@@ -119,6 +119,47 @@ describe('forwards against the real kernel, with traffic from the LAN', () => {
   });
 });
 
+describe('a node that reports an address it should not', () => {
+  const setInternalIP = (node: string, address: string) =>
+    kubectl(['patch', 'node', node, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: node }] } })]);
+  const addresses: Record<string, string> = { node1: '10.120.52.23', node2: '10.120.52.24', node3: '10.120.52.25' };
+
+  // What a root in the node's VM may do with the kubelet's own credentials.
+  it.each([
+    { name: 'a foreign address', address: '203.0.113.7', reason: 'reports InternalIP 203.0.113.7, outside the allowed networks' },
+    { name: 'a rule smuggled after a newline', address: '10.120.52.23\n-I INPUT 1 -j ACCEPT\n-A LABGATE-CANARY -m comment --comment z', reason: 'not an IPv4 address' },
+  ])('$name: the forward keeps its last safe target, says why, and nothing outside its chains changes', async ({ address, reason }) => {
+    const f = await grafanaForward();
+    const node = f.status!.node!;
+    const before = await foreign();
+    const answers = await answerFromLan(30060);
+    expect(answers).toMatchObject({ node });
+    try {
+      await setInternalIP(node, address);
+      const marked = await eventually('the forward to be marked with the reason', async () => {
+        await host.sync('test');
+        const s = host.list().find((x) => x.id === f.id)?.status;
+        return s?.state === 'error' && s.reason?.includes(`${node} ${reason}`) ? s : undefined;
+      });
+      expect(marked).toMatchObject({ targetIP: addresses[node], node });
+      for (let i = 0; i < 5; i++) await host.sync('test'); // every sync, not only the first, stays clean
+      expect(await save()).not.toMatch(/203\.0\.113\.7|-A INPUT .*-j ACCEPT|--comment z/);
+      expect(await foreign()).toBe(before);
+      expect(await answerFromLan(30060)).toMatchObject({ node });
+    } finally {
+      await setInternalIP(node, addresses[node]!);
+    }
+    await eventually('the forward to be applied again', async () => {
+      await host.sync('test');
+      const s = host.list().find((x) => x.id === f.id)?.status;
+      return s?.state === 'applied' && s.reason === null && s.targetIP === addresses[node];
+    });
+    expect(await foreign()).toBe(before);
+    expect(await foreign()).toBe(foreignBefore);
+    await host.remove(f.id, 'test');
+  });
+});
+
 describe('a forward on port 443', () => {
   let laptop: { kill: () => void } | null = null;
   afterAll(() => laptop?.kill());

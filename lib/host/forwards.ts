@@ -1,9 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
 import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
-import { renderRules } from '@/lib/domain/rules';
+import { forwardRuleProblem, renderRules } from '@/lib/domain/rules';
 import type { Forward, ForwardState, ForwardStatus, ResolvedForward } from '@/lib/domain/forward';
-import { targetAllowed } from '@/lib/domain/networks';
+import { shown, targetProblem, type TargetPolicy } from '@/lib/domain/networks';
 import { rulesOf, type ParsedSave } from '@/lib/host/firewall/save-parse';
 import { findHandMade, type HandMadeForward } from '@/lib/domain/handmade';
 import { resolveTarget, type Resolution, type TargetContext } from '@/lib/domain/targets';
@@ -16,7 +16,7 @@ import { metrics } from '@/lib/server/metrics';
 import { db } from '@/lib/store/db';
 import { Firewall, FirewallError } from './firewall/firewall';
 import { detectBackend, execRunner } from './firewall/runner';
-import { hostNetwork, ipForwardEnabled, multipassBridges, portInUseOnHost } from './hostinfo';
+import { hostAddresses, hostNetwork, ipForwardEnabled, multipassBridges, portInUseOnHost } from './hostinfo';
 import { hostChanged } from './events';
 import { SerialQueue } from './queue';
 import { AuditLog } from './store/audit';
@@ -88,14 +88,13 @@ export class HostService {
     return {
       instances: mp.error ? null : mp.instances,
       cluster: kube.getStatus().reachable ? { nodes: snap.nodes, pods: snap.pods, services: snap.services } : null,
+      policy: this.policy(),
     };
   }
 
-  private allowed() {
-    return {
-      networks: [...multipassBridges().map((b) => b.cidr), ...env().allowedNetworks],
-      addresses: kubeCache().snapshot().nodes.flatMap((n) => (n.internalIP ? [n.internalIP] : [])),
-    };
+  /** Where targets may be: the bridges' subnets and LABGATE_ALLOWED_NETWORKS — never where a node merely says it is. */
+  private policy(): TargetPolicy {
+    return { networks: [...multipassBridges().map((b) => b.cidr), ...env().allowedNetworks], hostAddresses: hostAddresses() };
   }
 
   private url(f: Forward): string | null {
@@ -137,9 +136,6 @@ export class HostService {
     }
     const r = resolveTarget(input.target, this.context(), exceptId ? (this.store.statuses().get(exceptId) ?? null) : null);
     if (!r.ok) return fail(r.unreachable ? 503 : 422, r.reason, { target: [r.reason] });
-    if (!targetAllowed(r.targetIP, this.allowed())) {
-      return fail(422, `${r.targetIP} is outside the networks labgate forwards to (the Multipass bridge, the cluster's nodes${env().allowedNetworks.length ? ', LABGATE_ALLOWED_NETWORKS' : ''}).`, { target: ['Outside the allowed networks.'] });
-    }
     return { ok: true, data: r };
   }
 
@@ -217,7 +213,8 @@ export class HostService {
       if (!save.ok) return save;
       const h = findHandMade(save.data).find((x) => x.key === parsed.data.ruleKey);
       if (!h) return fail(404, 'That hand-made forward is no longer on the host.');
-      if (!targetAllowed(h.targetIP, this.allowed())) return fail(422, `${h.targetIP} is outside the networks labgate forwards to.`);
+      const problem = targetProblem(h.targetIP, this.policy());
+      if (problem) return fail(422, `${shown(h.targetIP)} is ${problem}.`);
       if (this.store.list().some((f) => f.protocol === h.protocol && f.listenPort === h.listenPort)) return fail(409, `labgate already forwards port ${h.listenPort}.`);
       const f = this.store.insert({ name: `Adopted :${h.listenPort}`, protocol: h.protocol, listenPort: h.listenPort, target: { kind: 'static', ip: h.targetIP, port: h.targetPort }, description: 'adopted from hand-made rules' }, actor);
       const synced = await this.syncNow('adopt', h.rules);
@@ -244,16 +241,23 @@ export class HostService {
     const next = new Map<string, Omit<ForwardStatus, 'updatedAt'>>();
     for (const f of this.store.list()) {
       const current = statuses.get(f.id) ?? null;
+      const rendered = (targetIP: string, targetPort: number): ResolvedForward => ({ id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP, targetPort });
+      // A target is only ever rendered when it passes the policy and the renderer's checks, now.
+      const safe = (targetIP: string | null | undefined, targetPort: number | null | undefined) =>
+        !!targetIP && !!targetPort && !targetProblem(targetIP, ctx.policy) && !forwardRuleProblem(rendered(targetIP, targetPort));
       const r = resolveTarget(f.target, ctx, current);
-      if (r.ok) {
-        resolved.push({ id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP: r.targetIP, targetPort: r.targetPort });
+      if (r.ok && safe(r.targetIP, r.targetPort)) {
+        resolved.push(rendered(r.targetIP, r.targetPort));
         next.set(f.id, { state: 'applied', targetIP: r.targetIP, targetPort: r.targetPort, node: r.node, reason: null });
-      } else if (current?.targetIP && current.targetPort) {
-        // Never drop a forward because something is unreachable: keep the last good target.
-        resolved.push({ id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP: current.targetIP, targetPort: current.targetPort });
-        next.set(f.id, { state: r.unreachable ? 'stale' : 'error', targetIP: current.targetIP, targetPort: current.targetPort, node: current.node, reason: r.reason });
+        continue;
+      }
+      const reason = r.ok ? `Forward ${f.name} cannot be written: ${forwardRuleProblem(rendered(r.targetIP, r.targetPort)) ?? 'its target is not allowed'}.` : r.reason;
+      if (safe(current?.targetIP, current?.targetPort)) {
+        // Never drop a forward because something is unreachable or misreported: keep the last safe target.
+        resolved.push(rendered(current!.targetIP!, current!.targetPort!));
+        next.set(f.id, { state: !r.ok && r.unreachable ? 'stale' : 'error', targetIP: current!.targetIP, targetPort: current!.targetPort, node: current!.node, reason });
       } else {
-        next.set(f.id, { state: 'error', targetIP: null, targetPort: null, node: null, reason: r.reason });
+        next.set(f.id, { state: 'error', targetIP: null, targetPort: null, node: null, reason });
       }
     }
     try {
@@ -289,7 +293,8 @@ export class HostService {
     const statuses = this.store.statuses();
     const resolved = this.store.list().flatMap((f) => {
       const s = statuses.get(f.id);
-      return s?.targetIP && s.targetPort ? [{ id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP: s.targetIP, targetPort: s.targetPort }] : [];
+      const r = s?.targetIP && s.targetPort ? { id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP: s.targetIP, targetPort: s.targetPort } : null;
+      return r && !forwardRuleProblem(r) ? [r] : [];
     });
     const save = await this.firewall.read();
     const diff = diffFirewall(renderRules(resolved, hostNetwork()), save);

@@ -42,6 +42,11 @@ export function multipassBridges(): { name: string; cidr: string }[] {
     });
 }
 
+/** Every IPv4 address this host has (the Multipass bridges' gateways too): never a forward's target. */
+export function hostAddresses(): string[] {
+  return Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).filter((a) => a.family === 'IPv4').map((a) => a.address));
+}
+
 export function portInUseOnHost(protocol: 'tcp' | 'udp', port: number): boolean {
   return [read(`/proc/net/${protocol}`), read(`/proc/net/${protocol}6`)].some((t) => listeningPorts(t, protocol).has(port));
 }
