@@ -1,7 +1,7 @@
 import 'server-only';
 import path from 'node:path';
 import { z } from 'zod';
-import { isCidr, WIDEST_ALLOWED_BITS } from '@/lib/domain/networks';
+import { isCidr, isIpv4, WIDEST_ALLOWED_BITS } from '@/lib/domain/networks';
 
 /** Every setting labgate reads, parsed once. Documented in the README's configuration table. */
 const EnvSchema = z.object({
@@ -25,6 +25,11 @@ const EnvSchema = z.object({
       ),
     )
     .optional(),
+  LABGATE_TRUSTED_PROXIES: z
+    .string()
+    .transform((v) => v.split(','))
+    .pipe(z.array(z.string().refine((p) => isIpv4(p) || isCidr(p) || /^[0-9a-f:]{2,39}$/i.test(p), 'LABGATE_TRUSTED_PROXIES is a comma-separated list of addresses or CIDRs')))
+    .optional(),
   LABGATE_NODEPORT_RANGE: z.string().regex(/^\d{1,5}-\d{1,5}$/, 'LABGATE_NODEPORT_RANGE is FROM-TO, such as 30000-32767').default('30000-32767'),
   LABGATE_LAN_INTERFACE: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name (1-15 of A-Z a-z 0-9 _ . -)').optional(),
 });
@@ -39,7 +44,8 @@ export type Env = {
   hostToken: string | null;
   metricsToken: string | null; // /metrics is off without it
   hostUrl: string;
-  allowedNetworks: string[]; // beyond the Multipass bridges and the nodes' addresses
+  allowedNetworks: string[]; // beyond the Multipass bridges
+  trustedProxies: string[]; // whose X-Forwarded-For names the client
   nodePortRange: string; // the cluster's service-node-port-range: no API reports it
 };
 
@@ -61,6 +67,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     metricsToken: e.LABGATE_METRICS_TOKEN ?? null,
     hostUrl: e.LABGATE_HOST_URL,
     allowedNetworks: e.LABGATE_ALLOWED_NETWORKS ?? [],
+    trustedProxies: e.LABGATE_TRUSTED_PROXIES ?? [],
     nodePortRange: e.LABGATE_NODEPORT_RANGE,
   };
 }

@@ -23,8 +23,8 @@ describe('request helpers', () => {
     expect(isHttps(new Headers({ 'x-forwarded-proto': 'http' }), 'http://lab/')).toBe(false);
   });
 
-  it('keys clients by their first forwarded address', () => {
-    expect(clientKey(new Headers({ 'x-forwarded-for': '192.168.50.10, 10.0.0.1' }))).toBe('192.168.50.10');
-    expect(clientKey(new Headers())).toBe('unknown');
+  it("keys clients by the connection's address, never by a header the client chose", () => {
+    expect(clientKey(new Headers({ 'x-labgate-remote-address': '192.168.50.66', 'x-forwarded-for': '192.168.50.10' }))).toBe('192.168.50.66');
+    expect(clientKey(new Headers({ 'x-forwarded-for': '192.168.50.10' }))).toBe('unknown');
   });
 });

@@ -1,4 +1,6 @@
 import 'server-only';
+import { clientAddress, REMOTE_ADDRESS_HEADER } from '@/lib/domain/client';
+import { env } from '@/lib/env';
 
 /** A JSON error answer: `{ error, ...extra }` with the given status. */
 export function problem(status: number, error: string, extra: Record<string, unknown> = {}, headers?: HeadersInit) {
@@ -19,9 +21,9 @@ export function isHttps(headers: Headers, url?: string): boolean {
   return headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https' || url?.startsWith('https:') === true;
 }
 
-/** The client's address as the server saw it, used only to key rate limits. */
+/** The client's address as the connection shows it (X-Forwarded-For only from LABGATE_TRUSTED_PROXIES), used to key rate limits. */
 export function clientKey(headers: Headers): string {
-  return headers.get('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
+  return clientAddress(headers.get(REMOTE_ADDRESS_HEADER), headers.get('x-forwarded-for'), env().trustedProxies);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -6,11 +6,11 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
-import { curlFrom, eventually, labPrefix } from '@/lab/testing.mts';
+import { startServer as startProductionServer } from '@/lab/server.mts';
+import { curlFrom, labPrefix } from '@/lab/testing.mts';
 import { LAN } from '@/lab/topology.mts';
 
 // The production server (`npm start` on the standalone build) as the systemd units run it.
-const ROOT = path.resolve(import.meta.dirname, '..');
 const NOBODY = 65534;
 const UNIT_CAPS = ['net_admin', 'net_raw']; // deploy/systemd/labgate-host.service
 const token = randomBytes(24).toString('base64url');
@@ -20,7 +20,6 @@ let node = '';
 
 /** A dir the unprivileged user can read, with a copy of node (a home dir it could not enter). */
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(ROOT, '.next', 'standalone', 'server.js'))) throw new Error('no standalone build: run `npm run build` first');
   await rebootFirewall(labPrefix());
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-prod-'));
   fs.chmodSync(scratch, 0o755);
@@ -44,27 +43,11 @@ function dataDir(owner: number): string {
   return dir;
 }
 
-/** Starts scripts/start.mts, optionally under setpriv, and waits for /api/healthz. */
-async function startServer(env: Record<string, string>, setpriv: string[] | null, scheme: 'http' | 'https' = 'http'): Promise<{ base: string; child: ChildProcess }> {
-  const port = String(4200 + Math.floor(Math.random() * 700));
-  const cmd = [node, path.join(ROOT, 'scripts', 'start.mts')];
-  const [bin, ...args] = setpriv ? ['setpriv', ...setpriv, ...cmd] : cmd;
-  const child = spawn(bin!, args, {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // The lab's settings (LAN interface and address), without its PATH of stand-ins in a home dir.
-    env: { ...process.env, NODE_ENV: 'production', PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: '127.0.0.1', PORT: port, NEXT_TELEMETRY_DISABLED: '1', KUBECONFIG: path.join(scratch, 'kubeconfig'), ...env },
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  started.push(child);
-  const base = `${scheme}://127.0.0.1:${port}`;
-  await eventually(`the server on ${base}`, async () => {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${output}`);
-    return (await run('curl', ['-ksf', '--max-time', '1', `${base}/api/healthz`])).code === 0;
-  }, 60_000);
-  return { base, child };
+/** The production server, killed after each test. */
+async function startServer(env: Record<string, string>, setpriv: string[] | null, scheme: 'http' | 'https' = 'http') {
+  const server = await startProductionServer({ env: { KUBECONFIG: path.join(scratch, 'kubeconfig'), ...env }, node, setpriv, scheme });
+  started.push(server.child);
+  return server;
 }
 
 const api = async (base: string, method: string, url: string, body?: unknown) => {

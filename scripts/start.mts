@@ -51,7 +51,13 @@ process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
 const next = createRequire(serverFile)('next') as NextFactory;
 const app = next({ dev: false, dir: STANDALONE, conf: config, hostname, port });
 await app.prepare();
-const handle = app.getRequestHandler();
+const nextHandler = app.getRequestHandler();
+// Rate limits key on the connection's address: stamp it on every request, replacing any the client sent.
+const REMOTE_ADDRESS_HEADER = 'x-labgate-remote-address'; // lib/domain/client.ts
+const handle: http.RequestListener = (req, res) => {
+  req.headers[REMOTE_ADDRESS_HEADER] = req.socket.remoteAddress ?? '';
+  return nextHandler(req, res);
+};
 const server = tls ? https.createServer(tls, handle) : http.createServer(handle);
 server.on('error', (e) => fail(`cannot listen on ${hostname}:${port}: ${e.message}`));
 server.listen(port, hostname, () => process.stdout.write(`labgate: listening on ${tls ? 'https' : 'http'}://${hostname}:${port}\n`));

@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { ConcurrencyLimit } from '@/lib/concurrency';
 import type { Outcome } from '@/lib/result';
 import { Login } from '@/lib/schemas/session';
 import { serverReady } from '@/lib/server/start';
@@ -9,8 +10,10 @@ import { verifyAdminPassword } from './admin';
 import { LoginRateLimiter } from './rate-limit';
 import { createSession, deleteSession } from './session';
 
-const holder = globalThis as typeof globalThis & { labgateLoginLimiter?: LoginRateLimiter };
+const holder = globalThis as typeof globalThis & { labgateLoginLimiter?: LoginRateLimiter; labgateHashing?: ConcurrencyLimit };
 const limiter = () => (holder.labgateLoginLimiter ??= new LoginRateLimiter());
+// scrypt takes ~50 ms and 32 MiB each: two at once keep a flood of logins from taking the host's CPU and memory.
+const hashing = () => (holder.labgateHashing ??= new ConcurrencyLimit(2));
 
 /** Checks the password and opens a session. Shared by the login action and POST /api/auth/login. */
 export async function login(input: unknown, client: string): Promise<Outcome<{ id: string; expiresAt: number }>> {
@@ -19,7 +22,7 @@ export async function login(input: unknown, client: string): Promise<Outcome<{ i
     const fieldErrors = z.flattenError(parsed.error).fieldErrors;
     return { ok: false, status: 400, error: fieldErrors.password?.[0] ?? 'Enter the password.', fieldErrors };
   }
-  const decision = limiter().check(client);
+  const decision = limiter().attempt(client);
   if (!decision.allowed) {
     const seconds = Math.ceil(decision.retryAfterMs / 1000);
     return {
@@ -30,11 +33,8 @@ export async function login(input: unknown, client: string): Promise<Outcome<{ i
     };
   }
   await serverReady();
-  if (!(await verifyAdminPassword(db(), parsed.data.password))) {
-    limiter().recordFailure(client);
-    return { ok: false, status: 401, error: 'Wrong password.' };
-  }
-  limiter().recordSuccess(client);
+  if (!(await hashing().run(() => verifyAdminPassword(db(), parsed.data.password)))) return { ok: false, status: 401, error: 'Wrong password.' };
+  limiter().succeeded(client);
   return { ok: true, data: createSession(db(), env().sessionTtlMs) };
 }
 

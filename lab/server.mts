@@ -1,0 +1,49 @@
+// labgate's production server (`npm start` on the standalone build) started by a lab test, as the units run it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { run } from './exec.mts';
+import { eventually } from './testing.mts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+export interface StartedServer {
+  base: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+export interface ServerOptions {
+  env: Record<string, string>;
+  node?: string; // the node binary (a copy an unprivileged user can run)
+  setpriv?: string[] | null; // run under setpriv with these arguments
+  scheme?: 'http' | 'https';
+}
+
+/** Starts scripts/start.mts on a random loopback port and waits for /api/healthz. The caller kills it. */
+export async function startServer({ env, node = process.execPath, setpriv = null, scheme = 'http' }: ServerOptions): Promise<StartedServer> {
+  if (!fs.existsSync(path.join(ROOT, '.next', 'standalone', 'server.js'))) throw new Error('no standalone build: run `npm run build` first');
+  const port = String(4200 + Math.floor(Math.random() * 700));
+  const cmd = [node, path.join(ROOT, 'scripts', 'start.mts')];
+  const [bin, ...args] = setpriv ? ['setpriv', ...setpriv, ...cmd] : cmd;
+  const child = spawn(bin!, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // The lab's settings (LAN interface and address), without its PATH of stand-ins in a home dir.
+    env: { ...process.env, NODE_ENV: 'production', PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: '127.0.0.1', PORT: port, NEXT_TELEMETRY_DISABLED: '1', ...env },
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const base = `${scheme}://${env.HOSTNAME ?? '127.0.0.1'}:${port}`;
+  try {
+    await eventually(`the server on ${base}`, async () => {
+      if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${output}`);
+      return (await run('curl', ['-ksf', '--max-time', '1', `${base}/api/healthz`])).code === 0;
+    }, 60_000);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  return { base, child, output: () => output };
+}

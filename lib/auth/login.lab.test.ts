@@ -1,0 +1,78 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '@/lab/server.mts';
+import { DEFAULT_RATE_LIMIT } from './rate-limit';
+
+// The production server's login as an attacker on the LAN meets it. Each client is its own
+// loopback address (127.0.0.0/8 is all local), so the server sees them as different connections.
+const password = randomBytes(12).toString('base64url');
+let base = '';
+let child: ChildProcess;
+let dataDir = '';
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-login-'));
+  const server = await startServer({ env: { LABGATE_DATA_DIR: dataDir, LABGATE_ADMIN_PASSWORD: password, HOSTNAME: '0.0.0.0' } });
+  base = server.base.replace('0.0.0.0', '127.0.0.1');
+  child = server.child;
+});
+
+afterAll(() => {
+  child?.kill('SIGKILL');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** POST /api/auth/login from a given local address. */
+function login(from: string, attempt: string, headers: Record<string, string> = {}): Promise<{ status: number; cookie: string | null }> {
+  const body = JSON.stringify({ password: attempt });
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}/api/auth/login`, { method: 'POST', localAddress: from, agent: false, headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...headers } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie']?.[0] ?? null }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const rssKb = () => Number(/^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]);
+const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
+
+describe('login against guessing', () => {
+  it('200 wrong passwords in 10 s with a different X-Forwarded-For each: 429 once the free attempts are used', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const started = Date.now();
+      statuses.push((await login('127.0.0.2', `wrong-${i}`, { 'x-forwarded-for': `203.0.113.${i % 250}` })).status);
+      await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - started))));
+    }
+    const free = DEFAULT_RATE_LIMIT.freeFailures;
+    expect(statuses.slice(0, free)).toEqual(Array(free).fill(401));
+    expect(statuses[free]).toBe(429);
+    // Past the free ones, only one attempt per doubling wait (1 s, 2 s, 4 s, 8 s) in 10 s.
+    console.log(`200 rotating-header attempts: ${JSON.stringify(tally(statuses))}`);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(free + 4);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+  }, 60_000);
+
+  it('400 concurrent wrong attempts: no more than the limit get a 401, no 500, memory bounded; the right password from another address still logs in', async () => {
+    await login('127.0.0.9', 'warm-up');
+    const before = rssKb();
+    const flood = Promise.all(Array.from({ length: 400 }, (_, i) => login('127.0.0.3', `guess-${i}`)));
+    const rightOne = login('127.0.0.4', password);
+    const [statuses, ok] = await Promise.all([flood.then((r) => r.map((x) => x.status)), rightOne]);
+    const growthMb = (rssKb() - before) / 1024;
+    console.log(`400 concurrent attempts: ${JSON.stringify(tally(statuses))}; server RSS growth ${growthMb.toFixed(1)} MB`);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(DEFAULT_RATE_LIMIT.freeFailures);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(400 - DEFAULT_RATE_LIMIT.freeFailures);
+    expect(growthMb).toBeLessThan(64);
+    expect(ok.status).toBe(200);
+    expect(ok.cookie).toMatch(/^labgate_session=/);
+  }, 60_000);
+});
