@@ -1,5 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { SESSION_COOKIE } from '@/lib/auth/session';
+import { hostAllowed } from '@/lib/domain/hosts';
+import { knownHosts } from '@/lib/server/known-hosts';
 
 /** Paths anyone may reach. Everything else needs a session. */
 const PUBLIC = new Set(['/login', '/api/healthz', '/api/auth/login', '/metrics', '/metrics/host']); // /metrics* check their own token
@@ -23,13 +25,21 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
+/** Next's own build output: the same for everyone, no session needed. */
+const STATIC = /^\/_next\/(static|image)\/|^\/favicon\.ico$|\.(?:png|svg|ico|txt)$/;
+
 /**
- * A fast first gate: no session cookie, no page (redirect) and no API (401). It only looks for
- * the cookie; pages, actions and route handlers check the session itself. It also gives every
- * page its CSP nonce.
+ * A fast first gate, before any handler: a Host that is not labgate's is refused (421: DNS
+ * rebinding); no session cookie, no page (redirect) and no API (401). It only looks for the
+ * cookie; pages, actions and route handlers check the session itself. It also gives every page
+ * its CSP nonce.
  */
 export function proxy(req: NextRequest) {
+  if (!hostAllowed(req.headers.get('host'), knownHosts())) {
+    return new NextResponse('labgate answers only to its own names and addresses (set LABGATE_ALLOWED_HOSTS for another name).\n', { status: 421, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+  }
   const { pathname, search } = req.nextUrl;
+  if (STATIC.test(pathname)) return NextResponse.next();
   const allowed =
     PUBLIC.has(pathname) ||
     req.cookies.has(SESSION_COOKIE) ||
@@ -52,6 +62,7 @@ export function proxy(req: NextRequest) {
   return res;
 }
 
+// Every request, static files included: the Host check comes first for all of them.
 export const config = {
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)'],
+  matcher: ['/:path*'],
 };

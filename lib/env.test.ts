@@ -16,6 +16,7 @@ describe('parseEnv', () => {
       hostUrl: 'http://127.0.0.1:3001',
       allowedNetworks: [],
       trustedProxies: [],
+      allowedHosts: [],
       nodePortRange: '30000-32767',
     });
   });
@@ -37,6 +38,7 @@ describe('parseEnv', () => {
     { name: 'the host token reused for metrics', env: { LABGATE_HOST_TOKEN: 'x'.repeat(32), LABGATE_METRICS_TOKEN: 'x'.repeat(32) } },
     { name: 'a LAN interface with a space', env: { LABGATE_LAN_INTERFACE: 'enp3s0 -j ACCEPT' } },
     { name: 'an allowed network wider than /8', env: { LABGATE_ALLOWED_NETWORKS: '10.200.0.0/16,0.0.0.0/0' } },
+    { name: 'an allowed host with a path', env: { LABGATE_ALLOWED_HOSTS: 'lab.home.arpa/x' } },
     { name: 'a trusted proxy that is a name', env: { LABGATE_TRUSTED_PROXIES: '127.0.0.1,proxy.lan' } },
     { name: 'an allowed network with leading zeros', env: { LABGATE_ALLOWED_NETWORKS: '010.0.0.0/8' } },
   ])('rejects $name', ({ env }) => expect(() => parseEnv(env)).toThrow());

@@ -30,6 +30,11 @@ const EnvSchema = z.object({
     .transform((v) => v.split(','))
     .pipe(z.array(z.string().refine((p) => isIpv4(p) || isCidr(p) || /^[0-9a-f:]{2,39}$/i.test(p), 'LABGATE_TRUSTED_PROXIES is a comma-separated list of addresses or CIDRs')))
     .optional(),
+  LABGATE_ALLOWED_HOSTS: z
+    .string()
+    .transform((v) => v.split(','))
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/, 'LABGATE_ALLOWED_HOSTS is a comma-separated list of host names such as labgate.home.arpa')))
+    .optional(),
   LABGATE_NODEPORT_RANGE: z.string().regex(/^\d{1,5}-\d{1,5}$/, 'LABGATE_NODEPORT_RANGE is FROM-TO, such as 30000-32767').default('30000-32767'),
   LABGATE_LAN_INTERFACE: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name (1-15 of A-Z a-z 0-9 _ . -)').optional(),
 });
@@ -46,6 +51,7 @@ export type Env = {
   hostUrl: string;
   allowedNetworks: string[]; // beyond the Multipass bridges
   trustedProxies: string[]; // whose X-Forwarded-For names the client
+  allowedHosts: string[]; // names besides the host's own that requests may carry in Host
   nodePortRange: string; // the cluster's service-node-port-range: no API reports it
 };
 
@@ -68,6 +74,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     hostUrl: e.LABGATE_HOST_URL,
     allowedNetworks: e.LABGATE_ALLOWED_NETWORKS ?? [],
     trustedProxies: e.LABGATE_TRUSTED_PROXIES ?? [],
+    allowedHosts: e.LABGATE_ALLOWED_HOSTS ?? [],
     nodePortRange: e.LABGATE_NODEPORT_RANGE,
   };
 }

@@ -5,8 +5,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '@/lab/exec.mts';
 import { startServer } from '@/lab/server.mts';
-import { DEFAULT_RATE_LIMIT } from './rate-limit';
+import { DEFAULT_RATE_LIMIT } from '@/lib/auth/rate-limit';
 
 // The production server's login as an attacker on the LAN meets it. Each client is its own
 // loopback address (127.0.0.0/8 is all local), so the server sees them as different connections.
@@ -75,4 +76,28 @@ describe('login against guessing', () => {
     expect(ok.status).toBe(200);
     expect(ok.cookie).toMatch(/^labgate_session=/);
   }, 60_000);
+});
+
+describe('DNS rebinding', () => {
+  const curl = async (url: string, host: string, extra: string[] = []) => {
+    const res = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-H', `Host: ${host}`, ...extra, `${base}${url}`]);
+    return Number(res.stdout);
+  };
+
+  it("refuses a Host that is not labgate's before any handler runs, static files and the login included", async () => {
+    const page = await (await fetch(`${base}/login`)).text();
+    const asset = /\/_next\/static\/[^"']+\.js/.exec(page)?.[0];
+    expect(asset).toBeTruthy();
+    const port = new URL(base).port;
+    for (const url of ['/', '/login', '/api/healthz', '/api/state/overview', asset!]) {
+      expect(await curl(url, `rebind.example:${port}`)).toBe(421);
+      expect(await curl(url, `192.168.50.99:${port}`)).toBe(421); // an address that is not this host's
+    }
+    expect(await curl('/api/auth/login', `rebind.example:${port}`, ['-H', 'content-type: application/json', '-d', JSON.stringify({ password })])).toBe(421);
+    // Its own names and addresses answer.
+    expect(await curl('/login', `127.0.0.1:${port}`)).toBe(200);
+    expect(await curl('/login', `localhost:${port}`)).toBe(200);
+    expect(await curl('/login', `${os.hostname()}.local:${port}`)).toBe(200);
+    expect(await curl(asset!, `localhost:${port}`)).toBe(200);
+  });
 });
