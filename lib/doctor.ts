@@ -3,10 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { AuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
 import { diagnose, type DoctorFacts, type Finding } from '@/lib/domain/doctor';
-import { findHandMade } from '@/lib/domain/handmade';
 import { rulesOf, chainsOf, parseSave } from '@/lib/host/firewall/save-parse';
 import { detectBackend, execRunner, type Backend } from '@/lib/host/firewall/runner';
-import { ipForwardEnabled, multipassBridges, portInUseOnHost } from '@/lib/host/hostinfo';
+import { handMadeOn, ipForwardEnabled, multipassBridges, portInUseOnHost } from '@/lib/host/hostinfo';
 import { ForwardStore } from '@/lib/host/store/forwards';
 import { describeApiError, loadKubeConfig } from '@/lib/kube/client';
 import { PERMISSIONS, permissionName } from '@/lib/kube/permissions';
@@ -107,7 +106,7 @@ export async function runDoctor(): Promise<Finding[]> {
     bridgeNetfilter: bridgeNetfilter(),
     forwardPolicy: forwardChain?.policy ?? null,
     forwardChain: rulesOf(save, 'filter', 'FORWARD').map((r) => r.text),
-    handMade: findHandMade(save),
+    handMade: handMadeOn(save),
     busyPorts: forwards.filter((f) => portInUseOnHost(f.protocol, f.listenPort)).map((f) => ({ name: f.name, protocol: f.protocol, port: f.listenPort })),
     multipassBridge: multipassBridges()[0]?.name ?? null,
   });

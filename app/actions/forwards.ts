@@ -25,9 +25,10 @@ export async function deleteForward(id: string): Promise<ActionResult<{ id: stri
   return { ok: true, data: res.data };
 }
 
-export async function adoptForward(ruleKey: string): Promise<ActionResult<ForwardView>> {
+/** `widen`: the person saw what the hand-made rules restrict and confirmed that labgate's forward takes more. */
+export async function adoptForward(ruleKey: string, widen: boolean): Promise<ActionResult<ForwardView>> {
   if (!(await currentSession())) return noSession;
-  const res = await hostClient().adopt({ ruleKey, confirm: true });
+  const res = await hostClient().adopt({ ruleKey, confirm: true, ...(widen ? { widen: true } : {}) });
   if (!res.ok) return { ok: false, error: res.error };
   revalidatePath('/forwards');
   return { ok: true, data: res.data };

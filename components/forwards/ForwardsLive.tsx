@@ -59,8 +59,12 @@ const AdoptButton = ({ handMade }: { handMade: HandMadeForward }) => (
   <ConfirmButton
     label={`Adopt the hand-made forward of port ${handMade.listenPort}`}
     busy="Adopting…"
-    confirm={`labgate will add its own forward for port ${handMade.listenPort} and remove exactly these hand-made rules:\n${handMade.rules.map((r) => `  ${r.table}: ${r.line}`).join('\n')}`}
-    run={() => adoptForward(handMade.key)}
+    confirm={[
+      `labgate will add its own forward for port ${handMade.listenPort} and remove exactly these hand-made rules:`,
+      ...handMade.rules.map((r) => `  ${r.table}: ${r.line}`),
+      ...(handMade.restrictions.length ? ['', `They match less than labgate's forward will (it takes all LAN traffic to port ${handMade.listenPort}):`, ...handMade.restrictions.map((r) => `  - ${r}`)] : []),
+    ].join('\n')}
+    run={() => adoptForward(handMade.key, handMade.restrictions.length > 0)}
   />
 );
 
@@ -139,6 +143,7 @@ export function ForwardsLive({ initial, initialStatus }: { initial: ForwardView[
                 <span className="font-mono text-xs">
                   :{h.listenPort}/{h.protocol} → {h.targetIP}:{h.targetPort} ({h.rules.length} rule{h.rules.length === 1 ? '' : 's'} outside labgate&apos;s chains)
                 </span>
+                {h.restrictions.length ? <span className="text-xs text-amber-800">{h.restrictions.join('; ')}</span> : null}
                 <AdoptButton handMade={h} />
               </li>
             ))}

@@ -39,7 +39,7 @@ describe('diagnose', () => {
     },
     {
       name: 'a hand-made forward',
-      facts: { handMade: [{ key: 'tcp:8080:10.120.52.30:8080', protocol: 'tcp', listenPort: 8080, targetIP: '10.120.52.30', targetPort: 8080, rules: [{ table: 'nat', line: '-A PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.120.52.30:8080' }] }] },
+      facts: { handMade: [{ key: 'tcp:8080:10.120.52.30:8080', protocol: 'tcp', listenPort: 8080, targetIP: '10.120.52.30', targetPort: 8080, rules: [{ table: 'nat', line: '-A PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.120.52.30:8080' }], restrictions: [] }] },
       check: 'Hand-made forward',
       severity: 'warn',
       fix: /^iptables -t nat -D PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10\.120\.52\.30:8080$/,

@@ -247,3 +247,42 @@ describe("adopting the reference host's hand-made forward", () => {
     if (adopted.ok) await host.remove(adopted.data.id, 'test');
   });
 });
+
+describe('adopting exactly what it says', () => {
+  it('adopting port 80 leaves the 8080 rules alone; a rule restricted to one source is shown and needs widen', async () => {
+    const dnat = (port: number, extra: string[] = []) => iptables('-t', 'nat', '-A', 'PREROUTING', ...extra, '-p', 'tcp', '--dport', String(port), '-j', 'DNAT', '--to-destination', `10.120.52.31:${port}`);
+    await dnat(80);
+    await dnat(8080);
+    await iptables('-A', 'FORWARD', '-p', 'tcp', '-d', '10.120.52.31', '--dport', '8080', '-j', 'ACCEPT');
+    await dnat(9090, ['-s', '192.168.50.10/32']);
+    try {
+      const { handMade } = await host.status();
+      const byPort = (p: number) => {
+        const h = handMade.find((x) => x.listenPort === p);
+        if (!h) throw new Error(`no hand-made forward of port ${p} in ${JSON.stringify(handMade)}`);
+        return h;
+      };
+      const [p80, p8080, p9090] = [byPort(80), byPort(8080), byPort(9090)];
+      expect(p9090.restrictions).toEqual(['the DNAT rule matches only "-s 192.168.50.10/32"']);
+      expect(p80.restrictions).toEqual([]);
+
+      const before = await ruleset();
+      const refused = await host.adopt({ ruleKey: p9090.key, confirm: true }, 'test');
+      expect(refused).toMatchObject({ ok: false, status: 409, error: expect.stringContaining('-s 192.168.50.10/32') });
+      expect(await ruleset()).toBe(before);
+
+      const adopted = await host.adopt({ ruleKey: p80.key, confirm: true }, 'test');
+      expect(adopted.ok).toBe(true);
+      const after = await save();
+      expect(after).not.toContain('-A PREROUTING -p tcp -m tcp --dport 80 -j DNAT');
+      for (const line of p8080.rules) expect(after).toContain(line.line); // the 8080 forward's DNAT and its accept
+      const widened = await host.adopt({ ruleKey: p9090.key, confirm: true, widen: true }, 'test');
+      expect(widened.ok).toBe(true);
+      expect(await save()).not.toContain('-s 192.168.50.10/32 -p tcp -m tcp --dport 9090');
+      for (const r of [adopted, widened]) if (r.ok) await host.remove(r.data.id, 'test');
+    } finally {
+      await rebootFirewall(prefix); // the hand-made rules that are left
+    }
+  });
+});
+

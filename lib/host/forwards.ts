@@ -5,7 +5,7 @@ import { forwardRuleProblem, renderRules } from '@/lib/domain/rules';
 import type { Forward, ForwardState, ForwardStatus, ResolvedForward } from '@/lib/domain/forward';
 import { shown, targetProblem, type TargetPolicy } from '@/lib/domain/networks';
 import { rulesOf, type ParsedSave } from '@/lib/host/firewall/save-parse';
-import { findHandMade, type HandMadeForward } from '@/lib/domain/handmade';
+import type { HandMadeForward } from '@/lib/domain/handmade';
 import { resolveTarget, type Resolution, type TargetContext } from '@/lib/domain/targets';
 import { env } from '@/lib/env';
 import { kubeCache } from '@/lib/kube/cache';
@@ -16,7 +16,7 @@ import { metrics } from '@/lib/server/metrics';
 import { db } from '@/lib/store/db';
 import { Firewall, FirewallError } from './firewall/firewall';
 import { detectBackend, execRunner } from './firewall/runner';
-import { hostAddresses, hostNetwork, ipForwardEnabled, multipassBridges, portInUseOnHost } from './hostinfo';
+import { handMadeOn, hostAddresses, hostNetwork, hostNetworkOrNull, ipForwardEnabled, multipassBridges, portInUseOnHost } from './hostinfo';
 import { hostChanged } from './events';
 import { SerialQueue } from './queue';
 import { AuditLog } from './store/audit';
@@ -99,7 +99,7 @@ export class HostService {
 
   private url(f: Forward): string | null {
     if (f.protocol !== 'tcp') return null;
-    const address = f.listenAddress ?? env().lanAddress ?? safeNetwork()?.lanAddress ?? null;
+    const address = f.listenAddress ?? env().lanAddress ?? hostNetworkOrNull()?.lanAddress ?? null;
     return address ? `http://${address}:${f.listenPort}/` : null;
   }
 
@@ -130,7 +130,7 @@ export class HostService {
     }
     const save = await this.readKernel();
     if (!save.ok) return save;
-    const handMade = findHandMade(save.data).find((h) => h.protocol === input.protocol && h.listenPort === input.listenPort);
+    const handMade = handMadeOn(save.data).find((h) => h.protocol === input.protocol && h.listenPort === input.listenPort);
     if (handMade) {
       return fail(409, `A hand-made rule already forwards port ${input.listenPort} to ${handMade.targetIP}:${handMade.targetPort}; adopt it instead of adding another.`, { listenPort: ['A hand-made rule forwards this port.'] });
     }
@@ -211,8 +211,11 @@ export class HostService {
     return this.queue.run(async () => {
       const save = await this.readKernel();
       if (!save.ok) return save;
-      const h = findHandMade(save.data).find((x) => x.key === parsed.data.ruleKey);
+      const h = handMadeOn(save.data).find((x) => x.key === parsed.data.ruleKey);
       if (!h) return fail(404, 'That hand-made forward is no longer on the host.');
+      if (h.restrictions.length && !parsed.data.widen) {
+        return fail(409, `Adopting would widen this forward: ${h.restrictions.join('; ')}. labgate's forward takes all traffic to port ${h.listenPort} from the LAN. Confirm that, or change the rules by hand.`);
+      }
       const problem = targetProblem(h.targetIP, this.policy());
       if (problem) return fail(422, `${shown(h.targetIP)} is ${problem}.`);
       if (this.store.list().some((f) => f.protocol === h.protocol && f.listenPort === h.listenPort)) return fail(409, `labgate already forwards port ${h.listenPort}.`);
@@ -298,7 +301,7 @@ export class HostService {
     });
     const save = await this.firewall.read();
     const diff = diffFirewall(renderRules(resolved, hostNetwork()), save);
-    return { backend: this.firewall.runner.backend, inSync: diff.inSync, diff, handMade: findHandMade(save), restores: this.firewall.restores, ipForward: ipForwardEnabled(), lastSync: this.lastSync };
+    return { backend: this.firewall.runner.backend, inSync: diff.inSync, diff, handMade: handMadeOn(save), restores: this.firewall.restores, ipForward: ipForwardEnabled(), lastSync: this.lastSync };
   }
 
   /** labgate's chains as the kernel has them, in iptables-save form. */
@@ -322,13 +325,6 @@ function describeFirewallError(e: unknown): string {
   return e instanceof FirewallError ? `${e.message}${e.detail ? `: ${e.detail}` : ''}` : e instanceof Error ? e.message : String(e);
 }
 
-function safeNetwork() {
-  try {
-    return hostNetwork();
-  } catch {
-    return null;
-  }
-}
 
 const holder = globalThis as typeof globalThis & { labgateHost?: Promise<HostService> };
 

@@ -1,7 +1,9 @@
 import 'server-only';
 import fs from 'node:fs';
 import os from 'node:os';
+import { findHandMade, type HandMadeForward } from '@/lib/domain/handmade';
 import { networkOf } from '@/lib/domain/networks';
+import type { ParsedSave } from '@/lib/host/firewall/save-parse';
 import { defaultRouteInterface, listeningPorts } from '@/lib/domain/procnet';
 import type { HostNetwork } from '@/lib/domain/rules';
 import { env } from '@/lib/env';
@@ -31,6 +33,17 @@ export function hostNetwork(): HostNetwork {
   const detected = ipv4Of(lanInterface);
   return { lanInterface, lanAddress: e.lanAddress ?? detected?.address ?? null, lanCidr: detected?.cidr ?? null };
 }
+
+export function hostNetworkOrNull(): HostNetwork | null {
+  try {
+    return hostNetwork();
+  } catch {
+    return null;
+  }
+}
+
+/** Hand-made forwards, judged against this host's LAN side (unknown: every interface counts as a restriction). */
+export const handMadeOn = (save: ParsedSave): HandMadeForward[] => findHandMade(save, hostNetworkOrNull() ?? { lanInterface: '', lanAddress: null });
 
 /** Multipass's bridges on this host (mpqemubr0 with QEMU, mpbr0 with LXD, one per zone on newer releases) and their subnets. */
 export function multipassBridges(): { name: string; cidr: string }[] {

@@ -39,4 +39,9 @@ export type UpdateForward = z.infer<typeof UpdateForward>;
 
 export const ForwardRef = z.object({ id: ForwardId });
 
-export const AdoptRule = z.object({ ruleKey: z.string().min(1).max(2000), confirm: z.literal(true, { error: 'Confirm that labgate may remove the hand-made rules.' }) });
+export const AdoptRule = z.object({
+  ruleKey: z.string().min(1).max(2000),
+  confirm: z.literal(true, { error: 'Confirm that labgate may remove the hand-made rules.' }),
+  // Needed when the hand-made rules match less than labgate's forward would (a source, another interface).
+  widen: z.literal(true).optional(),
+});
