@@ -17,6 +17,8 @@ describe('parseEnv', () => {
       allowedNetworks: [],
       trustedProxies: [],
       allowedHosts: [],
+      auditRetention: { days: 365, maxEntries: 100_000 },
+      journalRetentionDays: 30,
       nodePortRange: '30000-32767',
     });
   });

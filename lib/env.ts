@@ -35,6 +35,9 @@ const EnvSchema = z.object({
     .transform((v) => v.split(','))
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/, 'LABGATE_ALLOWED_HOSTS is a comma-separated list of host names such as labgate.home.arpa')))
     .optional(),
+  LABGATE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1, 'LABGATE_AUDIT_RETENTION_DAYS is a whole number of days, at least 1').max(36_500).default(365),
+  LABGATE_AUDIT_MAX_ENTRIES: z.coerce.number().int().min(100, 'LABGATE_AUDIT_MAX_ENTRIES is at least 100').max(10_000_000).default(100_000),
+  LABGATE_JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1, 'LABGATE_JOURNAL_RETENTION_DAYS is a whole number of days, at least 1').max(36_500).default(30),
   LABGATE_NODEPORT_RANGE: z.string().regex(/^\d{1,5}-\d{1,5}$/, 'LABGATE_NODEPORT_RANGE is FROM-TO, such as 30000-32767').default('30000-32767'),
   LABGATE_LAN_INTERFACE: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name (1-15 of A-Z a-z 0-9 _ . -)').optional(),
 });
@@ -52,6 +55,8 @@ export type Env = {
   allowedNetworks: string[]; // beyond the Multipass bridges
   trustedProxies: string[]; // whose X-Forwarded-For names the client
   allowedHosts: string[]; // names besides the host's own that requests may carry in Host
+  auditRetention: { days: number; maxEntries: number };
+  journalRetentionDays: number; // for finished Exposes (undone, failed)
   nodePortRange: string; // the cluster's service-node-port-range: no API reports it
 };
 
@@ -75,6 +80,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     allowedNetworks: e.LABGATE_ALLOWED_NETWORKS ?? [],
     trustedProxies: e.LABGATE_TRUSTED_PROXIES ?? [],
     allowedHosts: e.LABGATE_ALLOWED_HOSTS ?? [],
+    auditRetention: { days: e.LABGATE_AUDIT_RETENTION_DAYS, maxEntries: e.LABGATE_AUDIT_MAX_ENTRIES },
+    journalRetentionDays: e.LABGATE_JOURNAL_RETENTION_DAYS,
     nodePortRange: e.LABGATE_NODEPORT_RANGE,
   };
 }

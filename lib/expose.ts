@@ -8,14 +8,26 @@ import { hostClient } from '@/lib/host/client';
 import { hostNetwork } from '@/lib/host/hostinfo';
 import { kubeCache } from '@/lib/kube/cache';
 import { patchService } from '@/lib/kube/mutations';
+import type { JournalEntry } from '@/lib/host/store/journal';
 import type { Outcome } from '@/lib/result';
+import { ExposeRecord as ExposeRecordSchema } from '@/lib/schemas/expose';
 
-/** What an Expose did, kept in the host's journal: enough to undo it exactly. */
-export interface ExposeRecord {
-  plan: ExposePlan;
-  done: ExposeStep['kind'][];
-  forwardId: string | null;
-  url: string;
+/** What an Expose did, kept in the host's journal: enough to undo it exactly (schema: lib/schemas/expose.ts). */
+export type ExposeRecord = { plan: ExposePlan; done: ExposeStep['kind'][]; forwardId: string | null; url: string };
+
+/** The journal's Expose entries whose record passes its schema; the others are reported, never acted on. */
+async function journalExposes(host: ReturnType<typeof hostClient>): Promise<Outcome<{ id: string; state: JournalEntry['state']; record: ExposeRecord }[]>> {
+  const res = await host.journalList('expose');
+  if (!res.ok) return res;
+  return {
+    ok: true,
+    data: res.data.flatMap((e) => {
+      const parsed = ExposeRecordSchema.safeParse(e.steps);
+      if (parsed.success) return [{ id: e.id, state: e.state, record: parsed.data }];
+      console.error(`labgate: journal entry ${e.id} is not a valid Expose record and is left alone: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+      return [];
+    }),
+  };
 }
 
 export interface ExposeResult {
@@ -72,11 +84,11 @@ export async function answers(port: number, deadlineMs = 10_000): Promise<boolea
 }
 
 async function existing(plan: ExposePlan): Promise<(ExposeRecord & { id: string }) | null> {
-  const res = await hostClient().journalList('expose');
+  const res = await journalExposes(hostClient());
   if (!res.ok) return null;
   const key = JSON.stringify(plan.steps.find((s) => s.kind === 'open-forward')?.target);
-  const found = res.data.find((e) => e.state === 'done' && JSON.stringify((e.steps as ExposeRecord).plan.steps.find((s) => s.kind === 'open-forward')?.target) === key);
-  return found ? { id: found.id, ...(found.steps as ExposeRecord) } : null;
+  const found = res.data.find((e) => e.state === 'done' && JSON.stringify(e.record.plan.steps.find((s) => s.kind === 'open-forward')?.target) === key);
+  return found ? { id: found.id, ...found.record } : null;
 }
 
 /**
@@ -115,11 +127,11 @@ export async function applyExpose(plan: ExposePlan, actor: string): Promise<Outc
   if (failure) {
     await undoSteps(record, actor);
     await save('failed');
-    await host.record({ actor, action: 'expose', subject: plan.title, detail: failure, result: failure });
+    await host.record({ action: 'expose', subject: plan.title, detail: failure, result: failure });
     return { ok: false, status: 502, error: `Expose failed and was undone. ${failure}.` };
   }
   await save('done');
-  await host.record({ actor, action: 'expose', subject: plan.title, detail: url, result: 'ok' });
+  await host.record({ action: 'expose', subject: plan.title, detail: url, result: 'ok' });
   return { ok: true, data: { id, url, steps } };
 }
 
@@ -141,22 +153,22 @@ async function undoSteps(record: ExposeRecord, actor: string): Promise<string | 
 /** Removes exactly what an Expose added: the forward goes, the Service's type and nodePort come back. */
 export async function undoExpose(id: string, actor: string): Promise<Outcome<{ id: string }>> {
   const host = hostClient(actor);
-  const list = await host.journalList('expose');
+  const list = await journalExposes(host);
   if (!list.ok) return list;
   const entry = list.data.find((e) => e.id === id);
   if (!entry || entry.state !== 'done') return fail(404, 'Nothing to undo: that Expose is not in effect.');
-  const record = entry.steps as ExposeRecord;
+  const { record } = entry;
   const error = await undoSteps(record, actor);
   if (error) return fail(502, `Undo did not finish: ${error}`);
   await host.journalPut({ id, operation: 'expose', state: 'undone', steps: record });
-  await host.record({ actor, action: 'expose.undo', subject: record.plan.title, detail: record.url, result: 'ok' });
+  await host.record({ action: 'expose.undo', subject: record.plan.title, detail: record.url, result: 'ok' });
   return { ok: true, data: { id } };
 }
 
 /** Exposes in effect, newest first. */
 export async function exposures(): Promise<(ExposeRecord & { id: string })[]> {
-  const res = await hostClient().journalList('expose');
-  return res.ok ? res.data.filter((e) => e.state === 'done').map((e) => ({ id: e.id, ...(e.steps as ExposeRecord) })) : [];
+  const res = await journalExposes(hostClient());
+  return res.ok ? res.data.filter((e) => e.state === 'done').map((e) => ({ id: e.id, ...e.record })) : [];
 }
 
 /**
@@ -165,14 +177,13 @@ export async function exposures(): Promise<(ExposeRecord & { id: string })[]> {
  */
 export async function recoverExposes(actor = 'recovery'): Promise<number> {
   const host = hostClient(actor);
-  const list = await host.journalList('expose');
+  const list = await journalExposes(host);
   if (!list.ok) return 0;
   let recovered = 0;
-  for (const entry of list.data.filter((e) => e.state === 'running')) {
-    const record = entry.steps as ExposeRecord;
+  for (const { id, record } of list.data.filter((e) => e.state === 'running')) {
     const error = await undoSteps(record, actor);
-    await host.journalPut({ id: entry.id, operation: 'expose', state: error ? 'failed' : 'undone', steps: record });
-    await host.record({ actor, action: 'expose.recover', subject: record.plan.title, detail: 'rolled back after a restart', result: error ?? 'ok' });
+    await host.journalPut({ id, operation: 'expose', state: error ? 'failed' : 'undone', steps: record });
+    await host.record({ action: 'expose.recover', subject: record.plan.title, detail: 'rolled back after a restart', result: error ?? 'ok' });
     recovered++;
   }
   return recovered;

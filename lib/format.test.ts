@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatLabel, formatUsage } from './format';
+import { formatBytes, formatLabel, formatUsage, safeHref } from './format';
 
 describe('format', () => {
   it.each([
@@ -17,4 +17,17 @@ describe('format', () => {
     expect(formatLabel('node-role.kubernetes.io/control-plane', '')).toBe('node-role.kubernetes.io/control-plane');
     expect(formatLabel('type', 'ui')).toBe('type=ui');
   });
+});
+
+describe('safeHref', () => {
+  it.each([
+    { url: 'http://192.168.50.27:30060/', want: 'http://192.168.50.27:30060/' },
+    { url: 'https://grafana.local/', want: 'https://grafana.local/' },
+    { url: 'javascript:alert(1)', want: undefined },
+    { url: 'JavaScript:alert(1)', want: undefined },
+    { url: 'data:text/html,<script>alert(1)</script>', want: undefined },
+    { url: '//evil.example/', want: undefined },
+    { url: '', want: undefined },
+    { url: null, want: undefined },
+  ])('$url → $want', ({ url, want }) => expect(safeHref(url)).toBe(want));
 });

@@ -14,3 +14,14 @@ export function formatBytes(bytes: number | null | undefined): string {
 export const formatUsage = (u: { used: number; total: number } | null) => (u ? `${formatBytes(u.used)} / ${formatBytes(u.total)}` : '—');
 
 export const formatLabel = (k: string, v: string) => (v ? `${k}=${v}` : k);
+
+/** A URL fit to be a link: http(s) only, so no javascript: or data: URL ever becomes one. Else undefined (shown as text). */
+export function safeHref(url: string | null | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -14,4 +14,17 @@ describe('readBody', () => {
     { name: 'no type', req: post('x'), want: { ok: false, status: 415 } },
     { name: 'too large', req: post(JSON.stringify({ p: 'a'.repeat(70_000) }), 'application/json'), want: { ok: false, status: 413 } },
   ])('$name', async ({ req, want }) => expect(await readBody(req)).toMatchObject(want));
+
+  it('stops reading a chunked body without Content-Length once it passes the cap', async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new TextEncoder().encode('a'.repeat(16 * 1024)));
+      },
+    });
+    const req = new Request('http://lab/api', { method: 'POST', body: endless, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    expect(await readBody(req)).toMatchObject({ ok: false, status: 413 });
+    expect(pulled).toBeLessThan(10); // 64 KiB and a chunk, not the whole stream
+  });
 });

@@ -24,7 +24,7 @@ function invalid(err: z.ZodError, rename: Record<string, string> = {}): ActionRe
 }
 
 async function finish<T>(action: string, subject: string, res: Outcome<T>, field?: string): Promise<ActionResult<T>> {
-  await hostClient().record({ actor: 'admin', action, subject, detail: '', result: res.ok ? 'ok' : res.error });
+  await hostClient().record({ action, subject, detail: '', result: res.ok ? 'ok' : res.error });
   revalidatePath('/', 'layout');
   if (res.ok) return res;
   return { ok: false, error: res.error, fieldErrors: field && res.status === 422 ? { [field]: [res.error] } : undefined };

@@ -11,10 +11,11 @@ import type { ActionResult } from '@/lib/result';
 
 export async function login(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
   const h = await headers();
-  const result = await openSession({ password: form.get('password') ?? undefined }, clientKey(h));
+  const jar = await cookies();
+  const result = await openSession({ password: form.get('password') ?? undefined }, clientKey(h), jar.get(SESSION_COOKIE)?.value);
   if (!result.ok) return { ok: false, error: result.error, fieldErrors: result.fieldErrors };
   const cookie = sessionCookie(result.data.id, result.data.expiresAt, isHttps(h));
-  (await cookies()).set(cookie.name, cookie.value, cookie.options);
+  jar.set(cookie.name, cookie.value, cookie.options);
   redirect(safeNextPath(form.get('next')));
 }
 

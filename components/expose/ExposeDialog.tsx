@@ -6,6 +6,7 @@ import { applyExposeAction, planExpose, undoExposeAction, type ExposeTarget, typ
 import { Button } from '@/components/ui/Button';
 import type { ExposeResult } from '@/lib/expose';
 import { queryKeys } from '@/lib/query-keys';
+import { safeHref } from '@/lib/format';
 
 type Phase = { at: 'idle' } | { at: 'planning' } | { at: 'plan'; plan: PlanView } | { at: 'applying'; plan: PlanView } | { at: 'done'; result: ExposeResult } | { at: 'undone' } | { at: 'error'; error: string; plan?: PlanView };
 
@@ -81,7 +82,7 @@ export function ExposeButton({ target, label, variant = 'primary', size = 'md' }
             <>
               <p>{phase.result.alreadyExposed ? 'Already exposed:' : 'Exposed. It answers at:'}</p>
               <p>
-                <a href={phase.result.url} className="text-base font-semibold text-brand-600 underline dark:text-brand-500" target="_blank" rel="noreferrer">
+                <a href={safeHref(phase.result.url)} className="text-base font-semibold text-brand-600 underline dark:text-brand-500" target="_blank" rel="noreferrer">
                   {phase.result.url}
                 </a>
               </p>

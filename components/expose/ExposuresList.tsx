@@ -6,6 +6,7 @@ import { useState, useTransition } from 'react';
 import { undoExposeAction } from '@/app/actions/expose';
 import { Button } from '@/components/ui/Button';
 import { queryKeys } from '@/lib/query-keys';
+import { safeHref } from '@/lib/format';
 
 export interface ExposureItem {
   id: string;
@@ -28,7 +29,7 @@ export function ExposuresList({ items }: { items: ExposureItem[] }) {
         {items.map((e) => (
           <li key={e.id} className="flex flex-wrap items-center gap-3">
             <span>{e.title.replace(/^Expose | on the LAN$/g, '')}</span>
-            <a href={e.url} className="font-mono text-brand-600 underline dark:text-brand-500">
+            <a href={safeHref(e.url)} className="font-mono text-brand-600 underline dark:text-brand-500">
               {e.url}
             </a>
             <Button

@@ -14,6 +14,7 @@ import type { HandMadeForward } from '@/lib/domain/handmade';
 import type { ForwardView, HostStatus } from '@/lib/host/forwards';
 import { queryKeys } from '@/lib/query-keys';
 import { ForwardForm } from './ForwardForm';
+import { safeHref } from '@/lib/format';
 
 const stateTone = { applied: 'green', pending: 'amber', stale: 'amber', error: 'red' } as const;
 
@@ -109,7 +110,7 @@ const columns: Column<ForwardView>[] = [
     value: (f) => f.url ?? '',
     render: (f) =>
       f.url ? (
-        <a className="text-brand-600 underline dark:text-brand-500" href={f.url}>
+        <a className="text-brand-600 underline dark:text-brand-500" href={safeHref(f.url)}>
           {f.url}
         </a>
       ) : (

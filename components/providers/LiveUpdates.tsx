@@ -1,6 +1,7 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { queryKeys } from '@/lib/query-keys';
 
@@ -12,6 +13,7 @@ export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
  */
 export function useLiveUpdates(): LiveStatus {
   const client = useQueryClient();
+  const router = useRouter();
   const [status, setStatus] = useState<LiveStatus>('connecting');
   useEffect(() => {
     const source = new EventSource('/api/state/events');
@@ -21,9 +23,14 @@ export function useLiveUpdates(): LiveStatus {
       refresh();
     });
     source.addEventListener('change', refresh);
+    // The session ended (logout elsewhere, expiry, password reset): the server closed the stream.
+    source.addEventListener('ended', () => {
+      source.close();
+      router.push(`/login?next=${encodeURIComponent(window.location.pathname)}`);
+    });
     source.onerror = () => setStatus('reconnecting');
     return () => source.close();
-  }, [client]);
+  }, [client, router]);
   return status;
 }
 

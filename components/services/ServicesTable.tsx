@@ -13,6 +13,7 @@ import type { ServiceRow } from '@/lib/domain/views';
 import { fetchJson } from '@/lib/fetch-json';
 import { queryKeys } from '@/lib/query-keys';
 import type { servicesView } from '@/lib/state';
+import { safeHref } from '@/lib/format';
 
 type Data = Awaited<ReturnType<typeof servicesView>>;
 
@@ -54,7 +55,7 @@ const columns: Column<ServiceRow>[] = [
           {r.exposure.map((e) => (
             <li key={e.nodePort}>
               {e.exposure.exposed ? (
-                <a className="text-brand-600 underline dark:text-brand-500" href={e.exposure.url}>
+                <a className="text-brand-600 underline dark:text-brand-500" href={safeHref(e.exposure.url)}>
                   {e.exposure.url}
                 </a>
               ) : (

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { ConcurrencyLimit } from '@/lib/concurrency';
+import { hostClient } from '@/lib/host/client';
 import type { Outcome } from '@/lib/result';
 import { Login } from '@/lib/schemas/session';
 import { serverReady } from '@/lib/server/start';
@@ -15,8 +16,17 @@ const limiter = () => (holder.labgateLoginLimiter ??= new LoginRateLimiter());
 // scrypt takes ~50 ms and 32 MiB each: two at once keep a flood of logins from taking the host's CPU and memory.
 const hashing = () => (holder.labgateHashing ??= new ConcurrencyLimit(2));
 
-/** Checks the password and opens a session. Shared by the login action and POST /api/auth/login. */
-export async function login(input: unknown, client: string): Promise<Outcome<{ id: string; expiresAt: number }>> {
+/** Logins go to the one audit log; a log that cannot be written is reported, and the login stands. */
+async function audit(client: string, result: string): Promise<void> {
+  const res = await hostClient().record({ action: 'login', subject: client, detail: '', result });
+  if (!res.ok) console.error(`labgate: could not record a login in the audit log: ${res.error}`);
+}
+
+/**
+ * Checks the password and opens a session, ending the one it replaces (the cookie the browser
+ * sent). Shared by the login action and POST /api/auth/login.
+ */
+export async function login(input: unknown, client: string, replacing?: string): Promise<Outcome<{ id: string; expiresAt: number }>> {
   const parsed = Login.safeParse(input);
   if (!parsed.success) {
     const fieldErrors = z.flattenError(parsed.error).fieldErrors;
@@ -33,8 +43,13 @@ export async function login(input: unknown, client: string): Promise<Outcome<{ i
     };
   }
   await serverReady();
-  if (!(await hashing().run(() => verifyAdminPassword(db(), parsed.data.password)))) return { ok: false, status: 401, error: 'Wrong password.' };
+  if (!(await hashing().run(() => verifyAdminPassword(db(), parsed.data.password)))) {
+    await audit(client, 'Wrong password.');
+    return { ok: false, status: 401, error: 'Wrong password.' };
+  }
   limiter().succeeded(client);
+  if (replacing) deleteSession(db(), replacing);
+  await audit(client, 'ok');
   return { ok: true, data: createSession(db(), env().sessionTtlMs) };
 }
 

@@ -12,7 +12,7 @@ describe('sessions', () => {
     const { id, expiresAt } = createSession(db, HOUR, T0);
     expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(expiresAt).toBe(T0 + HOUR);
-    expect(readSession(db, id, T0 + HOUR - 1)).toEqual({ expiresAt });
+    expect(readSession(db, id, T0 + HOUR - 1)).toEqual({ key: expect.stringMatching(/^[0-9a-f]{64}$/), expiresAt });
     expect(readSession(db, id, T0 + HOUR)).toBeNull();
     // an expired session is gone for good, even if the clock were to go back
     expect(readSession(db, id, T0)).toBeNull();

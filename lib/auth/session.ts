@@ -7,6 +7,7 @@ export const SESSION_COOKIE = 'labgate_session';
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 export interface Session {
+  key: string; // the stored hash of the id: names the session without revealing it
   expiresAt: number;
 }
 
@@ -22,7 +23,7 @@ export function createSession(db: Database, ttlMs: number, now = Date.now()): { 
 /** The live session for a cookie value, or null for a missing, malformed, unknown or expired one. */
 export function readSession(db: Database, id: string | undefined, now = Date.now()): Session | null {
   if (!id || !SESSION_ID.test(id)) return null;
-  const row = db.prepare('SELECT expires_at AS expiresAt FROM sessions WHERE id_hash = ?').get(hashId(id)) as
+  const row = db.prepare('SELECT id_hash AS key, expires_at AS expiresAt FROM sessions WHERE id_hash = ?').get(hashId(id)) as
     | Session
     | undefined;
   if (!row) return null;

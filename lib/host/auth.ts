@@ -14,11 +14,21 @@ export function bearerMatches(header: string | null, token: string | null): bool
   return !!token && timingSafeEqual(digest(given), digest(token));
 }
 
-/** The host API accepts an admin session, or `Authorization: Bearer <host token>` from the UI role. */
+/** Set by the ui role's HostClient for the person it acts for; believed only with the host token. */
+export const ACTOR_HEADER = 'x-labgate-actor';
+const ACTOR = /^[a-z][a-z0-9-]{0,31}$/;
+
+/**
+ * The host API accepts an admin session, or `Authorization: Bearer <host token>` from the UI role.
+ * The actor is the server's to set: "admin" for a session, the ui role's word for the token.
+ */
 export function requireHostAuth(req: Request): HostActor {
   const header = req.headers.get('authorization');
   if (header !== null) {
-    if (bearerMatches(header, env().hostToken)) return { ok: true, actor: 'ui' };
+    if (bearerMatches(header, env().hostToken)) {
+      const claimed = req.headers.get(ACTOR_HEADER) ?? '';
+      return { ok: true, actor: ACTOR.test(claimed) ? claimed : 'ui' };
+    }
     return { ok: false, response: problem(401, 'The host token is missing or wrong.') };
   }
   const session = authenticateRequest(req);

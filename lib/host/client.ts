@@ -1,4 +1,5 @@
 import 'server-only';
+import { ACTOR_HEADER } from './auth';
 import type { AuditEntry } from './store/audit';
 import type { JournalEntry } from './store/journal';
 import type { ForwardView, HostStatus } from './forwards';
@@ -15,12 +16,15 @@ export interface HostClient {
   sync(): Promise<Outcome<{ applied: boolean }>>;
   status(): Promise<Outcome<HostStatus>>;
   exportRules(): Promise<Outcome<string>>;
-  audit(): Promise<Outcome<AuditEntry[]>>;
-  /** The UI records its Kubernetes changes in the host's one audit log. */
-  record(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<Outcome<null>>;
+  /** A page of the audit log, newest first; `before`: the id of the oldest entry already shown. */
+  audit(page?: { before?: number }): Promise<Outcome<AuditEntry[]>>;
+  /** The UI records its Kubernetes changes in the host's one audit log, as this client's actor. */
+  record(entry: Omit<AuditEntry, 'id' | 'at' | 'actor'>): Promise<Outcome<null>>;
   journalPut(entry: Omit<JournalEntry, 'createdAt' | 'updatedAt'>): Promise<Outcome<null>>;
   journalList(operation: string): Promise<Outcome<JournalEntry[]>>;
 }
+
+export const AUDIT_PAGE_SIZE = 200;
 
 const ok = <T>(data: T): Outcome<T> => ({ ok: true, data });
 
@@ -35,17 +39,17 @@ function inProcessClient(actor: string): HostClient {
     sync: async () => (await host()).sync('request'),
     status: async () => ok(await (await host()).status()),
     exportRules: async () => ok(await (await host()).exportRules()),
-    audit: async () => ok((await host()).audit.list()),
-    record: async (entry) => ok(((await host()).audit.record(entry), null)),
+    audit: async (page = {}) => ok((await host()).audit.list({ limit: AUDIT_PAGE_SIZE, ...page })),
+    record: async (entry) => ok(((await host()).audit.record({ ...entry, actor }), null)),
     journalPut: async (entry) => ok(((await host()).journal.put(entry), null)),
     journalList: async (operation) => ok((await host()).journal.list(operation)),
   };
 }
 
-function httpClient(base: string, token: string): HostClient {
+function httpClient(base: string, token: string, actor: string): HostClient {
   const call = async <T>(path: string, init: RequestInit = {}, text = false): Promise<Outcome<T>> => {
     try {
-      const res = await fetch(new URL(path, base), { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+      const res = await fetch(new URL(path, base), { ...init, headers: { authorization: `Bearer ${token}`, [ACTOR_HEADER]: actor, 'content-type': 'application/json', ...init.headers } });
       if (!res.ok) {
         const body = (await res.json().catch(() => ({}))) as { error?: string; fieldErrors?: Record<string, string[]> };
         return { ok: false, status: res.status, error: body.error ?? `The host answered ${res.status}.`, fieldErrors: body.fieldErrors };
@@ -64,7 +68,7 @@ function httpClient(base: string, token: string): HostClient {
     sync: () => call('/api/host/sync', { method: 'POST' }),
     status: () => call('/api/host/status'),
     exportRules: () => call('/api/host/export', {}, true),
-    audit: () => call('/api/host/audit'),
+    audit: (page = {}) => call(`/api/host/audit?limit=${AUDIT_PAGE_SIZE}${page.before ? `&before=${page.before}` : ''}`),
     record: (entry) => call('/api/host/audit', { method: 'POST', body: JSON.stringify(entry) }),
     journalPut: (entry) => call('/api/host/journal', { method: 'POST', body: JSON.stringify(entry) }),
     journalList: (operation) => call(`/api/host/journal?operation=${encodeURIComponent(operation)}`),
@@ -75,7 +79,7 @@ export function hostClient(actor = 'admin'): HostClient {
   const e = env();
   if (e.role === 'ui') {
     if (!e.hostToken) throw new Error('LABGATE_ROLE=ui needs LABGATE_HOST_TOKEN to reach the host role.');
-    return httpClient(e.hostUrl, e.hostToken);
+    return httpClient(e.hostUrl, e.hostToken, actor);
   }
   return inProcessClient(actor);
 }

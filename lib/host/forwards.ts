@@ -61,8 +61,9 @@ export class HostService {
 
   constructor(firewall: Firewall) {
     this.store = new ForwardStore(db());
-    this.audit = new AuditLog(db());
-    this.journal = new Journal(db());
+    const { auditRetention, journalRetentionDays } = env();
+    this.audit = new AuditLog(db(), auditRetention);
+    this.journal = new Journal(db(), journalRetentionDays);
     this.firewall = firewall;
     metrics().countForwardsWith(() => {
       const statuses = this.store.statuses();

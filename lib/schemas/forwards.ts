@@ -11,7 +11,7 @@ export const Port = z.coerce.number({ error: 'Enter a port number.' }).int('A po
 export const Protocol = z.enum(['tcp', 'udp'], { error: 'The protocol is tcp or udp.' });
 export const Ipv4 = z.ipv4({ error: 'Enter an IPv4 address such as 10.120.52.23.' });
 const K8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'Use a Kubernetes name: lower-case letters, digits, - and .');
-const InstanceName = z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,62}$/, 'Instance names are letters, digits and -, starting with a letter.');
+export const InstanceName = z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,62}$/, 'Instance names are letters, digits and -, starting with a letter.');
 
 export const ForwardTarget = z.discriminatedUnion(
   'kind',

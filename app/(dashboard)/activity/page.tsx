@@ -3,7 +3,7 @@ import { ActivityTable } from '@/components/activity/ActivityTable';
 import { Banner } from '@/components/ui/Banner';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
-import { hostClient } from '@/lib/host/client';
+import { AUDIT_PAGE_SIZE, hostClient } from '@/lib/host/client';
 
 export const metadata: Metadata = { title: 'Activity' };
 
@@ -13,7 +13,7 @@ export default async function ActivityPage() {
   return (
     <>
       <PageHeader title="Activity" description="Who changed what, when, and how it went." />
-      {audit.ok ? <ActivityTable initial={audit.data} /> : <Banner title="The host is not answering">{audit.error}</Banner>}
+      {audit.ok ? <ActivityTable initial={audit.data} pageSize={AUDIT_PAGE_SIZE} /> : <Banner title="The host is not answering">{audit.error}</Banner>}
     </>
   );
 }

@@ -13,8 +13,18 @@ export interface JournalEntry<S = unknown> {
 /** Multi-step operations (Expose), so that a half-done one can be finished or undone after a crash. */
 export class Journal {
   private readonly db: Database;
-  constructor(db: Database) {
+  private readonly retentionDays: number;
+
+  constructor(db: Database, retentionDays: number) {
     this.db = db;
+    this.retentionDays = retentionDays;
+    this.prune();
+  }
+
+  /** Finished entries (undone, failed) older than the retention go; running and done ones stay, since recovery and Undo need them. */
+  prune(now = new Date()): number {
+    const cutoff = new Date(now.getTime() - this.retentionDays * 86_400_000).toISOString();
+    return this.db.prepare("DELETE FROM journal WHERE state IN ('undone', 'failed') AND updated_at < ?").run(cutoff).changes;
   }
 
   put(e: Omit<JournalEntry, 'createdAt' | 'updatedAt'>): void {
@@ -25,6 +35,7 @@ export class Journal {
          ON CONFLICT (id) DO UPDATE SET state = excluded.state, steps = excluded.steps, updated_at = excluded.updated_at`,
       )
       .run(e.id, e.operation, e.state, JSON.stringify(e.steps), now, now);
+    if (e.state === 'undone' || e.state === 'failed') this.prune();
   }
 
   get(id: string): JournalEntry | null {

@@ -1,9 +1,17 @@
 import { authenticateRequest } from '@/lib/auth/request';
+import { readSession, SESSION_COOKIE } from '@/lib/auth/session';
+import { problem, readCookie } from '@/lib/http';
 import { onStateChange } from '@/lib/state';
+import { db } from '@/lib/store/db';
 
 export const dynamic = 'force-dynamic';
 
 const encoder = new TextEncoder();
+/** Open streams per session: a few tabs, not a way to hold the server's sockets. */
+const STREAMS_PER_SESSION = 4;
+const SESSION_CHECK_MS = 5_000;
+const holder = globalThis as typeof globalThis & { labgateStreams?: Map<string, number> };
+const streams = (holder.labgateStreams ??= new Map<string, number>());
 
 /**
  * Server-sent events: a `change` whenever the shared cache or Multipass changed (at most one per
@@ -12,6 +20,10 @@ const encoder = new TextEncoder();
 export function GET(req: Request) {
   const auth = authenticateRequest(req);
   if (!auth.ok) return auth.response;
+  const { key } = auth.session;
+  if ((streams.get(key) ?? 0) >= STREAMS_PER_SESSION) return problem(429, `At most ${STREAMS_PER_SESSION} live-update connections per session: close a tab.`);
+  streams.set(key, (streams.get(key) ?? 0) + 1);
+  const cookie = readCookie(req, SESSION_COOKIE);
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -29,20 +41,33 @@ export function GET(req: Request) {
           send(`event: change\ndata: ${Date.now()}\n\n`);
         }, 200);
       });
-      const heartbeat = setInterval(() => send(': keep-alive\n\n'), 15_000);
-      cleanup = () => {
-        off();
-        clearInterval(heartbeat);
-        if (pending) clearTimeout(pending);
-      };
-      req.signal.addEventListener('abort', () => {
+      const close = () => {
         cleanup();
         try {
           controller.close();
         } catch {
           /* already closed */
         }
-      });
+      };
+      const heartbeat = setInterval(() => send(': keep-alive\n\n'), 15_000);
+      // A stream lives no longer than its session: logout, expiry or a password reset end it.
+      const sessionCheck = setInterval(() => {
+        if (readSession(db(), cookie)) return;
+        send('event: ended\ndata: {}\n\n');
+        close();
+      }, SESSION_CHECK_MS);
+      let open = true;
+      cleanup = () => {
+        if (!open) return;
+        open = false;
+        streams.set(key, (streams.get(key) ?? 1) - 1);
+        if (streams.get(key)! <= 0) streams.delete(key);
+        off();
+        clearInterval(heartbeat);
+        clearInterval(sessionCheck);
+        if (pending) clearTimeout(pending);
+      };
+      req.signal.addEventListener('abort', close);
       send('retry: 2000\nevent: ready\ndata: {}\n\n');
     },
     cancel() {

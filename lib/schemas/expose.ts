@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { NamespaceName, ResourceName } from './cluster';
+import { ForwardId, InstanceName } from './forwards';
+
+/** A page shows an Expose's URL as a link: only http(s) to an IPv4 address or a host name, nothing a browser would run. */
+export const HttpUrl = z.string().max(300).regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[A-Za-z0-9._~/-]*$/, 'Not an http(s) URL.');
+
+const ServiceType = z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);
+const StrictPort = z.number().int().min(1).max(65535); // a journal holds numbers, never text
+
+const ExposeStep = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('service-nodeport'), namespace: NamespaceName, name: ResourceName, port: StrictPort, nodePort: StrictPort, previous: z.strictObject({ type: ServiceType, nodePort: StrictPort.nullable() }) }),
+  z.strictObject({
+    kind: z.literal('open-forward'),
+    listenPort: StrictPort,
+    target: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('service'), namespace: NamespaceName, name: ResourceName, port: StrictPort }),
+      z.strictObject({ kind: z.literal('instance'), name: InstanceName, port: StrictPort }),
+    ]),
+  }),
+]);
+
+/**
+ * What an Expose keeps in the host's journal, checked whenever it is read back: crash recovery
+ * and Undo act on it, so they trust nothing in it unchecked.
+ */
+export const ExposeRecord = z.strictObject({
+  plan: z.strictObject({ title: z.string().max(200), steps: z.array(ExposeStep).max(4), listenPort: StrictPort }),
+  done: z.array(z.enum(['service-nodeport', 'open-forward'])).max(4),
+  forwardId: ForwardId.nullable(),
+  url: HttpUrl,
+});
+export type ExposeRecord = z.infer<typeof ExposeRecord>;
