@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { apiserver, dockerRules, movePod, rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
 import { curlFrom, eventually, iptables, kubectl, labPrefix, ruleset } from '@/lab/testing.mts';
@@ -127,9 +127,10 @@ describe('a node that reports an address it should not', () => {
   // What a root in the node's VM may do with the kubelet's own credentials.
   it.each([
     { name: 'a foreign address', address: '203.0.113.7', reason: 'reports InternalIP 203.0.113.7, outside the allowed networks' },
-    { name: 'a rule smuggled after a newline', address: '10.120.52.23\n-I INPUT 1 -j ACCEPT\n-A LABGATE-CANARY -m comment --comment z', reason: 'not an IPv4 address' },
+    { name: 'a rule smuggled after a newline', address: '10.120.52.23\n-I INPUT 1 -j ACCEPT\n-A LABGATE-CANARY -m comment --comment z', reason: 'reports InternalIP "10.120.52.23\\n-I INPUT 1 -j ACCEPT\\n-A LAB…", not an IPv4 address' },
   ])('$name: the forward keeps its last safe target, says why, and nothing outside its chains changes', async ({ address, reason }) => {
     const f = await grafanaForward();
+    onTestFinished(() => void host.remove(f.id, 'test'));
     const node = f.status!.node!;
     const before = await foreign();
     const answers = await answerFromLan(30060);
@@ -139,11 +140,12 @@ describe('a node that reports an address it should not', () => {
       const marked = await eventually('the forward to be marked with the reason', async () => {
         await host.sync('test');
         const s = host.list().find((x) => x.id === f.id)?.status;
-        return s?.state === 'error' && s.reason?.includes(`${node} ${reason}`) ? s : undefined;
+        if (s?.state === 'error' && s.reason?.includes(`${node} ${reason}`)) return s;
+        throw new Error(`status ${JSON.stringify(s)}`);
       });
       expect(marked).toMatchObject({ targetIP: addresses[node], node });
       for (let i = 0; i < 5; i++) await host.sync('test'); // every sync, not only the first, stays clean
-      expect(await save()).not.toMatch(/203\.0\.113\.7|-A INPUT .*-j ACCEPT|--comment z/);
+      expect(await save()).not.toMatch(/203\.0\.113\.7|^-A INPUT -j ACCEPT$|--comment z$/m);
       expect(await foreign()).toBe(before);
       expect(await answerFromLan(30060)).toMatchObject({ node });
     } finally {
@@ -156,7 +158,6 @@ describe('a node that reports an address it should not', () => {
     });
     expect(await foreign()).toBe(before);
     expect(await foreign()).toBe(foreignBefore);
-    await host.remove(f.id, 'test');
   });
 });
 
