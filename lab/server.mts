@@ -35,7 +35,7 @@ export async function startServer({ env, node = process.execPath, setpriv = null
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const base = `${scheme}://${env.HOSTNAME ?? '127.0.0.1'}:${port}`;
+  const base = `${scheme}://127.0.0.1:${port}`; // on every address or on loopback, loopback reaches it
   try {
     await eventually(`the server on ${base}`, async () => {
       if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${output}`);
