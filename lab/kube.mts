@@ -4,7 +4,7 @@ import path from 'node:path';
 import { binary, pinnedVersion } from './build.mts';
 import { must, run, type RunResult } from './exec.mts';
 import { apiserverUrl } from './control-plane.mts';
-import { MANIFESTS, RBAC_MANIFEST, type LabPaths } from './paths.mts';
+import { ADMISSION_POLICY_MANIFEST, MANIFESTS, RBAC_MANIFEST, type LabPaths } from './paths.mts';
 import { kubeconfig } from './pki.mts';
 import { CONTROL_PLANE, KUBE_NODES, namespaces } from './topology.mts';
 
@@ -76,6 +76,7 @@ export async function provisionCluster(prefix: string, p: LabPaths): Promise<voi
   await k(['apply', '-f', '-'], manifest('kube-prometheus-stack.yaml'));
   await k(['apply', '-f', '-'], manifest('default-apps.yaml'));
   await k(['apply', '-f', '-'], fs.readFileSync(RBAC_MANIFEST, 'utf8'));
+  await k(['apply', '-f', '-'], fs.readFileSync(ADMISSION_POLICY_MANIFEST, 'utf8'));
   const token = (await k(['create', 'token', 'labgate', '-n', 'labgate-system', '--duration=720h'])).trim();
   fs.writeFileSync(p.labgateKubeconfig, kubeconfig(apiserverUrl, path.join(p.pki, 'ca.crt'), { token }, 'labgate'), { mode: 0o600 });
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dockerRules, multipassDaemon, rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
@@ -81,6 +82,16 @@ describe('labgate doctor in the lab', () => {
     const found = find(await runDoctor(), 'Kubernetes permissions');
     expect(found?.message).toBe("labgate's identity needs patch on nodes.");
     expect(found?.fix).toBe('kubectl apply -f deploy/rbac.yaml');
+  });
+
+  it('says whether the admission policy is installed and bound, with the command that installs it', async () => {
+    expect((await runDoctor()).find((f) => f.check === 'Admission policy')).toMatchObject({ severity: 'ok' });
+    const policy = path.join(import.meta.dirname, '..', 'deploy', 'admission-policy.yaml');
+    undo.push(() => kubectl(['apply', '-f', policy]));
+    await kubectl(['delete', 'validatingadmissionpolicybinding', 'labgate-least-privilege']);
+    expect(find(await runDoctor(), 'Admission policy')).toMatchObject({ severity: 'warn', message: expect.stringContaining('no binding') });
+    await kubectl(['delete', 'validatingadmissionpolicy', 'labgate-least-privilege']);
+    expect(find(await runDoctor(), 'Admission policy')).toMatchObject({ severity: 'warn', fix: 'kubectl apply -f deploy/admission-policy.yaml' });
   });
 
   it('no kubeconfig: a failure that says which file', async () => {

@@ -1,14 +1,14 @@
 import 'server-only';
 import fs from 'node:fs';
 import os from 'node:os';
-import { AuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
+import { AdmissionregistrationV1Api, AuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
 import { diagnose, type DoctorFacts, type Finding } from '@/lib/domain/doctor';
 import { rulesOf, chainsOf, parseSave } from '@/lib/host/firewall/save-parse';
 import { detectBackend, execRunner, type Backend } from '@/lib/host/firewall/runner';
 import { handMadeOn, ipForwardEnabled, multipassBridges, portInUseOnHost } from '@/lib/host/hostinfo';
 import { ForwardStore } from '@/lib/host/store/forwards';
 import { describeApiError, loadKubeConfig } from '@/lib/kube/client';
-import { PERMISSIONS, permissionName } from '@/lib/kube/permissions';
+import { ADMISSION_POLICY, PERMISSIONS, permissionName } from '@/lib/kube/permissions';
 import { classifyFailure, execMultipass, listInstances, MultipassError } from '@/lib/multipass/cli';
 import { db } from '@/lib/store/db';
 
@@ -22,13 +22,28 @@ async function kubeFacts(): Promise<DoctorFacts['kube']> {
     const authz = kc.makeApiClient(AuthorizationV1Api);
     const checks = PERMISSIONS.flatMap((p) => p.verbs.map((verb) => ({ p, verb })));
     const answers = await Promise.all(
-      checks.map(({ p, verb }) => authz.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { group: p.group, resource: p.resource, verb } } } })),
+      checks.map(({ p, verb }) => authz.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { group: p.group, resource: p.resource, verb, name: p.resourceNames?.[0] } } } })),
     );
     const denied = checks.filter((_, i) => !answers[i]!.status?.allowed).map(({ p, verb }) => permissionName(verb, p));
-    return { error: null, version: version.gitVersion, denied };
+    return { error: null, version: version.gitVersion, denied, admissionPolicy: denied.length ? null : await admissionPolicyState(kc) };
   } catch (e) {
-    return { error: e instanceof Error && e.name === 'KubeConfigError' ? e.message : describeApiError(e, 'create', 'selfsubjectaccessreviews.authorization.k8s.io'), version: null, denied: [] };
+    return { error: e instanceof Error && e.name === 'KubeConfigError' ? e.message : describeApiError(e, 'create', 'selfsubjectaccessreviews.authorization.k8s.io'), version: null, denied: [], admissionPolicy: null };
   }
+}
+
+/** Whether deploy/admission-policy.yaml is in the cluster: the policy, and the binding that makes it deny. */
+async function admissionPolicyState(kc: ReturnType<typeof loadKubeConfig>): Promise<DoctorFacts['kube']['admissionPolicy']> {
+  const api = kc.makeApiClient(AdmissionregistrationV1Api);
+  const exists = (read: () => Promise<unknown>) =>
+    read().then(
+      () => true,
+      (e: unknown) => {
+        if ((e as { code?: number }).code === 404) return false;
+        throw e;
+      },
+    );
+  if (!(await exists(() => api.readValidatingAdmissionPolicy({ name: ADMISSION_POLICY })))) return 'missing';
+  return (await exists(() => api.readValidatingAdmissionPolicyBinding({ name: ADMISSION_POLICY }))) ? 'installed' : 'unbound';
 }
 
 async function multipassFacts(): Promise<DoctorFacts['multipass']> {

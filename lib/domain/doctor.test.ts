@@ -3,7 +3,7 @@ import { diagnose, formatFindings, type DoctorFacts } from './doctor';
 
 const healthy: DoctorFacts = {
   user: 'labgate',
-  kube: { error: null, version: 'v1.36.3', denied: [] },
+  kube: { error: null, version: 'v1.36.3', denied: [], admissionPolicy: 'installed' },
   multipass: { error: null, errorKind: null, version: '1.16.3', daemon: '1.16.3', socket: { path: '/var/snap/multipass/common/multipass_socket', group: 'sudo' } },
   backend: { labgate: 'nft', multipass: 'nft' },
   ipForward: true,
@@ -21,8 +21,10 @@ describe('diagnose', () => {
   it('finds nothing wrong on a healthy host', () => expect(problems(healthy)).toEqual([]));
 
   it.each<{ name: string; facts: Partial<DoctorFacts>; check: string; severity: 'warn' | 'fail'; fix: RegExp; also?: string }>([
-    { name: 'no kubeconfig', facts: { kube: { error: 'The kubeconfig could not be read', version: null, denied: [] } }, check: 'Kubernetes', severity: 'fail', fix: /KUBECONFIG=/ },
-    { name: 'a missing verb', facts: { kube: { error: null, version: 'v1', denied: ['patch on services'] } }, check: 'Kubernetes permissions', severity: 'fail', fix: /^kubectl apply -f deploy\/rbac\.yaml$/ },
+    { name: 'no kubeconfig', facts: { kube: { error: 'The kubeconfig could not be read', version: null, denied: [], admissionPolicy: null } }, check: 'Kubernetes', severity: 'fail', fix: /KUBECONFIG=/ },
+    { name: 'a missing verb', facts: { kube: { error: null, version: 'v1', denied: ['patch on services'], admissionPolicy: null } }, check: 'Kubernetes permissions', severity: 'fail', fix: /^kubectl apply -f deploy\/rbac\.yaml$/ },
+    { name: 'no admission policy', facts: { kube: { ...healthy.kube, admissionPolicy: 'missing' } }, check: 'Admission policy', severity: 'warn', fix: /^kubectl apply -f deploy\/admission-policy\.yaml$/ },
+    { name: 'an admission policy without its binding', facts: { kube: { ...healthy.kube, admissionPolicy: 'unbound' } }, check: 'Admission policy', severity: 'warn', fix: /admission-policy\.yaml/ },
     { name: 'no multipass CLI', facts: { multipass: { ...healthy.multipass, error: 'x', errorKind: 'cli-missing' } }, check: 'Multipass', severity: 'fail', fix: /snap install multipass/ },
     { name: 'daemon down', facts: { multipass: { ...healthy.multipass, daemon: null, error: 'The Multipass daemon is not running.', errorKind: 'daemon-down' } }, check: 'Multipass', severity: 'fail', fix: /snap start multipass/ },
     { name: 'socket access denied', facts: { multipass: { ...healthy.multipass, error: 'denied', errorKind: 'access-denied' } }, check: 'Multipass', severity: 'fail', fix: /^usermod -aG sudo labgate/ },

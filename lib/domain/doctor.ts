@@ -12,7 +12,7 @@ export interface Finding {
 /** What doctor gathered from the host; each part null when it could not be read at all. */
 export interface DoctorFacts {
   user: string; // who labgate runs as, for fixes that name it
-  kube: { error: string | null; version: string | null; denied: string[] }; // denied: "patch on services"
+  kube: { error: string | null; version: string | null; denied: string[]; admissionPolicy: 'installed' | 'missing' | 'unbound' | null }; // denied: "patch on services"; null: not asked
   multipass: { error: string | null; errorKind: string | null; version: string | null; daemon: string | null; socket: { path: string; group: string } | null };
   backend: { labgate: 'nft' | 'legacy'; multipass: 'nft' | 'legacy' | null };
   ipForward: boolean | null;
@@ -32,7 +32,16 @@ function kube(f: DoctorFacts['kube']): Finding[] {
   if (f.denied.length) {
     return [{ check: 'Kubernetes permissions', severity: 'fail', message: `labgate's identity needs ${f.denied.join(', ')}.`, fix: 'kubectl apply -f deploy/rbac.yaml' }];
   }
-  return [ok(check, `API server ${f.version ?? ''} answers; every permission labgate uses is granted.`.replace('  ', ' '))];
+  return [ok(check, `API server ${f.version ?? ''} answers; every permission labgate uses is granted.`.replace('  ', ' ')), ...admission(f.admissionPolicy)];
+}
+
+function admission(state: DoctorFacts['kube']['admissionPolicy']): Finding[] {
+  const check = 'Admission policy';
+  const fix = 'kubectl apply -f deploy/admission-policy.yaml';
+  if (state === 'installed') return [ok(check, 'the apiserver lets labgate change only the fields labgate changes (labgate-least-privilege).')];
+  if (state === 'unbound') return [{ check, severity: 'warn', message: 'The policy labgate-least-privilege is there but has no binding, so it enforces nothing.', fix }];
+  if (state === 'missing') return [{ check, severity: 'warn', message: "The apiserver does not hold labgate's admission policy: a stolen token could change any field RBAC allows.", fix }];
+  return [];
 }
 
 function multipass(f: DoctorFacts['multipass'], user: string): Finding[] {

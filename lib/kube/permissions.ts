@@ -3,11 +3,15 @@
  * test holds them equal) and `labgate doctor` checks each with a SelfSubjectAccessReview.
  */
 export interface Permission {
-  group: '' | 'apps';
+  group: '' | 'apps' | 'admissionregistration.k8s.io';
   resource: string;
   verbs: readonly ('get' | 'list' | 'watch' | 'patch')[];
+  resourceNames?: readonly string[]; // only these objects
   why: string;
 }
+
+/** deploy/admission-policy.yaml's policy and binding. */
+export const ADMISSION_POLICY = 'labgate-least-privilege';
 
 export const PERMISSIONS: readonly Permission[] = [
   { group: '', resource: 'nodes', verbs: ['list', 'watch', 'patch'], why: 'the Nodes view; node labels' },
@@ -16,6 +20,8 @@ export const PERMISSIONS: readonly Permission[] = [
   { group: '', resource: 'namespaces', verbs: ['list', 'watch'], why: 'the namespace filter' },
   { group: 'apps', resource: 'deployments', verbs: ['list', 'watch', 'patch'], why: 'pinning a Deployment to nodes' },
   { group: 'apps', resource: 'statefulsets', verbs: ['list', 'watch', 'patch'], why: 'pinning a StatefulSet to nodes' },
+  { group: 'admissionregistration.k8s.io', resource: 'validatingadmissionpolicies', verbs: ['get'], resourceNames: [ADMISSION_POLICY], why: 'doctor: is the admission policy installed' },
+  { group: 'admissionregistration.k8s.io', resource: 'validatingadmissionpolicybindings', verbs: ['get'], resourceNames: [ADMISSION_POLICY], why: 'doctor: is the admission policy bound' },
 ];
 
 /** "patch on services", "list on deployments.apps": the words the UI and doctor use. */
