@@ -4,7 +4,7 @@ import { hostAllowed } from '@/lib/domain/hosts';
 import { knownHosts } from '@/lib/server/known-hosts';
 
 /** Paths anyone may reach. Everything else needs a session. */
-const PUBLIC = new Set(['/login', '/api/healthz', '/api/auth/login', '/metrics', '/metrics/host']); // /metrics* check their own token
+const PUBLIC = new Set(['/login', '/api/healthz', '/api/auth/login', '/api/tls/ca', '/metrics', '/metrics/host']); // /metrics* check their own token
 
 /**
  * A page may run only the scripts Next gives this nonce; no framing, no plugins. Inline style
@@ -42,7 +42,8 @@ export function proxy(req: NextRequest) {
   if (STATIC.test(pathname)) return NextResponse.next();
   const allowed =
     PUBLIC.has(pathname) ||
-    req.cookies.has(SESSION_COOKIE) ||
+    req.cookies.has(SESSION_COOKIE.secure) ||
+    req.cookies.has(SESSION_COOKIE.plain) ||
     // The UI role calls the host API with its bearer token; the handler checks it.
     (pathname.startsWith('/api/host/') && req.headers.has('authorization'));
   if (!allowed) {

@@ -58,4 +58,48 @@ describe('the systemd units', () => {
     }
     expect(fs.readFileSync(path.join(dir, 'labgate-host.service'), 'utf8')).not.toMatch(/@NODE@|@APP@|npm|with-node/);
   });
+
+  // systemd's own exposure score (0 best, 10 worst) for each unit as installed.
+  it.each([
+    { file: 'labgate-ui.service', goal: 1.5 },
+    { file: 'labgate-host.service', goal: 2.5 },
+  ])('$file scores at most $goal in systemd-analyze security', ({ file, goal }) => {
+    const res = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', path.join(dir, file)], { encoding: 'utf8' });
+    const score = Number(/Overall exposure level for \S+: ([\d.]+)/.exec(res.stdout)?.[1]);
+    console.log(`systemd-analyze security ${file}: ${score}`);
+    expect(score).toBeGreaterThanOrEqual(0);
+    expect(score).toBeLessThanOrEqual(goal);
+  });
+
+  it('sandbox both as far as they still work: no devices, kernel, clock, namespaces or foreign syscalls', () => {
+    for (const unit of [host, ui]) {
+      for (const key of ['PrivateDevices', 'ProtectKernelTunables', 'ProtectKernelLogs', 'ProtectClock', 'ProtectHostname', 'RestrictNamespaces', 'RestrictRealtime', 'PrivateMounts']) expect(unit.get(key), key).toEqual(['yes']);
+      expect(unit.get('SystemCallFilter')![0]).toBe('@system-service');
+      expect(unit.get('ProtectProc')).toEqual(['invisible']);
+      expect(unit.get('IPAddressDeny')).toEqual(['any']);
+    }
+    expect(host.get('RestrictAddressFamilies')).toEqual(['AF_UNIX AF_INET AF_INET6 AF_NETLINK']); // iptables-nft speaks netlink
+    expect(ui.get('RestrictAddressFamilies')).toEqual(['AF_UNIX AF_INET AF_INET6']);
+    expect(ui.get('PrivateUsers')).toEqual(['yes']);
+  });
+});
+
+describe("the installer's Node", () => {
+  const install = (...args: string[]) => spawnSync(path.join(ROOT, 'scripts', 'install.sh'), ['node', ...args], { encoding: 'utf8' });
+  const pinned = /^NODE_VERSION=(\S+)$/m.exec(fs.readFileSync(path.join(ROOT, 'scripts', 'install.sh'), 'utf8'))![1];
+
+  it('installs the pinned release once its integrity checks out, and refuses one that does not, installing nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-node-'));
+    try {
+      const ok = install(dir);
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(execFileSync(path.join(dir, 'bin', 'node'), ['--version'], { encoding: 'utf8' }).trim()).toBe(`v${pinned}`);
+      const tampered = install(path.join(dir, 'other'), `sha512-${Buffer.alloc(64).toString('base64')}`);
+      expect(tampered.status).toBe(1);
+      expect(tampered.stderr).toMatch(/failed its integrity check.*nothing installed/);
+      expect(fs.existsSync(path.join(dir, 'other'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

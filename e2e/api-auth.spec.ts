@@ -1,7 +1,7 @@
 import { apiLogin, expect, plantExpiredSession, SESSION_COOKIE, test } from './fixtures/app';
 import { discoverRouteHandlers } from './fixtures/routes';
 
-const PUBLIC = new Set(['/api/healthz', '/api/auth/login']);
+const PUBLIC = new Set(['/api/healthz', '/api/auth/login', '/api/tls/ca']);
 const handlers = discoverRouteHandlers().filter((h) => h.url.startsWith('/api/'));
 const guarded = handlers.filter((h) => !PUBLIC.has(h.url));
 

@@ -40,7 +40,7 @@ test('the form says what is wrong and opens nothing', async ({ page, loggedIn: _
   await form.getByLabel('Address', { exact: true }).fill('1.1.1.1');
   await form.getByLabel('Port', { exact: true }).fill('53');
   await form.getByRole('button', { name: 'Open forward' }).click();
-  await expect(form.getByText(/outside the networks labgate forwards to/).first()).toBeVisible();
+  await expect(form.getByText(/1.1.1.1 is outside the allowed networks/).first()).toBeVisible();
   await form.getByLabel('Host port').fill('70000');
   await form.getByRole('button', { name: 'Open forward' }).click();
   await expect(form.getByText('Ports run from 1 to 65535.')).toBeVisible();

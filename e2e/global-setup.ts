@@ -1,8 +1,22 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { assertInLabNamespace } from '../lab/exec.mts';
 
-/** The app and the browser talk to lab addresses: only from inside the lab. */
+/**
+ * The app and the browser talk to lab addresses: only from inside the lab. Runs once the server
+ * is up, so labgate's own CA exists: the lab's browser trusts it as a person's would, through
+ * an NSS database (no --ignore-certificate-errors).
+ */
 export default function globalSetup(): void {
   const prefix = process.env.LABGATE_LAB_PREFIX;
   if (!prefix) throw new Error('end-to-end tests run in the lab: use `npm test`, or `ip netns exec <prefix>host` with `npm run lab -- env`');
   assertInLabNamespace(prefix);
+  const ca = path.join(process.env.LABGATE_E2E_DATA_DIR!, 'tls', 'ca.crt');
+  if (!fs.existsSync(ca)) throw new Error(`the server made no CA at ${ca}`);
+  const nssdb = path.join(process.env.LABGATE_E2E_BROWSER_HOME!, '.pki', 'nssdb');
+  fs.rmSync(nssdb, { recursive: true, force: true });
+  fs.mkdirSync(nssdb, { recursive: true });
+  execFileSync('certutil', ['-d', `sql:${nssdb}`, '-N', '--empty-password']);
+  execFileSync('certutil', ['-d', `sql:${nssdb}`, '-A', '-t', 'C,,', '-n', 'labgate e2e CA', '-i', ca]);
 }

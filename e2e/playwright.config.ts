@@ -12,9 +12,15 @@ process.env.LABGATE_E2E_HOST_TOKEN ??= randomBytes(24).toString('base64url');
 process.env.LABGATE_E2E_METRICS_TOKEN ??= randomBytes(24).toString('base64url');
 
 const port = Number(process.env.LABGATE_E2E_PORT);
-// The dashboard as a laptop on the LAN sees it: the host's LAN address, from the lab's lan namespace.
+// The dashboard as a laptop on the LAN sees it: the host's LAN address, from the lab's lan namespace,
+// over HTTPS with labgate's own CA, which the server makes at its first start.
 const host = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
-const baseURL = `http://${host}:${port}`;
+const baseURL = `https://${host}:${port}`;
+export const E2E_CA = path.join(process.env.LABGATE_E2E_DATA_DIR!, 'tls', 'ca.crt');
+// The browser trusts that CA through an NSS database in its HOME (global-setup fills it once the
+// server made the CA); the test workers, which start after that, through Node's extra CAs.
+process.env.LABGATE_E2E_BROWSER_HOME ??= fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-e2e-home-'));
+process.env.NODE_EXTRA_CA_CERTS = E2E_CA;
 
 /** Debian's Chromium, never a downloaded browser; no background traffic off the machine. */
 export const CHROMIUM_ARGS = [
@@ -42,7 +48,7 @@ export default defineConfig({
     baseURL,
     trace: 'retain-on-failure',
     // A wrapper that starts Debian's Chromium inside the lab's lan namespace.
-    launchOptions: { executablePath: process.env.LABGATE_LAB_CHROMIUM, args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: process.env.LABGATE_LAB_CHROMIUM, args: CHROMIUM_ARGS, env: { ...process.env, HOME: process.env.LABGATE_E2E_BROWSER_HOME } },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
@@ -50,6 +56,7 @@ export default defineConfig({
     command: 'node scripts/start.mts',
     cwd: path.resolve(__dirname, '..'),
     url: `${baseURL}/api/healthz`,
+    ignoreHTTPSErrors: true, // only this readiness check: the CA it would need is made by the server it waits for
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',
@@ -61,6 +68,7 @@ export default defineConfig({
       LABGATE_HOST_TOKEN: process.env.LABGATE_E2E_HOST_TOKEN,
       LABGATE_METRICS_TOKEN: process.env.LABGATE_E2E_METRICS_TOKEN,
       NEXT_TELEMETRY_DISABLED: '1',
+      NODE_EXTRA_CA_CERTS: '', // the server trusts the CA it makes by itself
       HOSTNAME: '0.0.0.0',
       PORT: String(port),
     },

@@ -1,5 +1,5 @@
 import 'server-only';
-import { clientAddress, REMOTE_ADDRESS_HEADER } from '@/lib/domain/client';
+import { clientAddress, isTrustedProxy, REMOTE_ADDRESS_HEADER, SCHEME_HEADER } from '@/lib/domain/client';
 import { env } from '@/lib/env';
 
 /** A JSON error answer: `{ error, ...extra }` with the given status. */
@@ -16,9 +16,14 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-/** True when the request reached us over HTTPS (directly or through a proxy that says so). */
+/**
+ * True when the request reached us over HTTPS: labgate's own server says so (it stamps the
+ * scheme of the connection), or a trusted proxy in front of it does.
+ */
 export function isHttps(headers: Headers, url?: string): boolean {
-  return headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https' || url?.startsWith('https:') === true;
+  if (headers.get(SCHEME_HEADER) === 'https' || url?.startsWith('https:') === true) return true;
+  const remote = headers.get(REMOTE_ADDRESS_HEADER);
+  return !!remote && isTrustedProxy(remote, env().trustedProxies) && headers.get('x-forwarded-proto')?.split(',').at(-1)?.trim() === 'https';
 }
 
 /** The client's address as the connection shows it (X-Forwarded-For only from LABGATE_TRUSTED_PROXIES), used to key rate limits. */

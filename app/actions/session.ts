@@ -3,26 +3,23 @@
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { login as openSession, logout as closeSession } from '@/lib/auth/login';
-import { clearedSessionCookie, sessionCookie } from '@/lib/auth/request';
+import { actionSessionId, clearedSessionCookie, sessionCookie } from '@/lib/auth/request';
 import { safeNextPath } from '@/lib/auth/next-path';
-import { SESSION_COOKIE } from '@/lib/auth/session';
 import { clientKey, isHttps } from '@/lib/http';
 import type { ActionResult } from '@/lib/result';
 
 export async function login(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
   const h = await headers();
-  const jar = await cookies();
-  const result = await openSession({ password: form.get('password') ?? undefined }, clientKey(h), jar.get(SESSION_COOKIE)?.value);
+  const result = await openSession({ password: form.get('password') ?? undefined }, clientKey(h), await actionSessionId());
   if (!result.ok) return { ok: false, error: result.error, fieldErrors: result.fieldErrors };
   const cookie = sessionCookie(result.data.id, result.data.expiresAt, isHttps(h));
-  jar.set(cookie.name, cookie.value, cookie.options);
+  (await cookies()).set(cookie.name, cookie.value, cookie.options);
   redirect(safeNextPath(form.get('next')));
 }
 
 export async function logout(): Promise<void> {
-  const jar = await cookies();
-  closeSession(jar.get(SESSION_COOKIE)?.value);
+  closeSession(await actionSessionId());
   const cookie = clearedSessionCookie(isHttps(await headers()));
-  jar.set(cookie.name, cookie.value, cookie.options);
+  (await cookies()).set(cookie.name, cookie.value, cookie.options);
   redirect('/login');
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { LoginForm } from '@/components/session/LoginForm';
+import { TransportNotice } from '@/components/session/TransportNotice';
 import { safeNextPath } from '@/lib/auth/next-path';
 import { currentSession } from '@/lib/auth/request';
 
@@ -15,6 +16,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <h1 className="text-xl font-semibold">labgate</h1>
         <p className="mt-1 mb-6 text-sm text-zinc-600 dark:text-zinc-400">Log in to manage your lab&apos;s networking.</p>
         <LoginForm next={next} />
+        <TransportNotice />
       </div>
     </main>
   );

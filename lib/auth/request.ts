@@ -3,11 +3,19 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { isCrossOrigin, isHttps, problem, readCookie } from '@/lib/http';
 import { db } from '@/lib/store/db';
-import { readSession, SESSION_COOKIE, type Session } from './session';
+import { readSession, sessionCookieName, type Session } from './session';
+
+/** The session id the browser sent for a page or action, under the cookie name of the request's scheme. */
+export async function actionSessionId(): Promise<string | undefined> {
+  return (await cookies()).get(sessionCookieName(isHttps(await headers())))?.value;
+}
+
+/** The same for a route handler's request. */
+export const requestSessionId = (req: Request): string | undefined => readCookie(req, sessionCookieName(isHttps(req.headers, req.url)));
 
 /** The proxy only checks that a cookie is present; every page, action and handler checks it here. */
 export async function currentSession(): Promise<Session | null> {
-  return readSession(db(), (await cookies()).get(SESSION_COOKIE)?.value);
+  return readSession(db(), await actionSessionId());
 }
 
 /** For pages and layouts: the session, or a redirect to the login page. */
@@ -25,7 +33,7 @@ export function authenticateRequest(req: Request): RequestAuth {
   if (mutating && isCrossOrigin(req.headers)) {
     return { ok: false, response: problem(403, 'Cross-origin request refused.') };
   }
-  const session = readSession(db(), readCookie(req, SESSION_COOKIE));
+  const session = readSession(db(), requestSessionId(req));
   if (!session) return { ok: false, response: problem(401, 'Log in first: no valid session.') };
   return { ok: true, session };
 }
@@ -38,7 +46,7 @@ export interface SessionCookie {
 
 export function sessionCookie(id: string, expiresAt: number, secure: boolean): SessionCookie {
   return {
-    name: SESSION_COOKIE,
+    name: sessionCookieName(secure),
     value: id,
     options: { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: new Date(expiresAt) },
   };

@@ -1,7 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 
-export const SESSION_COOKIE = 'labgate_session';
+/**
+ * Over HTTPS the cookie is `__Host-`: Secure, for this host only, path / — a service on another
+ * port or a subdomain cannot set or shadow it. Plain HTTP (loopback, LABGATE_HTTP=1) cannot hold
+ * a Secure cookie, so it gets the plain name, which HTTPS never reads.
+ */
+export const SESSION_COOKIE = { secure: '__Host-labgate_session', plain: 'labgate_session' } as const;
+export const sessionCookieName = (secure: boolean) => (secure ? SESSION_COOKIE.secure : SESSION_COOKIE.plain);
 
 /** Session ids are 32 random bytes, base64url: exactly 43 characters of [A-Za-z0-9_-]. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;

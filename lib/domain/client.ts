@@ -1,7 +1,8 @@
 import { inCidr, isCidr, isIpv4 } from './networks';
 
-/** The header labgate's own server (scripts/start.mts) sets to the connection's peer address, replacing any the client sent. */
-export const REMOTE_ADDRESS_HEADER = 'x-labgate-remote-address';
+/** Headers labgate's own server (scripts/start.mts) sets on every request, replacing any the client sent. */
+export const REMOTE_ADDRESS_HEADER = 'x-labgate-remote-address'; // the connection's peer address
+export const SCHEME_HEADER = 'x-labgate-scheme'; // https or http: how the connection came in
 
 /** ::ffff:192.168.50.10 (an IPv4 peer on a dual-stack socket) → 192.168.50.10; other IPv6 lower-cased. */
 export function normalizeAddress(address: string): string {
@@ -10,7 +11,10 @@ export function normalizeAddress(address: string): string {
   return mapped ? mapped[1]! : a;
 }
 
-const trusted = (address: string, proxies: readonly string[]) => proxies.some((p) => (isCidr(p) ? inCidr(address, p) : p === address));
+export const isTrustedProxy = (address: string, proxies: readonly string[]) => {
+  const a = normalizeAddress(address);
+  return proxies.some((p) => (isCidr(p) ? inCidr(a, p) : p === a));
+};
 
 /**
  * Who a request comes from, for rate limits: the connection's own address. Only when that is a
@@ -20,11 +24,11 @@ const trusted = (address: string, proxies: readonly string[]) => proxies.some((p
 export function clientAddress(remote: string | null, forwardedFor: string | null, trustedProxies: readonly string[]): string {
   if (!remote) return 'unknown';
   let client = normalizeAddress(remote);
-  if (!trusted(client, trustedProxies) || !forwardedFor) return client;
+  if (!isTrustedProxy(client, trustedProxies) || !forwardedFor) return client;
   for (const hop of forwardedFor.split(',').map(normalizeAddress).reverse()) {
     if (!isIpv4(hop) && !/^[0-9a-f:]{2,39}$/.test(hop)) return client; // a proxy that writes garbage: key on the proxy
     client = hop;
-    if (!trusted(hop, trustedProxies)) return hop;
+    if (!isTrustedProxy(hop, trustedProxies)) return hop;
   }
   return client;
 }

@@ -19,7 +19,7 @@ let dataDir = '';
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-login-'));
-  const server = await startServer({ env: { LABGATE_DATA_DIR: dataDir, LABGATE_ADMIN_PASSWORD: password, HOSTNAME: '0.0.0.0', NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` } });
+  const server = await startServer({ env: { LABGATE_DATA_DIR: dataDir, LABGATE_ADMIN_PASSWORD: password, HOSTNAME: '0.0.0.0', LABGATE_HTTP: '1', NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` } });
   base = server.base;
   child = server.child;
 });

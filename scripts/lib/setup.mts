@@ -9,7 +9,7 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Debian packages by purpose; each script asks only for what it uses. */
 export const PACKAGES = {
-  browser: ['chromium', 'fonts-dejavu-core'],
+  browser: ['chromium', 'fonts-dejavu-core', 'libnss3-tools'], // certutil: the lab's browser trusts labgate's CA
   tools: ['curl', 'openssl', 'ca-certificates'],
   deploy: ['systemd', 'util-linux'], // systemd-analyze checks the units; setpriv runs the host role as they would
 } as const;

@@ -1,8 +1,7 @@
 import { NextResponse } from 'next/server';
 import { login } from '@/lib/auth/login';
-import { sessionCookie } from '@/lib/auth/request';
-import { SESSION_COOKIE } from '@/lib/auth/session';
-import { clientKey, isCrossOrigin, isHttps, problem, readCookie } from '@/lib/http';
+import { requestSessionId, sessionCookie } from '@/lib/auth/request';
+import { clientKey, isCrossOrigin, isHttps, problem } from '@/lib/http';
 import { readBody } from '@/lib/request-body';
 
 /** Logs in with `{ password }` as JSON or a urlencoded form; sets the session cookie. */
@@ -10,7 +9,7 @@ export async function POST(req: Request) {
   if (isCrossOrigin(req.headers)) return problem(403, 'Cross-origin request refused.');
   const body = await readBody(req);
   if (!body.ok) return problem(body.status, body.error);
-  const result = await login(body.data, clientKey(req.headers), readCookie(req, SESSION_COOKIE));
+  const result = await login(body.data, clientKey(req.headers), requestSessionId(req));
   if (!result.ok) {
     const retry = result.retryAfterMs ? { 'retry-after': String(Math.ceil(result.retryAfterMs / 1000)) } : undefined;
     return problem(result.status, result.error, result.fieldErrors ? { fieldErrors: result.fieldErrors } : {}, retry);

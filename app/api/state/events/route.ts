@@ -1,6 +1,6 @@
-import { authenticateRequest } from '@/lib/auth/request';
-import { readSession, SESSION_COOKIE } from '@/lib/auth/session';
-import { problem, readCookie } from '@/lib/http';
+import { authenticateRequest, requestSessionId } from '@/lib/auth/request';
+import { readSession } from '@/lib/auth/session';
+import { problem } from '@/lib/http';
 import { onStateChange } from '@/lib/state';
 import { db } from '@/lib/store/db';
 
@@ -23,7 +23,7 @@ export function GET(req: Request) {
   const { key } = auth.session;
   if ((streams.get(key) ?? 0) >= STREAMS_PER_SESSION) return problem(429, `At most ${STREAMS_PER_SESSION} live-update connections per session: close a tab.`);
   streams.set(key, (streams.get(key) ?? 0) + 1);
-  const cookie = readCookie(req, SESSION_COOKIE);
+  const cookie = requestSessionId(req);
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
