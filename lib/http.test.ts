@@ -17,9 +17,11 @@ describe('request helpers', () => {
     expect(readCookie(req, 'missing')).toBeUndefined();
   });
 
-  it('knows HTTPS from the URL or a proxy header', () => {
+  it("knows HTTPS from labgate's own server or the URL, never from a header an untrusted client sent", () => {
     expect(isHttps(new Headers(), 'https://lab/')).toBe(true);
-    expect(isHttps(new Headers({ 'x-forwarded-proto': 'https' }))).toBe(true);
+    expect(isHttps(new Headers({ 'x-labgate-scheme': 'https' }))).toBe(true);
+    expect(isHttps(new Headers({ 'x-labgate-scheme': 'http', 'x-labgate-remote-address': '192.168.50.10', 'x-forwarded-proto': 'https' }))).toBe(false);
+    expect(isHttps(new Headers({ 'x-forwarded-proto': 'https' }))).toBe(false);
     expect(isHttps(new Headers({ 'x-forwarded-proto': 'http' }), 'http://lab/')).toBe(false);
   });
 
