@@ -1,20 +1,12 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { z } from 'zod';
-import { currentSession } from '@/lib/auth/request';
 import { describeStep, type ExposePlan } from '@/lib/domain/plan';
 import { applyExpose, grafanaServices, planExposeInstance, planExposeService, undoExpose, type ExposeResult } from '@/lib/expose';
 import type { ActionResult, Outcome } from '@/lib/result';
-import { ExposeInstance, ExposeService, UndoExpose } from '@/lib/schemas/cluster';
-
-/** What to expose: the Grafana service (found by its label), any service, or an instance's port. */
-const ExposeTarget = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('grafana'), namespace: z.string().optional(), name: z.string().optional() }),
-  ExposeService.extend({ kind: z.literal('service') }),
-  ExposeInstance.extend({ kind: z.literal('instance') }),
-]);
-export type ExposeTarget = z.infer<typeof ExposeTarget>;
+import { fieldErrorsOf, CHECK_FIELDS } from '@/lib/schemas/errors';
+import { ExposeId, ExposeTarget } from '@/lib/schemas/expose';
+import { asAction, invalidInput, withSession } from '@/lib/server/action';
 
 export interface PlanView {
   title: string;
@@ -23,16 +15,9 @@ export interface PlanView {
   choices?: { namespace: string; name: string }[]; // several Grafanas: the person picks
 }
 
-const noSession: ActionResult<never> = { ok: false, error: 'Your session has ended: log in again.' };
-const asAction = <T>(o: Outcome<T>): ActionResult<T> => (o.ok ? o : { ok: false, error: o.error, fieldErrors: o.fieldErrors });
-
 async function plan(raw: unknown): Promise<Outcome<ExposePlan & { choices?: PlanView['choices'] }>> {
   const parsed = ExposeTarget.safeParse(raw);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const i of parsed.error.issues) (fieldErrors[i.path.join('.') || 'form'] ??= []).push(i.message);
-    return { ok: false, status: 400, error: 'Check the highlighted fields.', fieldErrors };
-  }
+  if (!parsed.success) return { ok: false, status: 400, error: CHECK_FIELDS, fieldErrors: fieldErrorsOf(parsed.error) };
   const t = parsed.data;
   if (t.kind === 'instance') return { ok: true, data: planExposeInstance(t.instance, t.port) };
   if (t.kind === 'service') return planExposeService(t.namespace, t.name, t.port, t.port ?? 30060);
@@ -45,28 +30,25 @@ async function plan(raw: unknown): Promise<Outcome<ExposePlan & { choices?: Plan
   return planExposeService(chosen.namespace, chosen.name);
 }
 
-export async function planExpose(target: ExposeTarget): Promise<ActionResult<PlanView>> {
-  if (!(await currentSession())) return noSession;
+export const planExpose = withSession(async (target: ExposeTarget): Promise<ActionResult<PlanView>> => {
   const res = await plan(target);
   return asAction(res.ok ? { ok: true, data: { title: res.data.title, listenPort: res.data.listenPort, steps: res.data.steps.map(describeStep), choices: res.data.choices } } : res);
-}
+});
 
 /** Plans again on the server from the target (a plan from the browser is never trusted), then applies. */
-export async function applyExposeAction(target: ExposeTarget): Promise<ActionResult<ExposeResult>> {
-  if (!(await currentSession())) return noSession;
+export const applyExposeAction = withSession(async (target: ExposeTarget): Promise<ActionResult<ExposeResult>> => {
   const p = await plan(target);
   if (!p.ok) return asAction(p);
   if (p.data.choices) return { ok: false, error: 'Choose which Grafana to expose.' };
   const res = await applyExpose(p.data, 'admin');
   revalidatePath('/');
   return asAction(res);
-}
+});
 
-export async function undoExposeAction(id: string): Promise<ActionResult<{ id: string }>> {
-  if (!(await currentSession())) return noSession;
-  const parsed = UndoExpose.safeParse({ id });
-  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
-  const res = await undoExpose(parsed.data.id, 'admin');
+export const undoExposeAction = withSession(async (id: string): Promise<ActionResult<{ id: string }>> => {
+  const parsed = ExposeId.safeParse(id);
+  if (!parsed.success) return invalidInput(parsed.error);
+  const res = await undoExpose(parsed.data, 'admin');
   revalidatePath('/');
   return asAction(res);
-}
+});

@@ -1,35 +1,34 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { currentSession } from '@/lib/auth/request';
 import { hostClient } from '@/lib/host/client';
 import type { ForwardView } from '@/lib/host/forwards';
 import type { ActionResult } from '@/lib/result';
+import { asAction, invalidInput, withSession } from '@/lib/server/action';
 import { readForwardForm } from '@/lib/schemas/forward-form';
+import { AdoptRule, CreateForward, ForwardId } from '@/lib/schemas/forwards';
 
-const noSession: ActionResult<never> = { ok: false, error: 'Your session has ended: log in again.' };
-
-export async function createForward(_prev: ActionResult<ForwardView> | null, form: FormData): Promise<ActionResult<ForwardView>> {
-  if (!(await currentSession())) return noSession;
-  const res = await hostClient().createForward(readForwardForm(form));
-  if (!res.ok) return { ok: false, error: res.error, fieldErrors: res.fieldErrors };
-  revalidatePath('/forwards');
-  return { ok: true, data: res.data };
+/** Each action parses its schema, then asks the host; the host checks the input again (it is an API too). */
+async function done<T>(res: Parameters<typeof asAction<T>>[0]): Promise<ActionResult<T>> {
+  if (res.ok) revalidatePath('/forwards');
+  return asAction(res);
 }
 
-export async function deleteForward(id: string): Promise<ActionResult<{ id: string }>> {
-  if (!(await currentSession())) return noSession;
-  const res = await hostClient().deleteForward(id);
-  if (!res.ok) return { ok: false, error: res.error };
-  revalidatePath('/forwards');
-  return { ok: true, data: res.data };
-}
+export const createForward = withSession(async (_prev: ActionResult<ForwardView> | null, form: FormData): Promise<ActionResult<ForwardView>> => {
+  const parsed = CreateForward.safeParse(readForwardForm(form));
+  if (!parsed.success) return invalidInput(parsed.error);
+  return done(await hostClient().createForward(parsed.data));
+});
+
+export const deleteForward = withSession(async (id: string): Promise<ActionResult<{ id: string }>> => {
+  const parsed = ForwardId.safeParse(id);
+  if (!parsed.success) return invalidInput(parsed.error);
+  return done(await hostClient().deleteForward(parsed.data));
+});
 
 /** `widen`: the person saw what the hand-made rules restrict and confirmed that labgate's forward takes more. */
-export async function adoptForward(ruleKey: string, widen: boolean): Promise<ActionResult<ForwardView>> {
-  if (!(await currentSession())) return noSession;
-  const res = await hostClient().adopt({ ruleKey, confirm: true, ...(widen ? { widen: true } : {}) });
-  if (!res.ok) return { ok: false, error: res.error };
-  revalidatePath('/forwards');
-  return { ok: true, data: res.data };
-}
+export const adoptForward = withSession(async (ruleKey: string, widen: boolean): Promise<ActionResult<ForwardView>> => {
+  const parsed = AdoptRule.safeParse({ ruleKey, confirm: true, ...(widen ? { widen: true } : {}) });
+  if (!parsed.success) return invalidInput(parsed.error);
+  return done(await hostClient().adopt(parsed.data));
+});

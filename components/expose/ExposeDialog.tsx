@@ -2,7 +2,8 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, useTransition } from 'react';
-import { applyExposeAction, planExpose, undoExposeAction, type ExposeTarget, type PlanView } from '@/app/actions/expose';
+import { applyExposeAction, planExpose, undoExposeAction, type PlanView } from '@/app/actions/expose';
+import type { ExposeTarget } from '@/lib/schemas/expose';
 import { Button } from '@/components/ui/Button';
 import type { ExposeResult } from '@/lib/expose';
 import { queryKeys } from '@/lib/query-keys';

@@ -1,31 +1,17 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 import { createForward } from '@/app/actions/forwards';
+import { useLiveAction } from '@/components/providers/useLiveAction';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
-import type { ForwardView } from '@/lib/host/forwards';
-import { queryKeys } from '@/lib/query-keys';
-import type { ActionResult } from '@/lib/result';
 
 type Kind = 'service' | 'instance' | 'static';
 
 export function ForwardForm({ onDone }: { onDone?: () => void }) {
-  const client = useQueryClient();
   const [kind, setKind] = useState<Kind>('service');
-  // React resets a form after its action runs; what was typed comes back as default values.
-  const [typed, setTyped] = useState<Record<string, string>>({});
-  const [state, submit, pending] = useActionState(async (prev: ActionResult<ForwardView> | null, form: FormData) => {
-    setTyped(Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)])));
-    const res = await createForward(prev, form);
-    if (res.ok) {
-      await client.invalidateQueries({ queryKey: queryKeys.state });
-      onDone?.();
-    }
-    return res;
-  }, null);
-  const errors = (k: string) => (state?.ok === false ? state.fieldErrors?.[k] : undefined);
+  // What was typed comes back as default values: React resets a form after its action runs.
+  const { state, submit, pending, typed, errors } = useLiveAction(createForward, (f) => `Forward ${f.name} is open${f.url ? ` at ${f.url}` : ''}.`, () => onDone?.());
   return (
     <form action={submit} noValidate key={JSON.stringify(typed)} className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Open a forward">
       <div className="grid gap-4 md:grid-cols-3">

@@ -27,9 +27,6 @@ export function LabelForm({ nodes }: { nodes: NodeRow[] }) {
       </div>
       {/* The version the person saw: a change made meanwhile makes the patch fail instead of overwriting it. */}
       <input type="hidden" name="resourceVersion" value={node?.resourceVersion ?? ''} />
-      <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="confirmSystem" /> I know this key belongs to Kubernetes (kubernetes.io/, k8s.io/)
-      </label>
       <FormStatus state={state} done="Label changed." />
       <div className="flex gap-2">
         <Button type="submit" name="intent" value="set" disabled={pending}>

@@ -12,6 +12,7 @@ import { fetchJson } from '@/lib/fetch-json';
 import { formatLabel } from '@/lib/format';
 import { queryKeys } from '@/lib/query-keys';
 import type { nodesView } from '@/lib/state';
+import { isSystemLabel } from '@/lib/domain/labels';
 
 type Data = Awaited<ReturnType<typeof nodesView>>;
 
@@ -42,7 +43,7 @@ const columns: Column<NodeRow>[] = [
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([k, v]) => (
             <li key={k}>
-              <Badge tone={k.includes('kubernetes.io/') || k.includes('k8s.io/') ? 'gray' : 'blue'}>{formatLabel(k, v)}</Badge>
+              <Badge tone={isSystemLabel(k) ? 'gray' : 'blue'}>{formatLabel(k, v)}</Badge>
             </li>
           ))}
       </ul>

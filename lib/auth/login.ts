@@ -1,8 +1,8 @@
 import 'server-only';
-import { z } from 'zod';
 import { ConcurrencyLimit } from '@/lib/concurrency';
 import { hostClient } from '@/lib/host/client';
 import type { Outcome } from '@/lib/result';
+import { fieldErrorsOf } from '@/lib/schemas/errors';
 import { Login } from '@/lib/schemas/session';
 import { serverReady } from '@/lib/server/start';
 import { env } from '@/lib/env';
@@ -29,7 +29,7 @@ async function audit(client: string, result: string): Promise<void> {
 export async function login(input: unknown, client: string, replacing?: string): Promise<Outcome<{ id: string; expiresAt: number }>> {
   const parsed = Login.safeParse(input);
   if (!parsed.success) {
-    const fieldErrors = z.flattenError(parsed.error).fieldErrors;
+    const fieldErrors = fieldErrorsOf(parsed.error);
     return { ok: false, status: 400, error: fieldErrors.password?.[0] ?? 'Enter the password.', fieldErrors };
   }
   const decision = limiter().attempt(client);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { service } from './fixtures';
 import { describeStep, planServiceExpose } from './plan';
 import { freeNodePort, nodePortsInUse, parseRange } from './ports';
-import { isSystemLabel, LabelKey, LabelValue } from '@/lib/schemas/cluster';
+import { isSystemLabel } from '@/lib/domain/labels';
+import { LabelKey, LabelValue } from '@/lib/schemas/cluster';
 
 const grafana = service('monitoring', 'kps-grafana', { app: 'grafana' }, { ports: [{ name: 'http-web', protocol: 'TCP', port: 80, targetPort: 'grafana', nodePort: null }] });
 

@@ -1,5 +1,4 @@
 import 'server-only';
-import { z } from 'zod';
 import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
 import { forwardRuleProblem, renderRules } from '@/lib/domain/rules';
 import type { Forward, ForwardState, ForwardStatus, ResolvedForward } from '@/lib/domain/forward';
@@ -11,6 +10,7 @@ import { env } from '@/lib/env';
 import { kubeCache } from '@/lib/kube/cache';
 import { multipassWatcher } from '@/lib/multipass/watcher';
 import type { Outcome } from '@/lib/result';
+import { CHECK_FIELDS, fieldErrorsOf } from '@/lib/schemas/errors';
 import { AdoptRule, CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
 import { metrics } from '@/lib/server/metrics';
 import { db } from '@/lib/store/db';
@@ -40,12 +40,6 @@ export interface HostStatus {
 
 const fail = (status: number, error: string, fieldErrors?: Record<string, string[]>): Outcome<never> => ({ ok: false, status, error, fieldErrors });
 
-/** The ids in a parsed-but-invalid input, as the form's field names (target.port → "target.port"). */
-function fieldErrorsOf(err: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of err.issues) (out[issue.path.join('.') || 'form'] ??= []).push(issue.message);
-  return out;
-}
 
 /**
  * Forwards: validate, write, sync the kernel, record — one at a time. If the kernel refuses,
@@ -142,7 +136,7 @@ export class HostService {
 
   create(raw: unknown, actor: string): Promise<Outcome<ForwardView>> {
     const parsed = CreateForward.safeParse(raw);
-    if (!parsed.success) return Promise.resolve(fail(400, 'Check the highlighted fields.', fieldErrorsOf(parsed.error)));
+    if (!parsed.success) return Promise.resolve(fail(400, CHECK_FIELDS, fieldErrorsOf(parsed.error)));
     const input = parsed.data;
     return this.queue.run(async () => {
       const checked = await this.check(input, null);
@@ -160,7 +154,7 @@ export class HostService {
 
   update(raw: unknown, actor: string): Promise<Outcome<ForwardView>> {
     const parsed = UpdateForward.safeParse(raw);
-    if (!parsed.success) return Promise.resolve(fail(400, 'Check the highlighted fields.', fieldErrorsOf(parsed.error)));
+    if (!parsed.success) return Promise.resolve(fail(400, CHECK_FIELDS, fieldErrorsOf(parsed.error)));
     return this.queue.run(async () => {
       const before = this.store.get(parsed.data.id);
       if (!before) return fail(404, `No forward ${parsed.data.id}.`);

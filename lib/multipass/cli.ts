@@ -1,6 +1,5 @@
 import 'server-only';
 import { execFile } from 'node:child_process';
-import { z } from 'zod';
 import type { InstanceRecord } from '@/lib/domain/records';
 import { toInstanceRecords } from './parse';
 import { InfoOutput } from './schema';
@@ -73,4 +72,4 @@ export async function listInstances(run: CliRunner = execMultipass): Promise<Ins
   return toInstanceRecords(parsed.data);
 }
 
-export const InstanceName = z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,62}$/, 'Instance names are letters, digits and -, starting with a letter.');
+

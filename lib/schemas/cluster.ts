@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { isSystemLabel } from '@/lib/domain/labels';
 import { Port } from './forwards';
+import { NamespaceName, ResourceName } from './names';
 
 /** Kubernetes' own syntax rules (apimachinery validation): qualified names and label values. */
 const NAME_63 = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -20,12 +22,12 @@ export const LabelValue = z
   .max(63, 'A label value has at most 63 characters.')
   .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, 'A label value is letters, digits, - _ and ., starting and ending with a letter or digit (or empty).');
 
-export const ResourceName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'Not a Kubernetes name.');
-export const NamespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'Not a namespace name.');
 const ResourceVersion = z.string().regex(/^\d{1,20}$/, 'Reload: the resource version is missing.');
 
-export const SetNodeLabel = z.object({ node: ResourceName, key: LabelKey, value: LabelValue.default(''), resourceVersion: ResourceVersion });
-export const RemoveNodeLabel = z.object({ node: ResourceName, key: LabelKey, resourceVersion: ResourceVersion });
+// Kubernetes' own keys are refused here, as the admission policy (deploy/admission-policy.yaml) refuses them.
+const ChangeableLabelKey = LabelKey.refine((k) => !isSystemLabel(k), { error: (i) => `${String(i.input)} belongs to Kubernetes itself: labgate changes only labels outside the kubernetes.io and k8s.io prefixes.` });
+export const SetNodeLabel = z.object({ node: ResourceName, key: ChangeableLabelKey, value: LabelValue.default(''), resourceVersion: ResourceVersion });
+export const RemoveNodeLabel = z.object({ node: ResourceName, key: ChangeableLabelKey, resourceVersion: ResourceVersion });
 
 export const PatchService = z.object({
   namespace: NamespaceName,
@@ -43,9 +45,6 @@ export const PinWorkload = z.object({
   nodeSelector: z.record(LabelKey, LabelValue).nullable(), // null clears it
 });
 
-export const ExposeService = z.object({ namespace: NamespaceName, name: ResourceName, port: Port.optional() });
-export const ExposeInstance = z.object({ instance: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,62}$/, 'Not an instance name.'), port: Port });
-export const UndoExpose = z.object({ id: z.string().regex(/^[a-z0-9]{6,24}$/, 'Not an expose id.') });
 
 /** Keys that belong to Kubernetes itself: a person is warned before changing them. */
-export const isSystemLabel = (key: string) => /(^|\.)(kubernetes\.io|k8s\.io)\//.test(key);
+

@@ -1,9 +1,20 @@
 import { z } from 'zod';
-import { NamespaceName, ResourceName } from './cluster';
-import { ForwardId, InstanceName } from './forwards';
+import { ForwardId, Port } from './forwards';
+import { InstanceName, NamespaceName, ResourceName } from './names';
 
 /** A page shows an Expose's URL as a link: only http(s) to an IPv4 address or a host name, nothing a browser would run. */
 export const HttpUrl = z.string().max(300).regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[A-Za-z0-9._~/-]*$/, 'Not an http(s) URL.');
+
+/** What to expose: the Grafana service (found by its label), any service, or an instance's port. */
+export const ExposeService = z.object({ namespace: NamespaceName, name: ResourceName, port: Port.optional() });
+export const ExposeInstance = z.object({ instance: InstanceName, port: Port });
+export const ExposeTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('grafana'), namespace: NamespaceName.optional(), name: ResourceName.optional() }),
+  ExposeService.extend({ kind: z.literal('service') }),
+  ExposeInstance.extend({ kind: z.literal('instance') }),
+]);
+export type ExposeTarget = z.infer<typeof ExposeTarget>;
+export const ExposeId = z.string().regex(/^[a-z0-9]{6,24}$/, 'Not an expose id.');
 
 const ServiceType = z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);
 const StrictPort = z.number().int().min(1).max(65535); // a journal holds numbers, never text

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InstanceName, NamespaceName, ResourceName } from './names';
 
 /**
  * One forward model for store, host API, actions and forms. Anything that could end up in an
@@ -10,15 +11,13 @@ export const ForwardId = z.string().regex(/^[a-z0-9]{6,20}$/, 'A forward id is 6
 export const Port = z.coerce.number({ error: 'Enter a port number.' }).int('A port is a whole number.').min(1, 'Ports run from 1 to 65535.').max(65535, 'Ports run from 1 to 65535.');
 export const Protocol = z.enum(['tcp', 'udp'], { error: 'The protocol is tcp or udp.' });
 export const Ipv4 = z.ipv4({ error: 'Enter an IPv4 address such as 10.120.52.23.' });
-const K8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'Use a Kubernetes name: lower-case letters, digits, - and .');
-export const InstanceName = z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,62}$/, 'Instance names are letters, digits and -, starting with a letter.');
 
 export const ForwardTarget = z.discriminatedUnion(
   'kind',
   [
     z.object({ kind: z.literal('static'), ip: Ipv4, port: Port }),
     z.object({ kind: z.literal('instance'), name: InstanceName, port: Port }),
-    z.object({ kind: z.literal('service'), namespace: K8sName.max(63), name: K8sName.max(63), port: Port }),
+    z.object({ kind: z.literal('service'), namespace: NamespaceName, name: ResourceName.max(63, 'A Service name has at most 63 characters.'), port: Port }),
   ],
   { error: 'Choose a target: an address, an instance or a service.' },
 );
