@@ -19,7 +19,9 @@ describe('parseEnv', () => {
       allowedHosts: [],
       auditRetention: { days: 365, maxEntries: 100_000 },
       journalRetentionDays: 30,
-      nodePortRange: '30000-32767',
+      nodePortRange: { from: 30000, to: 32767 },
+      kubeconfig: null,
+      kubeContext: null,
     });
   });
 
@@ -41,6 +43,8 @@ describe('parseEnv', () => {
     { name: 'a LAN interface with a space', env: { LABGATE_LAN_INTERFACE: 'enp3s0 -j ACCEPT' } },
     { name: 'an allowed network wider than /8', env: { LABGATE_ALLOWED_NETWORKS: '10.200.0.0/16,0.0.0.0/0' } },
     { name: 'an allowed host with a path', env: { LABGATE_ALLOWED_HOSTS: 'lab.home.arpa/x' } },
+    { name: 'a reversed nodePort range', env: { LABGATE_NODEPORT_RANGE: '32767-30000' } },
+    { name: 'a nodePort range past 65535', env: { LABGATE_NODEPORT_RANGE: '30000-70000' } },
     { name: 'a trusted proxy that is a name', env: { LABGATE_TRUSTED_PROXIES: '127.0.0.1,proxy.lan' } },
     { name: 'an allowed network with leading zeros', env: { LABGATE_ALLOWED_NETWORKS: '010.0.0.0/8' } },
   ])('rejects $name', ({ env }) => expect(() => parseEnv(env)).toThrow());

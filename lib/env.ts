@@ -2,6 +2,7 @@ import 'server-only';
 import path from 'node:path';
 import { z } from 'zod';
 import { isCidr, isIpv4, WIDEST_ALLOWED_BITS } from '@/lib/domain/networks';
+import { parseRange, type PortRange } from '@/lib/domain/ports';
 
 /** Every setting labgate reads, parsed once. Documented in the README's configuration table. */
 const EnvSchema = z.object({
@@ -38,7 +39,12 @@ const EnvSchema = z.object({
   LABGATE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1, 'LABGATE_AUDIT_RETENTION_DAYS is a whole number of days, at least 1').max(36_500).default(365),
   LABGATE_AUDIT_MAX_ENTRIES: z.coerce.number().int().min(100, 'LABGATE_AUDIT_MAX_ENTRIES is at least 100').max(10_000_000).default(100_000),
   LABGATE_JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1, 'LABGATE_JOURNAL_RETENTION_DAYS is a whole number of days, at least 1').max(36_500).default(30),
-  LABGATE_NODEPORT_RANGE: z.string().regex(/^\d{1,5}-\d{1,5}$/, 'LABGATE_NODEPORT_RANGE is FROM-TO, such as 30000-32767').default('30000-32767'),
+  LABGATE_NODEPORT_RANGE: z
+    .string()
+    .default('30000-32767')
+    .transform((v, ctx) => parseRange(v) ?? (ctx.addIssue({ code: 'custom', message: `LABGATE_NODEPORT_RANGE is FROM-TO with FROM no larger than TO, such as 30000-32767, not "${v}"` }), z.NEVER)),
+  KUBECONFIG: z.string().min(1).optional(),
+  LABGATE_KUBE_CONTEXT: z.string().min(1).max(253).optional(),
   LABGATE_LAN_INTERFACE: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name (1-15 of A-Z a-z 0-9 _ . -)').optional(),
 });
 
@@ -57,7 +63,9 @@ export type Env = {
   allowedHosts: string[]; // names besides the host's own that requests may carry in Host
   auditRetention: { days: number; maxEntries: number };
   journalRetentionDays: number; // for finished Exposes (undone, failed)
-  nodePortRange: string; // the cluster's service-node-port-range: no API reports it
+  nodePortRange: PortRange; // the cluster's service-node-port-range: no API reports it
+  kubeconfig: string | null; // KUBECONFIG: null, the default kubeconfig or the in-cluster account
+  kubeContext: string | null; // LABGATE_KUBE_CONTEXT
 };
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -83,6 +91,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     auditRetention: { days: e.LABGATE_AUDIT_RETENTION_DAYS, maxEntries: e.LABGATE_AUDIT_MAX_ENTRIES },
     journalRetentionDays: e.LABGATE_JOURNAL_RETENTION_DAYS,
     nodePortRange: e.LABGATE_NODEPORT_RANGE,
+    kubeconfig: e.KUBECONFIG ?? null,
+    kubeContext: e.LABGATE_KUBE_CONTEXT ?? null,
   };
 }
 

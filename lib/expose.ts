@@ -2,7 +2,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { describeStep, planServiceExpose, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
-import { freeNodePort, nodePortsInUse, parseRange } from '@/lib/domain/ports';
+import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/ports';
 import { env } from '@/lib/env';
 import { hostClient } from '@/lib/host/client';
 import { hostNetwork } from '@/lib/host/hostinfo';
@@ -37,7 +37,8 @@ export interface ExposeResult {
   alreadyExposed?: boolean;
 }
 
-const GRAFANA = { label: 'app.kubernetes.io/name', value: 'grafana', nodePort: 30060 };
+/** kube-prometheus-stack labels its Grafana so; design.md's reference lab forwards it on 30060. */
+export const GRAFANA = { label: 'app.kubernetes.io/name', value: 'grafana', nodePort: 30060 } as const;
 const fail = (status: number, error: string): Outcome<never> => ({ ok: false, status, error });
 
 function lanAddress(): string {
@@ -51,14 +52,14 @@ export function grafanaServices() {
     .services.filter((s) => s.labels[GRAFANA.label] === GRAFANA.value);
 }
 
-export async function planExposeService(namespace: string, name: string, port?: number, wanted = GRAFANA.nodePort): Promise<Outcome<ExposePlan>> {
+export async function planExposeService(namespace: string, name: string, port?: number, wanted: number = GRAFANA.nodePort): Promise<Outcome<ExposePlan>> {
   await kubeCache().ready(3_000);
   const { services } = kubeCache().snapshot();
   const svc = services.find((s) => s.namespace === namespace && s.name === name);
   if (!svc) return fail(404, `Service ${namespace}/${name} does not exist.`);
-  const range = parseRange(env().nodePortRange)!;
+  const range = env().nodePortRange;
   const chosen = freeNodePort(wanted, range, nodePortsInUse(services, svc));
-  if (chosen === null) return fail(409, `Every nodePort in ${env().nodePortRange} is taken.`);
+  if (chosen === null) return fail(409, `Every nodePort in ${formatRange(range)} is taken.`);
   const plan = planServiceExpose(svc, port, chosen, svc.labels[GRAFANA.label] === GRAFANA.value ? 'Grafana' : `${namespace}/${name}`);
   return 'error' in plan ? fail(422, plan.error) : { ok: true, data: plan };
 }

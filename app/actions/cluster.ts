@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
-import { freeNodePort, nodePortsInUse, parseRange } from '@/lib/domain/ports';
+import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/ports';
 import { env } from '@/lib/env';
 import { hostClient } from '@/lib/host/client';
 import { kubeCache } from '@/lib/kube/cache';
@@ -50,8 +50,8 @@ export const changeService = withSession(async (_prev: ActionResult<unknown> | n
   const s = parsed.data;
   const wanted = Object.values(s.nodePorts)[0];
   if (wanted) {
-    const range = parseRange(env().nodePortRange)!;
-    if (wanted < range.from || wanted > range.to) return { ok: false, error: `nodePort ${wanted} is outside the cluster's range ${env().nodePortRange}.`, fieldErrors: { nodePort: [`Use a port in ${env().nodePortRange}.`] } };
+    const range = env().nodePortRange;
+    if (wanted < range.from || wanted > range.to) return { ok: false, error: `nodePort ${wanted} is outside the cluster's range ${formatRange(range)}.`, fieldErrors: { nodePort: [`Use a port in ${formatRange(range)}.`] } };
     const used = nodePortsInUse(kubeCache().snapshot().services, s);
     if (used.has(wanted)) return { ok: false, error: `nodePort ${wanted} is taken by another service.`, fieldErrors: { nodePort: [`Taken; ${freeNodePort(wanted, range, used) ?? 'no other'} is free.`] } };
   }

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { describeStep, type ExposePlan } from '@/lib/domain/plan';
-import { applyExpose, grafanaServices, planExposeInstance, planExposeService, undoExpose, type ExposeResult } from '@/lib/expose';
+import { applyExpose, GRAFANA, grafanaServices, planExposeInstance, planExposeService, undoExpose, type ExposeResult } from '@/lib/expose';
 import type { ActionResult, Outcome } from '@/lib/result';
 import { fieldErrorsOf, CHECK_FIELDS } from '@/lib/schemas/errors';
 import { ExposeId, ExposeTarget } from '@/lib/schemas/expose';
@@ -20,7 +20,7 @@ async function plan(raw: unknown): Promise<Outcome<ExposePlan & { choices?: Plan
   if (!parsed.success) return { ok: false, status: 400, error: CHECK_FIELDS, fieldErrors: fieldErrorsOf(parsed.error) };
   const t = parsed.data;
   if (t.kind === 'instance') return { ok: true, data: planExposeInstance(t.instance, t.port) };
-  if (t.kind === 'service') return planExposeService(t.namespace, t.name, t.port, t.port ?? 30060);
+  if (t.kind === 'service') return planExposeService(t.namespace, t.name, t.port, t.port ?? GRAFANA.nodePort);
   const found = grafanaServices();
   if (found.length === 0) {
     return { ok: false, status: 404, error: 'No Grafana service in the cluster (none is labelled app.kubernetes.io/name=grafana). Install kube-prometheus-stack: helm install kps prometheus-community/kube-prometheus-stack -n monitoring --create-namespace' };

@@ -5,6 +5,8 @@ export interface PortRange {
   to: number;
 }
 
+export const formatRange = (r: PortRange) => `${r.from}-${r.to}`;
+
 export function parseRange(text: string): PortRange | null {
   const m = /^(\d+)-(\d+)$/.exec(text.trim());
   if (!m) return null;

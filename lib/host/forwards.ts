@@ -72,7 +72,7 @@ export class HostService {
 
   /** Before the first resolution: the cluster cache listed and Multipass asked once (instant afterwards). */
   private async sourcesReady(): Promise<void> {
-    await Promise.all([kubeCache().ready(5_000), multipassWatcher().ready()]);
+    await Promise.all([kubeCache().ready(), multipassWatcher().ready()]);
   }
 
   /** What resolution knows right now; null where the source is unreachable. */

@@ -5,6 +5,9 @@ import { metrics } from '@/lib/server/metrics';
 import { describeApiError, KubeConfigError, loadKubeConfig } from './client';
 import { toNamespaceRecord, toNodeRecord, toPodRecord, toServiceRecord, toWorkloadRecord } from './records';
 
+/** How long a first resolution waits for the cluster's first list before it counts the apiserver as away. */
+export const CACHE_READY_MS = 5_000;
+
 export interface KubeSnapshot {
   version: number;
   nodes: NodeRecord[];
@@ -194,7 +197,7 @@ export class KubeCache {
   }
 
   /** Resolves once every kind has listed (or failed), or after the timeout. */
-  async ready(timeoutMs = 5_000): Promise<void> {
+  async ready(timeoutMs = CACHE_READY_MS): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until && !this.configError && [...this.status.values()].some((s) => !s.synced && !s.error)) {
       await new Promise((r) => setTimeout(r, 50));

@@ -9,8 +9,8 @@ const holder = globalThis as typeof globalThis & { labgateReady?: Promise<void> 
 /** A half-done Expose from before a crash is rolled back once the cluster cache is ready. */
 async function recoverAfterCrash(): Promise<void> {
   try {
-    const { kubeCache } = await import('@/lib/kube/cache');
-    await kubeCache().ready(10_000);
+    const { CACHE_READY_MS, kubeCache } = await import('@/lib/kube/cache');
+    await kubeCache().ready(2 * CACHE_READY_MS); // a restart may come while the apiserver is still starting too
     const { recoverExposes } = await import('@/lib/expose');
     const n = await recoverExposes();
     if (n) console.log(`labgate: rolled back ${n} Expose(s) left half-done by a crash`);
