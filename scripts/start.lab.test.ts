@@ -119,7 +119,7 @@ describe('HTTPS', () => {
     const password = randomBytes(12).toString('base64url');
     const { base } = await startServer({ LABGATE_DATA_DIR: dataDir(0), LABGATE_ADMIN_PASSWORD: password, LABGATE_TLS_CERT: cert, LABGATE_TLS_KEY: key }, null, 'https');
     const login = await run('curl', ['-ks', '-D', '-', '-o', '/dev/null', '-H', 'content-type: application/json', '-d', JSON.stringify({ password }), `${base}/api/auth/login`]);
-    const cookie = login.stdout.split('\r\n').find((h) => /^set-cookie: labgate_session=/i.test(h));
+    const cookie = login.stdout.split('\r\n').find((h) => /^set-cookie: __Host-labgate_session=/i.test(h));
     expect(cookie).toMatch(/; Secure/i);
     expect(cookie).toMatch(/; HttpOnly/i);
     expect((await run('curl', ['-s', '--max-time', '2', `${base.replace('https', 'http')}/api/healthz`])).code).not.toBe(0); // no plain HTTP on that port
