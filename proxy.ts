@@ -36,7 +36,10 @@ const STATIC = /^\/_next\/(static|image)\/|^\/favicon\.ico$|\.(?:png|svg|ico|txt
  */
 export function proxy(req: NextRequest) {
   if (!hostAllowed(req.headers.get('host'), knownHosts())) {
-    return new NextResponse('labgate answers only to its own names and addresses (set LABGATE_ALLOWED_HOSTS for another name).\n', { status: 421, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+    return new NextResponse('labgate answers only to its own names and addresses (set LABGATE_ALLOWED_HOSTS for another name).\n', {
+      status: 421,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+    });
   }
   const { pathname, search } = req.nextUrl;
   if (STATIC.test(pathname)) return NextResponse.next();

@@ -16,7 +16,10 @@ export default defineConfig({
     setupFiles: ['./vitest.setup.ts'],
     projects: [
       // Pure and local tests: anywhere, fast.
-      { extends: true, test: { name: 'unit', include: [`${ROOTS}/**/*.test.{ts,tsx}`], exclude: ['**/*.lab.test.ts', '**/node_modules/**'] } },
+      {
+        extends: true,
+        test: { name: 'unit', include: [`${ROOTS}/**/*.test.{ts,tsx}`], exclude: ['**/*.lab.test.ts', '**/node_modules/**'] },
+      },
       // Tests against the running lab: only from inside its host namespace, one file at a time.
       {
         extends: true,

@@ -14,7 +14,14 @@ const NOOPS = 100;
 const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
 
 const forwards = (shift = 0): ResolvedForward[] =>
-  Array.from({ length: N }, (_, i) => ({ id: `bench${String(i).padStart(5, '0')}`, protocol: 'tcp', listenPort: 20000 + i, listenAddress: null, targetIP: `10.120.52.${23 + ((i + shift) % 3)}`, targetPort: 30000 + (i % 2000) }));
+  Array.from({ length: N }, (_, i) => ({
+    id: `bench${String(i).padStart(5, '0')}`,
+    protocol: 'tcp',
+    listenPort: 20000 + i,
+    listenAddress: null,
+    targetIP: `10.120.52.${23 + ((i + shift) % 3)}`,
+    targetPort: 30000 + (i % 2000),
+  }));
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const ipt = (...args: string[]) => execFileSync('iptables', ['-w', ...args]);
@@ -53,7 +60,22 @@ async function main() {
   flush();
   t0 = process.hrtime.bigint();
   for (const f of forwards()) {
-    ipt('-t', 'nat', '-I', 'PREROUTING', '-i', 'enp3s0', '-p', 'tcp', '--dport', String(f.listenPort), '-j', 'DNAT', '--to-destination', `${f.targetIP}:${f.targetPort}`);
+    ipt(
+      '-t',
+      'nat',
+      '-I',
+      'PREROUTING',
+      '-i',
+      'enp3s0',
+      '-p',
+      'tcp',
+      '--dport',
+      String(f.listenPort),
+      '-j',
+      'DNAT',
+      '--to-destination',
+      `${f.targetIP}:${f.targetPort}`,
+    );
     ipt('-I', 'FORWARD', '1', '-p', 'tcp', '-d', f.targetIP, '--dport', String(f.targetPort), '-j', 'ACCEPT');
   }
   const manualMs = ms(t0);
@@ -65,7 +87,10 @@ async function main() {
     return;
   }
   const rows = [
-    ['machine', `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${execFileSync('iptables', ['--version']).toString().trim()}`],
+    [
+      'machine',
+      `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${execFileSync('iptables', ['--version']).toString().trim()}`,
+    ],
     [`apply ${N} forwards, labgate: the one iptables-restore`, `${restoreMs.toFixed(0)} ms`],
     [`apply ${N} forwards, labgate: whole sync (read, compare, restore)`, `${labgateMs.toFixed(0)} ms`],
     [`apply ${N} forwards, by hand (${2 * N} iptables calls)`, `${manualMs.toFixed(0)} ms`],

@@ -36,7 +36,11 @@ const quantile = (xs: number[], q: number) => {
 const summary = (xs: number[]) => ({ n: xs.length, p50: quantile(xs, 0.5), p95: quantile(xs, 0.95), max: Math.max(...xs) });
 
 /** The lab's kubectl as its admin. */
-const kubectlAdmin = (...args: string[]) => spawnSync(process.env.LABGATE_LAB_KUBECTL!, [`--kubeconfig=${p.adminKubeconfig}`, ...args], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+const kubectlAdmin = (...args: string[]) =>
+  spawnSync(process.env.LABGATE_LAB_KUBECTL!, [`--kubeconfig=${p.adminKubeconfig}`, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 2 ** 20,
+  });
 
 let app: ChildProcess | null = null;
 
@@ -44,10 +48,24 @@ async function startApp(): Promise<void> {
   app = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mts')], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, HOSTNAME: '0.0.0.0', PORT: String(PORT), KUBECONFIG: process.env.LABGATE_LAB_LABGATE_KUBECONFIG, LABGATE_DATA_DIR: dataDir, LABGATE_ADMIN_PASSWORD: password, LABGATE_HOST_TOKEN: hostToken },
+    env: {
+      ...process.env,
+      HOSTNAME: '0.0.0.0',
+      PORT: String(PORT),
+      KUBECONFIG: process.env.LABGATE_LAB_LABGATE_KUBECONFIG,
+      LABGATE_DATA_DIR: dataDir,
+      LABGATE_ADMIN_PASSWORD: password,
+      LABGATE_HOST_TOKEN: hostToken,
+    },
   });
   for (let i = 0; i < 600; i++) {
-    if (await fetch(`${BASE}/api/healthz`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${BASE}/api/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('labgate did not start');
@@ -62,7 +80,11 @@ async function stopApp(): Promise<void> {
 }
 
 async function login(): Promise<string> {
-  const res = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
+  const res = await fetch(`${BASE}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ password }),
+  });
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('labgate_session='));
   if (!cookie) throw new Error(`login failed: ${res.status}`);
   return cookie.split(';')[0]!;
@@ -120,7 +142,15 @@ async function listSpeed() {
     services = (await core.listServiceForAllNamespaces()).items.length;
     clientNodeMs.push(now() - t0);
   }
-  return { services, apiBytes, cold: { page: summary(cold.page), api: summary(cold.api) }, warm: { page: summary(warm.page), api: summary(warm.api) }, kubectl: summary(kubectlMs), clientNode: summary(clientNodeMs), cookie };
+  return {
+    services,
+    apiBytes,
+    cold: { page: summary(cold.page), api: summary(cold.api) },
+    warm: { page: summary(warm.page), api: summary(warm.api) },
+    kubectl: summary(kubectlMs),
+    clientNode: summary(clientNodeMs),
+    cookie,
+  };
 }
 
 const gzipKb = async (srcs: string[]) => {
@@ -138,7 +168,17 @@ async function overviewJs(cookie: string) {
   const html = (await timedGet('/', cookie)).body;
   const initial = [...new Set([...html.matchAll(/<script(?![^>]*noModule)[^>]+src="([^"]+\.js)"/g)].map((m) => m[1]!))];
   const lanBase = `http://${LAN.host}:${PORT}`;
-  const browser = await chromium.launch({ executablePath: process.env.LABGATE_LAB_CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.LABGATE_LAB_CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
   try {
     const context = await browser.newContext();
     await context.addCookies([{ name: 'labgate_session', value: cookie.split('=')[1]!, url: lanBase }]);
@@ -151,7 +191,12 @@ async function overviewJs(cookie: string) {
     await page.goto(`${lanBase}/`);
     await page.getByRole('figure', { name: /^Topology: \d+ VMs/ }).waitFor();
     await page.waitForLoadState('networkidle');
-    return { initialFiles: initial.length, initialGzipKb: await gzipKb(initial), allFiles: loaded.size, allGzipKb: await gzipKb([...loaded]) };
+    return {
+      initialFiles: initial.length,
+      initialGzipKb: await gzipKb(initial),
+      allFiles: loaded.size,
+      allGzipKb: await gzipKb([...loaded]),
+    };
   } finally {
     await browser.close();
   }
@@ -179,7 +224,10 @@ async function churnMemory() {
       inFlight++;
       sent++;
       core
-        .patchNamespacedPod({ namespace: SCALE_NAMESPACE, name, body: { metadata: { annotations: { 'labgate.bench/churn': String(sent) } } } }, merge)
+        .patchNamespacedPod(
+          { namespace: SCALE_NAMESPACE, name, body: { metadata: { annotations: { 'labgate.bench/churn': String(sent) } } } },
+          merge,
+        )
         .catch(() => failed++)
         .finally(() => inFlight--);
     }
@@ -190,12 +238,27 @@ async function churnMemory() {
   clearInterval(sampler);
   samples.push({ s: CHURN_SECONDS, mb: rssMb() });
   const half = samples.filter((x) => x.s >= CHURN_SECONDS / 2);
-  return { seconds: CHURN_SECONDS, changes: sent - failed, failed, dropped, perSecond: (sent - failed) / CHURN_SECONDS, startMb: samples[0]!.mb, endMb: samples.at(-1)!.mb, maxMb: Math.max(...samples.map((x) => x.mb)), secondHalfGrowthMb: half.at(-1)!.mb - half[0]!.mb, samples };
+  return {
+    seconds: CHURN_SECONDS,
+    changes: sent - failed,
+    failed,
+    dropped,
+    perSecond: (sent - failed) / CHURN_SECONDS,
+    startMb: samples[0]!.mb,
+    endMb: samples.at(-1)!.mb,
+    maxMb: Math.max(...samples.map((x) => x.mb)),
+    secondHalfGrowthMb: half.at(-1)!.mb - half[0]!.mb,
+    samples,
+  };
 }
 
 /** curl from the lab's LAN laptop (never blocking the event loop, so watch events keep their time). */
 function curlLan(url: string): Promise<string | null> {
-  return new Promise((resolve) => execFile('ip', ['netns', 'exec', namespaces(prefix).lan, 'curl', '-s', '--max-time', '1', url], (err, stdout) => resolve(err ? null : stdout)));
+  return new Promise((resolve) =>
+    execFile('ip', ['netns', 'exec', namespaces(prefix).lan, 'curl', '-s', '--max-time', '1', url], (err, stdout) =>
+      resolve(err ? null : stdout),
+    ),
+  );
 }
 
 const GRAFANA = { namespace: 'monitoring', selector: 'app.kubernetes.io/name=grafana' };
@@ -215,11 +278,27 @@ async function grafanaOnRealNodes(): Promise<() => void> {
 }
 
 async function forwardGrafana(): Promise<string> {
-  kubectlAdmin('patch', 'service', '-n', 'monitoring', 'kps-grafana', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/type', value: 'NodePort' }, { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 }]));
+  kubectlAdmin(
+    'patch',
+    'service',
+    '-n',
+    'monitoring',
+    'kps-grafana',
+    '--type=json',
+    '-p',
+    JSON.stringify([
+      { op: 'replace', path: '/spec/type', value: 'NodePort' },
+      { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 },
+    ]),
+  );
   const res = await fetch(`${BASE}/api/host/forwards`, {
     method: 'POST',
     headers: { authorization: `Bearer ${hostToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Grafana', listenPort: 30060, target: { kind: 'service', namespace: 'monitoring', name: 'kps-grafana', port: 80 } }),
+    body: JSON.stringify({
+      name: 'Grafana',
+      listenPort: 30060,
+      target: { kind: 'service', namespace: 'monitoring', name: 'kps-grafana', port: 80 },
+    }),
   });
   if (res.status !== 201) throw new Error(`forward: ${res.status} ${await res.text()}`);
   const url = `http://${LAN.host}:30060/`;
@@ -290,7 +369,9 @@ async function main() {
   if (only !== 'moves') {
     log('list speed: /services and /api/state/services, cold and warm, against kubectl and client-node');
     list = await listSpeed(); // leaves labgate running
-    log(`services page warm p95 ${list.warm.page.p95.toFixed(0)} ms; API warm p50 ${list.warm.api.p50.toFixed(0)} ms vs kubectl p50 ${list.kubectl.p50.toFixed(0)} ms`);
+    log(
+      `services page warm p95 ${list.warm.page.p95.toFixed(0)} ms; API warm p50 ${list.warm.api.p50.toFixed(0)} ms vs kubectl p50 ${list.kubectl.p50.toFixed(0)} ms`,
+    );
   } else {
     await startApp();
   }

@@ -21,9 +21,27 @@ interface Summary {
   max: number;
 }
 interface Figures {
-  list: { services: number; apiBytes: number; cold: { page: Summary; api: Summary }; warm: { page: Summary; api: Summary }; kubectl: Summary; clientNode: Summary };
+  list: {
+    services: number;
+    apiBytes: number;
+    cold: { page: Summary; api: Summary };
+    warm: { page: Summary; api: Summary };
+    kubectl: Summary;
+    clientNode: Summary;
+  };
   js: { initialFiles: number; initialGzipKb: number; allFiles: number; allGzipKb: number };
-  memory: { seconds: number; changes: number; failed: number; dropped: number; perSecond: number; startMb: number; endMb: number; maxMb: number; secondHalfGrowthMb: number; samples: { s: number; mb: number }[] };
+  memory: {
+    seconds: number;
+    changes: number;
+    failed: number;
+    dropped: number;
+    perSecond: number;
+    startMb: number;
+    endMb: number;
+    maxMb: number;
+    secondHalfGrowthMb: number;
+    samples: { s: number; mb: number }[];
+  };
   moves: Summary;
   flushes: Summary;
 }
@@ -56,22 +74,77 @@ function report(f: Figures, fw: FirewallFigures, scaleUpS: number | null): strin
   const apiVsKubectl = l.warm.api.p50 / l.kubectl.p50;
   const rows: [string, string, string, string][] = [
     ['Services page, cold (first request after a start; 3 starts)', `p50 ${ms(l.cold.page.p50)}, max ${ms(l.cold.page.max)}`, '—', '—'],
-    ['Services page, warm (50 requests)', `p50 ${ms(l.warm.page.p50)}, p95 ${ms(l.warm.page.p95)}`, 'p95 < 300 ms', mark(l.warm.page.p95 < 300)],
+    [
+      'Services page, warm (50 requests)',
+      `p50 ${ms(l.warm.page.p50)}, p95 ${ms(l.warm.page.p95)}`,
+      'p95 < 300 ms',
+      mark(l.warm.page.p95 < 300),
+    ],
     ['/api/state/services, cold (3 starts)', `p50 ${ms(l.cold.api.p50)}, max ${ms(l.cold.api.max)}`, '—', '—'],
-    ['/api/state/services, warm (50 requests)', `p50 ${ms(l.warm.api.p50)}, p95 ${ms(l.warm.api.p95)} (${(l.apiBytes / 1024).toFixed(0)} kB)`, '—', '—'],
-    [`kubectl get svc -A -o json (${l.kubectl.n} runs, ${l.services} services)`, `p50 ${ms(l.kubectl.p50)}, p95 ${ms(l.kubectl.p95)}`, '—', '—'],
-    [`client-node listServiceForAllNamespaces (${l.clientNode.n} runs)`, `p50 ${ms(l.clientNode.p50)}, p95 ${ms(l.clientNode.p95)}`, '—', '—'],
+    [
+      '/api/state/services, warm (50 requests)',
+      `p50 ${ms(l.warm.api.p50)}, p95 ${ms(l.warm.api.p95)} (${(l.apiBytes / 1024).toFixed(0)} kB)`,
+      '—',
+      '—',
+    ],
+    [
+      `kubectl get svc -A -o json (${l.kubectl.n} runs, ${l.services} services)`,
+      `p50 ${ms(l.kubectl.p50)}, p95 ${ms(l.kubectl.p95)}`,
+      '—',
+      '—',
+    ],
+    [
+      `client-node listServiceForAllNamespaces (${l.clientNode.n} runs)`,
+      `p50 ${ms(l.clientNode.p50)}, p95 ${ms(l.clientNode.p95)}`,
+      '—',
+      '—',
+    ],
     ['ratio: warm API p50 / kubectl p50', `${apiVsKubectl.toFixed(3)}×`, '≤ 0.2×', mark(apiVsKubectl <= 0.2)],
     ['ratio: warm API p50 / client-node list p50', `${(l.warm.api.p50 / l.clientNode.p50).toFixed(3)}×`, '—', '—'],
     ['server RSS after warm-up', `${f.memory.startMb.toFixed(0)} MB`, '< 250 MB', mark(f.memory.startMb < 250)],
-    [`server RSS after ${f.memory.seconds / 60} min of pod churn: ${f.memory.perSecond.toFixed(0)} changes/s reached of 100 asked (${f.memory.changes} changes; ${f.memory.dropped} not sent while 50 were in flight, ${f.memory.failed} refused)`, `${f.memory.endMb.toFixed(0)} MB (max ${f.memory.maxMb.toFixed(0)} MB)`, '< 250 MB', mark(f.memory.maxMb < 250)],
-    ['RSS growth over the churn\'s second half', `${f.memory.secondHalfGrowthMb >= 0 ? '+' : ''}${f.memory.secondHalfGrowthMb.toFixed(0)} MB`, 'flat: grows < 10 MB', mark(f.memory.secondHalfGrowthMb < 10)],
-    [`JavaScript the Overview's HTML loads, gzipped (${f.js.initialFiles} files)`, `${f.js.initialGzipKb.toFixed(0)} kB`, '< 200 kB', mark(f.js.initialGzipKb < 200)],
+    [
+      `server RSS after ${f.memory.seconds / 60} min of pod churn: ${f.memory.perSecond.toFixed(0)} changes/s reached of 100 asked (${f.memory.changes} changes; ${f.memory.dropped} not sent while 50 were in flight, ${f.memory.failed} refused)`,
+      `${f.memory.endMb.toFixed(0)} MB (max ${f.memory.maxMb.toFixed(0)} MB)`,
+      '< 250 MB',
+      mark(f.memory.maxMb < 250),
+    ],
+    [
+      "RSS growth over the churn's second half",
+      `${f.memory.secondHalfGrowthMb >= 0 ? '+' : ''}${f.memory.secondHalfGrowthMb.toFixed(0)} MB`,
+      'flat: grows < 10 MB',
+      mark(f.memory.secondHalfGrowthMb < 10),
+    ],
+    [
+      `JavaScript the Overview's HTML loads, gzipped (${f.js.initialFiles} files)`,
+      `${f.js.initialGzipKb.toFixed(0)} kB`,
+      '< 200 kB',
+      mark(f.js.initialGzipKb < 200),
+    ],
     [`all JavaScript once the topology is drawn, gzipped (${f.js.allFiles} files)`, `${f.js.allGzipKb.toFixed(0)} kB`, '—', '—'],
-    [`re-point: Grafana pod moved, new pod Ready → LAN URL answers from the new node (${f.moves.n} moves)`, `p50 ${ms(f.moves.p50)}, p95 ${ms(f.moves.p95)}`, 'p50 < 1 s, p95 < 2 s', mark(f.moves.p50 < 1000 && f.moves.p95 < 2000)],
-    [`flush recovery: nat and filter flushed → LAN URL answers (${f.flushes.n} flushes)`, `p50 ${ms(f.flushes.p50)}, p95 ${ms(f.flushes.p95)}, max ${ms(f.flushes.max)}`, '< 2 s', mark(f.flushes.max < 2000)],
-    [`firewall: ${fw.forwards} forwards, one iptables-restore vs ${2 * fw.forwards} iptables calls`, `${ms(fw.restoreMs)} vs ${ms(fw.manualMs)} = ${(fw.manualMs / fw.restoreMs).toFixed(1)}×`, '≥ 50×', mark(fw.manualMs / fw.restoreMs >= 50)],
-    ['firewall: whole sync (read, compare, restore) vs by hand', `${ms(fw.labgateMs)}: ${(fw.manualMs / fw.labgateMs).toFixed(1)}×`, '—', '—'],
+    [
+      `re-point: Grafana pod moved, new pod Ready → LAN URL answers from the new node (${f.moves.n} moves)`,
+      `p50 ${ms(f.moves.p50)}, p95 ${ms(f.moves.p95)}`,
+      'p50 < 1 s, p95 < 2 s',
+      mark(f.moves.p50 < 1000 && f.moves.p95 < 2000),
+    ],
+    [
+      `flush recovery: nat and filter flushed → LAN URL answers (${f.flushes.n} flushes)`,
+      `p50 ${ms(f.flushes.p50)}, p95 ${ms(f.flushes.p95)}, max ${ms(f.flushes.max)}`,
+      '< 2 s',
+      mark(f.flushes.max < 2000),
+    ],
+    [
+      `firewall: ${fw.forwards} forwards, one iptables-restore vs ${2 * fw.forwards} iptables calls`,
+      `${ms(fw.restoreMs)} vs ${ms(fw.manualMs)} = ${(fw.manualMs / fw.restoreMs).toFixed(1)}×`,
+      '≥ 50×',
+      mark(fw.manualMs / fw.restoreMs >= 50),
+    ],
+    [
+      'firewall: whole sync (read, compare, restore) vs by hand',
+      `${ms(fw.labgateMs)}: ${(fw.manualMs / fw.labgateMs).toFixed(1)}×`,
+      '—',
+      '—',
+    ],
     ['firewall: restores in 100 no-op syncs; one no-op sync', `${fw.noopRestores}; ${ms(fw.noopMs)}`, '0', mark(fw.noopRestores === 0)],
   ];
   return [
@@ -115,7 +188,11 @@ async function main() {
   ensureDebianPackages([...PACKAGES.tools, ...LAB_PACKAGES]);
   ensureNodeModules();
   log('building');
-  if (spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mts')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new Error('the build failed');
+  if (
+    spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mts')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] }).status !==
+    0
+  )
+    throw new Error('the build failed');
   // First, while no lab is busy beside it: both sides of the ratio are CPU-bound.
   log('firewall apply');
   const fw = runJson<FirewallFigures>(path.join(ROOT, 'scripts', 'bench-firewall.sh'), [], { ...process.env, BENCH_JSON: '1' });
@@ -130,7 +207,11 @@ async function main() {
   }
   try {
     const env = { ...process.env, ...labEnv(PREFIX) };
-    const figures = runJson<Figures>('ip', ['netns', 'exec', namespaces(PREFIX).host, process.execPath, path.join(ROOT, 'bench', 'measure.mts')], env);
+    const figures = runJson<Figures>(
+      'ip',
+      ['netns', 'exec', namespaces(PREFIX).host, process.execPath, path.join(ROOT, 'bench', 'measure.mts')],
+      env,
+    );
     fs.writeFileSync(OUT, withNotesKept(report(figures, fw, scaleUpS)));
     log(`wrote ${path.relative(ROOT, OUT)}`);
     process.stdout.write(fs.readFileSync(OUT, 'utf8'));

@@ -67,7 +67,9 @@ async function removeRules(): Promise<number> {
   const { Firewall } = await import('@/lib/host/firewall/firewall');
   const { detectBackend, execRunner } = await import('@/lib/host/firewall/runner');
   const removed = await new Firewall(execRunner(await detectBackend())).remove();
-  console.log(removed ? "labgate: removed labgate's chains and jumps; every other rule is as it was." : 'labgate: this host has no labgate rules.');
+  console.log(
+    removed ? "labgate: removed labgate's chains and jumps; every other rule is as it was." : 'labgate: this host has no labgate rules.',
+  );
   return 0;
 }
 

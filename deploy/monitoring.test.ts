@@ -24,15 +24,22 @@ const queried = (expr: string) => [...expr.matchAll(/\b(labgate_[a-z_]+)\b/g)].m
 describe('deploy/grafana-dashboard.json', () => {
   it('queries only metrics labgate exports, in every panel and variable', async () => {
     const names = await exported();
-    const exprs = [...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)), ...dashboard.templating.list.map((v) => String(v.query))];
+    const exprs = [
+      ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)),
+      ...dashboard.templating.list.map((v) => String(v.query)),
+    ];
     const used = exprs.flatMap(queried);
     expect(used.length).toBeGreaterThan(0);
     expect(used.filter((n) => !names.has(n))).toEqual([]);
   });
 
   it('shows each metric labgate defines for itself', async () => {
-    const own = [...(await exported())].filter((n) => !n.startsWith('labgate_process_') && !n.startsWith('labgate_nodejs_') && !/_(bucket|sum|count)$/.test(n));
-    const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => queried(t.expr))).map((n) => n.replace(/_(bucket|sum|count)$/, '')));
+    const own = [...(await exported())].filter(
+      (n) => !n.startsWith('labgate_process_') && !n.startsWith('labgate_nodejs_') && !/_(bucket|sum|count)$/.test(n),
+    );
+    const used = new Set(
+      dashboard.panels.flatMap((p) => p.targets.flatMap((t) => queried(t.expr))).map((n) => n.replace(/_(bucket|sum|count)$/, '')),
+    );
     expect(own.filter((n) => !used.has(n))).toEqual([]);
   });
 });

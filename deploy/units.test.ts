@@ -73,7 +73,17 @@ describe('the systemd units', () => {
 
   it('sandbox both as far as they still work: no devices, kernel, clock, namespaces or foreign syscalls', () => {
     for (const unit of [host, ui]) {
-      for (const key of ['PrivateDevices', 'ProtectKernelTunables', 'ProtectKernelLogs', 'ProtectClock', 'ProtectHostname', 'RestrictNamespaces', 'RestrictRealtime', 'PrivateMounts']) expect(unit.get(key), key).toEqual(['yes']);
+      for (const key of [
+        'PrivateDevices',
+        'ProtectKernelTunables',
+        'ProtectKernelLogs',
+        'ProtectClock',
+        'ProtectHostname',
+        'RestrictNamespaces',
+        'RestrictRealtime',
+        'PrivateMounts',
+      ])
+        expect(unit.get(key), key).toEqual(['yes']);
       expect(unit.get('SystemCallFilter')![0]).toBe('@system-service');
       expect(unit.get('ProtectProc')).toEqual(['invisible']);
       expect(unit.get('IPAddressDeny')).toEqual(['any']);

@@ -39,10 +39,18 @@ for (const h of guarded) {
   for (const method of h.methods.filter((m) => MUTATING.includes(m))) {
     test(`${method} ${h.url} refuses a cross-origin request even with a session, and a wrong bearer token`, async ({ request }) => {
       const cookie = `${SESSION_COOKIE}=${await apiLogin(request)}`;
-      const cross = await request.fetch(h.url, { method, headers: { cookie, origin: 'http://evil.example', 'content-type': 'application/json' }, data: '{}' });
+      const cross = await request.fetch(h.url, {
+        method,
+        headers: { cookie, origin: 'http://evil.example', 'content-type': 'application/json' },
+        data: '{}',
+      });
       expect(cross.status()).toBe(403);
       if (h.url.startsWith('/api/host/')) {
-        const bearer = await request.fetch(h.url, { method, headers: { authorization: 'Bearer wrong-token-wrong-token-wrong', 'content-type': 'application/json' }, data: '{}' });
+        const bearer = await request.fetch(h.url, {
+          method,
+          headers: { authorization: 'Bearer wrong-token-wrong-token-wrong', 'content-type': 'application/json' },
+          data: '{}',
+        });
         expect(bearer.status()).toBe(401);
       }
     });
@@ -63,11 +71,23 @@ test.describe('login API refuses bad input with a clear 4xx and no session', () 
     { name: 'an empty password', type: 'application/json', body: '{"password":""}', status: 400, error: /Enter the password/ },
     { name: 'no password field', type: 'application/json', body: '{}', status: 400, error: /Enter the password/ },
     { name: 'a number for a password', type: 'application/json', body: '{"password":42}', status: 400, error: /Enter the password/ },
-    { name: 'a 10 KB password', type: 'application/json', body: JSON.stringify({ password: 'x'.repeat(10_240) }), status: 400, error: /too long/ },
+    {
+      name: 'a 10 KB password',
+      type: 'application/json',
+      body: JSON.stringify({ password: 'x'.repeat(10_240) }),
+      status: 400,
+      error: /too long/,
+    },
     { name: 'the wrong content type', type: 'text/plain', body: 'password=x', status: 415, error: /application\/json/ },
     { name: 'broken JSON', type: 'application/json', body: '{"password":', status: 400, error: /not valid JSON/ },
     { name: 'a wrong password', type: 'application/json', body: '{"password":"wrong password"}', status: 401, error: /^Wrong password\.$/ },
-    { name: 'a 100 KB body', type: 'application/json', body: JSON.stringify({ password: 'x'.repeat(100_000) }), status: 413, error: /larger than/ },
+    {
+      name: 'a 100 KB body',
+      type: 'application/json',
+      body: JSON.stringify({ password: 'x'.repeat(100_000) }),
+      status: 413,
+      error: /larger than/,
+    },
   ];
   for (const c of cases) {
     test(c.name, async ({ request }) => {

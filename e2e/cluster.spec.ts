@@ -2,9 +2,14 @@ import { expect, test } from './fixtures/app';
 
 test.describe.configure({ mode: 'serial' });
 
-const labels = (lab: { kubectl: (...a: string[]) => string }, node: string) => JSON.parse(lab.kubectl('get', 'node', node, '-o', 'jsonpath={.metadata.labels}')) as Record<string, string>;
+const labels = (lab: { kubectl: (...a: string[]) => string }, node: string) =>
+  JSON.parse(lab.kubectl('get', 'node', node, '-o', 'jsonpath={.metadata.labels}')) as Record<string, string>;
 
-test("the reference lab's manual path from the UI: label node1 type=ui, pin Grafana to it, the scheduler moves it", async ({ page, lab, loggedIn: _ }) => {
+test("the reference lab's manual path from the UI: label node1 type=ui, pin Grafana to it, the scheduler moves it", async ({
+  page,
+  lab,
+  loggedIn: _,
+}) => {
   await page.goto('/nodes');
   const labelForm = page.getByRole('form', { name: 'Change a node label' });
   await labelForm.getByLabel('Node', { exact: true }).selectOption('node1');
@@ -53,7 +58,10 @@ test('bad input in each form: a field error, and nothing changes', async ({ page
   await expect(labelForm.getByText(/belongs to Kubernetes itself/)).toBeVisible();
   expect(labels(lab, 'node2')).toEqual(before);
 
-  const saveBefore = lab.iptablesSave().split('\n').filter((l) => l.startsWith('-A'));
+  const saveBefore = lab
+    .iptablesSave()
+    .split('\n')
+    .filter((l) => l.startsWith('-A'));
   await page.goto('/services');
   const svcForm = page.getByRole('form', { name: 'Change a service' });
   await svcForm.getByLabel('Service', { exact: true }).selectOption('default/redis');
@@ -72,5 +80,10 @@ test('bad input in each form: a field error, and nothing changes', async ({ page
   await svcForm.getByRole('button', { name: 'Save service' }).click();
   await expect(svcForm.getByText('Ports run from 1 to 65535.')).toBeVisible();
   expect(lab.kubectl('get', 'service', '-n', 'default', 'redis', '-o', 'jsonpath={.spec.type}')).toBe('ClusterIP');
-  expect(lab.iptablesSave().split('\n').filter((l) => l.startsWith('-A'))).toEqual(saveBefore);
+  expect(
+    lab
+      .iptablesSave()
+      .split('\n')
+      .filter((l) => l.startsWith('-A')),
+  ).toEqual(saveBefore);
 });

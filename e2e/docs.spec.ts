@@ -11,7 +11,10 @@ const shot = (name: string, testInfo: { outputPath: (n: string) => string }) =>
 test.use({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
 
 test('docs: the login page, the healthy overview and a forward', async ({ page, request, loginPage, loggedIn: _ }, testInfo) => {
-  const created = await request.post('/api/host/forwards', { headers: HOST_AUTH, data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } } });
+  const created = await request.post('/api/host/forwards', {
+    headers: HOST_AUTH,
+    data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } },
+  });
   expect(created.status()).toBe(201);
   const { id } = (await created.json()) as { id: string };
   try {
@@ -33,7 +36,11 @@ test('docs: the login page, the healthy overview and a forward', async ({ page, 
   await page.screenshot({ path: shot('login.png', testInfo) });
 });
 
-test('docs: what trouble looks like — Multipass down, and a firewall that cannot be written', async ({ page, lab, loggedIn: _ }, testInfo) => {
+test('docs: what trouble looks like — Multipass down, and a firewall that cannot be written', async ({
+  page,
+  lab,
+  loggedIn: _,
+}, testInfo) => {
   lab.multipass('stopped');
   try {
     await page.goto('/');

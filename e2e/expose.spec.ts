@@ -8,7 +8,11 @@ const LAN = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
 const GRAFANA_URL = `http://${LAN}:30060/`;
 const foreignRules = (save: string) => save.split('\n').filter((l) => l.startsWith('-A ') && !/LABGATE|labgate/.test(l));
 
-test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, is idempotent, and Undo removes it all', async ({ page, lab, loggedIn: _ }) => {
+test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, is idempotent, and Undo removes it all', async ({
+  page,
+  lab,
+  loggedIn: _,
+}) => {
   const foreignBefore = foreignRules(lab.iptablesSave());
   const expose = new ExposeDialog(page);
   await page.goto('/');
@@ -40,7 +44,11 @@ test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, i
   await expose.close();
 
   // Pictures of the exposed lab, kept as test artifacts.
-  for (const [path, file] of [['/', 'overview.png'], ['/services', 'services.png'], ['/forwards', 'forwards.png']] as const) {
+  for (const [path, file] of [
+    ['/', 'overview.png'],
+    ['/services', 'services.png'],
+    ['/forwards', 'forwards.png'],
+  ] as const) {
     await page.goto(path);
     await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
     await page.screenshot({ path: test.info().outputPath(file), fullPage: true });

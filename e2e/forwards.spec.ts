@@ -50,7 +50,10 @@ test('the form says what is wrong and opens nothing', async ({ page, loggedIn: _
 test('the host API takes the host token, and refuses a wrong one', async ({ request, lab }) => {
   const wrong = await request.get('/api/host/forwards', { headers: { authorization: 'Bearer not-the-token-at-all-000000' } });
   expect(wrong.status()).toBe(401);
-  const created = await request.post('/api/host/forwards', { headers: HOST_AUTH, data: { name: 'MySQL', listenPort: 3306, target: { kind: 'instance', name: 'nfs', port: 3306 } } });
+  const created = await request.post('/api/host/forwards', {
+    headers: HOST_AUTH,
+    data: { name: 'MySQL', listenPort: 3306, target: { kind: 'instance', name: 'nfs', port: 3306 } },
+  });
   expect(created.status()).toBe(201);
   const forward = await created.json();
   expect(forward).toMatchObject({ listenPort: 3306, status: { state: 'applied', targetIP: '10.120.52.30' } });
@@ -70,7 +73,9 @@ test('the Activity page lists who changed what, filters, and exports CSV', async
   await expect(table.getByRole('row').filter({ hasText: 'forward.create' })).toHaveCount(0);
   await expect(table.getByRole('row').filter({ hasText: 'forward.delete' }).first()).toBeVisible();
   const cookies = await page.context().cookies();
-  const csv = await request.get('/api/host/audit?format=csv', { headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') } });
+  const csv = await request.get('/api/host/audit?format=csv', {
+    headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') },
+  });
   expect(csv.headers()['content-type']).toContain('text/csv');
   const text = await csv.text();
   expect(text.split('\r\n')[0]).toBe('when,who,what,on,detail,result');

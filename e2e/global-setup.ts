@@ -10,7 +10,8 @@ import { assertInLabNamespace } from '../lab/exec.mts';
  */
 export default function globalSetup(): void {
   const prefix = process.env.LABGATE_LAB_PREFIX;
-  if (!prefix) throw new Error('end-to-end tests run in the lab: use `npm test`, or `ip netns exec <prefix>host` with `npm run lab -- env`');
+  if (!prefix)
+    throw new Error('end-to-end tests run in the lab: use `npm test`, or `ip netns exec <prefix>host` with `npm run lab -- env`');
   assertInLabNamespace(prefix);
   const ca = path.join(process.env.LABGATE_E2E_DATA_DIR!, 'tls', 'ca.crt');
   if (!fs.existsSync(ca)) throw new Error(`the server made no CA at ${ca}`);

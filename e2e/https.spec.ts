@@ -8,7 +8,10 @@ import { apiLogin, expect, HOST_AUTH, SESSION_COOKIE, test } from './fixtures/ap
 const LAN = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
 const caFile = () => path.join(process.env.LABGATE_E2E_DATA_DIR!, 'tls', 'ca.crt');
 
-test('the dashboard is HTTPS with a certificate the browser trusts through the CA; the login page offers that CA and its fingerprint', async ({ page, request }) => {
+test('the dashboard is HTTPS with a certificate the browser trusts through the CA; the login page offers that CA and its fingerprint', async ({
+  page,
+  request,
+}) => {
   const res = await page.goto('/login');
   expect(page.url()).toMatch(/^https:\/\//);
   expect(res!.headers()['strict-transport-security']).toBe('max-age=31536000');
@@ -38,8 +41,22 @@ test.describe('a service labgate exposes', () => {
 
   test('never receives the session cookie, opened in the same logged-in browser', async ({ page, context, request, baseURL }) => {
     // A responder on ops that answers with the Cookie header it got.
-    echo = spawn('ip', ['netns', 'exec', `${process.env.LABGATE_LAB_PREFIX}ops`, process.execPath, '-e', "require('http').createServer((q,r)=>r.end('cookie=' + (q.headers.cookie ?? ''))).listen(9099)"], { stdio: 'ignore' });
-    const created = await request.post('/api/host/forwards', { headers: HOST_AUTH, data: { name: 'Echo', listenPort: 9099, target: { kind: 'static', ip: '10.120.52.31', port: 9099 } } });
+    echo = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        `${process.env.LABGATE_LAB_PREFIX}ops`,
+        process.execPath,
+        '-e',
+        "require('http').createServer((q,r)=>r.end('cookie=' + (q.headers.cookie ?? ''))).listen(9099)",
+      ],
+      { stdio: 'ignore' },
+    );
+    const created = await request.post('/api/host/forwards', {
+      headers: HOST_AUTH,
+      data: { name: 'Echo', listenPort: 9099, target: { kind: 'static', ip: '10.120.52.31', port: 9099 } },
+    });
     expect(created.status()).toBe(201);
     const id = ((await created.json()) as { id: string }).id;
     try {
@@ -47,7 +64,9 @@ test.describe('a service labgate exposes', () => {
       await context.addCookies([{ name: SESSION_COOKIE, value: session, url: baseURL!, httpOnly: true, secure: true, sameSite: 'Lax' }]);
       await page.goto('/');
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-      await expect.poll(async () => (await page.goto(`http://${LAN}:9099/`).catch(() => null))?.status() ?? 0, { timeout: 10_000 }).toBe(200);
+      await expect
+        .poll(async () => (await page.goto(`http://${LAN}:9099/`).catch(() => null))?.status() ?? 0, { timeout: 10_000 })
+        .toBe(200);
       const body = await page.locator('body').innerText();
       expect(body).toMatch(/^cookie=/);
       expect(body).not.toContain(session);

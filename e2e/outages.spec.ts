@@ -8,7 +8,8 @@ const LAN = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
 const OUTAGE_MS = Number(process.env.LABGATE_OUTAGE_SECONDS ?? 30) * 1000;
 // What an outage may add to the server's memory: bounded, whatever its length.
 const RSS_GROWTH_LIMIT = 64 * 2 ** 20;
-const rss = async (request: Parameters<typeof scrapeMetrics>[0]) => (await scrapeMetrics(request)).get('labgate_process_resident_memory_bytes')!;
+const rss = async (request: Parameters<typeof scrapeMetrics>[0]) =>
+  (await scrapeMetrics(request)).get('labgate_process_resident_memory_bytes')!;
 const WHOAMI = { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } };
 const JENKINS = { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } };
 
@@ -19,7 +20,12 @@ async function forwardBeforeOutage(request: APIRequestContext, data: object): Pr
   return { id: ((await created.json()) as { id: string }).id, rssBefore: await rss(request) };
 }
 
-test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays (stale), and all recovers by itself`, async ({ page, request, lab, loggedIn: _ }) => {
+test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays (stale), and all recovers by itself`, async ({
+  page,
+  request,
+  lab,
+  loggedIn: _,
+}) => {
   test.setTimeout(OUTAGE_MS + 90_000);
   const { id, rssBefore } = await forwardBeforeOutage(request, WHOAMI);
   const url = `http://${LAN}:30080/`;
@@ -38,12 +44,24 @@ test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays 
   }
   await page.goto('/');
   await expect(page.getByRole('alert').filter({ hasText: 'The cluster is not answering' })).toBeHidden({ timeout: 30_000 });
-  await expect.poll(async () => ((await (await request.get(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).json()) as { status: { state: string } }).status.state, { timeout: 30_000 }).toBe('applied');
+  await expect
+    .poll(
+      async () =>
+        ((await (await request.get(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).json()) as { status: { state: string } }).status
+          .state,
+      { timeout: 30_000 },
+    )
+    .toBe('applied');
   expect((await rss(request)) - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT);
   expect((await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).status()).toBe(200);
 });
 
-test(`Multipass away for ${OUTAGE_MS / 1000} s: a banner, the instance forward stays, and all recovers by itself`, async ({ page, request, lab, loggedIn: _ }) => {
+test(`Multipass away for ${OUTAGE_MS / 1000} s: a banner, the instance forward stays, and all recovers by itself`, async ({
+  page,
+  request,
+  lab,
+  loggedIn: _,
+}) => {
   test.setTimeout(OUTAGE_MS + 60_000);
   const { id, rssBefore } = await forwardBeforeOutage(request, JENKINS);
   lab.multipass('stopped');
@@ -62,7 +80,12 @@ test(`Multipass away for ${OUTAGE_MS / 1000} s: a banner, the instance forward s
   expect((await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).status()).toBe(200);
 });
 
-test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forward refused with nothing changed, and the flushed rules repaired by itself`, async ({ page, request, lab, loggedIn: _ }) => {
+test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forward refused with nothing changed, and the flushed rules repaired by itself`, async ({
+  page,
+  request,
+  lab,
+  loggedIn: _,
+}) => {
   test.setTimeout(OUTAGE_MS + 60_000);
   const { id, rssBefore } = await forwardBeforeOutage(request, WHOAMI);
   const url = `http://${LAN}:30080/`;

@@ -48,7 +48,11 @@ export default defineConfig({
     baseURL,
     trace: 'retain-on-failure',
     // A wrapper that starts Debian's Chromium inside the lab's lan namespace.
-    launchOptions: { executablePath: process.env.LABGATE_LAB_CHROMIUM, args: CHROMIUM_ARGS, env: { ...process.env, HOME: process.env.LABGATE_E2E_BROWSER_HOME } },
+    launchOptions: {
+      executablePath: process.env.LABGATE_LAB_CHROMIUM,
+      args: CHROMIUM_ARGS,
+      env: { ...process.env, HOME: process.env.LABGATE_E2E_BROWSER_HOME },
+    },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {

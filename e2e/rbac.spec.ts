@@ -15,13 +15,30 @@ function canI(lab: Lab, verb: string, resource: string): boolean {
 }
 
 function setServiceVerbs(lab: Lab, verbs: string[]): void {
-  lab.kubectl('patch', 'clusterrole', 'labgate', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: `/rules/${SERVICES_RULE}/verbs`, value: verbs }]));
+  lab.kubectl(
+    'patch',
+    'clusterrole',
+    'labgate',
+    '--type=json',
+    '-p',
+    JSON.stringify([{ op: 'replace', path: `/rules/${SERVICES_RULE}/verbs`, value: verbs }]),
+  );
 }
 
-test('without patch on services, the service form says exactly which permission is missing, and nothing changes', async ({ page, lab, loggedIn: _ }) => {
-  const verbs = JSON.parse(lab.kubectl('get', 'clusterrole', 'labgate', '-o', `jsonpath={.rules[${SERVICES_RULE}]}`)) as { resources: string[]; verbs: string[] };
+test('without patch on services, the service form says exactly which permission is missing, and nothing changes', async ({
+  page,
+  lab,
+  loggedIn: _,
+}) => {
+  const verbs = JSON.parse(lab.kubectl('get', 'clusterrole', 'labgate', '-o', `jsonpath={.rules[${SERVICES_RULE}]}`)) as {
+    resources: string[];
+    verbs: string[];
+  };
   expect(verbs.resources).toEqual(['services']);
-  setServiceVerbs(lab, verbs.verbs.filter((v) => v !== 'patch'));
+  setServiceVerbs(
+    lab,
+    verbs.verbs.filter((v) => v !== 'patch'),
+  );
   try {
     await expect.poll(() => canI(lab, 'patch', 'services')).toBe(false);
     await page.goto('/services');

@@ -6,13 +6,20 @@ import { ADMIN_PASSWORD, apiLogin, expect, HOST_AUTH, SESSION_COOKIE, test } fro
 test.describe.configure({ mode: 'serial' });
 
 type AuditRow = { actor: string; action: string; subject: string; result: string };
-const audit = async (request: import('@playwright/test').APIRequestContext) => (await (await request.get('/api/host/audit?limit=50', { headers: HOST_AUTH })).json()) as AuditRow[];
+const audit = async (request: import('@playwright/test').APIRequestContext) =>
+  (await (await request.get('/api/host/audit?limit=50', { headers: HOST_AUTH })).json()) as AuditRow[];
 
 test('the audit actor is set by the server: a body cannot name one, a session is always "admin"', async ({ request }) => {
-  const withActor = await request.post('/api/host/audit', { headers: HOST_AUTH, data: { actor: 'mallory', action: 'node.label', subject: 'x', detail: '', result: 'ok' } });
+  const withActor = await request.post('/api/host/audit', {
+    headers: HOST_AUTH,
+    data: { actor: 'mallory', action: 'node.label', subject: 'x', detail: '', result: 'ok' },
+  });
   expect(withActor.status()).toBe(400);
   const cookie = `${SESSION_COOKIE}=${await apiLogin(request)}`;
-  const asSession = await request.post('/api/host/audit', { headers: { cookie, 'x-labgate-actor': 'mallory' }, data: { action: 'node.label', subject: 'claimed', detail: '', result: 'ok' } });
+  const asSession = await request.post('/api/host/audit', {
+    headers: { cookie, 'x-labgate-actor': 'mallory' },
+    data: { action: 'node.label', subject: 'claimed', detail: '', result: 'ok' },
+  });
   expect(asSession.status()).toBe(201);
   expect((await audit(request)).find((e) => e.subject === 'claimed')).toMatchObject({ actor: 'admin' });
 });
@@ -20,7 +27,10 @@ test('the audit actor is set by the server: a body cannot name one, a session is
 test('logins and failed logins go to the audit log; a login ends the session it replaces', async ({ request }) => {
   expect((await request.post('/api/auth/login', { data: { password: 'not-the-password' } })).status()).toBe(401);
   const old = await apiLogin(request);
-  const res = await request.post('/api/auth/login', { headers: { cookie: `${SESSION_COOKIE}=${old}` }, data: { password: ADMIN_PASSWORD } });
+  const res = await request.post('/api/auth/login', {
+    headers: { cookie: `${SESSION_COOKIE}=${old}` },
+    data: { password: ADMIN_PASSWORD },
+  });
   expect(res.status()).toBe(200);
   expect((await request.get('/api/state/overview', { headers: { cookie: `${SESSION_COOKIE}=${old}` } })).status()).toBe(401);
   const logins = (await audit(request)).filter((e) => e.action === 'login');
@@ -30,7 +40,9 @@ test('logins and failed logins go to the audit log; a login ends the session it 
 test('the audit log pages: ?before= gives the entries older than a cursor, bad pages are refused', async ({ request }) => {
   const first = (await (await request.get('/api/host/audit?limit=3', { headers: HOST_AUTH })).json()) as (AuditRow & { id: number })[];
   expect(first).toHaveLength(3);
-  const next = (await (await request.get(`/api/host/audit?limit=3&before=${first.at(-1)!.id}`, { headers: HOST_AUTH })).json()) as { id: number }[];
+  const next = (await (await request.get(`/api/host/audit?limit=3&before=${first.at(-1)!.id}`, { headers: HOST_AUTH })).json()) as {
+    id: number;
+  }[];
   expect(next.every((e) => e.id < first.at(-1)!.id)).toBe(true);
   expect((await request.get('/api/host/audit?limit=100000', { headers: HOST_AUTH })).status()).toBe(400);
 });

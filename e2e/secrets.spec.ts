@@ -46,7 +46,8 @@ test('no secret appears in any GET answer or page', async ({ request }) => {
   ];
   for (const url of urls) {
     // /metrics takes its own token, never a session; all else the session.
-    const headers: Record<string, string> = url === '/metrics' ? { authorization: `Bearer ${process.env.LABGATE_E2E_METRICS_TOKEN}` } : { cookie };
+    const headers: Record<string, string> =
+      url === '/metrics' ? { authorization: `Bearer ${process.env.LABGATE_E2E_METRICS_TOKEN}` } : { cookie };
     const res = await request.get(url, { headers });
     expect(res.status(), url).toBeLessThan(400);
     expect(leaks(await res.text(), s), url).toEqual([]);

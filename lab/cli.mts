@@ -31,13 +31,16 @@ function parseScale(value: string | boolean | undefined) {
   if (value === undefined || value === false) return undefined;
   if (value === true || value === '') return DEFAULT_SCALE; // `--scale` alone
   const [nodes, services, pods] = value.split(',').map(Number);
-  if (![nodes, services, pods].every((n) => Number.isInteger(n) && n! > 0)) throw new Error('--scale takes NODES,SERVICES,PODS as positive whole numbers');
+  if (![nodes, services, pods].every((n) => Number.isInteger(n) && n! > 0))
+    throw new Error('--scale takes NODES,SERVICES,PODS as positive whole numbers');
   return { nodes: nodes!, services: services!, pods: pods! };
 }
 
 async function main(raw: string[]): Promise<number> {
   // `--scale` alone means the default profile.
-  const argv = raw.map((a, i) => (a === '--scale' && (raw[i + 1] === undefined || raw[i + 1]!.startsWith('-') || !/^\d/.test(raw[i + 1]!)) ? '--scale=' : a));
+  const argv = raw.map((a, i) =>
+    a === '--scale' && (raw[i + 1] === undefined || raw[i + 1]!.startsWith('-') || !/^\d/.test(raw[i + 1]!)) ? '--scale=' : a,
+  );
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

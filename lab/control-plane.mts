@@ -12,7 +12,8 @@ import { kubeconfig } from './pki.mts';
 export const apiserverUrl = `https://${APISERVER_ADDRESS}:${APISERVER_PORT}`;
 export const CONTROL_PLANE_PROCESSES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
 
-const curlOk = (ns: string, args: string[]) => run('ip', ['netns', 'exec', ns, 'curl', '-fsS', '--max-time', '2', ...args]).then((r) => r.code === 0);
+const curlOk = (ns: string, args: string[]) =>
+  run('ip', ['netns', 'exec', ns, 'curl', '-fsS', '--max-time', '2', ...args]).then((r) => r.code === 0);
 
 export function apiserverSpec(prefix: string, p: LabPaths) {
   const pki = (f: string) => path.join(p.pki, f);
@@ -48,7 +49,16 @@ export async function waitApiserverReady(prefix: string, p: LabPaths, timeoutMs 
 export async function startControlPlane(prefix: string, p: LabPaths): Promise<void> {
   const ns = namespaces(prefix).vm(CONTROL_PLANE);
   const dirs = { logs: p.logs, pids: p.pids };
-  fs.writeFileSync(p.adminKubeconfig, kubeconfig(apiserverUrl, path.join(p.pki, 'ca.crt'), { certFile: path.join(p.pki, 'admin.crt'), keyFile: path.join(p.pki, 'admin.key') }, 'lab-admin'), { mode: 0o600 });
+  fs.writeFileSync(
+    p.adminKubeconfig,
+    kubeconfig(
+      apiserverUrl,
+      path.join(p.pki, 'ca.crt'),
+      { certFile: path.join(p.pki, 'admin.crt'), keyFile: path.join(p.pki, 'admin.key') },
+      'lab-admin',
+    ),
+    { mode: 0o600 },
+  );
 
   startProcess(
     {
@@ -81,7 +91,15 @@ export async function startControlPlane(prefix: string, p: LabPaths): Promise<vo
       name: 'kwok',
       ns,
       cmd: binary('kwok'),
-      args: [`--kubeconfig=${p.adminKubeconfig}`, `--config=${kwokStages()}`, '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake', '--cidr=10.244.0.0/16', '--node-lease-duration-seconds=40', '--server-address=127.0.0.1:10247'],
+      args: [
+        `--kubeconfig=${p.adminKubeconfig}`,
+        `--config=${kwokStages()}`,
+        '--manage-all-nodes=false',
+        '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+        '--cidr=10.244.0.0/16',
+        '--node-lease-duration-seconds=40',
+        '--server-address=127.0.0.1:10247',
+      ],
     },
     dirs,
   );
@@ -94,14 +112,32 @@ export function controllerSpecs(prefix: string, p: LabPaths) {
   const ns = namespaces(prefix).vm(CONTROL_PLANE);
   const kc = p.adminKubeconfig;
   // Higher client rates than the defaults so the scale profile's pods are made in minutes, not tens of them.
-  const common = ['--kube-api-qps=300', '--kube-api-burst=600', `--kubeconfig=${kc}`, `--authentication-kubeconfig=${kc}`, `--authorization-kubeconfig=${kc}`, '--bind-address=127.0.0.1', '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics', '--leader-elect=false', '--v=1'];
+  const common = [
+    '--kube-api-qps=300',
+    '--kube-api-burst=600',
+    `--kubeconfig=${kc}`,
+    `--authentication-kubeconfig=${kc}`,
+    `--authorization-kubeconfig=${kc}`,
+    '--bind-address=127.0.0.1',
+    '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics',
+    '--leader-elect=false',
+    '--v=1',
+  ];
   return [
     {
       name: 'kube-controller-manager',
       ns,
       cmd: binary('kube-controller-manager'),
       // A long grace period: the tests stop the apiserver on purpose, and KWOK never makes a pod Ready again once the controller has marked it not.
-      args: [...common, '--secure-port=10257', `--service-account-private-key-file=${path.join(p.pki, 'sa.key')}`, `--root-ca-file=${path.join(p.pki, 'ca.crt')}`, '--use-service-account-credentials=true', '--node-monitor-period=5s', '--node-monitor-grace-period=120s'],
+      args: [
+        ...common,
+        '--secure-port=10257',
+        `--service-account-private-key-file=${path.join(p.pki, 'sa.key')}`,
+        `--root-ca-file=${path.join(p.pki, 'ca.crt')}`,
+        '--use-service-account-credentials=true',
+        '--node-monitor-period=5s',
+        '--node-monitor-grace-period=120s',
+      ],
     },
     { name: 'kube-scheduler', ns, cmd: binary('kube-scheduler'), args: [...common, '--secure-port=10259'] },
   ];

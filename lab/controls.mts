@@ -49,7 +49,8 @@ export async function movePod(prefix: string, ref: PodRef, timeoutMs = 60_000): 
       const now = await podNodes(prefix, ref);
       const moved = now.find((p) => p.name !== pod.name && p.ready);
       if (moved) return { from: pod.node, to: moved.node };
-      if (Date.now() > until) throw new Error(`the pod of ${ref.selector} did not come back Ready on another node within ${timeoutMs / 1000} s`);
+      if (Date.now() > until)
+        throw new Error(`the pod of ${ref.selector} did not come back Ready on another node within ${timeoutMs / 1000} s`);
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
@@ -121,7 +122,14 @@ export async function setInstanceAddress(prefix: string, instance: string, addre
   writeStandIn(p, state);
   if (vm.podCidr) {
     const k = kubectl(prefix, p.adminKubeconfig);
-    const patch = { status: { addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: instance }] } };
+    const patch = {
+      status: {
+        addresses: [
+          { type: 'InternalIP', address },
+          { type: 'Hostname', address: instance },
+        ],
+      },
+    };
     await k(['patch', 'node', instance, '--subresource=status', '--type=merge', '-p', JSON.stringify(patch)]);
   }
 }

@@ -16,7 +16,12 @@ export const multipassComment = (bridge: string) => `generated for Multipass net
 /** multipassd's 17 calls in its source order: inserts land at position 1, so chains end up reversed. */
 export function multipassRuleCalls(bridge: string, cidr: string): IptablesCall[] {
   const tag = ['-m', 'comment', '--comment', multipassComment(bridge)];
-  const call = (table: Table, op: IptablesCall['op'], chain: string, ...rule: string[]): IptablesCall => ({ table, op, chain, rule: [...rule, ...tag] });
+  const call = (table: Table, op: IptablesCall['op'], chain: string, ...rule: string[]): IptablesCall => ({
+    table,
+    op,
+    chain,
+    rule: [...rule, ...tag],
+  });
   const accept = ['-j', 'ACCEPT'];
   const masq = ['-s', cidr, '!', '-d', cidr];
   return [

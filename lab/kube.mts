@@ -14,7 +14,14 @@ export interface Kubectl {
 }
 
 export function kubectl(prefix: string, kubeconfigFile: string): Kubectl {
-  const argv = (args: readonly string[]) => ['netns', 'exec', namespaces(prefix).host, binary('kubectl'), `--kubeconfig=${kubeconfigFile}`, ...args];
+  const argv = (args: readonly string[]) => [
+    'netns',
+    'exec',
+    namespaces(prefix).host,
+    binary('kubectl'),
+    `--kubeconfig=${kubeconfigFile}`,
+    ...args,
+  ];
   const fn = ((args: readonly string[], input?: string) => must('ip', argv(args), input === undefined ? {} : { input })) as Kubectl;
   fn.try = (args, input) => run('ip', argv(args), input === undefined ? {} : { input });
   return fn;
@@ -94,8 +101,12 @@ export async function waitPodsReady(prefix: string, p: LabPaths, timeoutMs = 60_
   const k = kubectl(prefix, p.adminKubeconfig);
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const pods = JSON.parse(await k(['get', 'pods', '-A', '-o', 'json'])) as { items: { status?: { phase?: string; conditions?: { type: string; status: string }[] } }[] };
-    const notReady = pods.items.filter((pod) => !(pod.status?.phase === 'Running' && pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')));
+    const pods = JSON.parse(await k(['get', 'pods', '-A', '-o', 'json'])) as {
+      items: { status?: { phase?: string; conditions?: { type: string; status: string }[] } }[];
+    };
+    const notReady = pods.items.filter(
+      (pod) => !(pod.status?.phase === 'Running' && pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
+    );
     if (pods.items.length > 0 && notReady.length === 0) return;
     if (Date.now() > until) throw new Error(`timed out waiting for pods to be Ready: ${notReady.length} of ${pods.items.length} are not`);
     await new Promise((r) => setTimeout(r, 500));

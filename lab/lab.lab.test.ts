@@ -14,7 +14,11 @@ const prefix = labPrefix();
 const p = labPaths(prefix);
 const multipass = (...args: string[]) => run(path.join(p.bin, 'multipass'), args);
 const save = async (table: string) => (await run('iptables-save', ['-t', table])).stdout;
-const rules = (text: string) => text.split('\n').filter((l) => l.startsWith('-A ')).sort();
+const rules = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith('-A '))
+    .sort();
 
 describe('network', () => {
   let server: http.Server;
@@ -57,8 +61,21 @@ describe('control plane', () => {
   });
 
   it('KWOK keeps node1-3 Ready with their lab addresses and pod CIDRs', async () => {
-    const nodes = await kubectlJson<{ items: { metadata: { name: string; labels: Record<string, string> }; spec: { podCIDR: string; taints?: unknown[] }; status: { addresses: { type: string; address: string }[]; conditions: { type: string; status: string }[] } }[] }>(['get', 'nodes', '-l', '!labgate.lab/scale']);
-    expect(nodes.items.map((n) => [n.metadata.name, n.status.addresses.find((a) => a.type === 'InternalIP')?.address, n.spec.podCIDR, n.status.conditions.find((c) => c.type === 'Ready')?.status])).toEqual([
+    const nodes = await kubectlJson<{
+      items: {
+        metadata: { name: string; labels: Record<string, string> };
+        spec: { podCIDR: string; taints?: unknown[] };
+        status: { addresses: { type: string; address: string }[]; conditions: { type: string; status: string }[] };
+      }[];
+    }>(['get', 'nodes', '-l', '!labgate.lab/scale']);
+    expect(
+      nodes.items.map((n) => [
+        n.metadata.name,
+        n.status.addresses.find((a) => a.type === 'InternalIP')?.address,
+        n.spec.podCIDR,
+        n.status.conditions.find((c) => c.type === 'Ready')?.status,
+      ]),
+    ).toEqual([
       ['node1', '10.120.52.23', '10.244.0.0/24', 'True'],
       ['node2', '10.120.52.24', '10.244.1.0/24', 'True'],
       ['node3', '10.120.52.25', '10.244.2.0/24', 'True'],
@@ -75,13 +92,23 @@ describe('control plane', () => {
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'pinned-probe' } },
-        template: { metadata: { labels: { app: 'pinned-probe' } }, spec: { nodeSelector: { 'kubernetes.io/hostname': 'node3' }, containers: [{ name: 'c', image: 'probe:1' }] } },
+        template: {
+          metadata: { labels: { app: 'pinned-probe' } },
+          spec: { nodeSelector: { 'kubernetes.io/hostname': 'node3' }, containers: [{ name: 'c', image: 'probe:1' }] },
+        },
       },
     };
     await kubectl(['apply', '-f', '-'], JSON.stringify(deployment));
     try {
       const pod = await eventually('the probe pod to run', async () => {
-        const pods = await kubectlJson<{ items: { spec: { nodeName?: string }; status: { phase?: string; podIP?: string } }[] }>(['get', 'pods', '-n', 'default', '-l', 'app=pinned-probe']);
+        const pods = await kubectlJson<{ items: { spec: { nodeName?: string }; status: { phase?: string; podIP?: string } }[] }>([
+          'get',
+          'pods',
+          '-n',
+          'default',
+          '-l',
+          'app=pinned-probe',
+        ]);
         return pods.items.find((x) => x.status.phase === 'Running');
       });
       expect(pod.spec.nodeName).toBe('node3');
@@ -91,7 +118,7 @@ describe('control plane', () => {
     }
   });
 
-  it('labgate\'s ServiceAccount can read what the role grants and nothing more', async () => {
+  it("labgate's ServiceAccount can read what the role grants and nothing more", async () => {
     const as = (args: string[]) => run(process.env.LABGATE_LAB_KUBECTL!, [`--kubeconfig=${p.labgateKubeconfig}`, ...args]);
     expect((await as(['get', 'nodes'])).code).toBe(0);
     expect((await as(['get', 'services', '-A'])).code).toBe(0);
@@ -103,11 +130,44 @@ describe('control plane', () => {
 
 describe("the reference lab's manual method, end to end", () => {
   it('a Service switched to NodePort answers from lan through a DNAT rule added by hand', async () => {
-    await kubectl(['patch', 'service', '-n', 'monitoring', 'kps-grafana', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/type', value: 'NodePort' }, { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 }])]);
-    const pods = await kubectlJson<{ items: { spec: { nodeName: string } }[] }>(['get', 'pods', '-n', 'monitoring', '-l', 'app.kubernetes.io/name=grafana']);
+    await kubectl([
+      'patch',
+      'service',
+      '-n',
+      'monitoring',
+      'kps-grafana',
+      '--type=json',
+      '-p',
+      JSON.stringify([
+        { op: 'replace', path: '/spec/type', value: 'NodePort' },
+        { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 },
+      ]),
+    ]);
+    const pods = await kubectlJson<{ items: { spec: { nodeName: string } }[] }>([
+      'get',
+      'pods',
+      '-n',
+      'monitoring',
+      '-l',
+      'app.kubernetes.io/name=grafana',
+    ]);
     const node = pods.items[0]!.spec.nodeName;
     const nodeIp = VMS.find((v) => v.name === node)!.address;
-    const dnat = ['-t', 'nat', 'PREROUTING', '-i', LAN.hostInterface, '-p', 'tcp', '--dport', '30060', '-j', 'DNAT', '--to-destination', `${nodeIp}:30060`];
+    const dnat = [
+      '-t',
+      'nat',
+      'PREROUTING',
+      '-i',
+      LAN.hostInterface,
+      '-p',
+      'tcp',
+      '--dport',
+      '30060',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      `${nodeIp}:30060`,
+    ];
     const accept = ['FORWARD', '-p', 'tcp', '-d', nodeIp, '--dport', '30060', '-j', 'ACCEPT'];
     const insert = (r: string[]) => (r[0] === '-t' ? [...r.slice(0, 2), '-I', ...r.slice(2)] : ['-I', r[0]!, '1', ...r.slice(1)]);
     const remove = (r: string[]) => (r[0] === '-t' ? [...r.slice(0, 2), '-D', ...r.slice(2)] : ['-D', ...r]);
@@ -122,7 +182,19 @@ describe("the reference lab's manual method, end to end", () => {
     } finally {
       await iptables(...remove(dnat));
       await iptables(...remove(accept));
-      await kubectl(['patch', 'service', '-n', 'monitoring', 'kps-grafana', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/type', value: 'ClusterIP' }, { op: 'remove', path: '/spec/ports/0/nodePort' }])]);
+      await kubectl([
+        'patch',
+        'service',
+        '-n',
+        'monitoring',
+        'kps-grafana',
+        '--type=json',
+        '-p',
+        JSON.stringify([
+          { op: 'replace', path: '/spec/type', value: 'ClusterIP' },
+          { op: 'remove', path: '/spec/ports/0/nodePort' },
+        ]),
+      ]);
     }
   });
 });
@@ -142,7 +214,11 @@ describe('the Multipass stand-in', () => {
   });
 
   it('an unknown instance gets the real message and exit code', async () => {
-    expect(await multipass('info', 'nosuch', '--format', 'json')).toEqual({ code: 2, stdout: '', stderr: 'info failed: instance "nosuch" does not exist\n' });
+    expect(await multipass('info', 'nosuch', '--format', 'json')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'info failed: instance "nosuch" does not exist\n',
+    });
   });
 
   it('stopping the daemon answers like the real CLI and removes its rules, and anything naming its subnet', async () => {
@@ -152,7 +228,11 @@ describe('the Multipass stand-in', () => {
     await iptables(...unrelated);
     try {
       await multipassDaemon(prefix, 'stopped');
-      expect(await multipass('list', '--format', 'json')).toEqual({ code: 2, stdout: '', stderr: 'list failed: cannot connect to the multipass socket\n' });
+      expect(await multipass('list', '--format', 'json')).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: 'list failed: cannot connect to the multipass socket\n',
+      });
       const all = (await save('filter')) + (await save('nat')) + (await save('mangle'));
       expect(all).not.toContain('Multipass');
       expect(all).not.toContain('10.120.52.0/24');
@@ -167,7 +247,9 @@ describe('the Multipass stand-in', () => {
 
   it("puts exactly multipassd's rules on the host (the derived fixture)", async () => {
     const fixture = fs.readFileSync(path.join(__dirname, 'fixtures', 'iptables', 'multipass-qemu-rules.txt'), 'utf8');
-    const have = [...rules(await save('filter')), ...rules(await save('nat')), ...rules(await save('mangle'))].filter((l) => l.includes('Multipass')).sort();
+    const have = [...rules(await save('filter')), ...rules(await save('nat')), ...rules(await save('mangle'))]
+      .filter((l) => l.includes('Multipass'))
+      .sort();
     expect(have).toEqual(rules(fixture));
   });
 });
@@ -218,7 +300,8 @@ describe('controls', () => {
   });
 
   it('stops and starts the apiserver, and the node responders follow changes made after it', async () => {
-    const ready = () => run('curl', ['-sS', '--max-time', '2', '--cacert', path.join(p.pki, 'ca.crt'), `https://${APISERVER_ADDRESS}:6443/readyz`]);
+    const ready = () =>
+      run('curl', ['-sS', '--max-time', '2', '--cacert', path.join(p.pki, 'ca.crt'), `https://${APISERVER_ADDRESS}:6443/readyz`]);
     await apiserver(prefix, 'stopped');
     expect((await ready()).code).not.toBe(0);
     await apiserver(prefix, 'running');
@@ -227,10 +310,25 @@ describe('controls', () => {
     try {
       const svc = await kubectlJson<{ spec: { ports: { nodePort: number }[] } }>(['get', 'service', '-n', 'default', 'redis']);
       const port = svc.spec.ports[0]!.nodePort;
-      const body = await eventually('node2 to answer on the new NodePort', async () => (await curlFrom('host', `http://10.120.52.24:${port}/`)).body);
+      const body = await eventually(
+        'node2 to answer on the new NodePort',
+        async () => (await curlFrom('host', `http://10.120.52.24:${port}/`)).body,
+      );
       expect(JSON.parse(body)).toMatchObject({ service: 'redis', node: 'node2', nodePort: port });
     } finally {
-      await kubectl(['patch', 'service', '-n', 'default', 'redis', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/type', value: 'ClusterIP' }, { op: 'remove', path: '/spec/ports/0/nodePort' }])]);
+      await kubectl([
+        'patch',
+        'service',
+        '-n',
+        'default',
+        'redis',
+        '--type=json',
+        '-p',
+        JSON.stringify([
+          { op: 'replace', path: '/spec/type', value: 'ClusterIP' },
+          { op: 'remove', path: '/spec/ports/0/nodePort' },
+        ]),
+      ]);
     }
   });
 });

@@ -51,10 +51,30 @@ function startAgents(prefix: string, p: LabPaths): void {
   const dirs = { logs: p.logs, pids: p.pids };
   const env = { ...process.env, LAB_PREFIX: prefix, LAB_KUBECONFIG: p.adminKubeconfig };
   for (const n of KUBE_NODES) {
-    startProcess({ name: `node-proxy-${n.name}`, ns: ns.vm(n.name), cmd: process.execPath, args: [agent('node-proxy.mts')], env: { ...env, LAB_NODE: n.name }, cwd: REPO }, dirs);
+    startProcess(
+      {
+        name: `node-proxy-${n.name}`,
+        ns: ns.vm(n.name),
+        cmd: process.execPath,
+        args: [agent('node-proxy.mts')],
+        env: { ...env, LAB_NODE: n.name },
+        cwd: REPO,
+      },
+      dirs,
+    );
   }
   for (const vm of ['ops', 'nfs']) {
-    startProcess({ name: `services-${vm}`, ns: ns.vm(vm), cmd: process.execPath, args: [agent('vm-services.mts')], env: { ...env, LAB_VM: vm }, cwd: REPO }, dirs);
+    startProcess(
+      {
+        name: `services-${vm}`,
+        ns: ns.vm(vm),
+        cmd: process.execPath,
+        args: [agent('vm-services.mts')],
+        env: { ...env, LAB_VM: vm },
+        cwd: REPO,
+      },
+      dirs,
+    );
   }
 }
 
@@ -108,9 +128,17 @@ export async function labUp(prefix: string, opts: UpOptions = {}): Promise<LabRe
  */
 async function waitAgentsAnswer(prefix: string): Promise<void> {
   const host = namespaces(prefix).host;
-  const urls = [...KUBE_NODES.map((n) => `http://${n.address}:30080/`), `http://${vmByName('ops')!.address}:8080/`, `telnet://${vmByName('nfs')!.address}:3306`];
+  const urls = [
+    ...KUBE_NODES.map((n) => `http://${n.address}:30080/`),
+    `http://${vmByName('ops')!.address}:8080/`,
+    `telnet://${vmByName('nfs')!.address}:3306`,
+  ];
   for (const url of urls) {
-    await waitFor(`${url} to answer`, async () => (await run('ip', ['netns', 'exec', host, 'curl', '-s', '--max-time', '1', url], {})).stdout.length > 0, 30_000);
+    await waitFor(
+      `${url} to answer`,
+      async () => (await run('ip', ['netns', 'exec', host, 'curl', '-s', '--max-time', '1', url], {})).stdout.length > 0,
+      30_000,
+    );
   }
 }
 
@@ -152,14 +180,26 @@ export async function labStatus(prefix: string): Promise<LabStatus> {
     processes[name] = pid && isAlive(pid) ? 'running' : 'stopped';
   }
   let apiserverReady = false;
-  if (found.length) apiserverReady = await waitApiserverReady(prefix, p, 1).then(() => true, () => false);
+  if (found.length)
+    apiserverReady = await waitApiserverReady(prefix, p, 1).then(
+      () => true,
+      () => false,
+    );
   let multipassDaemon: LabStatus['multipassDaemon'] = 'absent';
   try {
     multipassDaemon = readStandIn(p).daemon;
   } catch {
     /* no stand-in state */
   }
-  return { prefix, up: found.length === namespaces(prefix).all.length, namespaces: found, processes, apiserverReady, multipassDaemon, stateDir: p.root };
+  return {
+    prefix,
+    up: found.length === namespaces(prefix).all.length,
+    namespaces: found,
+    processes,
+    apiserverReady,
+    multipassDaemon,
+    stateDir: p.root,
+  };
 }
 
 /** What a process in the lab's host namespace needs to act as labgate on the lab host. */
@@ -181,5 +221,13 @@ export function labEnv(prefix: string): Record<string, string> {
 
 /** Runs a command inside the lab's host namespace with the lab's environment. */
 export function inHost(prefix: string, cmd: string, args: readonly string[]) {
-  return run('ip', ['netns', 'exec', namespaces(prefix).host, 'env', ...Object.entries(labEnv(prefix)).map(([k, v]) => `${k}=${v}`), cmd, ...args]);
+  return run('ip', [
+    'netns',
+    'exec',
+    namespaces(prefix).host,
+    'env',
+    ...Object.entries(labEnv(prefix)).map(([k, v]) => `${k}=${v}`),
+    cmd,
+    ...args,
+  ]);
 }

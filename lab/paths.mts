@@ -8,7 +8,8 @@ export const RBAC_MANIFEST = path.join(REPO, 'deploy', 'rbac.yaml');
 export const ADMISSION_POLICY_MANIFEST = path.join(REPO, 'deploy', 'admission-policy.yaml');
 
 export function stateDir(prefix: string): string {
-  const base = process.env.LABGATE_LAB_STATE_DIR ?? path.join(process.env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state'), 'labgate-lab');
+  const base =
+    process.env.LABGATE_LAB_STATE_DIR ?? path.join(process.env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state'), 'labgate-lab');
   return path.join(base, prefix.replace(/-$/, '') || 'lab');
 }
 

@@ -16,7 +16,11 @@ export function scaleObjects(s: ScaleProfile): { nodes: object[]; workloads: obj
   const nodes = Array.from({ length: s.nodes }, (_, i) => ({
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: `scale-node-${pad(i)}`, annotations: { 'kwok.x-k8s.io/node': 'fake' }, labels: { 'kubernetes.io/hostname': `scale-node-${pad(i)}`, 'labgate.lab/scale': 'true' } },
+    metadata: {
+      name: `scale-node-${pad(i)}`,
+      annotations: { 'kwok.x-k8s.io/node': 'fake' },
+      labels: { 'kubernetes.io/hostname': `scale-node-${pad(i)}`, 'labgate.lab/scale': 'true' },
+    },
     spec: { podCIDR: `10.${100 + Math.floor(i / 256)}.${i % 256}.0/24` },
     status: {
       addresses: [{ type: 'InternalIP', address: `10.200.${Math.floor(i / 250)}.${(i % 250) + 2}` }],
@@ -59,12 +63,15 @@ export async function addScale(prefix: string, p: LabPaths, s: ScaleProfile, log
   };
   await createAll(nodes);
   await k(['create', 'namespace', SCALE_NAMESPACE]);
-  for (let i = 0; i < 60 && (await k.try(['get', 'serviceaccount', 'default', '-n', SCALE_NAMESPACE])).code !== 0; i++) await new Promise((r) => setTimeout(r, 250));
+  for (let i = 0; i < 60 && (await k.try(['get', 'serviceaccount', 'default', '-n', SCALE_NAMESPACE])).code !== 0; i++)
+    await new Promise((r) => setTimeout(r, 250));
   await createAll(workloads);
   log(`scale objects created; waiting for ${s.pods} pods to run`);
   const until = Date.now() + 15 * 60_000;
   for (;;) {
-    const running = (await k(['get', 'pods', '-n', SCALE_NAMESPACE, '--field-selector=status.phase=Running', '-o', 'name'])).split('\n').filter(Boolean).length;
+    const running = (await k(['get', 'pods', '-n', SCALE_NAMESPACE, '--field-selector=status.phase=Running', '-o', 'name']))
+      .split('\n')
+      .filter(Boolean).length;
     if (running >= s.pods) return;
     if (Date.now() > until) throw new Error(`only ${running} of ${s.pods} scale pods are running after 15 minutes`);
     await new Promise((r) => setTimeout(r, 5_000));

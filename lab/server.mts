@@ -21,8 +21,14 @@ export interface ServerOptions {
 }
 
 /** Starts scripts/start.mts on a random loopback port and waits for /api/healthz. The caller kills it. */
-export async function startServer({ env, node = process.execPath, setpriv = null, scheme = 'http' }: ServerOptions): Promise<StartedServer> {
-  if (!fs.existsSync(path.join(ROOT, '.next', 'standalone', 'server.js'))) throw new Error('no standalone build: run `npm run build` first');
+export async function startServer({
+  env,
+  node = process.execPath,
+  setpriv = null,
+  scheme = 'http',
+}: ServerOptions): Promise<StartedServer> {
+  if (!fs.existsSync(path.join(ROOT, '.next', 'standalone', 'server.js')))
+    throw new Error('no standalone build: run `npm run build` first');
   const port = String(4200 + Math.floor(Math.random() * 700));
   const cmd = [node, path.join(ROOT, 'scripts', 'start.mts')];
   const [bin, ...args] = setpriv ? ['setpriv', ...setpriv, ...cmd] : cmd;
@@ -30,17 +36,29 @@ export async function startServer({ env, node = process.execPath, setpriv = null
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     // The lab's settings (LAN interface and address), without its PATH of stand-ins in a home dir.
-    env: { ...process.env, NODE_ENV: 'production', PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: '127.0.0.1', PORT: port, NEXT_TELEMETRY_DISABLED: '1', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+      HOSTNAME: '127.0.0.1',
+      PORT: port,
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...env,
+    },
   });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const base = `${scheme}://127.0.0.1:${port}`; // on every address or on loopback, loopback reaches it
   try {
-    await eventually(`the server on ${base}`, async () => {
-      if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${output}`);
-      return (await run('curl', ['-ksf', '--max-time', '1', `${base}/api/healthz`])).code === 0;
-    }, 60_000);
+    await eventually(
+      `the server on ${base}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${output}`);
+        return (await run('curl', ['-ksf', '--max-time', '1', `${base}/api/healthz`])).code === 0;
+      },
+      60_000,
+    );
   } catch (e) {
     child.kill('SIGKILL');
     throw e;

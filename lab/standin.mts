@@ -23,7 +23,7 @@ export function installStandIn(p: LabPaths, format: OutputFormat): void {
   writeStandIn(p, seedState(format));
   const wrapper = [
     '#!/bin/sh',
-    '# The lab\'s stand-in for the multipass CLI.',
+    "# The lab's stand-in for the multipass CLI.",
     `LABGATE_LAB_MULTIPASS_STATE='${p.multipassState}' exec '${process.execPath}' '${path.join(REPO, 'lab', 'multipass', 'cli.mts')}' "$@"`,
     '',
   ].join('\n');

@@ -24,7 +24,11 @@ export async function kubectlJson<T>(args: string[]): Promise<T> {
 }
 
 export async function kubectl(args: string[], input?: string): Promise<string> {
-  const res = await run(binary('kubectl'), [`--kubeconfig=${labPaths(labPrefix()).adminKubeconfig}`, ...args], input === undefined ? {} : { input });
+  const res = await run(
+    binary('kubectl'),
+    [`--kubeconfig=${labPaths(labPrefix()).adminKubeconfig}`, ...args],
+    input === undefined ? {} : { input },
+  );
   if (res.code !== 0) throw new Error(res.stderr);
   return res.stdout;
 }
@@ -39,7 +43,8 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     } catch (e) {
       last = e;
     }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000} s: ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > until)
+      throw new Error(`timed out after ${timeoutMs / 1000} s: ${what}${last ? ` (last error: ${String(last)})` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

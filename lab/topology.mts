@@ -1,7 +1,13 @@
 // The reference lab (topology.md), as data. Pure: no I/O, so the lab, its stand-ins and the
 // tests all read the same facts. Runs under plain Node (type stripping) as well as tsx.
 
-export const LAN = { cidr: '192.168.50.0/24', gateway: '192.168.50.1', laptop: '192.168.50.10', host: '192.168.50.27', hostInterface: 'enp3s0' } as const;
+export const LAN = {
+  cidr: '192.168.50.0/24',
+  gateway: '192.168.50.1',
+  laptop: '192.168.50.10',
+  host: '192.168.50.27',
+  hostInterface: 'enp3s0',
+} as const;
 export const BRIDGE = { name: 'mpqemubr0', address: '10.120.52.1', cidr: '10.120.52.0/24' } as const;
 export const APISERVER_PORT = 6443;
 export const SERVICE_CIDR = '10.96.0.0/12';

@@ -53,7 +53,10 @@ describe('labgate doctor in the lab', () => {
 
   it("labgate's FORWARD jump moved behind Multipass's REJECT: a failure, and its fix puts it back in front", async () => {
     const host = await hostService();
-    const created = await host.create({ name: 'Jenkins', listenPort: 8080, target: { kind: 'static', ip: '10.120.52.30', port: 8080 } }, 'test');
+    const created = await host.create(
+      { name: 'Jenkins', listenPort: 8080, target: { kind: 'static', ip: '10.120.52.30', port: 8080 } },
+      'test',
+    );
     expect(created.ok).toBe(true);
     undo.push(async () => created.ok && host.remove(created.data.id, 'test'));
     const jump = ['FORWARD', '-m', 'comment', '--comment', 'labgate', '-j', 'LABGATE-FORWARD'];
@@ -74,9 +77,19 @@ describe('labgate doctor in the lab', () => {
   });
 
   it('one verb taken from the role: a failure naming it, fixed by applying deploy/rbac.yaml', async () => {
-    const role = JSON.parse(await kubectl(['get', 'clusterrole', 'labgate', '-o', 'json'])) as { rules: { resources: string[]; verbs: string[] }[] };
+    const role = JSON.parse(await kubectl(['get', 'clusterrole', 'labgate', '-o', 'json'])) as {
+      rules: { resources: string[]; verbs: string[] }[];
+    };
     const i = role.rules.findIndex((r) => r.resources.includes('nodes'));
-    const patch = (verbs: string[]) => kubectl(['patch', 'clusterrole', 'labgate', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: `/rules/${i}/verbs`, value: verbs }])]);
+    const patch = (verbs: string[]) =>
+      kubectl([
+        'patch',
+        'clusterrole',
+        'labgate',
+        '--type=json',
+        '-p',
+        JSON.stringify([{ op: 'replace', path: `/rules/${i}/verbs`, value: verbs }]),
+      ]);
     await patch(role.rules[i]!.verbs.filter((v) => v !== 'patch'));
     undo.push(() => patch(role.rules[i]!.verbs));
     const found = find(await runDoctor(), 'Kubernetes permissions');
@@ -91,7 +104,10 @@ describe('labgate doctor in the lab', () => {
     await kubectl(['delete', 'validatingadmissionpolicybinding', 'labgate-least-privilege']);
     expect(find(await runDoctor(), 'Admission policy')).toMatchObject({ severity: 'warn', message: expect.stringContaining('no binding') });
     await kubectl(['delete', 'validatingadmissionpolicy', 'labgate-least-privilege']);
-    expect(find(await runDoctor(), 'Admission policy')).toMatchObject({ severity: 'warn', fix: 'kubectl apply -f deploy/admission-policy.yaml' });
+    expect(find(await runDoctor(), 'Admission policy')).toMatchObject({
+      severity: 'warn',
+      fix: 'kubectl apply -f deploy/admission-policy.yaml',
+    });
   });
 
   it('no kubeconfig: a failure that says which file', async () => {

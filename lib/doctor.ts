@@ -22,12 +22,24 @@ async function kubeFacts(): Promise<DoctorFacts['kube']> {
     const authz = kc.makeApiClient(AuthorizationV1Api);
     const checks = PERMISSIONS.flatMap((p) => p.verbs.map((verb) => ({ p, verb })));
     const answers = await Promise.all(
-      checks.map(({ p, verb }) => authz.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { group: p.group, resource: p.resource, verb, name: p.resourceNames?.[0] } } } })),
+      checks.map(({ p, verb }) =>
+        authz.createSelfSubjectAccessReview({
+          body: { spec: { resourceAttributes: { group: p.group, resource: p.resource, verb, name: p.resourceNames?.[0] } } },
+        }),
+      ),
     );
     const denied = checks.filter((_, i) => !answers[i]!.status?.allowed).map(({ p, verb }) => permissionName(verb, p));
     return { error: null, version: version.gitVersion, denied, admissionPolicy: denied.length ? null : await admissionPolicyState(kc) };
   } catch (e) {
-    return { error: e instanceof Error && e.name === 'KubeConfigError' ? e.message : describeApiError(e, 'create', 'selfsubjectaccessreviews.authorization.k8s.io'), version: null, denied: [], admissionPolicy: null };
+    return {
+      error:
+        e instanceof Error && e.name === 'KubeConfigError'
+          ? e.message
+          : describeApiError(e, 'create', 'selfsubjectaccessreviews.authorization.k8s.io'),
+      version: null,
+      denied: [],
+      admissionPolicy: null,
+    };
   }
 }
 
@@ -60,7 +72,14 @@ async function multipassFacts(): Promise<DoctorFacts['multipass']> {
   } catch {
     return { error: 'multipass version printed something that is not JSON.', errorKind: 'malformed', version: null, daemon: null, socket };
   }
-  if (!versions.multipassd) return { error: 'The Multipass daemon is not running.', errorKind: 'daemon-down', version: versions.multipass ?? null, daemon: null, socket };
+  if (!versions.multipassd)
+    return {
+      error: 'The Multipass daemon is not running.',
+      errorKind: 'daemon-down',
+      version: versions.multipass ?? null,
+      daemon: null,
+      socket,
+    };
   try {
     await listInstances();
     return { error: null, errorKind: null, version: versions.multipass ?? null, daemon: versions.multipassd, socket };
@@ -71,7 +90,10 @@ async function multipassFacts(): Promise<DoctorFacts['multipass']> {
 }
 
 function groupName(gid: number): string {
-  const line = fs.readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.split(':')[2] === String(gid));
+  const line = fs
+    .readFileSync('/etc/group', 'utf8')
+    .split('\n')
+    .find((l) => l.split(':')[2] === String(gid));
   return line?.split(':')[0] ?? String(gid);
 }
 
@@ -106,7 +128,14 @@ export async function runDoctor(): Promise<Finding[]> {
   const backend = await detectBackend();
   const saved = await execRunner(backend).run('save', []);
   if (saved.code !== 0) {
-    return [{ check: 'iptables', severity: 'fail', message: `iptables-${backend}-save failed: ${saved.stderr.trim()}`, fix: 'run labgate doctor as root, or as the labgate user with CAP_NET_ADMIN' }];
+    return [
+      {
+        check: 'iptables',
+        severity: 'fail',
+        message: `iptables-${backend}-save failed: ${saved.stderr.trim()}`,
+        fix: 'run labgate doctor as root, or as the labgate user with CAP_NET_ADMIN',
+      },
+    ];
   }
   const save = parseSave(saved.stdout);
   const forwardChain = chainsOf(save, 'filter').find((c) => c.name === 'FORWARD');
@@ -122,7 +151,9 @@ export async function runDoctor(): Promise<Finding[]> {
     forwardPolicy: forwardChain?.policy ?? null,
     forwardChain: rulesOf(save, 'filter', 'FORWARD').map((r) => r.text),
     handMade: handMadeOn(save),
-    busyPorts: forwards.filter((f) => portInUseOnHost(f.protocol, f.listenPort)).map((f) => ({ name: f.name, protocol: f.protocol, port: f.listenPort })),
+    busyPorts: forwards
+      .filter((f) => portInUseOnHost(f.protocol, f.listenPort))
+      .map((f) => ({ name: f.name, protocol: f.protocol, port: f.listenPort })),
     multipassBridge: multipassBridges()[0]?.name ?? null,
   });
 }

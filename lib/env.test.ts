@@ -26,7 +26,10 @@ describe('parseEnv', () => {
   });
 
   it('takes allowed networks as a list, and names what is wrong with one', () => {
-    expect(parseEnv({ LABGATE_ALLOWED_NETWORKS: '10.200.0.0/16,172.16.0.0/12' }).allowedNetworks).toEqual(['10.200.0.0/16', '172.16.0.0/12']);
+    expect(parseEnv({ LABGATE_ALLOWED_NETWORKS: '10.200.0.0/16,172.16.0.0/12' }).allowedNetworks).toEqual([
+      '10.200.0.0/16',
+      '172.16.0.0/12',
+    ]);
     expect(() => parseEnv({ LABGATE_ALLOWED_NETWORKS: '10.0.0.0/7' })).toThrow(/wider than \/8/);
   });
 

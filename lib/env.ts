@@ -9,7 +9,11 @@ const EnvSchema = z.object({
   LABGATE_ROLE: z.enum(['all', 'host', 'ui']).default('all'),
   LABGATE_DATA_DIR: z.string().min(1).default('./data'),
   LABGATE_ADMIN_PASSWORD: z.string().min(8, 'LABGATE_ADMIN_PASSWORD must have at least 8 characters').max(1024).optional(),
-  LABGATE_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  LABGATE_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   LABGATE_LAN_ADDRESS: z.ipv4({ error: 'LABGATE_LAN_ADDRESS must be an IPv4 address' }).optional(),
   LABGATE_HOST_TOKEN: z.string().min(24, 'LABGATE_HOST_TOKEN must have at least 24 characters').max(512).optional(),
   LABGATE_METRICS_TOKEN: z.string().min(24, 'LABGATE_METRICS_TOKEN must have at least 24 characters').max(512).optional(),
@@ -22,30 +26,72 @@ const EnvSchema = z.object({
         z
           .string()
           .refine(isCidr, 'LABGATE_ALLOWED_NETWORKS is a comma-separated list of CIDRs such as 10.200.0.0/16')
-          .refine((c) => Number(c.split('/')[1]) >= WIDEST_ALLOWED_BITS, `LABGATE_ALLOWED_NETWORKS: a network wider than /${WIDEST_ALLOWED_BITS} would let forwards reach almost anywhere; list narrower ones`),
+          .refine(
+            (c) => Number(c.split('/')[1]) >= WIDEST_ALLOWED_BITS,
+            `LABGATE_ALLOWED_NETWORKS: a network wider than /${WIDEST_ALLOWED_BITS} would let forwards reach almost anywhere; list narrower ones`,
+          ),
       ),
     )
     .optional(),
   LABGATE_TRUSTED_PROXIES: z
     .string()
     .transform((v) => v.split(','))
-    .pipe(z.array(z.string().refine((p) => isIpv4(p) || isCidr(p) || /^[0-9a-f:]{2,39}$/i.test(p), 'LABGATE_TRUSTED_PROXIES is a comma-separated list of addresses or CIDRs')))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine(
+            (p) => isIpv4(p) || isCidr(p) || /^[0-9a-f:]{2,39}$/i.test(p),
+            'LABGATE_TRUSTED_PROXIES is a comma-separated list of addresses or CIDRs',
+          ),
+      ),
+    )
     .optional(),
   LABGATE_ALLOWED_HOSTS: z
     .string()
     .transform((v) => v.split(','))
-    .pipe(z.array(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/, 'LABGATE_ALLOWED_HOSTS is a comma-separated list of host names such as labgate.home.arpa')))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/,
+            'LABGATE_ALLOWED_HOSTS is a comma-separated list of host names such as labgate.home.arpa',
+          ),
+      ),
+    )
     .optional(),
-  LABGATE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1, 'LABGATE_AUDIT_RETENTION_DAYS is a whole number of days, at least 1').max(36_500).default(365),
+  LABGATE_AUDIT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1, 'LABGATE_AUDIT_RETENTION_DAYS is a whole number of days, at least 1')
+    .max(36_500)
+    .default(365),
   LABGATE_AUDIT_MAX_ENTRIES: z.coerce.number().int().min(100, 'LABGATE_AUDIT_MAX_ENTRIES is at least 100').max(10_000_000).default(100_000),
-  LABGATE_JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1, 'LABGATE_JOURNAL_RETENTION_DAYS is a whole number of days, at least 1').max(36_500).default(30),
+  LABGATE_JOURNAL_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1, 'LABGATE_JOURNAL_RETENTION_DAYS is a whole number of days, at least 1')
+    .max(36_500)
+    .default(30),
   LABGATE_NODEPORT_RANGE: z
     .string()
     .default('30000-32767')
-    .transform((v, ctx) => parseRange(v) ?? (ctx.addIssue({ code: 'custom', message: `LABGATE_NODEPORT_RANGE is FROM-TO with FROM no larger than TO, such as 30000-32767, not "${v}"` }), z.NEVER)),
+    .transform(
+      (v, ctx) =>
+        parseRange(v) ??
+        (ctx.addIssue({
+          code: 'custom',
+          message: `LABGATE_NODEPORT_RANGE is FROM-TO with FROM no larger than TO, such as 30000-32767, not "${v}"`,
+        }),
+        z.NEVER),
+    ),
   KUBECONFIG: z.string().min(1).optional(),
   LABGATE_KUBE_CONTEXT: z.string().min(1).max(253).optional(),
-  LABGATE_LAN_INTERFACE: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name (1-15 of A-Z a-z 0-9 _ . -)').optional(),
+  LABGATE_LAN_INTERFACE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name (1-15 of A-Z a-z 0-9 _ . -)')
+    .optional(),
 });
 
 export type Env = {

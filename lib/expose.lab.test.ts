@@ -12,7 +12,14 @@ describe('an Expose cut short by a crash', () => {
         title: 'Expose monitoring/kps-grafana on the LAN',
         listenPort: 30061,
         steps: [
-          { kind: 'service-nodeport', namespace: 'monitoring', name: 'kps-grafana', port: 80, nodePort: 30061, previous: { type: 'ClusterIP', nodePort: null } },
+          {
+            kind: 'service-nodeport',
+            namespace: 'monitoring',
+            name: 'kps-grafana',
+            port: 80,
+            nodePort: 30061,
+            previous: { type: 'ClusterIP', nodePort: null },
+          },
           { kind: 'open-forward', listenPort: 30061, target: { kind: 'service', namespace: 'monitoring', name: 'kps-grafana', port: 80 } },
         ],
       },

@@ -16,7 +16,9 @@ import { ExposeRecord as ExposeRecordSchema } from '@/lib/schemas/expose';
 export type ExposeRecord = { plan: ExposePlan; done: ExposeStep['kind'][]; forwardId: string | null; url: string };
 
 /** The journal's Expose entries whose record passes its schema; the others are reported, never acted on. */
-async function journalExposes(host: ReturnType<typeof hostClient>): Promise<Outcome<{ id: string; state: JournalEntry['state']; record: ExposeRecord }[]>> {
+async function journalExposes(
+  host: ReturnType<typeof hostClient>,
+): Promise<Outcome<{ id: string; state: JournalEntry['state']; record: ExposeRecord }[]>> {
   const res = await host.journalList('expose');
   if (!res.ok) return res;
   return {
@@ -24,7 +26,9 @@ async function journalExposes(host: ReturnType<typeof hostClient>): Promise<Outc
     data: res.data.flatMap((e) => {
       const parsed = ExposeRecordSchema.safeParse(e.steps);
       if (parsed.success) return [{ id: e.id, state: e.state, record: parsed.data }];
-      console.error(`labgate: journal entry ${e.id} is not a valid Expose record and is left alone: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+      console.error(
+        `labgate: journal entry ${e.id} is not a valid Expose record and is left alone: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+      );
       return [];
     }),
   };
@@ -52,7 +56,12 @@ export function grafanaServices() {
     .services.filter((s) => s.labels[GRAFANA.label] === GRAFANA.value);
 }
 
-export async function planExposeService(namespace: string, name: string, port?: number, wanted: number = GRAFANA.nodePort): Promise<Outcome<ExposePlan>> {
+export async function planExposeService(
+  namespace: string,
+  name: string,
+  port?: number,
+  wanted: number = GRAFANA.nodePort,
+): Promise<Outcome<ExposePlan>> {
   await kubeCache().ready(3_000);
   const { services } = kubeCache().snapshot();
   const svc = services.find((s) => s.namespace === namespace && s.name === name);
@@ -65,7 +74,11 @@ export async function planExposeService(namespace: string, name: string, port?: 
 }
 
 export function planExposeInstance(instance: string, port: number): ExposePlan {
-  return { title: `Expose ${instance}:${port} on the LAN`, listenPort: port, steps: [{ kind: 'open-forward', listenPort: port, target: { kind: 'instance', name: instance, port } }] };
+  return {
+    title: `Expose ${instance}:${port} on the LAN`,
+    listenPort: port,
+    steps: [{ kind: 'open-forward', listenPort: port, target: { kind: 'instance', name: instance, port } }],
+  };
 }
 
 /** Whether the URL answers: a TCP connection to the host's LAN address and port, from the host, within the deadline. */
@@ -88,7 +101,9 @@ async function existing(plan: ExposePlan): Promise<(ExposeRecord & { id: string 
   const res = await journalExposes(hostClient());
   if (!res.ok) return null;
   const key = JSON.stringify(plan.steps.find((s) => s.kind === 'open-forward')?.target);
-  const found = res.data.find((e) => e.state === 'done' && JSON.stringify(e.record.plan.steps.find((s) => s.kind === 'open-forward')?.target) === key);
+  const found = res.data.find(
+    (e) => e.state === 'done' && JSON.stringify(e.record.plan.steps.find((s) => s.kind === 'open-forward')?.target) === key,
+  );
   return found ? { id: found.id, ...found.record } : null;
 }
 
@@ -98,7 +113,16 @@ async function existing(plan: ExposePlan): Promise<(ExposeRecord & { id: string 
  */
 export async function applyExpose(plan: ExposePlan, actor: string): Promise<Outcome<ExposeResult>> {
   const already = await existing(plan);
-  if (already) return { ok: true, data: { id: already.id, url: already.url, steps: plan.steps.map((s) => ({ text: describeStep(s), state: 'skipped' })), alreadyExposed: true } };
+  if (already)
+    return {
+      ok: true,
+      data: {
+        id: already.id,
+        url: already.url,
+        steps: plan.steps.map((s) => ({ text: describeStep(s), state: 'skipped' })),
+        alreadyExposed: true,
+      },
+    };
   const host = hostClient(actor);
   const id = randomBytes(8).toString('hex');
   const url = `http://${lanAddress()}:${plan.listenPort}/`;
@@ -113,7 +137,15 @@ export async function applyExpose(plan: ExposePlan, actor: string): Promise<Outc
         ? step.previous.type === 'ClusterIP' || step.previous.nodePort !== step.nodePort
           ? await patchService(step.namespace, step.name, { type: 'NodePort', nodePorts: { [step.port]: step.nodePort } })
           : ({ ok: true, data: null } as const)
-        : await host.createForward({ name: plan.title.replace(/^Expose | on the LAN$/g, '').replace(/[^A-Za-z0-9 ._:/,()-]/g, '-').slice(0, 48), listenPort: step.listenPort, target: step.target, description: `exposed ${id}` });
+        : await host.createForward({
+            name: plan.title
+              .replace(/^Expose | on the LAN$/g, '')
+              .replace(/[^A-Za-z0-9 ._:/,()-]/g, '-')
+              .slice(0, 48),
+            listenPort: step.listenPort,
+            target: step.target,
+            description: `exposed ${id}`,
+          });
     if (!res.ok) {
       failure = `${describeStep(step)}: ${res.error}`;
       steps.push({ text: describeStep(step), state: 'failed' });
@@ -144,8 +176,15 @@ async function undoSteps(record: ExposeRecord, actor: string): Promise<string | 
     if (!res.ok && res.status !== 404) errors.push(res.error);
   }
   const svcStep = record.plan.steps.find((s): s is Extract<ExposeStep, { kind: 'service-nodeport' }> => s.kind === 'service-nodeport');
-  if (svcStep && record.done.includes('service-nodeport') && (svcStep.previous.type !== 'NodePort' || svcStep.previous.nodePort !== svcStep.nodePort)) {
-    const res = await patchService(svcStep.namespace, svcStep.name, { type: svcStep.previous.type === 'ExternalName' ? 'ClusterIP' : svcStep.previous.type, nodePorts: { [svcStep.port]: svcStep.previous.nodePort } });
+  if (
+    svcStep &&
+    record.done.includes('service-nodeport') &&
+    (svcStep.previous.type !== 'NodePort' || svcStep.previous.nodePort !== svcStep.nodePort)
+  ) {
+    const res = await patchService(svcStep.namespace, svcStep.name, {
+      type: svcStep.previous.type === 'ExternalName' ? 'ClusterIP' : svcStep.previous.type,
+      nodePorts: { [svcStep.port]: svcStep.previous.nodePort },
+    });
     if (!res.ok) errors.push(res.error);
   }
   return errors.length ? errors.join(' ') : null;
@@ -184,7 +223,12 @@ export async function recoverExposes(actor = 'recovery'): Promise<number> {
   for (const { id, record } of list.data.filter((e) => e.state === 'running')) {
     const error = await undoSteps(record, actor);
     await host.journalPut({ id, operation: 'expose', state: error ? 'failed' : 'undone', steps: record });
-    await host.record({ action: 'expose.recover', subject: record.plan.title, detail: 'rolled back after a restart', result: error ?? 'ok' });
+    await host.record({
+      action: 'expose.recover',
+      subject: record.plan.title,
+      detail: 'rolled back after a restart',
+      result: error ?? 'ok',
+    });
     recovered++;
   }
   return recovered;

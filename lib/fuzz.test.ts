@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedForward } from '@/lib/domain/forward';
 import { isCidr, isIpv4 } from '@/lib/domain/networks';
-import { forwardRuleProblem, networkRuleProblem, OWNED_CHAINS, renderRestore, renderRules, UnsafeRuleValue, type HostNetwork } from '@/lib/domain/rules';
+import {
+  forwardRuleProblem,
+  networkRuleProblem,
+  OWNED_CHAINS,
+  renderRestore,
+  renderRules,
+  UnsafeRuleValue,
+  type HostNetwork,
+} from '@/lib/domain/rules';
 import { parseSave, printSave } from '@/lib/host/firewall/save-parse';
 import { PatchService, PinWorkload, SetNodeLabel } from '@/lib/schemas/cluster';
 import { CreateForward, UpdateForward } from '@/lib/schemas/forwards';
@@ -12,7 +20,11 @@ const RUNS = Number(process.env.LABGATE_FUZZ_RUNS ?? 1000);
 const TIMEOUT = 5_000 + RUNS * 20; // the soak runs ten times as many
 
 /** Inputs shaped like the real ones, with hostile strings and numbers mixed in. */
-const hostile = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('a\nb', '" -j ACCEPT', "'; DROP", 'x'.repeat(10_240), '', ' ', '\u0000', '-A FORWARD -j ACCEPT'));
+const hostile = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+  fc.constantFrom('a\nb', '" -j ACCEPT', "'; DROP", 'x'.repeat(10_240), '', ' ', '\u0000', '-A FORWARD -j ACCEPT'),
+);
 const port = fc.oneof(fc.integer({ min: -5, max: 70_000 }), fc.constantFrom('0', '80', '65536', '1e3', 'abc', null));
 const loose = fc.oneof(hostile, port, fc.anything());
 const forwardLike = fc.record(
@@ -33,25 +45,64 @@ const forwardLike = fc.record(
 );
 
 /** Whatever a schema accepts holds no character that could break out of an iptables-restore line. */
-const safe = (v: unknown): boolean => (typeof v === 'string' ? !/["'\n\r\\\u0000]/.test(v) : typeof v !== 'object' || v === null || Object.values(v).every(safe));
+const safe = (v: unknown): boolean =>
+  typeof v === 'string' ? !/["'\n\r\\\u0000]/.test(v) : typeof v !== 'object' || v === null || Object.values(v).every(safe);
 
-describe('fuzzing every operation\'s schema', () => {
+describe("fuzzing every operation's schema", () => {
   it.each([
     { name: 'CreateForward', schema: CreateForward, input: forwardLike },
-    { name: 'UpdateForward', schema: UpdateForward, input: fc.record({ id: fc.oneof(fc.stringMatching(/^[a-f0-9]{12}$/), hostile) }).chain((r) => forwardLike.map((f) => ({ ...f, ...r }))) },
-    { name: 'SetNodeLabel', schema: SetNodeLabel, input: fc.record({ node: fc.oneof(fc.constant('node1'), hostile), key: hostile, value: hostile, resourceVersion: fc.oneof(fc.nat().map(String), hostile) }) },
-    { name: 'PatchService', schema: PatchService, input: fc.record({ namespace: hostile, name: hostile, type: fc.oneof(fc.constantFrom('NodePort', 'ClusterIP', 'ExternalName'), hostile), nodePorts: fc.dictionary(fc.oneof(fc.nat().map(String), hostile), port), resourceVersion: fc.nat().map(String) }) },
-    { name: 'PinWorkload', schema: PinWorkload, input: fc.record({ kind: fc.oneof(fc.constantFrom('Deployment', 'Pod'), hostile), namespace: hostile, name: hostile, nodeSelector: fc.oneof(fc.constant(null), fc.dictionary(hostile, hostile)) }) },
-    { name: 'Login', schema: Login, input: fc.record({ password: loose }) },
-  ])('$name: never throws; whatever it accepts is safe', ({ schema, input }) => {
-    fc.assert(
-      fc.property(fc.oneof(input, loose), (raw) => {
-        const res = (schema as { safeParse: (v: unknown) => { success: boolean; data?: unknown } }).safeParse(raw);
-        if (res.success && schema !== Login) expect(safe(res.data)).toBe(true);
+    {
+      name: 'UpdateForward',
+      schema: UpdateForward,
+      input: fc
+        .record({ id: fc.oneof(fc.stringMatching(/^[a-f0-9]{12}$/), hostile) })
+        .chain((r) => forwardLike.map((f) => ({ ...f, ...r }))),
+    },
+    {
+      name: 'SetNodeLabel',
+      schema: SetNodeLabel,
+      input: fc.record({
+        node: fc.oneof(fc.constant('node1'), hostile),
+        key: hostile,
+        value: hostile,
+        resourceVersion: fc.oneof(fc.nat().map(String), hostile),
       }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+    },
+    {
+      name: 'PatchService',
+      schema: PatchService,
+      input: fc.record({
+        namespace: hostile,
+        name: hostile,
+        type: fc.oneof(fc.constantFrom('NodePort', 'ClusterIP', 'ExternalName'), hostile),
+        nodePorts: fc.dictionary(fc.oneof(fc.nat().map(String), hostile), port),
+        resourceVersion: fc.nat().map(String),
+      }),
+    },
+    {
+      name: 'PinWorkload',
+      schema: PinWorkload,
+      input: fc.record({
+        kind: fc.oneof(fc.constantFrom('Deployment', 'Pod'), hostile),
+        namespace: hostile,
+        name: hostile,
+        nodeSelector: fc.oneof(fc.constant(null), fc.dictionary(hostile, hostile)),
+      }),
+    },
+    { name: 'Login', schema: Login, input: fc.record({ password: loose }) },
+  ])(
+    '$name: never throws; whatever it accepts is safe',
+    ({ schema, input }) => {
+      fc.assert(
+        fc.property(fc.oneof(input, loose), (raw) => {
+          const res = (schema as { safeParse: (v: unknown) => { success: boolean; data?: unknown } }).safeParse(raw);
+          if (res.success && schema !== Login) expect(safe(res.data)).toBe(true);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 });
 
 const resolvedForward: fc.Arbitrary<ResolvedForward> = fc.record({
@@ -66,29 +117,52 @@ const resolvedForward: fc.Arbitrary<ResolvedForward> = fc.record({
 describe('fuzzing the rule renderer and the parser', () => {
   const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
 
-  it('renders only labgate\'s chains, one line per rule, and the parser reads it back unchanged', () => {
-    fc.assert(
-      fc.property(fc.uniqueArray(resolvedForward, { selector: (f) => f.id, maxLength: 20 }), (forwards) => {
-        const payload = renderRestore(renderRules(forwards, net), { nat: [], filter: [] });
-        const lines = payload.trimEnd().split('\n');
-        const owned = new Set<string>([...OWNED_CHAINS.nat, ...OWNED_CHAINS.filter]);
-        for (const l of lines) {
-          if (l.startsWith('-A ')) expect(owned.has(l.split(' ')[1]!)).toBe(true);
-          else expect(/^(\*(nat|filter)|COMMIT|:LABGATE-[A-Z]+ - \[0:0\])$/.test(l)).toBe(true);
-        }
-        expect(lines.filter((l) => l.startsWith('-A ') && l.includes('labgate:'))).toHaveLength(forwards.length * 3);
-        expect(printSave(parseSave(payload))).toBe(payload);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    "renders only labgate's chains, one line per rule, and the parser reads it back unchanged",
+    () => {
+      fc.assert(
+        fc.property(fc.uniqueArray(resolvedForward, { selector: (f) => f.id, maxLength: 20 }), (forwards) => {
+          const payload = renderRestore(renderRules(forwards, net), { nat: [], filter: [] });
+          const lines = payload.trimEnd().split('\n');
+          const owned = new Set<string>([...OWNED_CHAINS.nat, ...OWNED_CHAINS.filter]);
+          for (const l of lines) {
+            if (l.startsWith('-A ')) expect(owned.has(l.split(' ')[1]!)).toBe(true);
+            else expect(/^(\*(nat|filter)|COMMIT|:LABGATE-[A-Z]+ - \[0:0\])$/.test(l)).toBe(true);
+          }
+          expect(lines.filter((l) => l.startsWith('-A ') && l.includes('labgate:'))).toHaveLength(forwards.length * 3);
+          expect(printSave(parseSave(payload))).toBe(payload);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 });
 
 describe('fuzzing the renderer with arbitrary values from every source', () => {
   // Strings shaped like the attacks (a rule smuggled after a newline, a quote, a wildcard) and anything at all.
-  const smuggled = fc.constantFrom('10.120.52.23\n-I INPUT 1 -j ACCEPT\n-A LABGATE-CANARY -m comment --comment z', '10.120.52.23 -j ACCEPT', 'enp3s0+', 'enp3s0 -j ACCEPT', '10.120.52.23\r', '\u0000', '"', '010.1.1.1', '10.0.0.0/8');
-  const anyValue = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), smuggled, fc.integer(), fc.double(), fc.constant(null), fc.anything());
-  const maybe = <T,>(good: fc.Arbitrary<T>) => fc.oneof({ arbitrary: good, weight: 3 }, { arbitrary: anyValue, weight: 1 }) as fc.Arbitrary<never>;
+  const smuggled = fc.constantFrom(
+    '10.120.52.23\n-I INPUT 1 -j ACCEPT\n-A LABGATE-CANARY -m comment --comment z',
+    '10.120.52.23 -j ACCEPT',
+    'enp3s0+',
+    'enp3s0 -j ACCEPT',
+    '10.120.52.23\r',
+    '\u0000',
+    '"',
+    '010.1.1.1',
+    '10.0.0.0/8',
+  );
+  const anyValue = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    smuggled,
+    fc.integer(),
+    fc.double(),
+    fc.constant(null),
+    fc.anything(),
+  );
+  const maybe = <T>(good: fc.Arbitrary<T>) =>
+    fc.oneof({ arbitrary: good, weight: 3 }, { arbitrary: anyValue, weight: 1 }) as fc.Arbitrary<never>;
   const forward = fc.record({
     id: maybe(fc.stringMatching(/^[a-z0-9]{6,20}$/)),
     protocol: maybe(fc.constantFrom('tcp', 'udp')),
@@ -100,39 +174,48 @@ describe('fuzzing the renderer with arbitrary values from every source', () => {
   const network = fc.record({
     lanInterface: maybe(fc.stringMatching(/^[a-z][a-z0-9]{0,14}$/)),
     lanAddress: maybe(fc.option(fc.ipV4(), { nil: null })),
-    lanCidr: maybe(fc.option(fc.ipV4().map((ip) => `${ip}/24`), { nil: null })),
+    lanCidr: maybe(
+      fc.option(
+        fc.ipV4().map((ip) => `${ip}/24`),
+        { nil: null },
+      ),
+    ),
   }) as fc.Arbitrary<HostNetwork>;
   const owned = new Set<string>([...OWNED_CHAINS.nat, ...OWNED_CHAINS.filter]);
 
-  it('either refuses the value or renders a payload with no control character and no line outside labgate\'s chains', () => {
-    let rendered = 0;
-    let refused = 0;
-    fc.assert(
-      fc.property(fc.array(forward, { maxLength: 5 }), network, (forwards, net) => {
-        const valid = !networkRuleProblem(net) && forwards.every((f) => !forwardRuleProblem(f));
-        let payload: string;
-        try {
-          payload = renderRestore(renderRules(forwards, net), { nat: [], filter: [] });
-        } catch (e) {
-          expect(e).toBeInstanceOf(UnsafeRuleValue);
-          expect(valid).toBe(false);
-          refused++;
-          return;
-        }
-        rendered++;
-        expect(valid).toBe(true);
-        expect(payload.trimEnd()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
-        for (const l of payload.trimEnd().split('\n')) {
-          if (/^-[AI] /.test(l)) expect(owned.has(l.split(' ')[1]!)).toBe(true);
-          else expect(l).toMatch(/^(\*(nat|filter)|COMMIT|:LABGATE-[A-Z]+ - \[0:0\])$/);
-        }
-        for (const f of forwards) expect(isIpv4(f.targetIP) && (f.listenAddress === null || isIpv4(f.listenAddress))).toBe(true);
-        expect(net.lanCidr === null || isCidr(net.lanCidr)).toBe(true);
-      }),
-      { numRuns: RUNS },
-    );
-    // Both outcomes were exercised, so neither branch's checks are vacuous.
-    expect(rendered).toBeGreaterThan(0);
-    expect(refused).toBeGreaterThan(0);
-  }, TIMEOUT);
+  it(
+    "either refuses the value or renders a payload with no control character and no line outside labgate's chains",
+    () => {
+      let rendered = 0;
+      let refused = 0;
+      fc.assert(
+        fc.property(fc.array(forward, { maxLength: 5 }), network, (forwards, net) => {
+          const valid = !networkRuleProblem(net) && forwards.every((f) => !forwardRuleProblem(f));
+          let payload: string;
+          try {
+            payload = renderRestore(renderRules(forwards, net), { nat: [], filter: [] });
+          } catch (e) {
+            expect(e).toBeInstanceOf(UnsafeRuleValue);
+            expect(valid).toBe(false);
+            refused++;
+            return;
+          }
+          rendered++;
+          expect(valid).toBe(true);
+          expect(payload.trimEnd()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+          for (const l of payload.trimEnd().split('\n')) {
+            if (/^-[AI] /.test(l)) expect(owned.has(l.split(' ')[1]!)).toBe(true);
+            else expect(l).toMatch(/^(\*(nat|filter)|COMMIT|:LABGATE-[A-Z]+ - \[0:0\])$/);
+          }
+          for (const f of forwards) expect(isIpv4(f.targetIP) && (f.listenAddress === null || isIpv4(f.listenAddress))).toBe(true);
+          expect(net.lanCidr === null || isCidr(net.lanCidr)).toBe(true);
+        }),
+        { numRuns: RUNS },
+      );
+      // Both outcomes were exercised, so neither branch's checks are vacuous.
+      expect(rendered).toBeGreaterThan(0);
+      expect(refused).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
 });

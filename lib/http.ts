@@ -23,7 +23,9 @@ export function readCookie(req: Request, name: string): string | undefined {
 export function isHttps(headers: Headers, url?: string): boolean {
   if (headers.get(SCHEME_HEADER) === 'https' || url?.startsWith('https:') === true) return true;
   const remote = headers.get(REMOTE_ADDRESS_HEADER);
-  return !!remote && isTrustedProxy(remote, env().trustedProxies) && headers.get('x-forwarded-proto')?.split(',').at(-1)?.trim() === 'https';
+  return (
+    !!remote && isTrustedProxy(remote, env().trustedProxies) && headers.get('x-forwarded-proto')?.split(',').at(-1)?.trim() === 'https'
+  );
 }
 
 /** The client's address as the connection shows it (X-Forwarded-For only from LABGATE_TRUSTED_PROXIES), used to key rate limits. */

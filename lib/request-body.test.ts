@@ -23,7 +23,12 @@ describe('readBody', () => {
         controller.enqueue(new TextEncoder().encode('a'.repeat(16 * 1024)));
       },
     });
-    const req = new Request('http://lab/api', { method: 'POST', body: endless, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    const req = new Request('http://lab/api', {
+      method: 'POST',
+      body: endless,
+      headers: { 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit);
     expect(await readBody(req)).toMatchObject({ ok: false, status: 413 });
     expect(pulled).toBeLessThan(10); // 64 KiB and a chunk, not the whole stream
   });

@@ -1,7 +1,5 @@
 /** What every server action returns: expected failures are values, not exceptions. */
-export type ActionResult<T = void> =
-  | { ok: true; data: T }
-  | { ok: false; error: string; fieldErrors?: Partial<Record<string, string[]>> };
+export type ActionResult<T = void> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Partial<Record<string, string[]>> };
 
 /** The same shape with an HTTP status, for lib functions shared by actions and route handlers. */
 export type Outcome<T> =

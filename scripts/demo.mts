@@ -38,19 +38,39 @@ async function main(): Promise<void> {
 
   const password = demoPassword();
   const hostNs = namespaces(prefix).host;
-  const env = { ...process.env, ...labEnv(prefix), LABGATE_DATA_DIR: paths.dataDir, LABGATE_ADMIN_PASSWORD: password, HOSTNAME: '0.0.0.0', PORT: port };
+  const env = {
+    ...process.env,
+    ...labEnv(prefix),
+    LABGATE_DATA_DIR: paths.dataDir,
+    LABGATE_ADMIN_PASSWORD: password,
+    HOSTNAME: '0.0.0.0',
+    PORT: port,
+  };
   // labgate runs on the lab's host, reachable at its LAN address from the lab's laptop.
-  const app = spawn('ip', ['netns', 'exec', hostNs, process.execPath, path.join(ROOT, 'scripts', 'start.mts')], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const app = spawn('ip', ['netns', 'exec', hostNs, process.execPath, path.join(ROOT, 'scripts', 'start.mts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   fs.writeFileSync(path.join(paths.pids, 'demo-app.pid'), String(app.pid));
   const forward = path.join(ROOT, 'lab', 'agents', 'forward.mts');
   const dirs = { logs: paths.logs, pids: paths.pids };
   // Into the lab through a unix socket: the root namespace gets no route to lab addresses.
-  startProcess({ name: 'demo-forward-host', ns: hostNs, cmd: process.execPath, args: [forward, paths.uiSocket, `127.0.0.1:${port}`] }, dirs);
+  startProcess(
+    { name: 'demo-forward-host', ns: hostNs, cmd: process.execPath, args: [forward, paths.uiSocket, `127.0.0.1:${port}`] },
+    dirs,
+  );
   startProcess({ name: 'demo-forward-root', ns: null, cmd: process.execPath, args: [forward, `${host}:${port}`, paths.uiSocket] }, dirs);
   // HTTPS with labgate's own CA, which it makes at its first start.
   const ca = path.join(paths.dataDir, 'tls', 'ca.crt'); // lib/tls/certificates.mts
   const shown = host === '0.0.0.0' ? '127.0.0.1' : host;
-  await waitFor('labgate to answer', async () => fs.existsSync(ca) && (await run('curl', ['-fsS', '--max-time', '2', '--cacert', ca, `https://${shown}:${port}/api/healthz`])).code === 0, 60_000);
+  await waitFor(
+    'labgate to answer',
+    async () =>
+      fs.existsSync(ca) &&
+      (await run('curl', ['-fsS', '--max-time', '2', '--cacert', ca, `https://${shown}:${port}/api/healthz`])).code === 0,
+    60_000,
+  );
   process.stdout.write(
     [
       '',

@@ -12,7 +12,14 @@ import { labEnv } from '../lab/lab.mts';
 import { LAN, namespaces } from '../lab/topology.mts';
 import { log, ROOT } from './lib/setup.mts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const prefix = process.env.LABGATE_LAB_PREFIX || 'lg-';
 const port = String(3900 + Math.floor(Math.random() * 90));
 const base = `http://${LAN.host}:${port}`;

@@ -51,7 +51,11 @@ async function startServer(env: Record<string, string>, setpriv: string[] | null
 }
 
 const api = async (base: string, method: string, url: string, body?: unknown) => {
-  const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 };
 
@@ -59,12 +63,23 @@ const jenkins = { name: 'Jenkins', listenPort: 8080, target: { kind: 'static', i
 /** setpriv's arguments for user nobody holding exactly these capabilities (none: no capability at all). */
 const asNobody = (caps: string[]) => {
   const set = ['-all', ...caps.map((c) => `+${c}`)].join(',');
-  return [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', `--inh-caps=${set}`, `--ambient-caps=${set}`, `--bounding-set=${set}`, '--no-new-privs'];
+  return [
+    `--reuid=${NOBODY}`,
+    `--regid=${NOBODY}`,
+    '--clear-groups',
+    `--inh-caps=${set}`,
+    `--ambient-caps=${set}`,
+    `--bounding-set=${set}`,
+    '--no-new-privs',
+  ];
 };
 
-describe('the host role with exactly the unit\'s privileges', () => {
+describe("the host role with exactly the unit's privileges", () => {
   it('runs as an unprivileged user holding only CAP_NET_ADMIN and CAP_NET_RAW, and applies a forward the LAN can use', async () => {
-    const { base, child } = await startServer({ LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token }, asNobody(UNIT_CAPS));
+    const { base, child } = await startServer(
+      { LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token },
+      asNobody(UNIT_CAPS),
+    );
     const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
     expect(/^Uid:\s+(\d+)/m.exec(status)?.[1]).toBe(String(NOBODY));
     expect(/^CapEff:\s+(\w+)/m.exec(status)?.[1]).toBe('0000000000003000'); // bits 12 and 13: NET_ADMIN, NET_RAW
@@ -76,7 +91,10 @@ describe('the host role with exactly the unit\'s privileges', () => {
   });
 
   it('without CAP_NET_ADMIN refuses the forward with an error naming the capability, and stores nothing', async () => {
-    const { base } = await startServer({ LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token }, asNobody(['net_raw']));
+    const { base } = await startServer(
+      { LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token },
+      asNobody(['net_raw']),
+    );
     const refused = await api(base, 'POST', '/api/host/forwards', jenkins);
     expect(refused.status).toBe(502);
     expect(String(refused.json.error)).toContain('CAP_NET_ADMIN');
@@ -89,9 +107,19 @@ describe('the two roles as the units run them', () => {
   it('the ui role reaches the host role over HTTP with the host token: its health, and its metrics relayed', async () => {
     const metricsToken = randomBytes(24).toString('base64url');
     const password = randomBytes(12).toString('base64url');
-    const host = await startServer({ LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token, LABGATE_METRICS_TOKEN: metricsToken }, asNobody(UNIT_CAPS));
+    const host = await startServer(
+      { LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token, LABGATE_METRICS_TOKEN: metricsToken },
+      asNobody(UNIT_CAPS),
+    );
     const ui = await startServer(
-      { LABGATE_ROLE: 'ui', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token, LABGATE_METRICS_TOKEN: metricsToken, LABGATE_HOST_URL: host.base, LABGATE_ADMIN_PASSWORD: password },
+      {
+        LABGATE_ROLE: 'ui',
+        LABGATE_DATA_DIR: dataDir(NOBODY),
+        LABGATE_HOST_TOKEN: token,
+        LABGATE_METRICS_TOKEN: metricsToken,
+        LABGATE_HOST_URL: host.base,
+        LABGATE_ADMIN_PASSWORD: password,
+      },
       asNobody([]),
     );
     expect(/^CapEff:\s+(\w+)/m.exec(fs.readFileSync(`/proc/${ui.child.pid}/status`, 'utf8'))?.[1]).toBe('0000000000000000');
@@ -103,10 +131,23 @@ describe('the two roles as the units run them', () => {
     expect(relayed.status).toBe(200);
     expect(await relayed.text()).toMatch(/^labgate_forwards\{status="applied"\} 1$/m);
 
-    const login = await run('curl', ['-s', '-D', '-', '-o', '/dev/null', '-H', 'content-type: application/json', '-d', JSON.stringify({ password }), `${ui.base}/api/auth/login`]);
+    const login = await run('curl', [
+      '-s',
+      '-D',
+      '-',
+      '-o',
+      '/dev/null',
+      '-H',
+      'content-type: application/json',
+      '-d',
+      JSON.stringify({ password }),
+      `${ui.base}/api/auth/login`,
+    ]);
     const cookie = /set-cookie: (labgate_session=[^;]+)/i.exec(login.stdout)?.[1];
     expect(cookie).toBeTruthy();
-    const overview = (await (await fetch(`${ui.base}/api/state/overview`, { headers: { cookie: cookie! } })).json()) as { health: { firewall: { ok: boolean } } };
+    const overview = (await (await fetch(`${ui.base}/api/state/overview`, { headers: { cookie: cookie! } })).json()) as {
+      health: { firewall: { ok: boolean } };
+    };
     expect(overview.health.firewall).toEqual({ ok: true, message: null });
   });
 });
@@ -114,11 +155,40 @@ describe('the two roles as the units run them', () => {
 describe('HTTPS', () => {
   it('serves over TLS from LABGATE_TLS_CERT and LABGATE_TLS_KEY, and the session cookie is Secure', async () => {
     const [cert, key] = [path.join(scratch, 'tls.crt'), path.join(scratch, 'tls.key')];
-    const made = await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=labgate', '-keyout', key, '-out', cert]);
+    const made = await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=labgate',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]);
     expect(made.code).toBe(0);
     const password = randomBytes(12).toString('base64url');
-    const { base } = await startServer({ LABGATE_DATA_DIR: dataDir(0), LABGATE_ADMIN_PASSWORD: password, LABGATE_TLS_CERT: cert, LABGATE_TLS_KEY: key }, null, 'https');
-    const login = await run('curl', ['-ks', '-D', '-', '-o', '/dev/null', '-H', 'content-type: application/json', '-d', JSON.stringify({ password }), `${base}/api/auth/login`]);
+    const { base } = await startServer(
+      { LABGATE_DATA_DIR: dataDir(0), LABGATE_ADMIN_PASSWORD: password, LABGATE_TLS_CERT: cert, LABGATE_TLS_KEY: key },
+      null,
+      'https',
+    );
+    const login = await run('curl', [
+      '-ks',
+      '-D',
+      '-',
+      '-o',
+      '/dev/null',
+      '-H',
+      'content-type: application/json',
+      '-d',
+      JSON.stringify({ password }),
+      `${base}/api/auth/login`,
+    ]);
     const cookie = login.stdout.split('\r\n').find((h) => /^set-cookie: __Host-labgate_session=/i.test(h));
     expect(cookie).toMatch(/; Secure/i);
     expect(cookie).toMatch(/; HttpOnly/i);

@@ -29,7 +29,11 @@ if (!fs.existsSync(serverFile)) fail('no production build here: run `npm run bui
 // Paths the user gave are relative to where they started labgate, not to the build.
 for (const name of ['LABGATE_DATA_DIR', 'LABGATE_TLS_CERT', 'LABGATE_TLS_KEY', 'KUBECONFIG']) {
   const value = process.env[name];
-  if (value) process.env[name] = value.split(path.delimiter).map((p) => path.resolve(p)).join(path.delimiter);
+  if (value)
+    process.env[name] = value
+      .split(path.delimiter)
+      .map((p) => path.resolve(p))
+      .join(path.delimiter);
 }
 process.env.LABGATE_DATA_DIR ??= path.join(ROOT, 'data');
 
@@ -55,10 +59,15 @@ async function tlsOptions(): Promise<https.ServerOptions | null> {
   }
   if (/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(hostname)) return null;
   if (process.env.LABGATE_HTTP === '1') {
-    process.stderr.write(`labgate: warning: serving plain HTTP on ${hostname}:${port} (LABGATE_HTTP=1): passwords and sessions cross the LAN readable.\n`);
+    process.stderr.write(
+      `labgate: warning: serving plain HTTP on ${hostname}:${port} (LABGATE_HTTP=1): passwords and sessions cross the LAN readable.\n`,
+    );
     return null;
   }
-  const own = await ensureTls(process.env.LABGATE_DATA_DIR!, hostNames((process.env.LABGATE_ALLOWED_HOSTS ?? '').split(',').filter(Boolean)));
+  const own = await ensureTls(
+    process.env.LABGATE_DATA_DIR!,
+    hostNames((process.env.LABGATE_ALLOWED_HOSTS ?? '').split(',').filter(Boolean)),
+  );
   process.env.LABGATE_CA_CERT = own.caCert; // the login page offers it for download
   const caPem = fs.readFileSync(own.caCert, 'utf8');
   // Next fetches its own pages (a server action's redirect): this process trusts its own CA too.

@@ -51,7 +51,14 @@ function check(step: string, command: string, args: string[]): boolean {
 }
 
 /** A test runner's step, counted by test case from its JSON report (a missing report is one failure). */
-function suite(step: string, command: string, args: string[], report: string, count: (json: unknown) => Tally | undefined, opts: Parameters<typeof run>[2] = {}) {
+function suite(
+  step: string,
+  command: string,
+  args: string[],
+  report: string,
+  count: (json: unknown) => Tally | undefined,
+  opts: Parameters<typeof run>[2] = {},
+) {
   log(`── ${step}`);
   const ok = run(command, args, opts);
   const tally = count(readJson(report)) ?? { passed: 0, failed: 1 };
@@ -69,7 +76,14 @@ const playwrightCount = (json: unknown): Tally | undefined => {
   return s ? { passed: s.expected, failed: s.unexpected + s.flaky } : undefined;
 };
 
-const vitest = (project: string, report: string) => ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
+const vitest = (project: string, report: string) => [
+  'run',
+  '--project',
+  project,
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+];
 
 async function timed<T>(step: string, work: () => Promise<T>): Promise<boolean> {
   log(`── ${step}`);
@@ -91,6 +105,7 @@ async function main(): Promise<number> {
   if (!SOAK) {
     check('typecheck', bin('tsc'), ['--noEmit']);
     check('lint', bin('eslint'), ['--max-warnings=0', '.']);
+    check('format', bin('prettier'), ['--check', '--log-level=warn', '.']);
   }
   const unitReport = path.join(reports, 'unit.json');
   suite('unit tests', bin('vitest'), [...vitest('unit', unitReport), ...only('lib/fuzz.test.ts')], unitReport, vitestCount);
@@ -100,14 +115,28 @@ async function main(): Promise<number> {
   try {
     if (labReady) {
       const labReport = path.join(reports, 'lab.json');
-      suite('lab tests (in the lab)', bin('vitest'), [...vitest('lab', labReport), ...only('fuzz.lab', 'crash.lab', 'concurrency.lab')], labReport, vitestCount, { inLab: true });
+      suite(
+        'lab tests (in the lab)',
+        bin('vitest'),
+        [...vitest('lab', labReport), ...only('fuzz.lab', 'crash.lab', 'concurrency.lab')],
+        labReport,
+        vitestCount,
+        { inLab: true },
+      );
     }
     if (labReady && built) {
       const e2eReport = path.join(reports, 'playwright.json');
-      suite('end-to-end tests (in the lab)', bin('playwright'), ['test', '-c', 'e2e', '--reporter=list,json', ...only('outages')], e2eReport, playwrightCount, {
-        inLab: true,
-        env: { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport },
-      });
+      suite(
+        'end-to-end tests (in the lab)',
+        bin('playwright'),
+        ['test', '-c', 'e2e', '--reporter=list,json', ...only('outages')],
+        e2eReport,
+        playwrightCount,
+        {
+          inLab: true,
+          env: { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport },
+        },
+      );
     } else {
       record('lab and end-to-end tests (not run: no lab or no build)', false);
     }
@@ -118,7 +147,10 @@ async function main(): Promise<number> {
   fs.rmSync(reports, { recursive: true, force: true });
   process.stdout.write('\n');
   for (const { step, tally } of results) process.stdout.write(`  ${step}: ${tally.passed} passed, ${tally.failed} failed\n`);
-  const total = results.reduce((t, r) => ({ passed: t.passed + r.tally.passed, failed: t.failed + r.tally.failed }), { passed: 0, failed: 0 });
+  const total = results.reduce((t, r) => ({ passed: t.passed + r.tally.passed, failed: t.failed + r.tally.failed }), {
+    passed: 0,
+    failed: 0,
+  });
   process.stdout.write(`\n${total.passed} passed, ${total.failed} failed\n`);
   return total.failed === 0 ? 0 : 1;
 }

@@ -10,15 +10,36 @@ const PUBLIC = new Set(['session.ts:login', 'session.ts:logout']); // logging in
 const actions = files.flatMap((file) => {
   const source = fs.readFileSync(path.join(dir, file), 'utf8');
   expect(source.startsWith("'use server'")).toBe(true);
-  return [...source.matchAll(/^export (?:async function (\w+)\(|const (\w+) = (\w+)\()/gm)].map((m) => ({ file, name: (m[1] ?? m[2])!, wrapper: m[3] ?? null }));
+  return [...source.matchAll(/^export (?:async function (\w+)\(|const (\w+) = (\w+)\()/gm)].map((m) => ({
+    file,
+    name: (m[1] ?? m[2])!,
+    wrapper: m[3] ?? null,
+  }));
 });
 
 describe('server action inventory', () => {
   it('finds the actions from the files', () => {
-    expect(actions.map((a) => a.name)).toEqual(expect.arrayContaining(['createForward', 'deleteForward', 'adoptForward', 'changeNodeLabel', 'changeService', 'pinWorkload', 'planExpose', 'applyExposeAction', 'undoExposeAction', 'login', 'logout']));
+    expect(actions.map((a) => a.name)).toEqual(
+      expect.arrayContaining([
+        'createForward',
+        'deleteForward',
+        'adoptForward',
+        'changeNodeLabel',
+        'changeService',
+        'pinWorkload',
+        'planExpose',
+        'applyExposeAction',
+        'undoExposeAction',
+        'login',
+        'logout',
+      ]),
+    );
   });
 
-  it.each(actions.filter((a) => !PUBLIC.has(`${a.file}:${a.name}`)).map((a) => [`${a.file}:${a.name}`, a.wrapper]))('%s is made with withSession, which checks the session first', (_name, wrapper) => {
-    expect(wrapper).toBe('withSession');
-  });
+  it.each(actions.filter((a) => !PUBLIC.has(`${a.file}:${a.name}`)).map((a) => [`${a.file}:${a.name}`, a.wrapper]))(
+    '%s is made with withSession, which checks the session first',
+    (_name, wrapper) => {
+      expect(wrapper).toBe('withSession');
+    },
+  );
 });

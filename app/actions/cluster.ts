@@ -26,12 +26,21 @@ const formValue = (form: FormData, key: string) => {
 /** Node labels: set (add or change) or remove, guarded by the resourceVersion the person saw. */
 export const changeNodeLabel = withSession(async (_prev: ActionResult<unknown> | null, form: FormData): Promise<ActionResult<unknown>> => {
   const remove = form.get('intent') === 'remove';
-  const raw = { node: formValue(form, 'node'), key: formValue(form, 'key'), value: formValue(form, 'value') ?? '', resourceVersion: formValue(form, 'resourceVersion') };
+  const raw = {
+    node: formValue(form, 'node'),
+    key: formValue(form, 'key'),
+    value: formValue(form, 'value') ?? '',
+    resourceVersion: formValue(form, 'resourceVersion'),
+  };
   const parsed = remove ? RemoveNodeLabel.safeParse(raw) : SetNodeLabel.safeParse(raw);
   if (!parsed.success) return invalidInput(parsed.error);
   const { node, key } = parsed.data;
   const value = remove ? null : (parsed.data as z.infer<typeof SetNodeLabel>).value;
-  return finish(remove ? 'node.label.remove' : 'node.label.set', `${node} ${key}${value !== null ? `=${value}` : ''}`, await patchNodeLabels(node, { [key]: value }, parsed.data.resourceVersion));
+  return finish(
+    remove ? 'node.label.remove' : 'node.label.set',
+    `${node} ${key}${value !== null ? `=${value}` : ''}`,
+    await patchNodeLabels(node, { [key]: value }, parsed.data.resourceVersion),
+  );
 });
 
 /** A Service's type, first nodePort and traffic policy; the nodePort is checked against the range and the other services first. */
@@ -51,12 +60,32 @@ export const changeService = withSession(async (_prev: ActionResult<unknown> | n
   const wanted = Object.values(s.nodePorts)[0];
   if (wanted) {
     const range = env().nodePortRange;
-    if (wanted < range.from || wanted > range.to) return { ok: false, error: `nodePort ${wanted} is outside the cluster's range ${formatRange(range)}.`, fieldErrors: { nodePort: [`Use a port in ${formatRange(range)}.`] } };
+    if (wanted < range.from || wanted > range.to)
+      return {
+        ok: false,
+        error: `nodePort ${wanted} is outside the cluster's range ${formatRange(range)}.`,
+        fieldErrors: { nodePort: [`Use a port in ${formatRange(range)}.`] },
+      };
     const used = nodePortsInUse(kubeCache().snapshot().services, s);
-    if (used.has(wanted)) return { ok: false, error: `nodePort ${wanted} is taken by another service.`, fieldErrors: { nodePort: [`Taken; ${freeNodePort(wanted, range, used) ?? 'no other'} is free.`] } };
+    if (used.has(wanted))
+      return {
+        ok: false,
+        error: `nodePort ${wanted} is taken by another service.`,
+        fieldErrors: { nodePort: [`Taken; ${freeNodePort(wanted, range, used) ?? 'no other'} is free.`] },
+      };
   }
   const nodePorts = Object.fromEntries(Object.entries(s.nodePorts).map(([k, v]) => [Number(k), v]));
-  return finish('service.patch', `${s.namespace}/${s.name} ${s.type}`, await patchService(s.namespace, s.name, { type: s.type, nodePorts, externalTrafficPolicy: s.externalTrafficPolicy, resourceVersion: s.resourceVersion }), 'nodePort');
+  return finish(
+    'service.patch',
+    `${s.namespace}/${s.name} ${s.type}`,
+    await patchService(s.namespace, s.name, {
+      type: s.type,
+      nodePorts,
+      externalTrafficPolicy: s.externalTrafficPolicy,
+      resourceVersion: s.resourceVersion,
+    }),
+    'nodePort',
+  );
 });
 
 /** Pin a Deployment or StatefulSet to the nodes a label selects, or clear its nodeSelector. */
@@ -67,5 +96,9 @@ export const pinWorkload = withSession(async (_prev: ActionResult<unknown> | nul
   const parsed = PinWorkload.safeParse({ kind, namespace, name, nodeSelector: clear ? null : { [key]: formValue(form, 'value') ?? '' } });
   if (!parsed.success) return invalidInput(parsed.error, { nodeSelector: 'key' });
   const p = parsed.data;
-  return finish(clear ? 'workload.unpin' : 'workload.pin', `${p.kind} ${p.namespace}/${p.name}`, await setNodeSelector(p.kind, p.namespace, p.name, p.nodeSelector));
+  return finish(
+    clear ? 'workload.unpin' : 'workload.pin',
+    `${p.kind} ${p.namespace}/${p.name}`,
+    await setNodeSelector(p.kind, p.namespace, p.name, p.nodeSelector),
+  );
 });

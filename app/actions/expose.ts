@@ -23,16 +23,43 @@ async function plan(raw: unknown): Promise<Outcome<ExposePlan & { choices?: Plan
   if (t.kind === 'service') return planExposeService(t.namespace, t.name, t.port, t.port ?? GRAFANA.nodePort);
   const found = grafanaServices();
   if (found.length === 0) {
-    return { ok: false, status: 404, error: 'No Grafana service in the cluster (none is labelled app.kubernetes.io/name=grafana). Install kube-prometheus-stack: helm install kps prometheus-community/kube-prometheus-stack -n monitoring --create-namespace' };
+    return {
+      ok: false,
+      status: 404,
+      error:
+        'No Grafana service in the cluster (none is labelled app.kubernetes.io/name=grafana). Install kube-prometheus-stack: helm install kps prometheus-community/kube-prometheus-stack -n monitoring --create-namespace',
+    };
   }
-  const chosen = t.namespace && t.name ? found.find((s) => s.namespace === t.namespace && s.name === t.name) : found.length === 1 ? found[0] : undefined;
-  if (!chosen) return { ok: true, data: { title: 'Expose Grafana on the LAN', listenPort: 0, steps: [], choices: found.map((s) => ({ namespace: s.namespace, name: s.name })) } };
+  const chosen =
+    t.namespace && t.name ? found.find((s) => s.namespace === t.namespace && s.name === t.name) : found.length === 1 ? found[0] : undefined;
+  if (!chosen)
+    return {
+      ok: true,
+      data: {
+        title: 'Expose Grafana on the LAN',
+        listenPort: 0,
+        steps: [],
+        choices: found.map((s) => ({ namespace: s.namespace, name: s.name })),
+      },
+    };
   return planExposeService(chosen.namespace, chosen.name);
 }
 
 export const planExpose = withSession(async (target: ExposeTarget): Promise<ActionResult<PlanView>> => {
   const res = await plan(target);
-  return asAction(res.ok ? { ok: true, data: { title: res.data.title, listenPort: res.data.listenPort, steps: res.data.steps.map(describeStep), choices: res.data.choices } } : res);
+  return asAction(
+    res.ok
+      ? {
+          ok: true,
+          data: {
+            title: res.data.title,
+            listenPort: res.data.listenPort,
+            steps: res.data.steps.map(describeStep),
+            choices: res.data.choices,
+          },
+        }
+      : res,
+  );
 });
 
 /** Plans again on the server from the target (a plan from the browser is never trusted), then applies. */

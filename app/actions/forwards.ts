@@ -14,11 +14,13 @@ async function done<T>(res: Parameters<typeof asAction<T>>[0]): Promise<ActionRe
   return asAction(res);
 }
 
-export const createForward = withSession(async (_prev: ActionResult<ForwardView> | null, form: FormData): Promise<ActionResult<ForwardView>> => {
-  const parsed = CreateForward.safeParse(readForwardForm(form));
-  if (!parsed.success) return invalidInput(parsed.error);
-  return done(await hostClient().createForward(parsed.data));
-});
+export const createForward = withSession(
+  async (_prev: ActionResult<ForwardView> | null, form: FormData): Promise<ActionResult<ForwardView>> => {
+    const parsed = CreateForward.safeParse(readForwardForm(form));
+    if (!parsed.success) return invalidInput(parsed.error);
+    return done(await hostClient().createForward(parsed.data));
+  },
+);
 
 export const deleteForward = withSession(async (id: string): Promise<ActionResult<{ id: string }>> => {
   const parsed = ForwardId.safeParse(id);

@@ -9,11 +9,30 @@ import { fetchJson } from '@/lib/fetch-json';
 import type { AuditEntry } from '@/lib/host/store/audit';
 
 const columns: Column<AuditEntry>[] = [
-  { id: 'at', header: 'When', value: (e) => e.at, render: (e) => <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>, width: '12rem' },
+  {
+    id: 'at',
+    header: 'When',
+    value: (e) => e.at,
+    render: (e) => <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>,
+    width: '12rem',
+  },
   { id: 'actor', header: 'Who', value: (e) => e.actor, width: '7rem' },
-  { id: 'action', header: 'What', value: (e) => e.action, render: (e) => <span className="font-mono text-xs">{e.action}</span>, width: '10rem' },
+  {
+    id: 'action',
+    header: 'What',
+    value: (e) => e.action,
+    render: (e) => <span className="font-mono text-xs">{e.action}</span>,
+    width: '10rem',
+  },
   { id: 'subject', header: 'On', value: (e) => e.subject, width: 'minmax(10rem, 1fr)' },
-  { id: 'result', header: 'Result', value: (e) => e.result, render: (e) => (e.result === 'ok' ? <Badge tone="green">ok</Badge> : <span className="text-red-700 dark:text-red-400">{e.result}</span>), width: 'minmax(10rem, 1.5fr)' },
+  {
+    id: 'result',
+    header: 'Result',
+    value: (e) => e.result,
+    render: (e) =>
+      e.result === 'ok' ? <Badge tone="green">ok</Badge> : <span className="text-red-700 dark:text-red-400">{e.result}</span>,
+    width: 'minmax(10rem, 1.5fr)',
+  },
 ];
 
 /** The newest page stays live; older pages come one at a time, on request. */
@@ -29,7 +48,11 @@ export function ActivityTable({ initial, pageSize }: { initial: AuditEntry[]; pa
   const rows = data.pages.flat();
   const toolbar = (
     <>
-      <a href="/api/host/audit?format=csv" download className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+      <a
+        href="/api/host/audit?format=csv"
+        download
+        className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+      >
         Export CSV
       </a>
       {hasNextPage ? (
@@ -39,5 +62,15 @@ export function ActivityTable({ initial, pageSize }: { initial: AuditEntry[]; pa
       ) : null}
     </>
   );
-  return <DataTable label="Activity" rows={rows} columns={columns} rowKey={(e) => String(e.id)} initialSort={{ id: 'at', direction: 'desc' }} empty="No activity yet: every change made through labgate is recorded here." toolbar={toolbar} />;
+  return (
+    <DataTable
+      label="Activity"
+      rows={rows}
+      columns={columns}
+      rowKey={(e) => String(e.id)}
+      initialSort={{ id: 'at', direction: 'desc' }}
+      empty="No activity yet: every change made through labgate is recorded here."
+      toolbar={toolbar}
+    />
+  );
 }

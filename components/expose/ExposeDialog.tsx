@@ -9,13 +9,30 @@ import type { ExposeResult } from '@/lib/expose';
 import { queryKeys } from '@/lib/query-keys';
 import { safeHref } from '@/lib/format';
 
-type Phase = { at: 'idle' } | { at: 'planning' } | { at: 'plan'; plan: PlanView } | { at: 'applying'; plan: PlanView } | { at: 'done'; result: ExposeResult } | { at: 'undone' } | { at: 'error'; error: string; plan?: PlanView };
+type Phase =
+  | { at: 'idle' }
+  | { at: 'planning' }
+  | { at: 'plan'; plan: PlanView }
+  | { at: 'applying'; plan: PlanView }
+  | { at: 'done'; result: ExposeResult }
+  | { at: 'undone' }
+  | { at: 'error'; error: string; plan?: PlanView };
 
 /**
  * The one click: shows the plan before anything changes, applies it with visible progress,
  * gives the LAN URL once it answers, and can undo exactly what it did.
  */
-export function ExposeButton({ target, label, variant = 'primary', size = 'md' }: { target: ExposeTarget; label: string; variant?: 'primary' | 'secondary'; size?: 'sm' | 'md' }) {
+export function ExposeButton({
+  target,
+  label,
+  variant = 'primary',
+  size = 'md',
+}: {
+  target: ExposeTarget;
+  label: string;
+  variant?: 'primary' | 'secondary';
+  size?: 'sm' | 'md';
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   const client = useQueryClient();
   const [phase, setPhase] = useState<Phase>({ at: 'idle' });
@@ -49,7 +66,11 @@ export function ExposeButton({ target, label, variant = 'primary', size = 'md' }
       <Button variant={variant} size={size} onClick={() => open()}>
         {label}
       </Button>
-      <dialog ref={dialog} aria-labelledby="expose-title" className="m-auto w-full max-w-lg rounded-xl border border-zinc-200 bg-white p-6 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100">
+      <dialog
+        ref={dialog}
+        aria-labelledby="expose-title"
+        className="m-auto w-full max-w-lg rounded-xl border border-zinc-200 bg-white p-6 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+      >
         <h2 id="expose-title" className="text-lg font-semibold">
           {phase.at === 'plan' || phase.at === 'applying' ? phase.plan.title : label}
         </h2>
@@ -71,7 +92,11 @@ export function ExposeButton({ target, label, variant = 'primary', size = 'md' }
           ) : null}
           {(phase.at === 'plan' && !phase.plan.choices) || phase.at === 'applying' ? (
             <>
-              <p>{phase.at === 'applying' ? 'Applying, then checking that the URL answers (up to 10 s)…' : 'The plan. Nothing has changed yet:'}</p>
+              <p>
+                {phase.at === 'applying'
+                  ? 'Applying, then checking that the URL answers (up to 10 s)…'
+                  : 'The plan. Nothing has changed yet:'}
+              </p>
               <ol aria-label="Plan" className="list-decimal space-y-1 pl-5">
                 {phase.plan.steps.map((s) => (
                   <li key={s}>{s}</li>
@@ -83,7 +108,12 @@ export function ExposeButton({ target, label, variant = 'primary', size = 'md' }
             <>
               <p>{phase.result.alreadyExposed ? 'Already exposed:' : 'Exposed. It answers at:'}</p>
               <p>
-                <a href={safeHref(phase.result.url)} className="text-base font-semibold text-brand-600 underline dark:text-brand-500" target="_blank" rel="noreferrer">
+                <a
+                  href={safeHref(phase.result.url)}
+                  className="text-base font-semibold text-brand-600 underline dark:text-brand-500"
+                  target="_blank"
+                  rel="noreferrer"
+                >
                   {phase.result.url}
                 </a>
               </p>

@@ -21,7 +21,10 @@ export function ExposuresList({ items }: { items: ExposureItem[] }) {
   const [error, setError] = useState<string | null>(null);
   if (items.length === 0) return null;
   return (
-    <section aria-labelledby="exposed-heading" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+    <section
+      aria-labelledby="exposed-heading"
+      className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <h2 id="exposed-heading" className="mb-2 text-sm font-semibold">
         Exposed on the LAN
       </h2>

@@ -11,17 +11,42 @@ type Kind = 'service' | 'instance' | 'static';
 export function ForwardForm({ onDone }: { onDone?: () => void }) {
   const [kind, setKind] = useState<Kind>('service');
   // What was typed comes back as default values: React resets a form after its action runs.
-  const { state, submit, pending, typed, errors } = useLiveAction(createForward, (f) => `Forward ${f.name} is open${f.url ? ` at ${f.url}` : ''}.`, () => onDone?.());
+  const { state, submit, pending, typed, errors } = useLiveAction(
+    createForward,
+    (f) => `Forward ${f.name} is open${f.url ? ` at ${f.url}` : ''}.`,
+    () => onDone?.(),
+  );
   return (
-    <form action={submit} noValidate key={JSON.stringify(typed)} className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Open a forward">
+    <form
+      action={submit}
+      noValidate
+      key={JSON.stringify(typed)}
+      className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+      aria-label="Open a forward"
+    >
       <div className="grid gap-4 md:grid-cols-3">
         <Field label="Name" name="name" defaultValue={typed.name} required maxLength={48} errors={errors('name')} placeholder="Grafana" />
-        <Field label="Host port" name="listenPort" defaultValue={typed.listenPort} type="number" min={1} max={65535} required errors={errors('listenPort')} placeholder="30060" />
+        <Field
+          label="Host port"
+          name="listenPort"
+          defaultValue={typed.listenPort}
+          type="number"
+          min={1}
+          max={65535}
+          required
+          errors={errors('listenPort')}
+          placeholder="30060"
+        />
         <div className="space-y-1">
           <label htmlFor="protocol" className="block text-sm font-medium">
             Protocol
           </label>
-          <select id="protocol" name="protocol" defaultValue={typed.protocol ?? 'tcp'} className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+          <select
+            id="protocol"
+            name="protocol"
+            defaultValue={typed.protocol ?? 'tcp'}
+            className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          >
             <option value="tcp">TCP</option>
             <option value="udp">UDP</option>
           </select>
@@ -40,15 +65,53 @@ export function ForwardForm({ onDone }: { onDone?: () => void }) {
         <div className="grid gap-4 md:grid-cols-3">
           {kind === 'service' ? (
             <>
-              <Field label="Namespace" name="targetNamespace" defaultValue={typed.targetNamespace} required errors={errors('target.namespace')} placeholder="monitoring" />
-              <Field label="Service" name="targetService" defaultValue={typed.targetService} required errors={errors('target.name')} placeholder="kps-grafana" />
+              <Field
+                label="Namespace"
+                name="targetNamespace"
+                defaultValue={typed.targetNamespace}
+                required
+                errors={errors('target.namespace')}
+                placeholder="monitoring"
+              />
+              <Field
+                label="Service"
+                name="targetService"
+                defaultValue={typed.targetService}
+                required
+                errors={errors('target.name')}
+                placeholder="kps-grafana"
+              />
             </>
           ) : kind === 'instance' ? (
-            <Field label="Instance" name="targetInstance" defaultValue={typed.targetInstance} required errors={errors('target.name')} placeholder="ops" />
+            <Field
+              label="Instance"
+              name="targetInstance"
+              defaultValue={typed.targetInstance}
+              required
+              errors={errors('target.name')}
+              placeholder="ops"
+            />
           ) : (
-            <Field label="Address" name="targetIp" defaultValue={typed.targetIp} required errors={errors('target.ip')} placeholder="10.120.52.30" />
+            <Field
+              label="Address"
+              name="targetIp"
+              defaultValue={typed.targetIp}
+              required
+              errors={errors('target.ip')}
+              placeholder="10.120.52.30"
+            />
           )}
-          <Field label={kind === 'service' ? 'Service port' : 'Port'} name="targetPort" defaultValue={typed.targetPort} type="number" min={1} max={65535} required errors={errors('target.port')} placeholder={kind === 'service' ? '80' : '8080'} />
+          <Field
+            label={kind === 'service' ? 'Service port' : 'Port'}
+            name="targetPort"
+            defaultValue={typed.targetPort}
+            type="number"
+            min={1}
+            max={65535}
+            required
+            errors={errors('target.port')}
+            placeholder={kind === 'service' ? '80' : '8080'}
+          />
         </div>
         {errors('target') ? (
           <p className="text-sm text-red-600 dark:text-red-400" role="alert">
@@ -56,10 +119,20 @@ export function ForwardForm({ onDone }: { onDone?: () => void }) {
           </p>
         ) : null}
       </fieldset>
-      <Field label="Description (optional)" name="description" defaultValue={typed.description} maxLength={200} errors={errors('description')} />
+      <Field
+        label="Description (optional)"
+        name="description"
+        defaultValue={typed.description}
+        maxLength={200}
+        errors={errors('description')}
+      />
       <div aria-live="polite" className="text-sm">
         {state?.ok === false ? <p className="text-red-600 dark:text-red-400">{state.error}</p> : null}
-        {state?.ok ? <p className="text-emerald-700 dark:text-emerald-400">Forward {state.data.name} is open{state.data.url ? ` at ${state.data.url}` : ''}.</p> : null}
+        {state?.ok ? (
+          <p className="text-emerald-700 dark:text-emerald-400">
+            Forward {state.data.name} is open{state.data.url ? ` at ${state.data.url}` : ''}.
+          </p>
+        ) : null}
       </div>
       <Button type="submit" disabled={pending}>
         {pending ? 'Opening…' : 'Open forward'}

@@ -20,11 +20,25 @@ const stateTone = { applied: 'green', pending: 'amber', stale: 'amber', error: '
 
 export function describeTarget(f: ForwardView): string {
   const t = f.target;
-  return t.kind === 'service' ? `service ${t.namespace}/${t.name}:${t.port}` : t.kind === 'instance' ? `instance ${t.name}:${t.port}` : `${t.ip}:${t.port}`;
+  return t.kind === 'service'
+    ? `service ${t.namespace}/${t.name}:${t.port}`
+    : t.kind === 'instance'
+      ? `instance ${t.name}:${t.port}`
+      : `${t.ip}:${t.port}`;
 }
 
 /** A button that asks first, runs a server action, refreshes the live data and shows the error. */
-function ConfirmButton({ label, busy, confirm, run }: { label: string; busy: string; confirm: string; run: () => Promise<{ ok: boolean; error?: string }> }) {
+function ConfirmButton({
+  label,
+  busy,
+  confirm,
+  run,
+}: {
+  label: string;
+  busy: string;
+  confirm: string;
+  run: () => Promise<{ ok: boolean; error?: string }>;
+}) {
   const client = useQueryClient();
   const toast = useToast();
   const [pending, start] = useTransition();
@@ -63,19 +77,46 @@ const AdoptButton = ({ handMade }: { handMade: HandMadeForward }) => (
     confirm={[
       `labgate will add its own forward for port ${handMade.listenPort} and remove exactly these hand-made rules:`,
       ...handMade.rules.map((r) => `  ${r.table}: ${r.line}`),
-      ...(handMade.restrictions.length ? ['', `They match less than labgate's forward will (it takes all LAN traffic to port ${handMade.listenPort}):`, ...handMade.restrictions.map((r) => `  - ${r}`)] : []),
+      ...(handMade.restrictions.length
+        ? [
+            '',
+            `They match less than labgate's forward will (it takes all LAN traffic to port ${handMade.listenPort}):`,
+            ...handMade.restrictions.map((r) => `  - ${r}`),
+          ]
+        : []),
     ].join('\n')}
     run={() => adoptForward(handMade.key, handMade.restrictions.length > 0)}
   />
 );
 
 const CloseButton = ({ forward }: { forward: ForwardView }) => (
-  <ConfirmButton label={`Close forward ${forward.name}`} busy="Closing…" confirm={`Close the forward "${forward.name}" on port ${forward.listenPort}?`} run={() => deleteForward(forward.id)} />
+  <ConfirmButton
+    label={`Close forward ${forward.name}`}
+    busy="Closing…"
+    confirm={`Close the forward "${forward.name}" on port ${forward.listenPort}?`}
+    run={() => deleteForward(forward.id)}
+  />
 );
 
 const columns: Column<ForwardView>[] = [
-  { id: 'name', header: 'Name', value: (f) => f.name, render: (f) => <span className="font-medium">{f.name}</span>, width: 'minmax(8rem, 1fr)' },
-  { id: 'port', header: 'Host port', value: (f) => f.listenPort, render: (f) => <span className="font-mono text-xs">:{f.listenPort}/{f.protocol}</span>, width: '7rem' },
+  {
+    id: 'name',
+    header: 'Name',
+    value: (f) => f.name,
+    render: (f) => <span className="font-medium">{f.name}</span>,
+    width: 'minmax(8rem, 1fr)',
+  },
+  {
+    id: 'port',
+    header: 'Host port',
+    value: (f) => f.listenPort,
+    render: (f) => (
+      <span className="font-mono text-xs">
+        :{f.listenPort}/{f.protocol}
+      </span>
+    ),
+    width: '7rem',
+  },
   { id: 'target', header: 'Target', value: describeTarget, width: 'minmax(10rem, 1.4fr)' },
   {
     id: 'now',
@@ -123,26 +164,45 @@ const columns: Column<ForwardView>[] = [
 
 export function ForwardsLive({ initial, initialStatus }: { initial: ForwardView[]; initialStatus: HostStatus | null }) {
   const [adding, setAdding] = useState(false);
-  const forwards = useQuery({ queryKey: queryKeys.forwards, queryFn: () => fetchJson<ForwardView[]>('/api/host/forwards'), initialData: initial, refetchInterval: 5_000 });
-  const status = useQuery({ queryKey: queryKeys.hostStatus, queryFn: () => fetchJson<HostStatus>('/api/host/status'), initialData: initialStatus ?? undefined, refetchInterval: 5_000 });
-  const rules = useQuery({ queryKey: [...queryKeys.hostStatus, 'rules'], queryFn: () => fetch('/api/host/export').then((r) => r.text()), enabled: false });
+  const forwards = useQuery({
+    queryKey: queryKeys.forwards,
+    queryFn: () => fetchJson<ForwardView[]>('/api/host/forwards'),
+    initialData: initial,
+    refetchInterval: 5_000,
+  });
+  const status = useQuery({
+    queryKey: queryKeys.hostStatus,
+    queryFn: () => fetchJson<HostStatus>('/api/host/status'),
+    initialData: initialStatus ?? undefined,
+    refetchInterval: 5_000,
+  });
+  const rules = useQuery({
+    queryKey: [...queryKeys.hostStatus, 'rules'],
+    queryFn: () => fetch('/api/host/export').then((r) => r.text()),
+    enabled: false,
+  });
   const s = status.data;
   return (
     <div className="space-y-4">
       {s && !s.inSync ? (
         <Banner tone="warning" title="The kernel differs from labgate's forwards">
-          {s.diff.missing.length} rule(s) missing, {s.diff.unexpected.length} unexpected{s.diff.foreign.length ? `, ${s.diff.foreign.length} put in labgate's chains by someone else` : ''}. labgate repairs this by itself within a second or two.
+          {s.diff.missing.length} rule(s) missing, {s.diff.unexpected.length} unexpected
+          {s.diff.foreign.length ? `, ${s.diff.foreign.length} put in labgate's chains by someone else` : ''}. labgate repairs this by
+          itself within a second or two.
         </Banner>
       ) : null}
       {s?.lastSync?.error ? <Banner title="The last sync failed">{s.lastSync.error}</Banner> : null}
-      {s && s.ipForward === false ? <Banner title="IP forwarding is off">Forwards cannot reach the VMs: run sysctl -w net.ipv4.ip_forward=1 on the host.</Banner> : null}
+      {s && s.ipForward === false ? (
+        <Banner title="IP forwarding is off">Forwards cannot reach the VMs: run sysctl -w net.ipv4.ip_forward=1 on the host.</Banner>
+      ) : null}
       {s?.handMade.length ? (
         <Banner tone="info" title="Hand-made forwards on this host">
           <ul>
             {s.handMade.map((h) => (
               <li key={h.key} className="flex flex-wrap items-center gap-2 py-1">
                 <span className="font-mono text-xs">
-                  :{h.listenPort}/{h.protocol} → {h.targetIP}:{h.targetPort} ({h.rules.length} rule{h.rules.length === 1 ? '' : 's'} outside labgate&apos;s chains)
+                  :{h.listenPort}/{h.protocol} → {h.targetIP}:{h.targetPort} ({h.rules.length} rule{h.rules.length === 1 ? '' : 's'} outside
+                  labgate&apos;s chains)
                 </span>
                 {h.restrictions.length ? <span className="text-xs text-amber-800">{h.restrictions.join('; ')}</span> : null}
                 <AdoptButton handMade={h} />
@@ -162,8 +222,18 @@ export function ForwardsLive({ initial, initialStatus }: { initial: ForwardView[
         ) : null}
       </div>
       {adding ? <ForwardForm onDone={() => setAdding(false)} /> : null}
-      <DataTable label="Forwards" rows={forwards.data} columns={columns} rowKey={(f) => f.id} initialSort={{ id: 'port', direction: 'asc' }} empty="No forwards yet. Open one to reach a VM, a node port or a service from the LAN." />
-      <details onToggle={(e) => (e.currentTarget.open ? void rules.refetch() : undefined)} className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+      <DataTable
+        label="Forwards"
+        rows={forwards.data}
+        columns={columns}
+        rowKey={(f) => f.id}
+        initialSort={{ id: 'port', direction: 'asc' }}
+        empty="No forwards yet. Open one to reach a VM, a node port or a service from the LAN."
+      />
+      <details
+        onToggle={(e) => (e.currentTarget.open ? void rules.refetch() : undefined)}
+        className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+      >
         <summary className="cursor-pointer text-sm font-semibold">Rules: labgate&apos;s chains as the kernel has them</summary>
         <pre className="mt-3 overflow-x-auto text-xs">{rules.isFetching ? 'Loading…' : (rules.data ?? '')}</pre>
       </details>

@@ -19,15 +19,44 @@ type Data = Awaited<ReturnType<typeof instancesView>>;
 const stateTone = (s: string) => (s === 'Running' ? 'green' : s === 'Stopped' || s === 'Suspended' ? 'gray' : 'amber');
 
 const columns: Column<InstanceRow>[] = [
-  { id: 'name', header: 'Name', value: (r) => r.name, render: (r) => <span className="font-medium">{r.name}</span>, width: 'minmax(7rem, 1fr)' },
+  {
+    id: 'name',
+    header: 'Name',
+    value: (r) => r.name,
+    render: (r) => <span className="font-medium">{r.name}</span>,
+    width: 'minmax(7rem, 1fr)',
+  },
   { id: 'state', header: 'State', value: (r) => r.state, render: (r) => <Badge tone={stateTone(r.state)}>{r.state}</Badge>, width: '7rem' },
-  { id: 'ipv4', header: 'IPv4', value: (r) => r.ipv4.join(' '), render: (r) => (r.ipv4.length ? <span className="font-mono text-xs">{r.ipv4.join(', ')}</span> : '—'), width: 'minmax(9rem, 1.4fr)' },
+  {
+    id: 'ipv4',
+    header: 'IPv4',
+    value: (r) => r.ipv4.join(' '),
+    render: (r) => (r.ipv4.length ? <span className="font-mono text-xs">{r.ipv4.join(', ')}</span> : '—'),
+    width: 'minmax(9rem, 1.4fr)',
+  },
   { id: 'image', header: 'Image', value: (r) => r.imageRelease ?? '', render: (r) => r.imageRelease ?? '—' },
   { id: 'cpu', header: 'CPUs', value: (r) => r.cpuCount, width: '5rem' },
   { id: 'memory', header: 'Memory', value: (r) => r.memory?.total ?? null, render: (r) => formatUsage(r.memory) },
-  { id: 'disk', header: 'Disk', value: (r) => r.disk?.total ?? null, render: (r) => (r.disk ? `${formatBytes(r.disk.used)} / ${formatBytes(r.disk.total)}` : '—') },
-  { id: 'node', header: 'Node', value: (r) => r.node ?? '', render: (r) => r.node ?? <span className="text-zinc-400">not a node</span>, width: '7rem' },
-  { id: 'expose', header: '', value: () => null, render: (r) => (r.state === 'Running' ? <ExposePort instance={r.name} /> : null), width: '13rem' },
+  {
+    id: 'disk',
+    header: 'Disk',
+    value: (r) => r.disk?.total ?? null,
+    render: (r) => (r.disk ? `${formatBytes(r.disk.used)} / ${formatBytes(r.disk.total)}` : '—'),
+  },
+  {
+    id: 'node',
+    header: 'Node',
+    value: (r) => r.node ?? '',
+    render: (r) => r.node ?? <span className="text-zinc-400">not a node</span>,
+    width: '7rem',
+  },
+  {
+    id: 'expose',
+    header: '',
+    value: () => null,
+    render: (r) => (r.state === 'Running' ? <ExposePort instance={r.name} /> : null),
+    width: '13rem',
+  },
 ];
 
 function ExposePort({ instance }: { instance: string }) {
@@ -45,13 +74,24 @@ function ExposePort({ instance }: { instance: string }) {
         placeholder="port"
         className="w-20 rounded-md border border-zinc-300 bg-white px-2 py-1 text-xs dark:border-zinc-700 dark:bg-zinc-900"
       />
-      {valid ? <ExposeButton target={{ kind: 'instance', instance, port: Number(port) }} label="Expose port" variant="secondary" size="sm" /> : <Button variant="secondary" size="sm" disabled>Expose port</Button>}
+      {valid ? (
+        <ExposeButton target={{ kind: 'instance', instance, port: Number(port) }} label="Expose port" variant="secondary" size="sm" />
+      ) : (
+        <Button variant="secondary" size="sm" disabled>
+          Expose port
+        </Button>
+      )}
     </span>
   );
 }
 
 export function InstancesTable({ initial }: { initial: Data }) {
-  const { data } = useQuery({ queryKey: queryKeys.instances, queryFn: () => fetchJson<Data>('/api/state/instances'), initialData: initial, refetchInterval: 10_000 });
+  const { data } = useQuery({
+    queryKey: queryKeys.instances,
+    queryFn: () => fetchJson<Data>('/api/state/instances'),
+    initialData: initial,
+    refetchInterval: 10_000,
+  });
   return (
     <>
       {data.error ? (
@@ -59,7 +99,14 @@ export function InstancesTable({ initial }: { initial: Data }) {
           {data.error.message} {data.rows.length ? 'The list below is the last one Multipass gave.' : ''}
         </Banner>
       ) : null}
-      <DataTable label="Instances" rows={data.rows} columns={columns} rowKey={(r) => r.name} initialSort={{ id: 'name', direction: 'asc' }} empty="Multipass has no instances." />
+      <DataTable
+        label="Instances"
+        rows={data.rows}
+        columns={columns}
+        rowKey={(r) => r.name}
+        initialSort={{ id: 'name', direction: 'asc' }}
+        empty="Multipass has no instances."
+      />
     </>
   );
 }

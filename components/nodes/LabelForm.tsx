@@ -14,7 +14,13 @@ export function LabelForm({ nodes }: { nodes: NodeRow[] }) {
   const [nodeName, setNodeName] = useState(nodes[0]?.name ?? '');
   const node = nodes.find((n) => n.name === nodeName);
   return (
-    <form action={submit} noValidate key={JSON.stringify(typed)} aria-label="Change a node label" className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+    <form
+      action={submit}
+      noValidate
+      key={JSON.stringify(typed)}
+      aria-label="Change a node label"
+      className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <h2 className="text-sm font-semibold">Change a node label</h2>
       <div className="grid gap-3 md:grid-cols-3">
         <Select label="Node" name="node" value={nodeName} onChange={(e) => setNodeName(e.target.value)} errors={errors('node')}>

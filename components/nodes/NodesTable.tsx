@@ -16,10 +16,19 @@ import { isSystemLabel } from '@/lib/domain/labels';
 
 type Data = Awaited<ReturnType<typeof nodesView>>;
 
-const labelText = (r: NodeRow) => Object.entries(r.labels).map(([k, v]) => formatLabel(k, v)).join(' ');
+const labelText = (r: NodeRow) =>
+  Object.entries(r.labels)
+    .map(([k, v]) => formatLabel(k, v))
+    .join(' ');
 
 const columns: Column<NodeRow>[] = [
-  { id: 'name', header: 'Name', value: (r) => r.name, render: (r) => <span className="font-medium">{r.name}</span>, width: 'minmax(7rem, 0.8fr)' },
+  {
+    id: 'name',
+    header: 'Name',
+    value: (r) => r.name,
+    render: (r) => <span className="font-medium">{r.name}</span>,
+    width: 'minmax(7rem, 0.8fr)',
+  },
   {
     id: 'ready',
     header: 'Status',
@@ -50,17 +59,41 @@ const columns: Column<NodeRow>[] = [
     ),
     width: 'minmax(16rem, 3fr)',
   },
-  { id: 'ip', header: 'InternalIP', value: (r) => r.internalIP, render: (r) => <span className="font-mono text-xs">{r.internalIP ?? '—'}</span>, width: '8rem' },
-  { id: 'vm', header: 'VM', value: (r) => r.instance ?? '', render: (r) => r.instance ?? <span className="text-zinc-400">unknown</span>, width: '6rem' },
+  {
+    id: 'ip',
+    header: 'InternalIP',
+    value: (r) => r.internalIP,
+    render: (r) => <span className="font-mono text-xs">{r.internalIP ?? '—'}</span>,
+    width: '8rem',
+  },
+  {
+    id: 'vm',
+    header: 'VM',
+    value: (r) => r.instance ?? '',
+    render: (r) => r.instance ?? <span className="text-zinc-400">unknown</span>,
+    width: '6rem',
+  },
   { id: 'pods', header: 'Pods', value: (r) => r.podCount, width: '4.5rem' },
 ];
 
 export function NodesTable({ initial }: { initial: Data }) {
-  const { data } = useQuery({ queryKey: queryKeys.nodes, queryFn: () => fetchJson<Data>('/api/state/nodes'), initialData: initial, refetchInterval: 10_000 });
+  const { data } = useQuery({
+    queryKey: queryKeys.nodes,
+    queryFn: () => fetchJson<Data>('/api/state/nodes'),
+    initialData: initial,
+    refetchInterval: 10_000,
+  });
   return (
     <>
       {data.error ? <Banner title="The cluster is not answering">{data.error}</Banner> : null}
-      <DataTable label="Nodes" rows={data.rows} columns={columns} rowKey={(r) => r.name} initialSort={{ id: 'name', direction: 'asc' }} empty="The cluster has no nodes." />
+      <DataTable
+        label="Nodes"
+        rows={data.rows}
+        columns={columns}
+        rowKey={(r) => r.name}
+        initialSort={{ id: 'name', direction: 'asc' }}
+        empty="The cluster has no nodes."
+      />
       {data.rows.length ? (
         <div className="mt-6 grid gap-4 xl:grid-cols-2">
           <LabelForm nodes={data.rows} />

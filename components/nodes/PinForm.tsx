@@ -22,7 +22,13 @@ export function PinForm({ nodes, workloads }: { nodes: NodeRow[]; workloads: Wor
   const workload = workloads.find((w) => ref(w) === chosen);
   const matching = key ? nodes.filter((n) => selectorMatches({ [key]: value }, n.labels)).map((n) => n.name) : [];
   return (
-    <form action={submit} noValidate key={JSON.stringify(typed)} aria-label="Pin a workload" className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+    <form
+      action={submit}
+      noValidate
+      key={JSON.stringify(typed)}
+      aria-label="Pin a workload"
+      className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <h2 className="text-sm font-semibold">Pin a workload to nodes</h2>
       <div className="grid gap-3 md:grid-cols-3">
         <Select label="Workload" name="workload" value={chosen} onChange={(e) => setChosen(e.target.value)} errors={errors('name')}>
@@ -32,12 +38,34 @@ export function PinForm({ nodes, workloads }: { nodes: NodeRow[]; workloads: Wor
             </option>
           ))}
         </Select>
-        <Field label="Node label key" name="key" value={key} onChange={(e) => setKey(e.target.value)} errors={errors('key')} placeholder="type" />
-        <Field label="Node label value" name="value" value={value} onChange={(e) => setValue(e.target.value)} errors={errors('value')} placeholder="ui" />
+        <Field
+          label="Node label key"
+          name="key"
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          errors={errors('key')}
+          placeholder="type"
+        />
+        <Field
+          label="Node label value"
+          name="value"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          errors={errors('value')}
+          placeholder="ui"
+        />
       </div>
       <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
-        {workload && Object.keys(workload.nodeSelector).length ? `Now pinned to ${Object.entries(workload.nodeSelector).map(([k, v]) => `${k}=${v}`).join(', ')}. ` : 'Not pinned now. '}
-        {key ? (matching.length ? `Nodes that match: ${matching.join(', ')}.` : 'No node matches this label: its pods would stay Pending.') : ''}
+        {workload && Object.keys(workload.nodeSelector).length
+          ? `Now pinned to ${Object.entries(workload.nodeSelector)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ')}. `
+          : 'Not pinned now. '}
+        {key
+          ? matching.length
+            ? `Nodes that match: ${matching.join(', ')}.`
+            : 'No node matches this label: its pods would stay Pending.'
+          : ''}
       </p>
       <FormStatus state={state} done="The workload's nodeSelector is set; the scheduler places its pods." />
       <div className="flex gap-2">

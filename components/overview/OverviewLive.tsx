@@ -13,7 +13,11 @@ import type { Overview } from '@/lib/state';
 const TopologyView = dynamic(() => import('./TopologyView').then((m) => m.TopologyView), {
   ssr: false,
   loading: () => (
-    <figure aria-busy="true" aria-label="Topology: loading" className="flex h-[480px] items-center justify-center rounded-lg border border-zinc-200 bg-white text-sm text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900">
+    <figure
+      aria-busy="true"
+      aria-label="Topology: loading"
+      className="flex h-[480px] items-center justify-center rounded-lg border border-zinc-200 bg-white text-sm text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900"
+    >
       Drawing the topology…
     </figure>
   ),
@@ -21,7 +25,10 @@ const TopologyView = dynamic(() => import('./TopologyView').then((m) => m.Topolo
 
 function Stat({ label, value, detail, href }: { label: string; value: number; detail?: string; href: string }) {
   return (
-    <Link href={href} className="rounded-lg border border-zinc-200 bg-white p-4 hover:border-brand-500 dark:border-zinc-800 dark:bg-zinc-900">
+    <Link
+      href={href}
+      className="rounded-lg border border-zinc-200 bg-white p-4 hover:border-brand-500 dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <p className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{label}</p>
       <p className="mt-1 text-2xl font-semibold">{value}</p>
       {detail ? <p className="text-xs text-zinc-500">{detail}</p> : null}
@@ -43,20 +50,34 @@ function Check({ ok, label, message }: { ok: boolean | null; label: string; mess
 }
 
 export function OverviewLive({ initial }: { initial: Overview }) {
-  const { data } = useQuery({ queryKey: queryKeys.overview, queryFn: () => fetchJson<Overview>('/api/state/overview'), initialData: initial, refetchInterval: 10_000 });
+  const { data } = useQuery({
+    queryKey: queryKeys.overview,
+    queryFn: () => fetchJson<Overview>('/api/state/overview'),
+    initialData: initial,
+    refetchInterval: 10_000,
+  });
   const { counts, health } = data;
   return (
     <div className="space-y-6">
-      {!health.apiserver.ok && health.apiserver.message ? <Banner title="The cluster is not answering">{health.apiserver.message}</Banner> : null}
-      {!health.multipass.ok && health.multipass.message ? <Banner title="Multipass is not answering">{health.multipass.message}</Banner> : null}
-      {!health.firewall.ok && health.firewall.message ? <Banner title="Forwards cannot be kept true">{health.firewall.message}</Banner> : null}
+      {!health.apiserver.ok && health.apiserver.message ? (
+        <Banner title="The cluster is not answering">{health.apiserver.message}</Banner>
+      ) : null}
+      {!health.multipass.ok && health.multipass.message ? (
+        <Banner title="Multipass is not answering">{health.multipass.message}</Banner>
+      ) : null}
+      {!health.firewall.ok && health.firewall.message ? (
+        <Banner title="Forwards cannot be kept true">{health.firewall.message}</Banner>
+      ) : null}
       <section aria-label="Counts" className="grid grid-cols-2 gap-3 md:grid-cols-4">
         <Stat label="Instances" value={counts.instances} detail={`${counts.running} running`} href="/instances" />
         <Stat label="Nodes" value={counts.nodes} detail={`${counts.ready} ready`} href="/nodes" />
         <Stat label="Services" value={counts.services} detail={`${counts.nodePorts} with node ports`} href="/services" />
         <Stat label="Pods" value={counts.pods} href="/services" />
       </section>
-      <section aria-labelledby="health-heading" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+      <section
+        aria-labelledby="health-heading"
+        className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+      >
         <h2 id="health-heading" className="mb-2 text-sm font-semibold">
           Health
         </h2>

@@ -13,7 +13,9 @@ function VmBox({ data }: NodeProps<Node<Data>>) {
   return (
     <div className="h-full w-full rounded-lg border-2 border-dashed border-zinc-300 bg-zinc-50/80 p-2 dark:border-zinc-700 dark:bg-zinc-900/80">
       <p className="text-sm font-semibold">{String(data.name)}</p>
-      <p className="font-mono text-xs text-zinc-500">{String(data.address ?? 'no address')} · {String(data.state)}</p>
+      <p className="font-mono text-xs text-zinc-500">
+        {String(data.address ?? 'no address')} · {String(data.state)}
+      </p>
     </div>
   );
 }
@@ -24,11 +26,16 @@ function NodeBox({ data }: NodeProps<Node<Data>>) {
     <div className="h-full w-full rounded-md border border-sky-300 bg-white p-2 shadow-sm dark:border-sky-800 dark:bg-zinc-950">
       <Handle type="target" position={Position.Top} style={hidden} />
       <p className="text-xs font-semibold">
-        node {String(data.name)} <span className={data.ready ? 'text-emerald-600' : 'text-red-600'}>{data.ready ? 'Ready' : 'NotReady'}</span>
+        node {String(data.name)}{' '}
+        <span className={data.ready ? 'text-emerald-600' : 'text-red-600'}>{data.ready ? 'Ready' : 'NotReady'}</span>
       </p>
       <ul className="mt-1 space-y-0.5">
         {pods.map((p) => (
-          <li key={`${p.namespace}/${p.name}`} className="truncate font-mono text-[11px] leading-4 text-zinc-600 dark:text-zinc-400" title={`${p.namespace}/${p.name}`}>
+          <li
+            key={`${p.namespace}/${p.name}`}
+            className="truncate font-mono text-[11px] leading-4 text-zinc-600 dark:text-zinc-400"
+            title={`${p.namespace}/${p.name}`}
+          >
             {p.ready ? '●' : '○'} {p.name}
           </li>
         ))}
@@ -43,7 +50,9 @@ function ServiceBox({ data }: NodeProps<Node<Data>>) {
     <div className="h-full w-full rounded-md border border-violet-300 bg-violet-50 p-2 dark:border-violet-800 dark:bg-violet-950/50">
       <Handle type="target" position={Position.Left} style={hidden} />
       <p className="truncate text-xs font-semibold">{String(data.name)}</p>
-      <p className="text-[11px] text-zinc-500">{String(data.namespace)} · {String(data.type)}</p>
+      <p className="text-[11px] text-zinc-500">
+        {String(data.namespace)} · {String(data.type)}
+      </p>
       <Handle type="source" position={Position.Bottom} style={hidden} />
     </div>
   );
@@ -75,13 +84,31 @@ export function TopologyView({ topology }: { topology: Topology }) {
       draggable: false,
       selectable: false,
     }));
-    const edges: Edge[] = links.map((l) => ({ id: l.id, source: l.source, target: l.target, label: l.label, animated: l.source === 'lan' }));
+    const edges: Edge[] = links.map((l) => ({
+      id: l.id,
+      source: l.source,
+      target: l.target,
+      label: l.label,
+      animated: l.source === 'lan',
+    }));
     return { nodes, edges };
   }, [topology]);
   const summary = `${topology.vms.length} VMs; ${topology.vms.filter((v) => v.node).length} of them Kubernetes nodes; ${topology.services.length} NodePort services`;
   return (
-    <figure className="h-[480px] overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900" aria-label={`Topology: ${summary}`}>
-      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView minZoom={0.2} proOptions={{ hideAttribution: true }} nodesConnectable={false} colorMode="system">
+    <figure
+      className="h-[480px] overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+      aria-label={`Topology: ${summary}`}
+    >
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        fitView
+        minZoom={0.2}
+        proOptions={{ hideAttribution: true }}
+        nodesConnectable={false}
+        colorMode="system"
+      >
         <Background />
         <Controls showInteractive={false} />
       </ReactFlow>

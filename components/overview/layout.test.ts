@@ -4,11 +4,18 @@ import { layoutTopology } from './layout';
 describe('layoutTopology', () => {
   const t = {
     vms: [
-      { name: 'node1', state: 'Running', address: '10.120.52.23', node: { name: 'node1', ready: true, pods: Array.from({ length: 10 }, (_, i) => ({ namespace: 'x', name: `p${i}`, ready: true })) } },
+      {
+        name: 'node1',
+        state: 'Running',
+        address: '10.120.52.23',
+        node: { name: 'node1', ready: true, pods: Array.from({ length: 10 }, (_, i) => ({ namespace: 'x', name: `p${i}`, ready: true })) },
+      },
       { name: 'ops', state: 'Running', address: '10.120.52.31', node: null },
     ],
     orphanNodes: [],
-    services: [{ namespace: 'monitoring', name: 'kps-grafana', type: 'NodePort' as const, nodes: ['node1'], urls: ['http://192.168.50.27:30060/'] }],
+    services: [
+      { namespace: 'monitoring', name: 'kps-grafana', type: 'NodePort' as const, nodes: ['node1'], urls: ['http://192.168.50.27:30060/'] },
+    ],
   };
 
   it('nests nodes in their VMs, links services to nodes and the LAN to exposed services', () => {

@@ -33,7 +33,15 @@ export function layoutTopology(t: Topology): { boxes: Box[]; links: Link[] } {
     const nodeHeight = vm.node ? 52 + podLines * POD_LINE : 0;
     const height = 64 + (vm.node ? nodeHeight + 12 : 0);
     const id = `vm:${vm.name}`;
-    boxes.push({ id, kind: 'vm', x: i * (VM_WIDTH + GAP), y: vmY, width: VM_WIDTH, height, data: { name: vm.name, state: vm.state, address: vm.address } });
+    boxes.push({
+      id,
+      kind: 'vm',
+      x: i * (VM_WIDTH + GAP),
+      y: vmY,
+      width: VM_WIDTH,
+      height,
+      data: { name: vm.name, state: vm.state, address: vm.address },
+    });
     if (vm.node) {
       boxes.push({
         id: `node:${vm.node.name}`,
@@ -56,7 +64,8 @@ export function layoutTopology(t: Topology): { boxes: Box[]; links: Link[] } {
   const exposed = t.services.filter((s) => s.urls.length > 0);
   if (exposed.length) {
     boxes.push({ id: 'lan', kind: 'lan', x: -260, y: 0, width: 200, height: 64, data: {} });
-    for (const s of exposed) links.push({ id: `lan->${s.namespace}/${s.name}`, source: 'lan', target: `svc:${s.namespace}/${s.name}`, label: s.urls.join(' ') });
+    for (const s of exposed)
+      links.push({ id: `lan->${s.namespace}/${s.name}`, source: 'lan', target: `svc:${s.namespace}/${s.name}`, label: s.urls.join(' ') });
   }
   return { boxes, links };
 }

@@ -12,7 +12,11 @@ import type { ActionResult } from '@/lib/result';
  * so the person's input survives an error. `done`: the toast on success; `onDone`: what the
  * form does next (close itself).
  */
-export function useLiveAction<T>(action: (prev: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>, done: string | ((data: T) => string) = 'Done.', onDone?: (data: T) => void) {
+export function useLiveAction<T>(
+  action: (prev: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>,
+  done: string | ((data: T) => string) = 'Done.',
+  onDone?: (data: T) => void,
+) {
   const client = useQueryClient();
   const toast = useToast();
   const [typed, setTyped] = useState<Record<string, string>>({});

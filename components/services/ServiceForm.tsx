@@ -16,7 +16,13 @@ export function ServiceForm({ services }: { services: ServiceRow[] }) {
   const [chosen, setChosen] = useState(editable[0] ? `${editable[0].namespace}/${editable[0].name}` : '');
   const svc = editable.find((s) => `${s.namespace}/${s.name}` === chosen);
   return (
-    <form action={submit} noValidate key={JSON.stringify(typed)} aria-label="Change a service" className="mt-6 space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+    <form
+      action={submit}
+      noValidate
+      key={JSON.stringify(typed)}
+      aria-label="Change a service"
+      className="mt-6 space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <h2 className="text-sm font-semibold">Change a service</h2>
       <div className="grid gap-3 md:grid-cols-3">
         <Select label="Service" name="service" value={chosen} onChange={(e) => setChosen(e.target.value)}>
@@ -31,7 +37,11 @@ export function ServiceForm({ services }: { services: ServiceRow[] }) {
           <option>NodePort</option>
           <option>LoadBalancer</option>
         </Select>
-        <Select label="External traffic policy" name="externalTrafficPolicy" defaultValue={typed.externalTrafficPolicy ?? svc?.externalTrafficPolicy ?? ''}>
+        <Select
+          label="External traffic policy"
+          name="externalTrafficPolicy"
+          defaultValue={typed.externalTrafficPolicy ?? svc?.externalTrafficPolicy ?? ''}
+        >
           <option value="">(keep)</option>
           <option>Cluster</option>
           <option>Local</option>
@@ -44,7 +54,14 @@ export function ServiceForm({ services }: { services: ServiceRow[] }) {
             </option>
           ))}
         </Select>
-        <Field label="nodePort" name="nodePort" type="number" defaultValue={typed.nodePort} errors={errors('nodePort')} placeholder="30000-32767, empty: the cluster picks" />
+        <Field
+          label="nodePort"
+          name="nodePort"
+          type="number"
+          defaultValue={typed.nodePort}
+          errors={errors('nodePort')}
+          placeholder="30000-32767, empty: the cluster picks"
+        />
       </div>
       <input type="hidden" name="namespace" value={svc?.namespace ?? ''} />
       <input type="hidden" name="name" value={svc?.name ?? ''} />

@@ -18,15 +18,45 @@ import { safeHref } from '@/lib/format';
 type Data = Awaited<ReturnType<typeof servicesView>>;
 
 const columns: Column<ServiceRow>[] = [
-  { id: 'name', header: 'Name', value: (r) => r.name, render: (r) => <span className="font-medium">{r.name}</span>, width: 'minmax(8rem, 1.2fr)' },
+  {
+    id: 'name',
+    header: 'Name',
+    value: (r) => r.name,
+    render: (r) => <span className="font-medium">{r.name}</span>,
+    width: 'minmax(8rem, 1.2fr)',
+  },
   { id: 'namespace', header: 'Namespace', value: (r) => r.namespace, width: 'minmax(7rem, 0.8fr)' },
-  { id: 'type', header: 'Type', value: (r) => r.type, render: (r) => <Badge tone={r.type === 'ClusterIP' ? 'gray' : 'blue'}>{r.type}</Badge>, width: '7.5rem' },
-  { id: 'ports', header: 'Ports', value: (r) => describePorts(r), render: (r) => <span className="font-mono text-xs">{describePorts(r) || '—'}</span>, width: 'minmax(8rem, 1fr)' },
+  {
+    id: 'type',
+    header: 'Type',
+    value: (r) => r.type,
+    render: (r) => <Badge tone={r.type === 'ClusterIP' ? 'gray' : 'blue'}>{r.type}</Badge>,
+    width: '7.5rem',
+  },
+  {
+    id: 'ports',
+    header: 'Ports',
+    value: (r) => describePorts(r),
+    render: (r) => <span className="font-mono text-xs">{describePorts(r) || '—'}</span>,
+    width: 'minmax(8rem, 1fr)',
+  },
   {
     id: 'selector',
     header: 'Selector',
-    value: (r) => Object.entries(r.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(' '),
-    render: (r) => (r.selector ? <span className="font-mono text-xs">{Object.entries(r.selector).map(([k, v]) => `${k}=${v}`).join(', ')}</span> : <span className="text-zinc-400">none</span>),
+    value: (r) =>
+      Object.entries(r.selector ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
+    render: (r) =>
+      r.selector ? (
+        <span className="font-mono text-xs">
+          {Object.entries(r.selector)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')}
+        </span>
+      ) : (
+        <span className="text-zinc-400">none</span>
+      ),
     width: 'minmax(8rem, 1.2fr)',
   },
   {
@@ -71,7 +101,15 @@ const columns: Column<ServiceRow>[] = [
     id: 'expose',
     header: '',
     value: () => null,
-    render: (r) => (r.type === 'ExternalName' || r.ports.length === 0 ? null : <ExposeButton target={{ kind: 'service', namespace: r.namespace, name: r.name }} label="Expose on LAN" variant="secondary" size="sm" />),
+    render: (r) =>
+      r.type === 'ExternalName' || r.ports.length === 0 ? null : (
+        <ExposeButton
+          target={{ kind: 'service', namespace: r.namespace, name: r.name }}
+          label="Expose on LAN"
+          variant="secondary"
+          size="sm"
+        />
+      ),
     width: '7.5rem',
   },
 ];
@@ -94,7 +132,12 @@ export function ServicesTable({ initial }: { initial: Data }) {
       <label htmlFor={selectId} className="text-sm text-zinc-600 dark:text-zinc-400">
         Namespace
       </label>
-      <select id={selectId} value={namespace} onChange={(e) => setNamespace(e.target.value)} className="rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+      <select
+        id={selectId}
+        value={namespace}
+        onChange={(e) => setNamespace(e.target.value)}
+        className="rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+      >
         <option value="">All namespaces</option>
         {shown.namespaces.map((n) => (
           <option key={n} value={n}>
@@ -112,7 +155,15 @@ export function ServicesTable({ initial }: { initial: Data }) {
           Showing the first {shown.rows.length} of {shown.total} services; loading the rest…
         </p>
       ) : null}
-      <DataTable label="Services" rows={shown.rows} columns={columns} rowKey={(r) => `${r.namespace}/${r.name}`} initialSort={{ id: 'namespace', direction: 'asc' }} empty="No services." toolbar={toolbar} />
+      <DataTable
+        label="Services"
+        rows={shown.rows}
+        columns={columns}
+        rowKey={(r) => `${r.namespace}/${r.name}`}
+        initialSort={{ id: 'namespace', direction: 'asc' }}
+        empty="No services."
+        toolbar={toolbar}
+      />
       {shown.rows.length ? <ServiceForm services={shown.rows} /> : null}
     </>
   );

@@ -7,7 +7,10 @@ export async function TransportNotice() {
   const ca = ownCa();
   if (!ca) return null;
   return (
-    <section aria-labelledby="ca-title" className="mt-6 border-t border-zinc-200 pt-4 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
+    <section
+      aria-labelledby="ca-title"
+      className="mt-6 border-t border-zinc-200 pt-4 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
+    >
       <h2 id="ca-title" className="font-medium text-zinc-800 dark:text-zinc-200">
         This dashboard&apos;s certificate authority
       </h2>
@@ -28,7 +31,8 @@ export async function TransportNotice() {
 export function PlainHttpWarning() {
   return (
     <Banner tone="warning" title="Plain HTTP">
-      This page came over plain HTTP (LABGATE_HTTP=1): anyone on the LAN can read the password and the session. Serve labgate over HTTPS (the default).
+      This page came over plain HTTP (LABGATE_HTTP=1): anyone on the LAN can read the password and the session. Serve labgate over HTTPS
+      (the default).
     </Banner>
   );
 }

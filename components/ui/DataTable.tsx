@@ -31,7 +31,12 @@ export function DataTable<Row>({
   const shown = useMemo(() => sortRows(filterRows(rows, columns, deferredQuery), columns, sort), [rows, columns, deferredQuery, sort]);
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer manages its own state
-  const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => 44, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 44,
+    overscan: 12,
+  });
   const searchId = useId();
   const grid = { gridTemplateColumns: columns.map((c) => c.width ?? 'minmax(6rem, 1fr)').join(' ') };
 
@@ -54,14 +59,33 @@ export function DataTable<Row>({
           {shown.length === rows.length ? `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}` : `${shown.length} of ${rows.length}`}
         </span>
       </div>
-      <div role="table" aria-label={label} aria-rowcount={shown.length + 1} className="overflow-hidden rounded-lg border border-zinc-200 bg-white text-sm dark:border-zinc-800 dark:bg-zinc-900">
+      <div
+        role="table"
+        aria-label={label}
+        aria-rowcount={shown.length + 1}
+        className="overflow-hidden rounded-lg border border-zinc-200 bg-white text-sm dark:border-zinc-800 dark:bg-zinc-900"
+      >
         <div role="rowgroup">
-          <div role="row" aria-rowindex={1} className="grid border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950" style={grid}>
+          <div
+            role="row"
+            aria-rowindex={1}
+            className="grid border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950"
+            style={grid}
+          >
             {columns.map((c) => {
               const active = sort?.id === c.id ? sort.direction : null;
               return (
-                <div key={c.id} role="columnheader" aria-sort={active === 'asc' ? 'ascending' : active === 'desc' ? 'descending' : 'none'} className="px-3 py-2">
-                  <button type="button" onClick={() => setSort((s) => nextSort(s, c.id))} className="inline-flex items-center gap-1 text-xs font-semibold tracking-wide text-zinc-600 uppercase hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100">
+                <div
+                  key={c.id}
+                  role="columnheader"
+                  aria-sort={active === 'asc' ? 'ascending' : active === 'desc' ? 'descending' : 'none'}
+                  className="px-3 py-2"
+                >
+                  <button
+                    type="button"
+                    onClick={() => setSort((s) => nextSort(s, c.id))}
+                    className="inline-flex items-center gap-1 text-xs font-semibold tracking-wide text-zinc-600 uppercase hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+                  >
                     {c.header}
                     <span aria-hidden="true">{active === 'asc' ? '▲' : active === 'desc' ? '▼' : ''}</span>
                   </button>
@@ -71,7 +95,9 @@ export function DataTable<Row>({
           </div>
         </div>
         {shown.length === 0 ? (
-          <div className="px-3 py-10 text-center text-zinc-500 dark:text-zinc-400">{rows.length === 0 ? empty : 'Nothing matches the filter.'}</div>
+          <div className="px-3 py-10 text-center text-zinc-500 dark:text-zinc-400">
+            {rows.length === 0 ? empty : 'Nothing matches the filter.'}
+          </div>
         ) : (
           <div ref={scroller} role="rowgroup" className="max-h-[70vh] overflow-auto">
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

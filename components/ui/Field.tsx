@@ -29,7 +29,9 @@ export function Field({
         </p>
       ) : null}
       <div id={errorId} aria-live="polite" className="text-sm text-red-600 dark:text-red-400">
-        {errors?.map((e) => <p key={e}>{e}</p>)}
+        {errors?.map((e) => (
+          <p key={e}>{e}</p>
+        ))}
       </div>
     </div>
   );

@@ -18,7 +18,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {children}
       <div role="status" aria-live="polite" className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2">
         {toasts.map((t) => (
-          <p key={t.id} className={`rounded-md px-4 py-3 text-sm shadow-lg ${t.tone === 'ok' ? 'bg-emerald-700 text-white' : 'bg-red-700 text-white'}`}>
+          <p
+            key={t.id}
+            className={`rounded-md px-4 py-3 text-sm shadow-lg ${t.tone === 'ok' ? 'bg-emerald-700 text-white' : 'bg-red-700 text-white'}`}
+          >
             {t.text}
           </p>
         ))}

@@ -16,7 +16,10 @@ export function filterRows<Row>(rows: readonly Row[], columns: readonly Column<R
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...rows];
   return rows.filter((row) => {
-    const text = columns.map((c) => String(c.value(row) ?? '')).join(' ').toLowerCase();
+    const text = columns
+      .map((c) => String(c.value(row) ?? ''))
+      .join(' ')
+      .toLowerCase();
     return words.every((w) => text.includes(w));
   });
 }

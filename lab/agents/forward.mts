@@ -9,7 +9,9 @@ if (!listen || !target) throw new Error('usage: forward.mts <listen: host:port |
 
 type Endpoint = { path: string } | { host: string; port: number };
 const parse = (spec: string): Endpoint =>
-  spec.startsWith('/') ? { path: spec } : { host: spec.slice(0, spec.lastIndexOf(':')), port: Number(spec.slice(spec.lastIndexOf(':') + 1)) };
+  spec.startsWith('/')
+    ? { path: spec }
+    : { host: spec.slice(0, spec.lastIndexOf(':')), port: Number(spec.slice(spec.lastIndexOf(':') + 1)) };
 
 const server = net.createServer((client) => {
   const upstream = net.connect(parse(target));

@@ -23,7 +23,9 @@ export interface NodePortAnswer {
 }
 
 const isReady = (p: PodLike) =>
-  p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  p.status?.phase === 'Running' &&
+  !p.metadata?.deletionTimestamp &&
+  (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
   if (!selector || Object.keys(selector).length === 0) return false;
@@ -37,12 +39,20 @@ export function nodePortsFor(node: string, services: readonly ServiceLike[], pod
     if (svc.spec?.type !== 'NodePort' && svc.spec?.type !== 'LoadBalancer') continue;
     const namespace = svc.metadata?.namespace ?? 'default';
     if (svc.spec.externalTrafficPolicy === 'Local') {
-      const local = pods.some((p) => p.spec?.nodeName === node && p.metadata?.namespace === namespace && isReady(p) && selects(svc.spec?.selector, p.metadata?.labels));
+      const local = pods.some(
+        (p) =>
+          p.spec?.nodeName === node && p.metadata?.namespace === namespace && isReady(p) && selects(svc.spec?.selector, p.metadata?.labels),
+      );
       if (!local) continue;
     }
     for (const port of svc.spec.ports ?? []) {
       if (!port.nodePort) continue;
-      out.push({ service: svc.metadata?.name ?? '', namespace, nodePort: port.nodePort, protocol: port.protocol === 'UDP' ? 'UDP' : 'TCP' });
+      out.push({
+        service: svc.metadata?.name ?? '',
+        namespace,
+        nodePort: port.nodePort,
+        protocol: port.protocol === 'UDP' ? 'UDP' : 'TCP',
+      });
     }
   }
   return out.sort((a, b) => a.nodePort - b.nodePort || a.protocol.localeCompare(b.protocol));

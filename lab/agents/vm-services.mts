@@ -10,7 +10,9 @@ if (role === 'ops') {
   http
     .createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'x-jenkins': '2.479.3' });
-      res.end('<!doctype html><html><head><title>Dashboard [Jenkins]</title></head><body><h1>Jenkins</h1><p>Welcome to Jenkins on ops.</p></body></html>\n');
+      res.end(
+        '<!doctype html><html><head><title>Dashboard [Jenkins]</title></head><body><h1>Jenkins</h1><p>Welcome to Jenkins on ops.</p></body></html>\n',
+      );
     })
     .listen(8080, '0.0.0.0');
 } else if (role === 'nfs') {

@@ -25,10 +25,21 @@ export interface StandInState {
   instances: StandInInstance[]; // in no particular order, as the daemon's hash map gives them
 }
 
-export const IMAGE = { hash: '6bb5a2a9d42c5eb9b7b1e2a7c4f1d3e8a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5', release: '22.04 LTS', guestRelease: 'Ubuntu 22.04.5 LTS' } as const;
+export const IMAGE = {
+  hash: '6bb5a2a9d42c5eb9b7b1e2a7c4f1d3e8a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5',
+  release: '22.04 LTS',
+  guestRelease: 'Ubuntu 22.04.5 LTS',
+} as const;
 export const VERSIONS: Record<OutputFormat, string> = { release: '1.16.3', zones: '1.17.0-dev.3854+g9b0af2ec3' };
 
-const running = (name: string, ipv4: string[], cpuCount: string, load: number[], disk: [string, string], memory: [number, number]): StandInInstance => ({
+const running = (
+  name: string,
+  ipv4: string[],
+  cpuCount: string,
+  load: number[],
+  disk: [string, string],
+  memory: [number, number],
+): StandInInstance => ({
   name,
   state: 'Running',
   ipv4,
@@ -43,7 +54,9 @@ const running = (name: string, ipv4: string[], cpuCount: string, load: number[],
 
 export function seedState(format: OutputFormat = 'release'): StandInState {
   const nfs = running('nfs', ['10.120.52.30'], '1', [0.03, 0.05, 0.01], ['2789101568', '10512543744'], [241885184, 985071616]);
-  nfs.mounts = { '/srv/labshare': { sourcePath: '/home/labuser/labgate/share', uidMappings: ['1000:default'], gidMappings: ['1000:default'] } };
+  nfs.mounts = {
+    '/srv/labshare': { sourcePath: '/home/labuser/labgate/share', uidMappings: ['1000:default'], gidMappings: ['1000:default'] },
+  };
   return {
     daemon: 'running',
     format,
@@ -52,7 +65,18 @@ export function seedState(format: OutputFormat = 'release'): StandInState {
     instances: [
       running('ops', ['10.120.52.31'], '1', [0.08, 0.12, 0.09], ['3104571392', '10512543744'], [402661376, 2014339072]),
       running('node2', ['10.120.52.24', '10.244.1.0'], '2', [0.22, 0.27, 0.25], ['5384372224', '20244400128'], [1012760576, 4005175296]),
-      { name: 'scratch', state: 'Stopped', ipv4: [], cpuCount: '', load: [], disk: null, memory: null, snapshotCount: '1', mounts: {}, zone: 'zone1' },
+      {
+        name: 'scratch',
+        state: 'Stopped',
+        ipv4: [],
+        cpuCount: '',
+        load: [],
+        disk: null,
+        memory: null,
+        snapshotCount: '1',
+        mounts: {},
+        zone: 'zone1',
+      },
       running('node1', ['10.120.52.23', '10.244.0.0'], '2', [0.61, 0.55, 0.49], ['7012466688', '20244400128'], [1538228224, 4005175296]),
       nfs,
       running('node3', ['10.120.52.25', '10.244.2.0'], '2', [0.19, 0.21, 0.2], ['5301239808', '20244400128'], [987430912, 4005175296]),

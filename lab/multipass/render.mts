@@ -36,7 +36,10 @@ function infoEntry(i: StandInInstance, state: StandInState): Json {
     memory: up && i.memory ? { used: i.memory.used, total: i.memory.total } : {},
     ipv4: ipv4(i),
     mounts: Object.fromEntries(
-      Object.entries(i.mounts).map(([target, m]) => [target, { uid_mappings: m.uidMappings, gid_mappings: m.gidMappings, source_path: m.sourcePath }]),
+      Object.entries(i.mounts).map(([target, m]) => [
+        target,
+        { uid_mappings: m.uidMappings, gid_mappings: m.gidMappings, source_path: m.sourcePath },
+      ]),
     ),
   });
   return entry;
@@ -52,7 +55,10 @@ export function answer(args: readonly string[], state: StandInState): CliAnswer 
 
   if (command === 'version') {
     const daemon = state.daemon === 'running' ? VERSIONS[state.format] : undefined;
-    if (format === 'json') return ok(printDocument(daemon ? { multipass: VERSIONS[state.format], multipassd: daemon } : { multipass: VERSIONS[state.format] }, sorted));
+    if (format === 'json')
+      return ok(
+        printDocument(daemon ? { multipass: VERSIONS[state.format], multipassd: daemon } : { multipass: VERSIONS[state.format] }, sorted),
+      );
     return ok(`multipass   ${VERSIONS[state.format]}\n${daemon ? `multipassd  ${daemon}\n` : ''}`);
   }
   if (command !== 'list' && command !== 'info' && command !== 'ls') {

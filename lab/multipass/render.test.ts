@@ -19,7 +19,9 @@ describe('multipass stand-in output', () => {
     });
 
     it('lists no instances like the real CLI', () => {
-      expect(answer(['list', '--format', 'json'], { ...seedState(format), instances: [] }).stdout).toBe(fixture(dirs[format], 'list-empty.json'));
+      expect(answer(['list', '--format', 'json'], { ...seedState(format), instances: [] }).stdout).toBe(
+        fixture(dirs[format], 'list-empty.json'),
+      );
     });
 
     it('answers for the instances named, in the order given', () => {
@@ -28,10 +30,34 @@ describe('multipass stand-in output', () => {
     });
 
     it.each([
-      { name: 'unknown instance', args: ['info', 'nosuch', '--format', 'json'], daemon: 'running', stderr: 'info failed: instance "nosuch" does not exist\n', code: 2 },
-      { name: 'two unknown', args: ['info', 'a', 'node1', 'b', '--format', 'json'], daemon: 'running', stderr: 'info failed: instance "a" does not exist\ninstance "b" does not exist\n', code: 2 },
-      { name: 'daemon down (list)', args: ['list', '--format', 'json'], daemon: 'stopped', stderr: 'list failed: cannot connect to the multipass socket\n', code: 2 },
-      { name: 'daemon down (info)', args: ['info', '--format', 'json'], daemon: 'stopped', stderr: 'info failed: cannot connect to the multipass socket\n', code: 2 },
+      {
+        name: 'unknown instance',
+        args: ['info', 'nosuch', '--format', 'json'],
+        daemon: 'running',
+        stderr: 'info failed: instance "nosuch" does not exist\n',
+        code: 2,
+      },
+      {
+        name: 'two unknown',
+        args: ['info', 'a', 'node1', 'b', '--format', 'json'],
+        daemon: 'running',
+        stderr: 'info failed: instance "a" does not exist\ninstance "b" does not exist\n',
+        code: 2,
+      },
+      {
+        name: 'daemon down (list)',
+        args: ['list', '--format', 'json'],
+        daemon: 'stopped',
+        stderr: 'list failed: cannot connect to the multipass socket\n',
+        code: 2,
+      },
+      {
+        name: 'daemon down (info)',
+        args: ['info', '--format', 'json'],
+        daemon: 'stopped',
+        stderr: 'info failed: cannot connect to the multipass socket\n',
+        code: 2,
+      },
     ] as const)('$name: the real message and exit code, nothing on stdout', ({ args, daemon, stderr, code }) => {
       expect(answer(args, { ...seedState(format), daemon })).toEqual({ stdout: '', stderr, code });
     });

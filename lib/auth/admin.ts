@@ -21,10 +21,7 @@ function storeHash(db: Database, hash: string): void {
  * replaces a different stored one; otherwise one is generated the first time and returned
  * (so the caller can print it once). Only the hash is ever stored.
  */
-export async function ensureAdminPassword(
-  db: Database,
-  fromEnv: string | undefined,
-): Promise<{ generated: string | null }> {
+export async function ensureAdminPassword(db: Database, fromEnv: string | undefined): Promise<{ generated: string | null }> {
   const current = storedHash(db);
   if (fromEnv !== undefined) {
     if (!current || !(await verifyPassword(fromEnv, current))) storeHash(db, await hashPassword(fromEnv));

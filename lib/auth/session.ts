@@ -30,8 +30,7 @@ export function createSession(db: Database, ttlMs: number, now = Date.now()): { 
 export function readSession(db: Database, id: string | undefined, now = Date.now()): Session | null {
   if (!id || !SESSION_ID.test(id)) return null;
   const row = db.prepare('SELECT id_hash AS key, expires_at AS expiresAt FROM sessions WHERE id_hash = ?').get(hashId(id)) as
-    | Session
-    | undefined;
+    Session | undefined;
   if (!row) return null;
   if (row.expiresAt <= now) {
     deleteSession(db, id);

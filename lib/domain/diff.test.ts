@@ -5,17 +5,32 @@ import type { ResolvedForward } from './forward';
 import { JUMPS, renderRestore, renderRules } from './rules';
 
 const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
-const g1: ResolvedForward = { id: 'g1', protocol: 'tcp', listenPort: 30060, listenAddress: null, targetIP: '10.120.52.23', targetPort: 30060 };
+const g1: ResolvedForward = {
+  id: 'g1',
+  protocol: 'tcp',
+  listenPort: 30060,
+  listenAddress: null,
+  targetIP: '10.120.52.23',
+  targetPort: 30060,
+};
 const g2: ResolvedForward = { ...g1, targetIP: '10.120.52.24' }; // the pod moved to node2
 
 /** What iptables-save would print after a given set of forwards was applied to an empty host. */
 function kernelWith(forwards: ResolvedForward[], opts: { jumps?: boolean; extra?: string } = {}): string {
   const restore = renderRestore(renderRules(forwards, net), { nat: [], filter: [] });
-  const jumps = opts.jumps === false ? { nat: [], filter: [] } : { nat: JUMPS.nat.map((j) => j.line), filter: JUMPS.filter.map((j) => j.line) };
+  const jumps =
+    opts.jumps === false ? { nat: [], filter: [] } : { nat: JUMPS.nat.map((j) => j.line), filter: JUMPS.filter.map((j) => j.line) };
   const tables = restore.split('COMMIT\n').filter(Boolean);
   const [nat, filter] = tables;
-  const builtins = { nat: ':PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n', filter: ':INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n' };
-  const table = (t: string, name: 'nat' | 'filter') => t.replace(`*${name}\n`, `*${name}\n${builtins[name]}`) + jumps[name].map((j) => `${j}\n`).join('') + (name === 'filter' && opts.extra ? `${opts.extra}\n` : '') + 'COMMIT\n';
+  const builtins = {
+    nat: ':PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n',
+    filter: ':INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n',
+  };
+  const table = (t: string, name: 'nat' | 'filter') =>
+    t.replace(`*${name}\n`, `*${name}\n${builtins[name]}`) +
+    jumps[name].map((j) => `${j}\n`).join('') +
+    (name === 'filter' && opts.extra ? `${opts.extra}\n` : '') +
+    'COMMIT\n';
   return table(nat!, 'nat') + table(filter!, 'filter');
 }
 
@@ -23,9 +38,30 @@ describe('diffFirewall', () => {
   it.each([
     { name: 'in sync: nothing to do', desired: [g1], kernel: kernelWith([g1]), inSync: true, missing: 0, unexpected: 0 },
     { name: 'no forwards and an empty labgate: in sync', desired: [], kernel: kernelWith([]), inSync: true, missing: 0, unexpected: 0 },
-    { name: 'host flushed (empty tables)', desired: [g1], kernel: '*nat\nCOMMIT\n*filter\nCOMMIT\n', inSync: false, missing: 6, unexpected: 0 },
-    { name: 'iptables -F: chains there, empty, jumps gone', desired: [g1], kernel: kernelWith([], { jumps: false }), inSync: false, missing: 3, unexpected: 0 },
-    { name: 'pod moved to node2: every rule names the target', desired: [g2], kernel: kernelWith([g1]), inSync: false, missing: 3, unexpected: 3 },
+    {
+      name: 'host flushed (empty tables)',
+      desired: [g1],
+      kernel: '*nat\nCOMMIT\n*filter\nCOMMIT\n',
+      inSync: false,
+      missing: 6,
+      unexpected: 0,
+    },
+    {
+      name: 'iptables -F: chains there, empty, jumps gone',
+      desired: [g1],
+      kernel: kernelWith([], { jumps: false }),
+      inSync: false,
+      missing: 3,
+      unexpected: 0,
+    },
+    {
+      name: 'pod moved to node2: every rule names the target',
+      desired: [g2],
+      kernel: kernelWith([g1]),
+      inSync: false,
+      missing: 3,
+      unexpected: 3,
+    },
     { name: 'forward deleted', desired: [], kernel: kernelWith([g1]), inSync: false, missing: 0, unexpected: 3 },
   ])('$name', ({ desired, kernel, inSync, missing, unexpected }) => {
     const d = diffFirewall(renderRules(desired, net), parseSave(kernel));
@@ -40,7 +76,7 @@ describe('diffFirewall', () => {
     expect(rebooted.missingChains).toContain('nat/LABGATE-CANARY');
   });
 
-  it('names rules someone else put in labgate\'s chains', () => {
+  it("names rules someone else put in labgate's chains", () => {
     const kernel = kernelWith([g1]).replace('-A LABGATE-FORWARD -p', '-A LABGATE-FORWARD -s 10.0.0.9/32 -j ACCEPT\n-A LABGATE-FORWARD -p');
     const d = diffFirewall(renderRules([g1], net), parseSave(kernel));
     expect(d.foreign).toEqual(['-A LABGATE-FORWARD -s 10.0.0.9/32 -j ACCEPT']);

@@ -14,7 +14,14 @@ const isLabgate = (line: string) => /--comment "?labgate(:|\s|"|$)/.test(line);
 
 /** Desired against actual, chain by chain and in order. Pure. */
 export function diffFirewall(desired: DesiredRules, actual: ParsedSave): FirewallDiff {
-  const diff: FirewallDiff = { inSync: true, missingChains: [], missingJumps: { nat: [], filter: [] }, missing: [], unexpected: [], foreign: [] };
+  const diff: FirewallDiff = {
+    inSync: true,
+    missingChains: [],
+    missingJumps: { nat: [], filter: [] },
+    missing: [],
+    unexpected: [],
+    foreign: [],
+  };
   for (const table of ['nat', 'filter'] as const) {
     const chains = new Set(chainsOf(actual, table).map((c) => c.name));
     for (const chain of OWNED_CHAINS[table]) {

@@ -4,49 +4,151 @@ import { diagnose, formatFindings, type DoctorFacts } from './doctor';
 const healthy: DoctorFacts = {
   user: 'labgate',
   kube: { error: null, version: 'v1.36.3', denied: [], admissionPolicy: 'installed' },
-  multipass: { error: null, errorKind: null, version: '1.16.3', daemon: '1.16.3', socket: { path: '/var/snap/multipass/common/multipass_socket', group: 'sudo' } },
+  multipass: {
+    error: null,
+    errorKind: null,
+    version: '1.16.3',
+    daemon: '1.16.3',
+    socket: { path: '/var/snap/multipass/common/multipass_socket', group: 'sudo' },
+  },
   backend: { labgate: 'nft', multipass: 'nft' },
   ipForward: true,
   bridgeNetfilter: false,
   forwardPolicy: 'ACCEPT',
-  forwardChain: ['-A FORWARD -m comment --comment labgate -j LABGATE-FORWARD', '-A FORWARD -o mpqemubr0 -j REJECT --reject-with icmp-port-unreachable'],
+  forwardChain: [
+    '-A FORWARD -m comment --comment labgate -j LABGATE-FORWARD',
+    '-A FORWARD -o mpqemubr0 -j REJECT --reject-with icmp-port-unreachable',
+  ],
   handMade: [],
   busyPorts: [],
   multipassBridge: 'mpqemubr0',
 };
 
-const problems = (f: DoctorFacts) => diagnose(f).filter((x) => x.severity !== 'ok').map((x) => ({ check: x.check, severity: x.severity, fix: x.fix }));
+const problems = (f: DoctorFacts) =>
+  diagnose(f)
+    .filter((x) => x.severity !== 'ok')
+    .map((x) => ({ check: x.check, severity: x.severity, fix: x.fix }));
 
 describe('diagnose', () => {
   it('finds nothing wrong on a healthy host', () => expect(problems(healthy)).toEqual([]));
 
   it.each<{ name: string; facts: Partial<DoctorFacts>; check: string; severity: 'warn' | 'fail'; fix: RegExp; also?: string }>([
-    { name: 'no kubeconfig', facts: { kube: { error: 'The kubeconfig could not be read', version: null, denied: [], admissionPolicy: null } }, check: 'Kubernetes', severity: 'fail', fix: /KUBECONFIG=/ },
-    { name: 'a missing verb', facts: { kube: { error: null, version: 'v1', denied: ['patch on services'], admissionPolicy: null } }, check: 'Kubernetes permissions', severity: 'fail', fix: /^kubectl apply -f deploy\/rbac\.yaml$/ },
-    { name: 'no admission policy', facts: { kube: { ...healthy.kube, admissionPolicy: 'missing' } }, check: 'Admission policy', severity: 'warn', fix: /^kubectl apply -f deploy\/admission-policy\.yaml$/ },
-    { name: 'an admission policy without its binding', facts: { kube: { ...healthy.kube, admissionPolicy: 'unbound' } }, check: 'Admission policy', severity: 'warn', fix: /admission-policy\.yaml/ },
-    { name: 'no multipass CLI', facts: { multipass: { ...healthy.multipass, error: 'x', errorKind: 'cli-missing' } }, check: 'Multipass', severity: 'fail', fix: /snap install multipass/ },
-    { name: 'daemon down', facts: { multipass: { ...healthy.multipass, daemon: null, error: 'The Multipass daemon is not running.', errorKind: 'daemon-down' } }, check: 'Multipass', severity: 'fail', fix: /snap start multipass/ },
-    { name: 'socket access denied', facts: { multipass: { ...healthy.multipass, error: 'denied', errorKind: 'access-denied' } }, check: 'Multipass', severity: 'fail', fix: /^usermod -aG sudo labgate/ },
-    { name: 'backends differ', facts: { backend: { labgate: 'nft', multipass: 'legacy' } }, check: 'iptables backend', severity: 'fail', fix: /iptables-legacy/ },
-    { name: 'ip_forward off', facts: { ipForward: false }, check: 'IP forwarding', severity: 'fail', fix: /sysctl -w net\.ipv4\.ip_forward=1/ },
-    { name: 'FORWARD policy DROP', facts: { forwardPolicy: 'DROP' }, check: 'FORWARD policy', severity: 'warn', fix: /DOCKER-USER -i mpqemubr0/ },
-    { name: 'br_netfilter with DROP', facts: { forwardPolicy: 'DROP', bridgeNetfilter: true }, check: 'br_netfilter', severity: 'warn', fix: /-i mpqemubr0 -o mpqemubr0/, also: 'FORWARD policy' },
+    {
+      name: 'no kubeconfig',
+      facts: { kube: { error: 'The kubeconfig could not be read', version: null, denied: [], admissionPolicy: null } },
+      check: 'Kubernetes',
+      severity: 'fail',
+      fix: /KUBECONFIG=/,
+    },
+    {
+      name: 'a missing verb',
+      facts: { kube: { error: null, version: 'v1', denied: ['patch on services'], admissionPolicy: null } },
+      check: 'Kubernetes permissions',
+      severity: 'fail',
+      fix: /^kubectl apply -f deploy\/rbac\.yaml$/,
+    },
+    {
+      name: 'no admission policy',
+      facts: { kube: { ...healthy.kube, admissionPolicy: 'missing' } },
+      check: 'Admission policy',
+      severity: 'warn',
+      fix: /^kubectl apply -f deploy\/admission-policy\.yaml$/,
+    },
+    {
+      name: 'an admission policy without its binding',
+      facts: { kube: { ...healthy.kube, admissionPolicy: 'unbound' } },
+      check: 'Admission policy',
+      severity: 'warn',
+      fix: /admission-policy\.yaml/,
+    },
+    {
+      name: 'no multipass CLI',
+      facts: { multipass: { ...healthy.multipass, error: 'x', errorKind: 'cli-missing' } },
+      check: 'Multipass',
+      severity: 'fail',
+      fix: /snap install multipass/,
+    },
+    {
+      name: 'daemon down',
+      facts: { multipass: { ...healthy.multipass, daemon: null, error: 'The Multipass daemon is not running.', errorKind: 'daemon-down' } },
+      check: 'Multipass',
+      severity: 'fail',
+      fix: /snap start multipass/,
+    },
+    {
+      name: 'socket access denied',
+      facts: { multipass: { ...healthy.multipass, error: 'denied', errorKind: 'access-denied' } },
+      check: 'Multipass',
+      severity: 'fail',
+      fix: /^usermod -aG sudo labgate/,
+    },
+    {
+      name: 'backends differ',
+      facts: { backend: { labgate: 'nft', multipass: 'legacy' } },
+      check: 'iptables backend',
+      severity: 'fail',
+      fix: /iptables-legacy/,
+    },
+    {
+      name: 'ip_forward off',
+      facts: { ipForward: false },
+      check: 'IP forwarding',
+      severity: 'fail',
+      fix: /sysctl -w net\.ipv4\.ip_forward=1/,
+    },
+    {
+      name: 'FORWARD policy DROP',
+      facts: { forwardPolicy: 'DROP' },
+      check: 'FORWARD policy',
+      severity: 'warn',
+      fix: /DOCKER-USER -i mpqemubr0/,
+    },
+    {
+      name: 'br_netfilter with DROP',
+      facts: { forwardPolicy: 'DROP', bridgeNetfilter: true },
+      check: 'br_netfilter',
+      severity: 'warn',
+      fix: /-i mpqemubr0 -o mpqemubr0/,
+      also: 'FORWARD policy',
+    },
     {
       name: "labgate's jump after Multipass's REJECT",
-      facts: { forwardChain: ['-A FORWARD -o mpqemubr0 -j REJECT --reject-with icmp-port-unreachable', '-A FORWARD -m comment --comment labgate -j LABGATE-FORWARD'] },
+      facts: {
+        forwardChain: [
+          '-A FORWARD -o mpqemubr0 -j REJECT --reject-with icmp-port-unreachable',
+          '-A FORWARD -m comment --comment labgate -j LABGATE-FORWARD',
+        ],
+      },
       check: 'Rule order',
       severity: 'fail',
       fix: /^iptables -D FORWARD 2 && iptables -I FORWARD 1 /,
     },
     {
       name: 'a hand-made forward',
-      facts: { handMade: [{ key: 'tcp:8080:10.120.52.30:8080', protocol: 'tcp', listenPort: 8080, targetIP: '10.120.52.30', targetPort: 8080, rules: [{ table: 'nat', line: '-A PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.120.52.30:8080' }], restrictions: [] }] },
+      facts: {
+        handMade: [
+          {
+            key: 'tcp:8080:10.120.52.30:8080',
+            protocol: 'tcp',
+            listenPort: 8080,
+            targetIP: '10.120.52.30',
+            targetPort: 8080,
+            rules: [{ table: 'nat', line: '-A PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.120.52.30:8080' }],
+            restrictions: [],
+          },
+        ],
+      },
       check: 'Hand-made forward',
       severity: 'warn',
       fix: /^iptables -t nat -D PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10\.120\.52\.30:8080$/,
     },
-    { name: 'a busy port', facts: { busyPorts: [{ name: 'Grafana', protocol: 'tcp', port: 30060 }] }, check: 'Ports', severity: 'warn', fix: /ss -lnpt 'sport = :30060'/ },
+    {
+      name: 'a busy port',
+      facts: { busyPorts: [{ name: 'Grafana', protocol: 'tcp', port: 30060 }] },
+      check: 'Ports',
+      severity: 'warn',
+      fix: /ss -lnpt 'sport = :30060'/,
+    },
   ])('$name: $severity in $check, with its fix', ({ facts, check, severity, fix, also }) => {
     const found = problems({ ...healthy, ...facts });
     expect(found.map((x) => x.check).sort()).toEqual([check, ...(also ? [also] : [])].sort());

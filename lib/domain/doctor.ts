@@ -13,7 +13,13 @@ export interface Finding {
 export interface DoctorFacts {
   user: string; // who labgate runs as, for fixes that name it
   kube: { error: string | null; version: string | null; denied: string[]; admissionPolicy: 'installed' | 'missing' | 'unbound' | null }; // denied: "patch on services"; null: not asked
-  multipass: { error: string | null; errorKind: string | null; version: string | null; daemon: string | null; socket: { path: string; group: string } | null };
+  multipass: {
+    error: string | null;
+    errorKind: string | null;
+    version: string | null;
+    daemon: string | null;
+    socket: { path: string; group: string } | null;
+  };
   backend: { labgate: 'nft' | 'legacy'; multipass: 'nft' | 'legacy' | null };
   ipForward: boolean | null;
   bridgeNetfilter: boolean; // br_netfilter loaded and bridged traffic sent through iptables
@@ -28,29 +34,70 @@ const ok = (check: string, message: string): Finding => ({ check, severity: 'ok'
 
 function kube(f: DoctorFacts['kube']): Finding[] {
   const check = 'Kubernetes';
-  if (f.error) return [{ check, severity: 'fail', message: f.error, fix: 'export KUBECONFIG=/etc/labgate/kubeconfig  # a kubeconfig for labgate-system/labgate, see docs/install.md' }];
+  if (f.error)
+    return [
+      {
+        check,
+        severity: 'fail',
+        message: f.error,
+        fix: 'export KUBECONFIG=/etc/labgate/kubeconfig  # a kubeconfig for labgate-system/labgate, see docs/install.md',
+      },
+    ];
   if (f.denied.length) {
-    return [{ check: 'Kubernetes permissions', severity: 'fail', message: `labgate's identity needs ${f.denied.join(', ')}.`, fix: 'kubectl apply -f deploy/rbac.yaml' }];
+    return [
+      {
+        check: 'Kubernetes permissions',
+        severity: 'fail',
+        message: `labgate's identity needs ${f.denied.join(', ')}.`,
+        fix: 'kubectl apply -f deploy/rbac.yaml',
+      },
+    ];
   }
-  return [ok(check, `API server ${f.version ?? ''} answers; every permission labgate uses is granted.`.replace('  ', ' ')), ...admission(f.admissionPolicy)];
+  return [
+    ok(check, `API server ${f.version ?? ''} answers; every permission labgate uses is granted.`.replace('  ', ' ')),
+    ...admission(f.admissionPolicy),
+  ];
 }
 
 function admission(state: DoctorFacts['kube']['admissionPolicy']): Finding[] {
   const check = 'Admission policy';
   const fix = 'kubectl apply -f deploy/admission-policy.yaml';
-  if (state === 'installed') return [ok(check, 'the apiserver lets labgate change only the fields labgate changes (labgate-least-privilege).')];
-  if (state === 'unbound') return [{ check, severity: 'warn', message: 'The policy labgate-least-privilege is there but has no binding, so it enforces nothing.', fix }];
-  if (state === 'missing') return [{ check, severity: 'warn', message: "The apiserver does not hold labgate's admission policy: a stolen token could change any field RBAC allows.", fix }];
+  if (state === 'installed')
+    return [ok(check, 'the apiserver lets labgate change only the fields labgate changes (labgate-least-privilege).')];
+  if (state === 'unbound')
+    return [
+      { check, severity: 'warn', message: 'The policy labgate-least-privilege is there but has no binding, so it enforces nothing.', fix },
+    ];
+  if (state === 'missing')
+    return [
+      {
+        check,
+        severity: 'warn',
+        message: "The apiserver does not hold labgate's admission policy: a stolen token could change any field RBAC allows.",
+        fix,
+      },
+    ];
   return [];
 }
 
 function multipass(f: DoctorFacts['multipass'], user: string): Finding[] {
   const check = 'Multipass';
-  if (f.errorKind === 'cli-missing') return [{ check, severity: 'fail', message: 'The multipass command is not installed (or not on PATH).', fix: 'snap install multipass' }];
+  if (f.errorKind === 'cli-missing')
+    return [
+      { check, severity: 'fail', message: 'The multipass command is not installed (or not on PATH).', fix: 'snap install multipass' },
+    ];
   if (f.errorKind === 'access-denied') {
-    return [{ check, severity: 'fail', message: `labgate's user ${user} may not use the Multipass socket ${f.socket?.path ?? ''}.`.replace(' .', '.'), fix: `usermod -aG ${f.socket?.group ?? 'sudo'} ${user}  # then restart labgate` }];
+    return [
+      {
+        check,
+        severity: 'fail',
+        message: `labgate's user ${user} may not use the Multipass socket ${f.socket?.path ?? ''}.`.replace(' .', '.'),
+        fix: `usermod -aG ${f.socket?.group ?? 'sudo'} ${user}  # then restart labgate`,
+      },
+    ];
   }
-  if (!f.daemon || f.errorKind === 'daemon-down') return [{ check, severity: 'fail', message: f.error ?? 'The Multipass daemon is not running.', fix: 'snap start multipass' }];
+  if (!f.daemon || f.errorKind === 'daemon-down')
+    return [{ check, severity: 'fail', message: f.error ?? 'The Multipass daemon is not running.', fix: 'snap start multipass' }];
   if (f.error) return [{ check, severity: 'fail', message: f.error }];
   return [ok(check, `multipass ${f.version}, multipassd ${f.daemon}.`)];
 }
@@ -59,13 +106,23 @@ function firewall(f: DoctorFacts): Finding[] {
   const out: Finding[] = [];
   const { labgate, multipass: mp } = f.backend;
   if (mp && mp !== labgate) {
-    out.push({ check: 'iptables backend', severity: 'fail', message: `Multipass's rules are in iptables-${mp} but labgate uses iptables-${labgate}: the two would not see each other.`, fix: `update-alternatives --set iptables /usr/sbin/iptables-${mp}  # then restart labgate` });
+    out.push({
+      check: 'iptables backend',
+      severity: 'fail',
+      message: `Multipass's rules are in iptables-${mp} but labgate uses iptables-${labgate}: the two would not see each other.`,
+      fix: `update-alternatives --set iptables /usr/sbin/iptables-${mp}  # then restart labgate`,
+    });
   } else {
     out.push(ok('iptables backend', `iptables-${labgate}${mp ? ', as Multipass uses' : ''}.`));
   }
   out.push(
     f.ipForward === false
-      ? { check: 'IP forwarding', severity: 'fail', message: 'net.ipv4.ip_forward is 0: no forward can reach a VM.', fix: "sysctl -w net.ipv4.ip_forward=1 && echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/60-labgate.conf" }
+      ? {
+          check: 'IP forwarding',
+          severity: 'fail',
+          message: 'net.ipv4.ip_forward is 0: no forward can reach a VM.',
+          fix: "sysctl -w net.ipv4.ip_forward=1 && echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/60-labgate.conf",
+        }
       : f.ipForward === null
         ? { check: 'IP forwarding', severity: 'warn', message: 'net.ipv4.ip_forward could not be read.' }
         : ok('IP forwarding', 'on.'),
@@ -75,12 +132,18 @@ function firewall(f: DoctorFacts): Finding[] {
     out.push({
       check: 'FORWARD policy',
       severity: 'warn',
-      message: "The filter FORWARD policy is DROP (Docker sets it). labgate's forwards still work; the VMs' own traffic through the host may not.",
+      message:
+        "The filter FORWARD policy is DROP (Docker sets it). labgate's forwards still work; the VMs' own traffic through the host may not.",
       fix: `iptables -I DOCKER-USER -i ${bridge} -j ACCEPT && iptables -I DOCKER-USER -o ${bridge} -j ACCEPT`,
     });
   }
   if (f.bridgeNetfilter && f.forwardPolicy === 'DROP') {
-    out.push({ check: 'br_netfilter', severity: 'warn', message: 'br_netfilter sends bridged VM-to-VM traffic through iptables FORWARD, whose policy is DROP: VMs may not reach each other.', fix: `iptables -I DOCKER-USER -i ${bridge} -o ${bridge} -j ACCEPT` });
+    out.push({
+      check: 'br_netfilter',
+      severity: 'warn',
+      message: 'br_netfilter sends bridged VM-to-VM traffic through iptables FORWARD, whose policy is DROP: VMs may not reach each other.',
+      fix: `iptables -I DOCKER-USER -i ${bridge} -o ${bridge} -j ACCEPT`,
+    });
   }
   const jump = f.forwardChain.findIndex((r) => r.includes(`-j ${CHAIN.forward}`));
   const reject = f.forwardChain.findIndex((r) => / -j REJECT( |$)/.test(r));
@@ -103,7 +166,12 @@ function firewall(f: DoctorFacts): Finding[] {
     });
   }
   for (const p of f.busyPorts) {
-    out.push({ check: 'Ports', severity: 'warn', message: `A program on this host listens on ${p.protocol} port ${p.port}, which the forward "${p.name}" uses: local connections reach the program, LAN ones the forward.`, fix: `ss -lnp${p.protocol === 'udp' ? 'u' : 't'} 'sport = :${p.port}'  # find the program, then move it or the forward` });
+    out.push({
+      check: 'Ports',
+      severity: 'warn',
+      message: `A program on this host listens on ${p.protocol} port ${p.port}, which the forward "${p.name}" uses: local connections reach the program, LAN ones the forward.`,
+      fix: `ss -lnp${p.protocol === 'udp' ? 'u' : 't'} 'sport = :${p.port}'  # find the program, then move it or the forward`,
+    });
   }
   return out;
 }

@@ -30,7 +30,13 @@ export const node = (name: string, internalIP: string | null, extra: Partial<Nod
   ...extra,
 });
 
-export const pod = (namespace: string, name: string, nodeName: string | null, labels: Record<string, string>, extra: Partial<PodRecord> = {}): PodRecord => ({
+export const pod = (
+  namespace: string,
+  name: string,
+  nodeName: string | null,
+  labels: Record<string, string>,
+  extra: Partial<PodRecord> = {},
+): PodRecord => ({
   namespace,
   name,
   nodeName,
@@ -43,7 +49,12 @@ export const pod = (namespace: string, name: string, nodeName: string | null, la
   ...extra,
 });
 
-export const service = (namespace: string, name: string, selector: Record<string, string> | null, extra: Partial<ServiceRecord> = {}): ServiceRecord => ({
+export const service = (
+  namespace: string,
+  name: string,
+  selector: Record<string, string> | null,
+  extra: Partial<ServiceRecord> = {},
+): ServiceRecord => ({
   namespace,
   name,
   type: 'ClusterIP',

@@ -100,15 +100,25 @@ export function findHandMade(save: ParsedSave, net: HandMadeNetwork): HandMadeFo
     const to = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(value(options, '--to-destination') ?? '');
     const targetIP = to?.[1] ?? '';
     const targetPort = port(to?.[2] ?? null);
-    if (value(options, '-j') !== 'DNAT' || (protocol !== 'tcp' && protocol !== 'udp') || !listenPort || !targetPort || !isIpv4(targetIP)) continue;
+    if (value(options, '-j') !== 'DNAT' || (protocol !== 'tcp' && protocol !== 'udp') || !listenPort || !targetPort || !isIpv4(targetIP))
+      continue;
     const accepts = rulesOf(save, 'filter', 'FORWARD').filter((f) => {
       const o = ruleOptions(f.text);
-      return value(o, '-j') === 'ACCEPT' && value(o, '-d') === `${targetIP}/32` && value(o, '-p') === protocol && value(o, '--dport') === String(targetPort);
+      return (
+        value(o, '-j') === 'ACCEPT' &&
+        value(o, '-d') === `${targetIP}/32` &&
+        value(o, '-p') === protocol &&
+        value(o, '--dport') === String(targetPort)
+      );
     });
     const restrictions = [
       ...(r.chain === 'PREROUTING' ? [] : [`the DNAT rule is in chain ${r.chain}, reached only through other rules`]),
       ...options.filter((o) => !keeps(o, 'nat', net)).map((o) => `the DNAT rule matches only "${shownOption(o)}"`),
-      ...accepts.flatMap((a) => ruleOptions(a.text).filter((o) => !keeps(o, 'filter', net)).map((o) => `a FORWARD rule matches only "${shownOption(o)}"`)),
+      ...accepts.flatMap((a) =>
+        ruleOptions(a.text)
+          .filter((o) => !keeps(o, 'filter', net))
+          .map((o) => `a FORWARD rule matches only "${shownOption(o)}"`),
+      ),
     ];
     out.push({
       key: `${protocol}:${listenPort}:${targetIP}:${targetPort}:${fingerprint(r.text)}`,

@@ -18,7 +18,12 @@ describe('VM <-> node by address', () => {
     { name: 'a node with no VM', node: 'cloud-node', want: null },
     { name: 'a node with no InternalIP', node: 'no-ip', want: null },
   ])('$name', ({ node: n, want }) => {
-    expect(instanceForNode(nodes.find((x) => x.name === n)!, instances)?.name ?? null).toBe(want);
+    expect(
+      instanceForNode(
+        nodes.find((x) => x.name === n)!,
+        instances,
+      )?.name ?? null,
+    ).toBe(want);
   });
 
   it.each([
@@ -50,17 +55,40 @@ describe('service -> pods -> nodes', () => {
 });
 
 describe('NodePort exposure', () => {
-  const grafana = service('monitoring', 'kps-grafana', { app: 'grafana' }, { type: 'NodePort', ports: [{ name: 'http-web', protocol: 'TCP', port: 80, targetPort: 'grafana', nodePort: 30060 }] });
+  const grafana = service(
+    'monitoring',
+    'kps-grafana',
+    { app: 'grafana' },
+    { type: 'NodePort', ports: [{ name: 'http-web', protocol: 'TCP', port: 80, targetPort: 'grafana', nodePort: 30060 }] },
+  );
   it.each([
     { name: 'not exposed without a forward', forwards: [], want: { exposed: false } },
     {
       name: 'exposed through a service forward',
-      forwards: [{ id: 'f1', protocol: 'tcp' as const, listenPort: 30060, targetIP: '10.120.52.23', targetPort: 30060, service: { namespace: 'monitoring', name: 'kps-grafana' } }],
+      forwards: [
+        {
+          id: 'f1',
+          protocol: 'tcp' as const,
+          listenPort: 30060,
+          targetIP: '10.120.52.23',
+          targetPort: 30060,
+          service: { namespace: 'monitoring', name: 'kps-grafana' },
+        },
+      ],
       want: { exposed: true, url: 'http://192.168.50.27:30060/', forwardId: 'f1' },
     },
     {
       name: "another service's forward on the same port does not count",
-      forwards: [{ id: 'f2', protocol: 'tcp' as const, listenPort: 8080, targetIP: '10.120.52.23', targetPort: 30060, service: { namespace: 'default', name: 'other' } }],
+      forwards: [
+        {
+          id: 'f2',
+          protocol: 'tcp' as const,
+          listenPort: 8080,
+          targetIP: '10.120.52.23',
+          targetPort: 30060,
+          service: { namespace: 'default', name: 'other' },
+        },
+      ],
       want: { exposed: false },
     },
   ])('$name', ({ forwards, want }) => expect(nodePortExposure(grafana, 30060, forwards, '192.168.50.27')).toEqual(want));
@@ -73,10 +101,18 @@ describe('NodePort exposure', () => {
 describe('PodIndex', () => {
   const labels = fc.dictionary(fc.constantFrom('app', 'tier', 'team'), fc.constantFrom('a', 'b', 'c'), { maxKeys: 3 });
   const pods = fc.array(
-    fc.record({ ns: fc.constantFrom('default', 'monitoring'), node: fc.constantFrom('node1', 'node2', null), labels, ready: fc.boolean(), terminating: fc.boolean() }),
+    fc.record({
+      ns: fc.constantFrom('default', 'monitoring'),
+      node: fc.constantFrom('node1', 'node2', null),
+      labels,
+      ready: fc.boolean(),
+      terminating: fc.boolean(),
+    }),
     { maxLength: 40 },
   );
-  const services = fc.array(fc.record({ ns: fc.constantFrom('default', 'monitoring'), selector: fc.option(labels, { nil: null }) }), { maxLength: 10 });
+  const services = fc.array(fc.record({ ns: fc.constantFrom('default', 'monitoring'), selector: fc.option(labels, { nil: null }) }), {
+    maxLength: 10,
+  });
 
   it('finds exactly the pods the plain scan finds, for any pods and selectors', () => {
     fc.assert(

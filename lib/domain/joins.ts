@@ -32,7 +32,8 @@ export function serviceNodes(service: ServiceRecord, pods: readonly PodRecord[])
   return nodesOf(servicePods(service, pods));
 }
 
-export const nodesOf = (pods: readonly PodRecord[]): string[] => [...new Set(pods.map((p) => p.nodeName).filter((n): n is string => !!n))].sort();
+export const nodesOf = (pods: readonly PodRecord[]): string[] =>
+  [...new Set(pods.map((p) => p.nodeName).filter((n): n is string => !!n))].sort();
 
 /**
  * Ready pods indexed by namespace and label, so each service's pods are found without scanning
@@ -70,7 +71,12 @@ export class PodIndex {
 export type Exposure = { exposed: true; url: string; forwardId: string } | { exposed: false };
 
 /** How a NodePort is reached from the LAN: through a forward that targets it, else not at all. */
-export function nodePortExposure(service: ServiceRecord, nodePort: number, forwards: readonly ForwardSummary[], lanAddress: string): Exposure {
+export function nodePortExposure(
+  service: ServiceRecord,
+  nodePort: number,
+  forwards: readonly ForwardSummary[],
+  lanAddress: string,
+): Exposure {
   const fwd = forwards.find(
     (f) => f.targetPort === nodePort && (f.service ? f.service.namespace === service.namespace && f.service.name === service.name : true),
   );

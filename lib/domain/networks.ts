@@ -27,7 +27,7 @@ export function inCidr(ip: string, cidr: string): boolean {
   const c = parseCidr(cidr);
   if (a === null || !c) return false;
   const mask = maskOf(c.bits);
-  return ((a & mask) >>> 0) === ((c.base & mask) >>> 0);
+  return (a & mask) >>> 0 === (c.base & mask) >>> 0;
 }
 
 /** The network an interface address sits in: 10.120.52.1 with /24 → 10.120.52.0/24. */

@@ -5,7 +5,12 @@ import { freeNodePort, nodePortsInUse, parseRange } from './ports';
 import { isSystemLabel } from '@/lib/domain/labels';
 import { LabelKey, LabelValue } from '@/lib/schemas/cluster';
 
-const grafana = service('monitoring', 'kps-grafana', { app: 'grafana' }, { ports: [{ name: 'http-web', protocol: 'TCP', port: 80, targetPort: 'grafana', nodePort: null }] });
+const grafana = service(
+  'monitoring',
+  'kps-grafana',
+  { app: 'grafana' },
+  { ports: [{ name: 'http-web', protocol: 'TCP', port: 80, targetPort: 'grafana', nodePort: null }] },
+);
 
 describe('Expose plan', () => {
   it('makes a ClusterIP service a NodePort on the chosen port and opens the same host port', () => {
@@ -28,7 +33,9 @@ describe('Expose plan', () => {
   it.each([
     { name: 'no such port', svc: grafana, port: 443, error: /no port 443/ },
     { name: 'a UDP port', svc: { ...grafana, ports: [{ ...grafana.ports[0]!, protocol: 'UDP' as const }] }, port: 80, error: /UDP/ },
-  ])('refuses $name', ({ svc, port, error }) => expect(planServiceExpose(svc, port, 30060, 'x')).toEqual({ error: expect.stringMatching(error) }));
+  ])('refuses $name', ({ svc, port, error }) =>
+    expect(planServiceExpose(svc, port, 30060, 'x')).toEqual({ error: expect.stringMatching(error) }),
+  );
 });
 
 describe('nodePorts', () => {
@@ -44,7 +51,12 @@ describe('nodePorts', () => {
     expect(freeNodePort(1, { from: 1, to: 2 }, new Set([1, 2]))).toBeNull();
     expect(parseRange('32767-30000')).toBeNull();
     expect(parseRange('x')).toBeNull();
-    expect([...nodePortsInUse([grafana, service('a', 'b', null, { ports: [{ name: null, protocol: 'TCP', port: 1, targetPort: 1, nodePort: 30080 }] })])]).toEqual([30080]);
+    expect([
+      ...nodePortsInUse([
+        grafana,
+        service('a', 'b', null, { ports: [{ name: null, protocol: 'TCP', port: 1, targetPort: 1, nodePort: 30080 }] }),
+      ]),
+    ]).toEqual([30080]);
   });
 });
 

@@ -2,8 +2,19 @@ import type { ServiceRecord } from './records';
 
 /** The steps of an Expose, shown before anything changes and kept in the journal to undo. */
 export type ExposeStep =
-  | { kind: 'service-nodeport'; namespace: string; name: string; port: number; nodePort: number; previous: { type: ServiceRecord['type']; nodePort: number | null } }
-  | { kind: 'open-forward'; listenPort: number; target: { kind: 'service'; namespace: string; name: string; port: number } | { kind: 'instance'; name: string; port: number } };
+  | {
+      kind: 'service-nodeport';
+      namespace: string;
+      name: string;
+      port: number;
+      nodePort: number;
+      previous: { type: ServiceRecord['type']; nodePort: number | null };
+    }
+  | {
+      kind: 'open-forward';
+      listenPort: number;
+      target: { kind: 'service'; namespace: string; name: string; port: number } | { kind: 'instance'; name: string; port: number };
+    };
 
 export interface ExposePlan {
   title: string;
@@ -26,17 +37,30 @@ export function describeStep(s: ExposeStep): string {
  * Expose a service: make its port a NodePort (the wanted one, or the next free) unless it is
  * one already, then open the host's same port to it. Pure.
  */
-export function planServiceExpose(svc: ServiceRecord, servicePort: number | undefined, nodePort: number, name: string): ExposePlan | { error: string } {
+export function planServiceExpose(
+  svc: ServiceRecord,
+  servicePort: number | undefined,
+  nodePort: number,
+  name: string,
+): ExposePlan | { error: string } {
   const port = servicePort === undefined ? svc.ports[0] : svc.ports.find((p) => p.port === servicePort);
   if (!port) return { error: `Service ${svc.namespace}/${svc.name} has no port ${servicePort ?? ''}.`.replace(/ \.$/, '.') };
-  if (port.protocol !== 'TCP') return { error: `Port ${port.port} of ${svc.namespace}/${svc.name} is ${port.protocol}; Expose opens TCP ports.` };
+  if (port.protocol !== 'TCP')
+    return { error: `Port ${port.port} of ${svc.namespace}/${svc.name} is ${port.protocol}; Expose opens TCP ports.` };
   const isNodePort = (svc.type === 'NodePort' || svc.type === 'LoadBalancer') && port.nodePort !== null;
   const chosen = isNodePort ? port.nodePort! : nodePort;
   return {
     title: `Expose ${name} on the LAN`,
     listenPort: chosen,
     steps: [
-      { kind: 'service-nodeport', namespace: svc.namespace, name: svc.name, port: port.port, nodePort: chosen, previous: { type: svc.type, nodePort: port.nodePort } },
+      {
+        kind: 'service-nodeport',
+        namespace: svc.namespace,
+        name: svc.name,
+        port: port.port,
+        nodePort: chosen,
+        previous: { type: svc.type, nodePort: port.nodePort },
+      },
       { kind: 'open-forward', listenPort: chosen, target: { kind: 'service', namespace: svc.namespace, name: svc.name, port: port.port } },
     ],
   };

@@ -15,7 +15,11 @@ export function parseRange(text: string): PortRange | null {
 }
 
 export const nodePortsInUse = (services: readonly ServiceRecord[], except?: { namespace: string; name: string }) =>
-  new Set(services.filter((s) => !(except && s.namespace === except.namespace && s.name === except.name)).flatMap((s) => s.ports.flatMap((p) => (p.nodePort ? [p.nodePort] : []))));
+  new Set(
+    services
+      .filter((s) => !(except && s.namespace === except.namespace && s.name === except.name))
+      .flatMap((s) => s.ports.flatMap((p) => (p.nodePort ? [p.nodePort] : []))),
+  );
 
 /** The wanted nodePort if free, else the next free one in the range (wrapping), else null. */
 export function freeNodePort(wanted: number, range: PortRange, used: ReadonlySet<number>): number | null {

@@ -18,7 +18,14 @@ const tcp6 = `  sl  local_address                         remote_address        
 describe('/proc/net readers', () => {
   it('finds the default route interface', () => {
     expect(defaultRouteInterface(route)).toBe('enp3s0');
-    expect(defaultRouteInterface(route.split('\n').filter((l) => !l.includes('0132A8C0')).join('\n'))).toBeNull();
+    expect(
+      defaultRouteInterface(
+        route
+          .split('\n')
+          .filter((l) => !l.includes('0132A8C0'))
+          .join('\n'),
+      ),
+    ).toBeNull();
   });
 
   it('lists listening TCP ports, not established ones', () => {

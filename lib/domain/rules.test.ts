@@ -4,7 +4,14 @@ import { parseSave } from '@/lib/host/firewall/save-parse';
 import { renderRemoval, renderRestore, renderRules, saveString, UnsafeRuleValue } from './rules';
 
 const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
-const grafana: ResolvedForward = { id: 'g1', protocol: 'tcp', listenPort: 30060, listenAddress: null, targetIP: '10.120.52.23', targetPort: 30060 };
+const grafana: ResolvedForward = {
+  id: 'g1',
+  protocol: 'tcp',
+  listenPort: 30060,
+  listenAddress: null,
+  targetIP: '10.120.52.23',
+  targetPort: 30060,
+};
 
 describe('renderRestore', () => {
   it('renders one forward and the missing jumps as one payload (golden)', () => {
@@ -39,7 +46,10 @@ describe('renderRestore', () => {
   });
 
   it('never names the bridge or its subnet (multipassd deletes such rules)', () => {
-    const text = renderRestore(renderRules([grafana, { ...grafana, id: 'u2', protocol: 'udp', listenPort: 5353, targetPort: 53 }], net), { nat: [], filter: [] });
+    const text = renderRestore(renderRules([grafana, { ...grafana, id: 'u2', protocol: 'udp', listenPort: 5353, targetPort: 53 }], net), {
+      nat: [],
+      filter: [],
+    });
     expect(text).not.toMatch(/mpqemubr|10\.120\.52\.0\/24/);
     expect(text).toContain('-p udp -m udp --dport 5353');
   });
@@ -47,7 +57,9 @@ describe('renderRestore', () => {
   it('binds to one address when asked, and renders forwards in id order', () => {
     const rules = renderRules([{ ...grafana, id: 'z9', listenAddress: '192.168.50.28' }, grafana], net);
     expect(rules.nat['LABGATE-DNAT']![0]).toContain('labgate:g1');
-    expect(rules.nat['LABGATE-DNAT']![1]).toBe('-A LABGATE-DNAT -d 192.168.50.28/32 -p tcp -m tcp --dport 30060 -m comment --comment "labgate:z9" -j DNAT --to-destination 10.120.52.23:30060');
+    expect(rules.nat['LABGATE-DNAT']![1]).toBe(
+      '-A LABGATE-DNAT -d 192.168.50.28/32 -p tcp -m tcp --dport 30060 -m comment --comment "labgate:z9" -j DNAT --to-destination 10.120.52.23:30060',
+    );
   });
 
   it('renders only the chains and the dispatch rules for no forwards', () => {
@@ -59,7 +71,11 @@ describe('renderRestore', () => {
 
 describe('values refused where the payload is rendered', () => {
   it.each([
-    { name: 'a target with a smuggled rule', f: { targetIP: '10.120.52.23\n-I INPUT 1 -j ACCEPT' }, message: /its target is not an IPv4 address/ },
+    {
+      name: 'a target with a smuggled rule',
+      f: { targetIP: '10.120.52.23\n-I INPUT 1 -j ACCEPT' },
+      message: /its target is not an IPv4 address/,
+    },
     { name: 'a target with leading zeros', f: { targetIP: '010.120.52.23' }, message: /its target/ },
     { name: 'a listen address that is a network', f: { listenAddress: '192.168.50.0/24' }, message: /listen address/ },
     { name: 'a fractional port', f: { listenPort: 80.5 }, message: /listen port/ },
@@ -128,17 +144,38 @@ describe('renderRemoval', () => {
     {
       name: 'jumps out, chains emptied then deleted; Multipass rules untouched',
       save: withLabgate([]),
-      expected: ['*nat', '-D PREROUTING -m comment --comment labgate -j LABGATE-PREROUTING', '-F LABGATE-PREROUTING', '-F LABGATE-DNAT', '-X LABGATE-PREROUTING', '-X LABGATE-DNAT', 'COMMIT', ''],
+      expected: [
+        '*nat',
+        '-D PREROUTING -m comment --comment labgate -j LABGATE-PREROUTING',
+        '-F LABGATE-PREROUTING',
+        '-F LABGATE-DNAT',
+        '-X LABGATE-PREROUTING',
+        '-X LABGATE-DNAT',
+        'COMMIT',
+        '',
+      ],
     },
     {
       name: 'a jump moved by hand (and duplicated) is removed too',
       save: withLabgate(['-A PREROUTING -j LABGATE-PREROUTING']),
-      expected: ['*nat', '-D PREROUTING -m comment --comment labgate -j LABGATE-PREROUTING', '-D PREROUTING -j LABGATE-PREROUTING', '-F LABGATE-PREROUTING', '-F LABGATE-DNAT', '-X LABGATE-PREROUTING', '-X LABGATE-DNAT', 'COMMIT', ''],
+      expected: [
+        '*nat',
+        '-D PREROUTING -m comment --comment labgate -j LABGATE-PREROUTING',
+        '-D PREROUTING -j LABGATE-PREROUTING',
+        '-F LABGATE-PREROUTING',
+        '-F LABGATE-DNAT',
+        '-X LABGATE-PREROUTING',
+        '-X LABGATE-DNAT',
+        'COMMIT',
+        '',
+      ],
     },
   ])('$name', ({ save, expected }) => expect(renderRemoval(save)).toBe(expected.join('\n')));
 
   it('is null on a host without labgate, and never names a rule that only mentions labgate in a comment', () => {
-    const save = parseSave(['*nat', ':PREROUTING ACCEPT [0:0]', '-A PREROUTING -m comment --comment "not LABGATE-DNAT" -j ACCEPT', 'COMMIT', ''].join('\n'));
+    const save = parseSave(
+      ['*nat', ':PREROUTING ACCEPT [0:0]', '-A PREROUTING -m comment --comment "not LABGATE-DNAT" -j ACCEPT', 'COMMIT', ''].join('\n'),
+    );
     expect(renderRemoval(save)).toBeNull();
   });
 });

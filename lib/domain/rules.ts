@@ -12,7 +12,10 @@ export const CHAIN = {
   canary: 'LABGATE-CANARY',
 } as const;
 
-export const OWNED_CHAINS = { nat: [CHAIN.prerouting, CHAIN.output, CHAIN.dnat, CHAIN.hairpin, CHAIN.canary], filter: [CHAIN.forward, CHAIN.canary] } as const;
+export const OWNED_CHAINS = {
+  nat: [CHAIN.prerouting, CHAIN.output, CHAIN.dnat, CHAIN.hairpin, CHAIN.canary],
+  filter: [CHAIN.forward, CHAIN.canary],
+} as const;
 export type OwnedTable = keyof typeof OWNED_CHAINS;
 
 /** The jumps from the built-in chains, as iptables-save prints them. */
@@ -57,7 +60,8 @@ export function forwardRuleProblem(f: ResolvedForward): string | null {
 
 /** Why the host's LAN side cannot be rendered, or null. */
 export function networkRuleProblem(net: HostNetwork): string | null {
-  if (typeof net.lanInterface !== 'string' || !INTERFACE.test(net.lanInterface)) return 'the LAN interface name is not 1-15 of A-Z a-z 0-9 _ . -';
+  if (typeof net.lanInterface !== 'string' || !INTERFACE.test(net.lanInterface))
+    return 'the LAN interface name is not 1-15 of A-Z a-z 0-9 _ . -';
   if (net.lanAddress !== null && !isIpv4(net.lanAddress)) return 'the LAN address is not an IPv4 address';
   if (net.lanCidr !== null && !isCidr(net.lanCidr)) return 'the LAN network is not a CIDR';
   return null;
@@ -105,11 +109,17 @@ export function renderRules(forwards: readonly ResolvedForward[], net: HostNetwo
   for (const f of [...forwards].sort((a, b) => a.id.localeCompare(b.id))) {
     const p = f.protocol;
     const tag = `-m comment --comment ${saveString(forwardComment(f.id))}`;
-    nat[CHAIN.dnat]!.push(`-A ${CHAIN.dnat} ${f.listenAddress ? `-d ${f.listenAddress}/32 ` : ''}-p ${p} -m ${p} --dport ${f.listenPort} ${tag} -j DNAT --to-destination ${f.targetIP}:${f.targetPort}`);
+    nat[CHAIN.dnat]!.push(
+      `-A ${CHAIN.dnat} ${f.listenAddress ? `-d ${f.listenAddress}/32 ` : ''}-p ${p} -m ${p} --dport ${f.listenPort} ${tag} -j DNAT --to-destination ${f.targetIP}:${f.targetPort}`,
+    );
     // LAN clients keep their address; anyone else (a VM via the LAN address) is masqueraded so replies come back through the host.
-    nat[CHAIN.hairpin]!.push(`-A ${CHAIN.hairpin} ${net.lanCidr ? `! -s ${net.lanCidr} ` : ''}-d ${f.targetIP}/32 -p ${p} -m ${p} --dport ${f.targetPort} -m conntrack --ctstate DNAT ${tag} -j MASQUERADE`);
+    nat[CHAIN.hairpin]!.push(
+      `-A ${CHAIN.hairpin} ${net.lanCidr ? `! -s ${net.lanCidr} ` : ''}-d ${f.targetIP}/32 -p ${p} -m ${p} --dport ${f.targetPort} -m conntrack --ctstate DNAT ${tag} -j MASQUERADE`,
+    );
     // One rule for both directions: the connections labgate's DNAT made to this target (conntrack knows them).
-    filter[CHAIN.forward]!.push(`-A ${CHAIN.forward} -p ${p} -m conntrack --ctstate DNAT --ctproto ${p === 'tcp' ? 6 : 17} --ctreplsrc ${f.targetIP} --ctreplsrcport ${f.targetPort} ${tag} -j ACCEPT`);
+    filter[CHAIN.forward]!.push(
+      `-A ${CHAIN.forward} -p ${p} -m conntrack --ctstate DNAT --ctproto ${p === 'tcp' ? 6 : 17} --ctreplsrc ${f.targetIP} --ctreplsrcport ${f.targetPort} ${tag} -j ACCEPT`,
+    );
   }
   return { nat, filter };
 }
@@ -118,7 +128,11 @@ export function renderRules(forwards: readonly ResolvedForward[], net: HostNetwo
  * One iptables-restore --noflush payload: declaring a chain empties it, so labgate's chains are
  * rewritten whole and nobody else's are touched; missing jumps are added in the same transaction.
  */
-export function renderRestore(desired: DesiredRules, missingJumps: Record<OwnedTable, string[]>, adopt: { table: OwnedTable; line: string }[] = []): string {
+export function renderRestore(
+  desired: DesiredRules,
+  missingJumps: Record<OwnedTable, string[]>,
+  adopt: { table: OwnedTable; line: string }[] = [],
+): string {
   const out: string[] = [];
   for (const table of ['nat', 'filter'] as const) {
     out.push(`*${table}`);
@@ -142,9 +156,17 @@ export function renderRemoval(actual: ParsedSave): string | null {
   for (const table of ['nat', 'filter'] as const) {
     const owned = new Set<string>(OWNED_CHAINS[table]);
     const chains = actual.lines.flatMap((l) => (l.kind === 'chain' && l.table === table && owned.has(l.name) ? [l.name] : []));
-    const jumps = actual.lines.flatMap((l) => (l.kind === 'rule' && l.table === table && !owned.has(l.chain) && /(^| )-j LABGATE-[A-Z]+( |$)/.test(l.text) ? [l.text] : []));
+    const jumps = actual.lines.flatMap((l) =>
+      l.kind === 'rule' && l.table === table && !owned.has(l.chain) && /(^| )-j LABGATE-[A-Z]+( |$)/.test(l.text) ? [l.text] : [],
+    );
     if (!chains.length && !jumps.length) continue;
-    out.push(`*${table}`, ...jumps.map((j) => j.replace(/^-A /, '-D ')), ...chains.map((c) => `-F ${c}`), ...chains.map((c) => `-X ${c}`), 'COMMIT');
+    out.push(
+      `*${table}`,
+      ...jumps.map((j) => j.replace(/^-A /, '-D ')),
+      ...chains.map((c) => `-F ${c}`),
+      ...chains.map((c) => `-X ${c}`),
+      'COMMIT',
+    );
   }
   return out.length ? `${out.join('\n')}\n` : null;
 }

@@ -4,7 +4,10 @@ import { inCidr, isIpv4, networkOf, shown, targetProblem, type TargetPolicy } fr
 import { resolveTarget, type TargetContext } from './targets';
 
 const app = { 'app.kubernetes.io/name': 'grafana' };
-const grafana = service('monitoring', 'kps-grafana', app, { type: 'NodePort', ports: [{ name: 'http-web', protocol: 'TCP', port: 80, targetPort: 'grafana', nodePort: 30060 }] });
+const grafana = service('monitoring', 'kps-grafana', app, {
+  type: 'NodePort',
+  ports: [{ name: 'http-web', protocol: 'TCP', port: 80, targetPort: 'grafana', nodePort: 30060 }],
+});
 const policy: TargetPolicy = { networks: ['10.120.52.0/24'], hostAddresses: ['10.120.52.1', '192.168.50.27'] };
 const nodes = [node('node1', '10.120.52.23'), node('node2', '10.120.52.24'), node('node3', '10.120.52.25', { ready: false })];
 const ctx = (pods = [pod('monitoring', 'g', 'node2', app)], extra: Partial<TargetContext> = {}): TargetContext => ({
@@ -20,25 +23,120 @@ const grafanaTarget = { kind: 'service' as const, namespace: 'monitoring', name:
 
 describe('resolveTarget', () => {
   it.each([
-    { name: 'static', target: { kind: 'static' as const, ip: '10.120.52.30', port: 3306 }, c: ctx(), want: { ok: true, targetIP: '10.120.52.30', targetPort: 3306, node: null } },
-    { name: 'instance: its current address', target: { kind: 'instance' as const, name: 'ops', port: 8080 }, c: ctx(), want: { ok: true, targetIP: '10.120.52.31', targetPort: 8080, node: null } },
-    { name: 'instance stopped', target: { kind: 'instance' as const, name: 'scratch', port: 22 }, c: ctx(), want: { ok: false, unreachable: false } },
-    { name: 'instance unknown', target: { kind: 'instance' as const, name: 'nope', port: 22 }, c: ctx(), want: { ok: false, unreachable: false } },
-    { name: 'Multipass down', target: { kind: 'instance' as const, name: 'ops', port: 8080 }, c: ctx(undefined, { instances: null }), want: { ok: false, unreachable: true } },
-    { name: 'service: the node its pod runs on', target: { kind: 'service' as const, namespace: 'monitoring', name: 'kps-grafana', port: 80 }, c: ctx(), want: { ok: true, targetIP: '10.120.52.24', targetPort: 30060, node: 'node2' } },
-    { name: 'service by nodePort', target: { kind: 'service' as const, namespace: 'monitoring', name: 'kps-grafana', port: 30060 }, c: ctx(), want: { ok: true, node: 'node2' } },
-    { name: 'pod on a NotReady node does not count', target: { kind: 'service' as const, namespace: 'monitoring', name: 'kps-grafana', port: 80 }, c: ctx([pod('monitoring', 'g', 'node3', app)]), want: { ok: false, unreachable: false } },
-    { name: 'unready pod does not count', target: { kind: 'service' as const, namespace: 'monitoring', name: 'kps-grafana', port: 80 }, c: ctx([pod('monitoring', 'g', 'node1', app, { ready: false })]), want: { ok: false } },
-    { name: 'ClusterIP service', target: { kind: 'service' as const, namespace: 'default', name: 'plain', port: 80 }, c: ctx(), want: { ok: false, reason: 'Service default/plain is ClusterIP: port 80 has no nodePort.' } },
-    { name: 'missing service', target: { kind: 'service' as const, namespace: 'x', name: 'y', port: 80 }, c: ctx(), want: { ok: false, unreachable: false } },
-    { name: 'apiserver down', target: { kind: 'service' as const, namespace: 'monitoring', name: 'kps-grafana', port: 80 }, c: ctx(undefined, { cluster: null }), want: { ok: false, unreachable: true } },
-    { name: 'static outside the allowed networks', target: { kind: 'static' as const, ip: '1.1.1.1', port: 53 }, c: ctx(), want: { ok: false, reason: 'The target 1.1.1.1 is outside the allowed networks.' } },
-    { name: "static: the bridge's gateway (the host)", target: { kind: 'static' as const, ip: '10.120.52.1', port: 22 }, c: ctx(), want: { ok: false, reason: "The target 10.120.52.1 is one of this host's own addresses." } },
-    { name: 'instance reporting a foreign address', target: { kind: 'instance' as const, name: 'ops', port: 8080 }, c: ctx(undefined, { instances: [instance('ops', ['203.0.113.7'])] }), want: { ok: false, reason: 'Instance ops reports address 203.0.113.7, outside the allowed networks.' } },
-    { name: 'instance: its first allowed address', target: { kind: 'instance' as const, name: 'ops', port: 8080 }, c: ctx(undefined, { instances: [instance('ops', ['172.17.0.1', '10.120.52.31'])] }), want: { ok: true, targetIP: '10.120.52.31' } },
-    { name: 'the only node with a pod reports a foreign address', target: grafanaTarget, c: reporting('node1', '203.0.113.7', [pod('monitoring', 'g', 'node1', app)]), want: { ok: false, unreachable: false, reason: 'node1 reports InternalIP 203.0.113.7, outside the allowed networks.' } },
-    { name: 'a node address with a smuggled rule', target: grafanaTarget, c: reporting('node1', '10.120.52.23\n-I INPUT 1 -j ACCEPT', [pod('monitoring', 'g', 'node1', app)]), want: { ok: false, reason: 'node1 reports InternalIP "10.120.52.23\\n-I INPUT 1 -j ACCEPT", not an IPv4 address.' } },
-    { name: 'another qualifying node instead of a misreporting one', target: grafanaTarget, c: reporting('node1', '127.0.0.1'), want: { ok: true, node: 'node2', targetIP: '10.120.52.24' } },
+    {
+      name: 'static',
+      target: { kind: 'static' as const, ip: '10.120.52.30', port: 3306 },
+      c: ctx(),
+      want: { ok: true, targetIP: '10.120.52.30', targetPort: 3306, node: null },
+    },
+    {
+      name: 'instance: its current address',
+      target: { kind: 'instance' as const, name: 'ops', port: 8080 },
+      c: ctx(),
+      want: { ok: true, targetIP: '10.120.52.31', targetPort: 8080, node: null },
+    },
+    {
+      name: 'instance stopped',
+      target: { kind: 'instance' as const, name: 'scratch', port: 22 },
+      c: ctx(),
+      want: { ok: false, unreachable: false },
+    },
+    {
+      name: 'instance unknown',
+      target: { kind: 'instance' as const, name: 'nope', port: 22 },
+      c: ctx(),
+      want: { ok: false, unreachable: false },
+    },
+    {
+      name: 'Multipass down',
+      target: { kind: 'instance' as const, name: 'ops', port: 8080 },
+      c: ctx(undefined, { instances: null }),
+      want: { ok: false, unreachable: true },
+    },
+    {
+      name: 'service: the node its pod runs on',
+      target: { kind: 'service' as const, namespace: 'monitoring', name: 'kps-grafana', port: 80 },
+      c: ctx(),
+      want: { ok: true, targetIP: '10.120.52.24', targetPort: 30060, node: 'node2' },
+    },
+    {
+      name: 'service by nodePort',
+      target: { kind: 'service' as const, namespace: 'monitoring', name: 'kps-grafana', port: 30060 },
+      c: ctx(),
+      want: { ok: true, node: 'node2' },
+    },
+    {
+      name: 'pod on a NotReady node does not count',
+      target: { kind: 'service' as const, namespace: 'monitoring', name: 'kps-grafana', port: 80 },
+      c: ctx([pod('monitoring', 'g', 'node3', app)]),
+      want: { ok: false, unreachable: false },
+    },
+    {
+      name: 'unready pod does not count',
+      target: { kind: 'service' as const, namespace: 'monitoring', name: 'kps-grafana', port: 80 },
+      c: ctx([pod('monitoring', 'g', 'node1', app, { ready: false })]),
+      want: { ok: false },
+    },
+    {
+      name: 'ClusterIP service',
+      target: { kind: 'service' as const, namespace: 'default', name: 'plain', port: 80 },
+      c: ctx(),
+      want: { ok: false, reason: 'Service default/plain is ClusterIP: port 80 has no nodePort.' },
+    },
+    {
+      name: 'missing service',
+      target: { kind: 'service' as const, namespace: 'x', name: 'y', port: 80 },
+      c: ctx(),
+      want: { ok: false, unreachable: false },
+    },
+    {
+      name: 'apiserver down',
+      target: { kind: 'service' as const, namespace: 'monitoring', name: 'kps-grafana', port: 80 },
+      c: ctx(undefined, { cluster: null }),
+      want: { ok: false, unreachable: true },
+    },
+    {
+      name: 'static outside the allowed networks',
+      target: { kind: 'static' as const, ip: '1.1.1.1', port: 53 },
+      c: ctx(),
+      want: { ok: false, reason: 'The target 1.1.1.1 is outside the allowed networks.' },
+    },
+    {
+      name: "static: the bridge's gateway (the host)",
+      target: { kind: 'static' as const, ip: '10.120.52.1', port: 22 },
+      c: ctx(),
+      want: { ok: false, reason: "The target 10.120.52.1 is one of this host's own addresses." },
+    },
+    {
+      name: 'instance reporting a foreign address',
+      target: { kind: 'instance' as const, name: 'ops', port: 8080 },
+      c: ctx(undefined, { instances: [instance('ops', ['203.0.113.7'])] }),
+      want: { ok: false, reason: 'Instance ops reports address 203.0.113.7, outside the allowed networks.' },
+    },
+    {
+      name: 'instance: its first allowed address',
+      target: { kind: 'instance' as const, name: 'ops', port: 8080 },
+      c: ctx(undefined, { instances: [instance('ops', ['172.17.0.1', '10.120.52.31'])] }),
+      want: { ok: true, targetIP: '10.120.52.31' },
+    },
+    {
+      name: 'the only node with a pod reports a foreign address',
+      target: grafanaTarget,
+      c: reporting('node1', '203.0.113.7', [pod('monitoring', 'g', 'node1', app)]),
+      want: { ok: false, unreachable: false, reason: 'node1 reports InternalIP 203.0.113.7, outside the allowed networks.' },
+    },
+    {
+      name: 'a node address with a smuggled rule',
+      target: grafanaTarget,
+      c: reporting('node1', '10.120.52.23\n-I INPUT 1 -j ACCEPT', [pod('monitoring', 'g', 'node1', app)]),
+      want: { ok: false, reason: 'node1 reports InternalIP "10.120.52.23\\n-I INPUT 1 -j ACCEPT", not an IPv4 address.' },
+    },
+    {
+      name: 'another qualifying node instead of a misreporting one',
+      target: grafanaTarget,
+      c: reporting('node1', '127.0.0.1'),
+      want: { ok: true, node: 'node2', targetIP: '10.120.52.24' },
+    },
   ])('$name', ({ target, c, want }) => expect(resolveTarget(target, c, null)).toMatchObject(want));
 
   it('keeps the current node while it still qualifies, and moves when it does not', () => {
@@ -46,7 +144,10 @@ describe('resolveTarget', () => {
     const t = { kind: 'service' as const, namespace: 'monitoring', name: 'kps-grafana', port: 80 };
     expect(resolveTarget(t, ctx(two), { node: 'node2' })).toMatchObject({ node: 'node2' });
     expect(resolveTarget(t, ctx(two), null)).toMatchObject({ node: 'node1' });
-    expect(resolveTarget(t, ctx([pod('monitoring', 'b', 'node1', app)]), { node: 'node2' })).toMatchObject({ node: 'node1', targetIP: '10.120.52.23' });
+    expect(resolveTarget(t, ctx([pod('monitoring', 'b', 'node1', app)]), { node: 'node2' })).toMatchObject({
+      node: 'node1',
+      targetIP: '10.120.52.23',
+    });
   });
 });
 
@@ -99,7 +200,9 @@ describe('networks', () => {
     { ip: '10.120.52.255', want: 'the broadcast address of 10.120.52.0/24' },
     { ip: '10.120.53.1', want: 'outside the allowed networks' },
     { ip: '10.9.9.9', want: null }, // a single allowed address (/32) has no network or broadcast address
-  ])('on the bridge only, $ip: $want', ({ ip, want }) => expect(targetProblem(ip, { ...policy, networks: [...policy.networks, '10.9.9.9/32'] })).toBe(want));
+  ])('on the bridge only, $ip: $want', ({ ip, want }) =>
+    expect(targetProblem(ip, { ...policy, networks: [...policy.networks, '10.9.9.9/32'] })).toBe(want),
+  );
 
   it('shows foreign values quoted and cut short', () => {
     expect(shown('10.1.2.3')).toBe('10.1.2.3');

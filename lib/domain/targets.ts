@@ -12,8 +12,7 @@ export interface TargetContext {
 }
 
 export type Resolution =
-  | { ok: true; targetIP: string; targetPort: number; node: string | null }
-  | { ok: false; reason: string; unreachable: boolean }; // unreachable: a dependency is down, not a fact about the target
+  { ok: true; targetIP: string; targetPort: number; node: string | null } | { ok: false; reason: string; unreachable: boolean }; // unreachable: a dependency is down, not a fact about the target
 
 /**
  * Where a forward should point now. A service target goes to its nodePort on a Ready node that
@@ -31,9 +30,15 @@ export function resolveTarget(target: ForwardTarget, ctx: TargetContext, current
       if (!ctx.instances) return { ok: false, reason: 'Multipass is not answering.', unreachable: true };
       const vm = ctx.instances.find((i) => i.name === target.name);
       if (!vm) return { ok: false, reason: `Multipass has no instance "${target.name}".`, unreachable: false };
-      if (vm.state !== 'Running' || !vm.ipv4[0]) return { ok: false, reason: `Instance ${target.name} is ${vm.state.toLowerCase()} and has no address.`, unreachable: false };
+      if (vm.state !== 'Running' || !vm.ipv4[0])
+        return { ok: false, reason: `Instance ${target.name} is ${vm.state.toLowerCase()} and has no address.`, unreachable: false };
       const address = vm.ipv4.find((ip) => !targetProblem(ip, ctx.policy));
-      if (!address) return { ok: false, reason: `Instance ${target.name} reports address ${shown(vm.ipv4[0])}, ${targetProblem(vm.ipv4[0], ctx.policy)}.`, unreachable: false };
+      if (!address)
+        return {
+          ok: false,
+          reason: `Instance ${target.name} reports address ${shown(vm.ipv4[0])}, ${targetProblem(vm.ipv4[0], ctx.policy)}.`,
+          unreachable: false,
+        };
       return { ok: true, targetIP: address, targetPort: target.port, node: null };
     }
     case 'service': {
@@ -43,12 +48,21 @@ export function resolveTarget(target: ForwardTarget, ctx: TargetContext, current
       if (!svc) return { ok: false, reason: `Service ${name} does not exist.`, unreachable: false };
       const port = svc.ports.find((p) => p.port === target.port || p.nodePort === target.port);
       if (!port) return { ok: false, reason: `Service ${name} has no port ${target.port}.`, unreachable: false };
-      if (!port.nodePort) return { ok: false, reason: `Service ${name} is ${svc.type}: port ${port.port} has no nodePort.`, unreachable: false };
+      if (!port.nodePort)
+        return { ok: false, reason: `Service ${name} is ${svc.type}: port ${port.port} has no nodePort.`, unreachable: false };
       const ready = new Map(ctx.cluster.nodes.filter((n) => n.ready && n.internalIP).map((n) => [n.name, n.internalIP!]));
       const withPods = [
         ...new Set(
           ctx.cluster.pods
-            .filter((p) => p.namespace === svc.namespace && p.ready && !p.terminating && p.nodeName && ready.has(p.nodeName) && selectorMatches(svc.selector, p.labels))
+            .filter(
+              (p) =>
+                p.namespace === svc.namespace &&
+                p.ready &&
+                !p.terminating &&
+                p.nodeName &&
+                ready.has(p.nodeName) &&
+                selectorMatches(svc.selector, p.labels),
+            )
             .map((p) => p.nodeName!),
         ),
       ].sort();
@@ -56,7 +70,11 @@ export function resolveTarget(target: ForwardTarget, ctx: TargetContext, current
       const node = current?.node && candidates.includes(current.node) ? current.node : candidates[0];
       if (!node) {
         const refused = withPods.map((n) => `${n} reports InternalIP ${shown(ready.get(n)!)}, ${targetProblem(ready.get(n)!, ctx.policy)}`);
-        return { ok: false, reason: refused.length ? `${refused.join('; ')}.` : `Service ${name} has no ready pod on a Ready node.`, unreachable: false };
+        return {
+          ok: false,
+          reason: refused.length ? `${refused.join('; ')}.` : `Service ${name} has no ready pod on a Ready node.`,
+          unreachable: false,
+        };
       }
       return { ok: true, targetIP: ready.get(node)!, targetPort: port.nodePort, node };
     }

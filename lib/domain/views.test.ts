@@ -3,7 +3,12 @@ import { instance, node, pod, service } from './fixtures';
 import { instanceRows, nodeRows, serviceRows, topology } from './views';
 
 const sources = {
-  instances: [instance('node1', ['10.120.52.23', '10.244.0.0']), instance('node2', ['10.120.52.24']), instance('ops', ['10.120.52.31']), instance('scratch', [], 'Stopped')],
+  instances: [
+    instance('node1', ['10.120.52.23', '10.244.0.0']),
+    instance('node2', ['10.120.52.24']),
+    instance('ops', ['10.120.52.31']),
+    instance('scratch', [], 'Stopped'),
+  ],
   nodes: [node('node1', '10.120.52.23', { roles: ['control-plane'] }), node('node2', '10.120.52.24'), node('far', '10.9.0.1')],
   pods: [
     pod('monitoring', 'grafana-1', 'node2', { app: 'grafana' }),
@@ -12,10 +17,24 @@ const sources = {
     pod('default', 'old', 'node2', { app: 'web' }, { terminating: true }),
   ],
   services: [
-    service('monitoring', 'grafana', { app: 'grafana' }, { type: 'NodePort', ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 3000, nodePort: 30060 }] }),
+    service(
+      'monitoring',
+      'grafana',
+      { app: 'grafana' },
+      { type: 'NodePort', ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 3000, nodePort: 30060 }] },
+    ),
     service('default', 'web', { app: 'web' }),
   ],
-  forwards: [{ id: 'f1', protocol: 'tcp' as const, listenPort: 30060, targetIP: '10.120.52.24', targetPort: 30060, service: { namespace: 'monitoring', name: 'grafana' } }],
+  forwards: [
+    {
+      id: 'f1',
+      protocol: 'tcp' as const,
+      listenPort: 30060,
+      targetIP: '10.120.52.24',
+      targetPort: 30060,
+      service: { namespace: 'monitoring', name: 'grafana' },
+    },
+  ],
   lanAddress: '192.168.50.27',
 };
 
@@ -39,7 +58,11 @@ describe('views', () => {
 
   it('services list their pods, nodes and exposure, filtered by namespace', () => {
     const [grafana] = serviceRows(sources, 'monitoring');
-    expect(grafana).toMatchObject({ name: 'grafana', nodes: ['node2'], exposure: [{ nodePort: 30060, exposure: { exposed: true, url: 'http://192.168.50.27:30060/' } }] });
+    expect(grafana).toMatchObject({
+      name: 'grafana',
+      nodes: ['node2'],
+      exposure: [{ nodePort: 30060, exposure: { exposed: true, url: 'http://192.168.50.27:30060/' } }],
+    });
     expect(serviceRows(sources, 'default').map((r) => [r.name, r.nodes])).toEqual([['web', ['node1', 'node2']]]);
   });
 
@@ -48,6 +71,8 @@ describe('views', () => {
     expect(t.vms.find((v) => v.name === 'node2')?.node?.pods.map((p) => p.name)).toEqual(['grafana-1', 'web-2']);
     expect(t.vms.find((v) => v.name === 'ops')?.node).toBeNull();
     expect(t.orphanNodes).toEqual(['far']);
-    expect(t.services).toEqual([{ namespace: 'monitoring', name: 'grafana', type: 'NodePort', nodes: ['node2'], urls: ['http://192.168.50.27:30060/'] }]);
+    expect(t.services).toEqual([
+      { namespace: 'monitoring', name: 'grafana', type: 'NodePort', nodes: ['node2'], urls: ['http://192.168.50.27:30060/'] },
+    ]);
   });
 });

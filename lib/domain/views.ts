@@ -47,7 +47,9 @@ export function serviceRows(s: Pick<Sources, 'services' | 'pods' | 'forwards' | 
         ...svc,
         pods: pods.map((p) => ({ name: p.name, node: p.nodeName })),
         nodes: nodesOf(pods),
-        exposure: svc.ports.filter((p) => p.nodePort !== null).map((p) => ({ nodePort: p.nodePort!, exposure: nodePortExposure(svc, p.nodePort!, s.forwards, s.lanAddress) })),
+        exposure: svc.ports
+          .filter((p) => p.nodePort !== null)
+          .map((p) => ({ nodePort: p.nodePort!, exposure: nodePortExposure(svc, p.nodePort!, s.forwards, s.lanAddress) })),
       };
     });
 }
@@ -80,7 +82,15 @@ export function topology(s: Sources): Topology {
       name: i.name,
       state: i.state,
       address: i.ipv4[0] ?? null,
-      node: n ? { name: n.name, ready: n.ready, pods: s.pods.filter((p) => p.nodeName === n.name && !p.terminating).map((p) => ({ namespace: p.namespace, name: p.name, ready: p.ready })) } : null,
+      node: n
+        ? {
+            name: n.name,
+            ready: n.ready,
+            pods: s.pods
+              .filter((p) => p.nodeName === n.name && !p.terminating)
+              .map((p) => ({ namespace: p.namespace, name: p.name, ready: p.ready })),
+          }
+        : null,
     };
   });
   const services = serviceRows(s)

@@ -49,7 +49,10 @@ function inProcessClient(actor: string): HostClient {
 function httpClient(base: string, token: string, actor: string): HostClient {
   const call = async <T>(path: string, init: RequestInit = {}, text = false): Promise<Outcome<T>> => {
     try {
-      const res = await fetch(new URL(path, base), { ...init, headers: { authorization: `Bearer ${token}`, [ACTOR_HEADER]: actor, 'content-type': 'application/json', ...init.headers } });
+      const res = await fetch(new URL(path, base), {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, [ACTOR_HEADER]: actor, 'content-type': 'application/json', ...init.headers },
+      });
       if (!res.ok) {
         const body = (await res.json().catch(() => ({}))) as { error?: string; fieldErrors?: Record<string, string[]> };
         return { ok: false, status: res.status, error: body.error ?? `The host answered ${res.status}.`, fieldErrors: body.fieldErrors };
@@ -62,7 +65,11 @@ function httpClient(base: string, token: string, actor: string): HostClient {
   return {
     listForwards: () => call('/api/host/forwards'),
     createForward: (input) => call('/api/host/forwards', { method: 'POST', body: JSON.stringify(input) }),
-    updateForward: (input) => call(`/api/host/forwards/${encodeURIComponent(String((input as { id?: unknown })?.id ?? ''))}`, { method: 'PATCH', body: JSON.stringify(input) }),
+    updateForward: (input) =>
+      call(`/api/host/forwards/${encodeURIComponent(String((input as { id?: unknown })?.id ?? ''))}`, {
+        method: 'PATCH',
+        body: JSON.stringify(input),
+      }),
     deleteForward: (id) => call(`/api/host/forwards/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     adopt: (input) => call('/api/host/adopt', { method: 'POST', body: JSON.stringify(input) }),
     sync: () => call('/api/host/sync', { method: 'POST' }),

@@ -35,7 +35,12 @@ describe('50 concurrent changes', () => {
     expect(results.filter((r) => r && typeof r === 'object' && 'ok' in r && !r.ok)).toEqual([]);
 
     const expected = [...Array.from({ length: 5 }, (_, i) => 42015 + i), ...Array.from({ length: 20 }, (_, i) => 42100 + i)].sort();
-    expect(host.store.list().map((f) => f.listenPort).sort()).toEqual(expected);
+    expect(
+      host.store
+        .list()
+        .map((f) => f.listenPort)
+        .sort(),
+    ).toEqual(expected);
     const rules = (await run('iptables-save', [])).stdout.split('\n').filter((l) => l.includes('labgate:'));
     expect(new Set(rules).size).toBe(rules.length); // no duplicate
     expect(rules).toHaveLength(expected.length * 3);

@@ -10,7 +10,11 @@ const TRIALS = Number(process.env.LABGATE_CRASH_TRIALS ?? 10);
 /** Starts the worker, lets it get going, and kills it with SIGKILL at a random moment. */
 async function killMidway(): Promise<number> {
   // One process (no tsx wrapper in between), so SIGKILL hits the worker itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=react-server', path.join(REPO, 'lib/host/testing/crash-worker.ts')], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=react-server', path.join(REPO, 'lib/host/testing/crash-worker.ts')],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
+  );
   let progress = 0;
   child.stdout.on('data', (d: Buffer) => (progress += d.length));
   await new Promise<void>((resolve, reject) => {
@@ -28,20 +32,24 @@ async function killMidway(): Promise<number> {
 }
 
 describe('kill -9 during forward changes', () => {
-  it(`leaves store and kernel in agreement after a restart (${TRIALS} trials)`, async () => {
-    const host = await hostService();
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const done = await killMidway();
-      expect(done).toBeGreaterThan(0);
-      // The restart: the reconciler's first sync.
-      expect((await host.sync('restart')).ok).toBe(true);
-      const kernel = (await run('iptables-save', [])).stdout;
-      const ids = host.list().map((f) => f.id);
-      const inKernel = [...new Set([...kernel.matchAll(/labgate:([a-z0-9]+)/g)].map((m) => m[1]!))];
-      expect(inKernel.sort()).toEqual([...ids].sort()); // no orphan rule, no lost forward
-      for (const f of host.list()) expect(kernel).toContain(`--dport ${f.listenPort} -m comment --comment "labgate:${f.id}"`);
-      expect((await host.status()).inSync).toBe(true);
-      for (const f of host.list()) await host.remove(f.id, 'test');
-    }
-  }, 20_000 + TRIALS * 10_000);
+  it(
+    `leaves store and kernel in agreement after a restart (${TRIALS} trials)`,
+    async () => {
+      const host = await hostService();
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const done = await killMidway();
+        expect(done).toBeGreaterThan(0);
+        // The restart: the reconciler's first sync.
+        expect((await host.sync('restart')).ok).toBe(true);
+        const kernel = (await run('iptables-save', [])).stdout;
+        const ids = host.list().map((f) => f.id);
+        const inKernel = [...new Set([...kernel.matchAll(/labgate:([a-z0-9]+)/g)].map((m) => m[1]!))];
+        expect(inKernel.sort()).toEqual([...ids].sort()); // no orphan rule, no lost forward
+        for (const f of host.list()) expect(kernel).toContain(`--dport ${f.listenPort} -m comment --comment "labgate:${f.id}"`);
+        expect((await host.status()).inSync).toBe(true);
+        for (const f of host.list()) await host.remove(f.id, 'test');
+      }
+    },
+    20_000 + TRIALS * 10_000,
+  );
 });

@@ -30,7 +30,19 @@ let foreignBefore = '';
 beforeAll(async () => {
   await rebootFirewall(prefix); // a clean slate: only the daemons' own rules
   foreignBefore = await foreign();
-  await kubectl(['patch', 'service', '-n', 'monitoring', 'kps-grafana', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/type', value: 'NodePort' }, { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 }])]);
+  await kubectl([
+    'patch',
+    'service',
+    '-n',
+    'monitoring',
+    'kps-grafana',
+    '--type=json',
+    '-p',
+    JSON.stringify([
+      { op: 'replace', path: '/spec/type', value: 'NodePort' },
+      { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 },
+    ]),
+  ]);
   host = await hostService();
   reconciler = new Reconciler(host);
   await reconciler.start();
@@ -39,11 +51,26 @@ beforeAll(async () => {
 afterAll(async () => {
   reconciler.stop();
   for (const f of host.list()) await host.remove(f.id, 'test');
-  await kubectl(['patch', 'service', '-n', 'monitoring', 'kps-grafana', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/type', value: 'ClusterIP' }, { op: 'remove', path: '/spec/ports/0/nodePort' }])]);
+  await kubectl([
+    'patch',
+    'service',
+    '-n',
+    'monitoring',
+    'kps-grafana',
+    '--type=json',
+    '-p',
+    JSON.stringify([
+      { op: 'replace', path: '/spec/type', value: 'ClusterIP' },
+      { op: 'remove', path: '/spec/ports/0/nodePort' },
+    ]),
+  ]);
 });
 
 async function grafanaForward(): Promise<ForwardView> {
-  const res = await host.create({ name: 'Grafana', listenPort: 30060, target: { kind: 'service', namespace: 'monitoring', name: 'kps-grafana', port: 80 } }, 'test');
+  const res = await host.create(
+    { name: 'Grafana', listenPort: 30060, target: { kind: 'service', namespace: 'monitoring', name: 'kps-grafana', port: 80 } },
+    'test',
+  );
   if (!res.ok) throw new Error(res.error);
   return res.data;
 }
@@ -51,7 +78,9 @@ async function grafanaForward(): Promise<ForwardView> {
 describe('forwards against the real kernel, with traffic from the LAN', () => {
   it('a forward to a service answers from lan on the node running its pod; closing it leaves no rule', async () => {
     const f = await grafanaForward();
-    const node = (await kubectl(['get', 'pods', '-n', 'monitoring', '-l', 'app.kubernetes.io/name=grafana', '-o', 'jsonpath={.items[0].spec.nodeName}'])).trim();
+    const node = (
+      await kubectl(['get', 'pods', '-n', 'monitoring', '-l', 'app.kubernetes.io/name=grafana', '-o', 'jsonpath={.items[0].spec.nodeName}'])
+    ).trim();
     expect(f.status).toMatchObject({ state: 'applied', node });
     expect(f.url).toBe(lanUrl(30060));
     expect(await answerFromLan(30060)).toMatchObject({ service: 'kps-grafana', node });
@@ -99,10 +128,14 @@ describe('forwards against the real kernel, with traffic from the LAN', () => {
     } finally {
       await apiserver(prefix, 'running');
     }
-    await eventually('the forward to be applied again', async () => {
-      await host.sync('test');
-      return host.list().find((x) => x.id === f.id)?.status?.state === 'applied';
-    }, 30_000);
+    await eventually(
+      'the forward to be applied again',
+      async () => {
+        await host.sync('test');
+        return host.list().find((x) => x.id === f.id)?.status?.state === 'applied';
+      },
+      30_000,
+    );
     await host.remove(f.id, 'test');
   });
 
@@ -121,13 +154,32 @@ describe('forwards against the real kernel, with traffic from the LAN', () => {
 
 describe('a node that reports an address it should not', () => {
   const setInternalIP = (node: string, address: string) =>
-    kubectl(['patch', 'node', node, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: node }] } })]);
+    kubectl([
+      'patch',
+      'node',
+      node,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({
+        status: {
+          addresses: [
+            { type: 'InternalIP', address },
+            { type: 'Hostname', address: node },
+          ],
+        },
+      }),
+    ]);
   const addresses: Record<string, string> = { node1: '10.120.52.23', node2: '10.120.52.24', node3: '10.120.52.25' };
 
   // What a root in the node's VM may do with the kubelet's own credentials.
   it.each([
     { name: 'a foreign address', address: '203.0.113.7', reason: 'reports InternalIP 203.0.113.7, outside the allowed networks' },
-    { name: 'a rule smuggled after a newline', address: '10.120.52.23\n-I INPUT 1 -j ACCEPT\n-A LABGATE-CANARY -m comment --comment z', reason: 'reports InternalIP "10.120.52.23\\n-I INPUT 1 -j ACCEPT\\n-A LAB…", not an IPv4 address' },
+    {
+      name: 'a rule smuggled after a newline',
+      address: '10.120.52.23\n-I INPUT 1 -j ACCEPT\n-A LABGATE-CANARY -m comment --comment z',
+      reason: 'reports InternalIP "10.120.52.23\\n-I INPUT 1 -j ACCEPT\\n-A LAB…", not an IPv4 address',
+    },
   ])('$name: the forward keeps its last safe target, says why, and nothing outside its chains changes', async ({ address, reason }) => {
     const f = await grafanaForward();
     onTestFinished(() => void host.remove(f.id, 'test'));
@@ -168,9 +220,16 @@ describe('a forward on port 443', () => {
   it("leaves the host's own outbound HTTPS alone", async () => {
     // Something on the LAN answers on 443; the host's connection to it must still reach it.
     const { spawn } = await import('node:child_process');
-    const child = spawn('ip', ['netns', 'exec', `${prefix}lan`, process.execPath, '-e', "require('http').createServer((q,r)=>r.end('the laptop')).listen(443)"], { stdio: 'ignore' });
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', `${prefix}lan`, process.execPath, '-e', "require('http').createServer((q,r)=>r.end('the laptop')).listen(443)"],
+      { stdio: 'ignore' },
+    );
     laptop = { kill: () => child.kill() };
-    await eventually('the laptop to listen', async () => (await run('curl', ['-sS', '--max-time', '1', 'http://192.168.50.10:443/'])).stdout === 'the laptop');
+    await eventually(
+      'the laptop to listen',
+      async () => (await run('curl', ['-sS', '--max-time', '1', 'http://192.168.50.10:443/'])).stdout === 'the laptop',
+    );
     const res = await host.create({ name: 'Web', listenPort: 443, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
     expect(res.ok).toBe(true);
     expect((await run('curl', ['-sS', '--max-time', '2', 'http://192.168.50.10:443/'])).stdout).toBe('the laptop');
@@ -190,13 +249,37 @@ describe('bad input changes nothing', () => {
   afterAll(() => server.close());
 
   it.each([
-    { name: 'a newline in the name', input: { name: 'a\nb', listenPort: 9001, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, status: 400 },
-    { name: 'quotes in the description', input: { name: 'x', description: '" -j ACCEPT', listenPort: 9001, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, status: 400 },
-    { name: 'a 10 KB name', input: { name: 'x'.repeat(10_240), listenPort: 9001, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, status: 400 },
+    {
+      name: 'a newline in the name',
+      input: { name: 'a\nb', listenPort: 9001, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } },
+      status: 400,
+    },
+    {
+      name: 'quotes in the description',
+      input: { name: 'x', description: '" -j ACCEPT', listenPort: 9001, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } },
+      status: 400,
+    },
+    {
+      name: 'a 10 KB name',
+      input: { name: 'x'.repeat(10_240), listenPort: 9001, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } },
+      status: 400,
+    },
     { name: 'port 0', input: { name: 'x', listenPort: 0, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, status: 400 },
-    { name: 'port 70000', input: { name: 'x', listenPort: 70000, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, status: 400 },
-    { name: 'a target outside the allowed networks', input: { name: 'x', listenPort: 9001, target: { kind: 'static', ip: '1.1.1.1', port: 53 } }, status: 422 },
-    { name: 'a ClusterIP service', input: { name: 'x', listenPort: 9001, target: { kind: 'service', namespace: 'default', name: 'redis', port: 6379 } }, status: 422 },
+    {
+      name: 'port 70000',
+      input: { name: 'x', listenPort: 70000, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } },
+      status: 400,
+    },
+    {
+      name: 'a target outside the allowed networks',
+      input: { name: 'x', listenPort: 9001, target: { kind: 'static', ip: '1.1.1.1', port: 53 } },
+      status: 422,
+    },
+    {
+      name: 'a ClusterIP service',
+      input: { name: 'x', listenPort: 9001, target: { kind: 'service', namespace: 'default', name: 'redis', port: 6379 } },
+      status: 422,
+    },
   ])('$name', async ({ input, status }) => {
     const before = await ruleset();
     const res = await host.create(input, 'test');
@@ -213,7 +296,10 @@ describe('bad input changes nothing', () => {
   });
 
   it('a port another forward has', async () => {
-    const first = await host.create({ name: 'MySQL', listenPort: 3306, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, 'test');
+    const first = await host.create(
+      { name: 'MySQL', listenPort: 3306, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } },
+      'test',
+    );
     expect(first.ok).toBe(true);
     const second = await host.create({ name: 'Other', listenPort: 3306, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
     expect(second).toMatchObject({ ok: false, status: 409, fieldErrors: { listenPort: [expect.stringMatching(/MySQL/)] } });
@@ -223,10 +309,27 @@ describe('bad input changes nothing', () => {
 
 describe("adopting the reference host's hand-made forward", () => {
   it('shows it, refuses a second forward on its port, adopts it and the URL keeps working', async () => {
-    const node = (await kubectl(['get', 'pods', '-n', 'monitoring', '-l', 'app.kubernetes.io/name=grafana', '-o', 'jsonpath={.items[0].spec.nodeName}'])).trim();
+    const node = (
+      await kubectl(['get', 'pods', '-n', 'monitoring', '-l', 'app.kubernetes.io/name=grafana', '-o', 'jsonpath={.items[0].spec.nodeName}'])
+    ).trim();
     const ip = { node1: '10.120.52.23', node2: '10.120.52.24', node3: '10.120.52.25' }[node]!;
     // Exactly what design.md says the person typed.
-    await iptables('-t', 'nat', '-I', 'PREROUTING', '-i', 'enp3s0', '-p', 'tcp', '--dport', '30060', '-j', 'DNAT', '--to-destination', `${ip}:30060`);
+    await iptables(
+      '-t',
+      'nat',
+      '-I',
+      'PREROUTING',
+      '-i',
+      'enp3s0',
+      '-p',
+      'tcp',
+      '--dport',
+      '30060',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      `${ip}:30060`,
+    );
     await iptables('-I', 'FORWARD', '1', '-p', 'tcp', '-d', ip, '--dport', '30060', '-j', 'ACCEPT');
     await eventually('the hand-made forward to answer', () => answerFromLan(30060));
     const status = await host.status();
@@ -234,7 +337,10 @@ describe("adopting the reference host's hand-made forward", () => {
     expect(handMade).toMatchObject({ protocol: 'tcp', targetIP: ip, targetPort: 30060 });
     expect(handMade.rules).toHaveLength(2);
 
-    expect(await host.create({ name: 'Again', listenPort: 30060, target: { kind: 'static', ip, port: 30060 } }, 'test')).toMatchObject({ ok: false, status: 409 });
+    expect(await host.create({ name: 'Again', listenPort: 30060, target: { kind: 'static', ip, port: 30060 } }, 'test')).toMatchObject({
+      ok: false,
+      status: 409,
+    });
     expect(await host.adopt({ ruleKey: handMade.key }, 'test')).toMatchObject({ ok: false, status: 400 }); // no confirmation
 
     const adopted = await host.adopt({ ruleKey: handMade.key, confirm: true }, 'test');
@@ -251,7 +357,22 @@ describe("adopting the reference host's hand-made forward", () => {
 
 describe('adopting exactly what it says', () => {
   it('adopting port 80 leaves the 8080 rules alone; a rule restricted to one source is shown and needs widen', async () => {
-    const dnat = (port: number, extra: string[] = []) => iptables('-t', 'nat', '-A', 'PREROUTING', ...extra, '-p', 'tcp', '--dport', String(port), '-j', 'DNAT', '--to-destination', `10.120.52.31:${port}`);
+    const dnat = (port: number, extra: string[] = []) =>
+      iptables(
+        '-t',
+        'nat',
+        '-A',
+        'PREROUTING',
+        ...extra,
+        '-p',
+        'tcp',
+        '--dport',
+        String(port),
+        '-j',
+        'DNAT',
+        '--to-destination',
+        `10.120.52.31:${port}`,
+      );
     await dnat(80);
     await dnat(8080);
     await iptables('-A', 'FORWARD', '-p', 'tcp', '-d', '10.120.52.31', '--dport', '8080', '-j', 'ACCEPT');
@@ -286,4 +407,3 @@ describe('adopting exactly what it says', () => {
     }
   });
 });
-

@@ -38,8 +38,12 @@ export interface HostStatus {
   lastSync: { at: string; applied: boolean; error: string | null } | null;
 }
 
-const fail = (status: number, error: string, fieldErrors?: Record<string, string[]>): Outcome<never> => ({ ok: false, status, error, fieldErrors });
-
+const fail = (status: number, error: string, fieldErrors?: Record<string, string[]>): Outcome<never> => ({
+  ok: false,
+  status,
+  error,
+  fieldErrors,
+});
 
 /**
  * Forwards: validate, write, sync the kernel, record — one at a time. If the kernel refuses,
@@ -114,20 +118,40 @@ export class HostService {
   private async check(input: CreateForward, exceptId: string | null): Promise<Outcome<Resolution & { ok: true }>> {
     await this.sourcesReady();
     if (ipForwardEnabled() === false) {
-      return fail(409, 'IP forwarding is off on this host, so no forward can reach a VM. Turn it on: sysctl -w net.ipv4.ip_forward=1 (and set it in /etc/sysctl.d to keep it).');
+      return fail(
+        409,
+        'IP forwarding is off on this host, so no forward can reach a VM. Turn it on: sysctl -w net.ipv4.ip_forward=1 (and set it in /etc/sysctl.d to keep it).',
+      );
     }
-    const clash = this.store.list().find((f) => f.id !== exceptId && f.protocol === input.protocol && f.listenPort === input.listenPort && (!f.listenAddress || !input.listenAddress || f.listenAddress === input.listenAddress));
-    if (clash) return fail(409, `Port ${input.listenPort}/${input.protocol} is already forwarded by "${clash.name}".`, { listenPort: [`Already used by the forward "${clash.name}".`] });
+    const clash = this.store
+      .list()
+      .find(
+        (f) =>
+          f.id !== exceptId &&
+          f.protocol === input.protocol &&
+          f.listenPort === input.listenPort &&
+          (!f.listenAddress || !input.listenAddress || f.listenAddress === input.listenAddress),
+      );
+    if (clash)
+      return fail(409, `Port ${input.listenPort}/${input.protocol} is already forwarded by "${clash.name}".`, {
+        listenPort: [`Already used by the forward "${clash.name}".`],
+      });
     const current = exceptId ? this.store.get(exceptId) : null;
     const samePort = current && current.listenPort === input.listenPort && current.protocol === input.protocol;
     if (!samePort && portInUseOnHost(input.protocol, input.listenPort)) {
-      return fail(409, `Port ${input.listenPort}/${input.protocol} is in use by a program on this host.`, { listenPort: ['A program on this host listens on this port.'] });
+      return fail(409, `Port ${input.listenPort}/${input.protocol} is in use by a program on this host.`, {
+        listenPort: ['A program on this host listens on this port.'],
+      });
     }
     const save = await this.readKernel();
     if (!save.ok) return save;
     const handMade = handMadeOn(save.data).find((h) => h.protocol === input.protocol && h.listenPort === input.listenPort);
     if (handMade) {
-      return fail(409, `A hand-made rule already forwards port ${input.listenPort} to ${handMade.targetIP}:${handMade.targetPort}; adopt it instead of adding another.`, { listenPort: ['A hand-made rule forwards this port.'] });
+      return fail(
+        409,
+        `A hand-made rule already forwards port ${input.listenPort} to ${handMade.targetIP}:${handMade.targetPort}; adopt it instead of adding another.`,
+        { listenPort: ['A hand-made rule forwards this port.'] },
+      );
     }
     const r = resolveTarget(input.target, this.context(), exceptId ? (this.store.statuses().get(exceptId) ?? null) : null);
     if (!r.ok) return fail(r.unreachable ? 503 : 422, r.reason, { target: [r.reason] });
@@ -209,12 +233,25 @@ export class HostService {
       const h = handMadeOn(save.data).find((x) => x.key === parsed.data.ruleKey);
       if (!h) return fail(404, 'That hand-made forward is no longer on the host.');
       if (h.restrictions.length && !parsed.data.widen) {
-        return fail(409, `Adopting would widen this forward: ${h.restrictions.join('; ')}. labgate's forward takes all traffic to port ${h.listenPort} from the LAN. Confirm that, or change the rules by hand.`);
+        return fail(
+          409,
+          `Adopting would widen this forward: ${h.restrictions.join('; ')}. labgate's forward takes all traffic to port ${h.listenPort} from the LAN. Confirm that, or change the rules by hand.`,
+        );
       }
       const problem = targetProblem(h.targetIP, this.policy());
       if (problem) return fail(422, `${shown(h.targetIP)} is ${problem}.`);
-      if (this.store.list().some((f) => f.protocol === h.protocol && f.listenPort === h.listenPort)) return fail(409, `labgate already forwards port ${h.listenPort}.`);
-      const f = this.store.insert({ name: `Adopted :${h.listenPort}`, protocol: h.protocol, listenPort: h.listenPort, target: { kind: 'static', ip: h.targetIP, port: h.targetPort }, description: 'adopted from hand-made rules' }, actor);
+      if (this.store.list().some((f) => f.protocol === h.protocol && f.listenPort === h.listenPort))
+        return fail(409, `labgate already forwards port ${h.listenPort}.`);
+      const f = this.store.insert(
+        {
+          name: `Adopted :${h.listenPort}`,
+          protocol: h.protocol,
+          listenPort: h.listenPort,
+          target: { kind: 'static', ip: h.targetIP, port: h.targetPort },
+          description: 'adopted from hand-made rules',
+        },
+        actor,
+      );
       const synced = await this.syncNow('adopt', h.rules);
       if (!synced.ok) {
         this.store.remove(f.id);
@@ -239,7 +276,14 @@ export class HostService {
     const next = new Map<string, Omit<ForwardStatus, 'updatedAt'>>();
     for (const f of this.store.list()) {
       const current = statuses.get(f.id) ?? null;
-      const rendered = (targetIP: string, targetPort: number): ResolvedForward => ({ id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP, targetPort });
+      const rendered = (targetIP: string, targetPort: number): ResolvedForward => ({
+        id: f.id,
+        protocol: f.protocol,
+        listenPort: f.listenPort,
+        listenAddress: f.listenAddress,
+        targetIP,
+        targetPort,
+      });
       // A target is only ever rendered when it passes the policy and the renderer's checks, now.
       const safe = (targetIP: string | null | undefined, targetPort: number | null | undefined) =>
         !!targetIP && !!targetPort && !targetProblem(targetIP, ctx.policy) && !forwardRuleProblem(rendered(targetIP, targetPort));
@@ -249,11 +293,19 @@ export class HostService {
         next.set(f.id, { state: 'applied', targetIP: r.targetIP, targetPort: r.targetPort, node: r.node, reason: null });
         continue;
       }
-      const reason = r.ok ? `Forward ${f.name} cannot be written: ${forwardRuleProblem(rendered(r.targetIP, r.targetPort)) ?? 'its target is not allowed'}.` : r.reason;
+      const reason = r.ok
+        ? `Forward ${f.name} cannot be written: ${forwardRuleProblem(rendered(r.targetIP, r.targetPort)) ?? 'its target is not allowed'}.`
+        : r.reason;
       if (safe(current?.targetIP, current?.targetPort)) {
         // Never drop a forward because something is unreachable or misreported: keep the last safe target.
         resolved.push(rendered(current!.targetIP!, current!.targetPort!));
-        next.set(f.id, { state: !r.ok && r.unreachable ? 'stale' : 'error', targetIP: current!.targetIP, targetPort: current!.targetPort, node: current!.node, reason });
+        next.set(f.id, {
+          state: !r.ok && r.unreachable ? 'stale' : 'error',
+          targetIP: current!.targetIP,
+          targetPort: current!.targetPort,
+          node: current!.node,
+          reason,
+        });
       } else {
         next.set(f.id, { state: 'error', targetIP: null, targetPort: null, node: null, reason });
       }
@@ -263,7 +315,14 @@ export class HostService {
       let changed = res.applied;
       for (const [id, s] of next) {
         const old = statuses.get(id);
-        if (!old || old.state !== s.state || old.targetIP !== s.targetIP || old.targetPort !== s.targetPort || old.node !== s.node || old.reason !== s.reason) {
+        if (
+          !old ||
+          old.state !== s.state ||
+          old.targetIP !== s.targetIP ||
+          old.targetPort !== s.targetPort ||
+          old.node !== s.node ||
+          old.reason !== s.reason
+        ) {
           this.store.setStatus(id, s);
           changed = true;
         }
@@ -291,12 +350,30 @@ export class HostService {
     const statuses = this.store.statuses();
     const resolved = this.store.list().flatMap((f) => {
       const s = statuses.get(f.id);
-      const r = s?.targetIP && s.targetPort ? { id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP: s.targetIP, targetPort: s.targetPort } : null;
+      const r =
+        s?.targetIP && s.targetPort
+          ? {
+              id: f.id,
+              protocol: f.protocol,
+              listenPort: f.listenPort,
+              listenAddress: f.listenAddress,
+              targetIP: s.targetIP,
+              targetPort: s.targetPort,
+            }
+          : null;
       return r && !forwardRuleProblem(r) ? [r] : [];
     });
     const save = await this.firewall.read();
     const diff = diffFirewall(renderRules(resolved, hostNetwork()), save);
-    return { backend: this.firewall.runner.backend, inSync: diff.inSync, diff, handMade: handMadeOn(save), restores: this.firewall.restores, ipForward: ipForwardEnabled(), lastSync: this.lastSync };
+    return {
+      backend: this.firewall.runner.backend,
+      inSync: diff.inSync,
+      diff,
+      handMade: handMadeOn(save),
+      restores: this.firewall.restores,
+      ipForward: ipForwardEnabled(),
+      lastSync: this.lastSync,
+    };
   }
 
   /** labgate's chains as the kernel has them, in iptables-save form. */
@@ -319,7 +396,6 @@ export class HostService {
 function describeFirewallError(e: unknown): string {
   return e instanceof FirewallError ? `${e.message}${e.detail ? `: ${e.detail}` : ''}` : e instanceof Error ? e.message : String(e);
 }
-
 
 const holder = globalThis as typeof globalThis & { labgateHost?: Promise<HostService> };
 

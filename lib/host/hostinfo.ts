@@ -29,7 +29,8 @@ export class HostConfigError extends Error {}
 export function hostNetwork(): HostNetwork {
   const e = env();
   const lanInterface = e.lanInterface ?? defaultRouteInterface(read('/proc/net/route'));
-  if (!lanInterface) throw new HostConfigError('No LAN interface: set LABGATE_LAN_INTERFACE (this host has no default route to take it from).');
+  if (!lanInterface)
+    throw new HostConfigError('No LAN interface: set LABGATE_LAN_INTERFACE (this host has no default route to take it from).');
   const detected = ipv4Of(lanInterface);
   return { lanInterface, lanAddress: e.lanAddress ?? detected?.address ?? null, lanCidr: detected?.cidr ?? null };
 }
@@ -43,7 +44,8 @@ export function hostNetworkOrNull(): HostNetwork | null {
 }
 
 /** Hand-made forwards, judged against this host's LAN side (unknown: every interface counts as a restriction). */
-export const handMadeOn = (save: ParsedSave): HandMadeForward[] => findHandMade(save, hostNetworkOrNull() ?? { lanInterface: '', lanAddress: null });
+export const handMadeOn = (save: ParsedSave): HandMadeForward[] =>
+  findHandMade(save, hostNetworkOrNull() ?? { lanInterface: '', lanAddress: null });
 
 /** Multipass's bridges on this host (mpqemubr0 with QEMU, mpbr0 with LXD, one per zone on newer releases) and their subnets. */
 export function multipassBridges(): { name: string; cidr: string }[] {

@@ -32,7 +32,10 @@ export class Reconciler {
   async start(): Promise<void> {
     await Promise.all([kubeCache().ready(), multipassWatcher().ready()]);
     await this.host.sync('start');
-    this.offs.push(kubeCache().onChange(() => this.request()), multipassWatcher().onChange(() => this.request()));
+    this.offs.push(
+      kubeCache().onChange(() => this.request()),
+      multipassWatcher().onChange(() => this.request()),
+    );
     this.checker = setInterval(() => void this.check(), CHECK_MS);
   }
 

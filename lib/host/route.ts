@@ -7,7 +7,9 @@ import { requireHostAuth } from './auth';
 import { hostService, type HostService } from './forwards';
 
 /** A host API handler: authenticate (session or token), then hand the host service to the work. */
-export function hostRoute<C = unknown>(work: (ctx: { host: HostService; actor: string; req: Request; params: C; body: () => Promise<Outcome<unknown>> }) => Promise<Response>) {
+export function hostRoute<C = unknown>(
+  work: (ctx: { host: HostService; actor: string; req: Request; params: C; body: () => Promise<Outcome<unknown>> }) => Promise<Response>,
+) {
   return async (req: Request, route?: { params: Promise<C> }): Promise<Response> => {
     // A ui-role process has no iptables: the host API lives in the host role (LABGATE_HOST_URL).
     if (env().role === 'ui') return problem(404, 'The host API is served by the host role, not by this ui-role process.');

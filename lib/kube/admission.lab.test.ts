@@ -15,7 +15,8 @@ const asLabgate = () => {
 };
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const json = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
-const rv = async (kind: string, name: string, ns?: string) => (await kubectl(['get', kind, name, ...(ns ? ['-n', ns] : []), '-o', 'jsonpath={.metadata.resourceVersion}'])).trim();
+const rv = async (kind: string, name: string, ns?: string) =>
+  (await kubectl(['get', kind, name, ...(ns ? ['-n', ns] : []), '-o', 'jsonpath={.metadata.resourceVersion}'])).trim();
 
 /** The apiserver's answer to a patch: null when it passed, else its code and message. */
 async function refusal(patch: () => Promise<unknown>): Promise<{ code: number; message: string } | null> {
@@ -41,9 +42,13 @@ describe("the admission policy: labgate's ServiceAccount changes only what labga
   it("passes each of labgate's own operations", async () => {
     expect(await patchNodeLabels('node2', { tier: 'ui' }, await rv('node', 'node2'))).toMatchObject({ ok: true });
     expect(await patchNodeLabels('node2', { tier: null }, await rv('node', 'node2'))).toMatchObject({ ok: true });
-    expect(await patchService('default', 'redis', { type: 'NodePort', nodePorts: { 6379: 31379 }, externalTrafficPolicy: 'Local' })).toMatchObject({ ok: true });
+    expect(
+      await patchService('default', 'redis', { type: 'NodePort', nodePorts: { 6379: 31379 }, externalTrafficPolicy: 'Local' }),
+    ).toMatchObject({ ok: true });
     expect(await patchService('default', 'redis', { type: 'ClusterIP', nodePorts: {} })).toMatchObject({ ok: true });
-    expect(await setNodeSelector('Deployment', 'monitoring', 'kps-grafana', { 'kubernetes.io/hostname': 'node2' })).toMatchObject({ ok: true });
+    expect(await setNodeSelector('Deployment', 'monitoring', 'kps-grafana', { 'kubernetes.io/hostname': 'node2' })).toMatchObject({
+      ok: true,
+    });
     expect(await setNodeSelector('Deployment', 'monitoring', 'kps-grafana', null)).toMatchObject({ ok: true });
   });
 
@@ -51,17 +56,98 @@ describe("the admission policy: labgate's ServiceAccount changes only what labga
   const service = { message: "labgate may change only a Service's type, its ports' nodePort and its externalTrafficPolicy." };
   const workload = { message: "labgate may change only a workload's spec.template.spec.nodeSelector." };
   it.each([
-    { name: 'a label in kubernetes.io', patch: () => asLabgate().core.patchNode({ name: 'node2', body: { metadata: { labels: { 'node-role.kubernetes.io/control-plane': '' } } } }, merge), want: node },
-    { name: 'a label in k8s.io', patch: () => asLabgate().core.patchNode({ name: 'node2', body: { metadata: { labels: { 'node.k8s.io/x': 'y' } } } }, merge), want: node },
-    { name: 'a taint', patch: () => asLabgate().core.patchNode({ name: 'node2', body: { spec: { taints: [{ key: 'evil', effect: 'NoSchedule' }] } } }, merge), want: node },
-    { name: 'externalIPs', patch: () => asLabgate().core.patchNamespacedService({ name: 'kps-grafana', namespace: 'monitoring', body: { spec: { externalIPs: ['192.168.50.27'] } } }, merge), want: service },
-    { name: "a Service's selector", patch: () => asLabgate().core.patchNamespacedService({ name: 'kps-grafana', namespace: 'monitoring', body: { spec: { selector: { app: 'evil' } } } }, merge), want: service },
-    { name: "a Service's target port", patch: () => asLabgate().core.patchNamespacedService({ name: 'kps-grafana', namespace: 'monitoring', body: [{ op: 'replace', path: '/spec/ports/0/targetPort', value: 22 }] }, json), want: service },
-    { name: 'a container', patch: () => asLabgate().apps.patchNamespacedDeployment({ name: 'kps-grafana', namespace: 'monitoring', body: [{ op: 'add', path: '/spec/template/spec/containers/-', value: { name: 'evil', image: 'evil' } }] }, json), want: workload },
-    { name: 'a host path volume', patch: () => asLabgate().apps.patchNamespacedDeployment({ name: 'kps-grafana', namespace: 'monitoring', body: { spec: { template: { spec: { volumes: [{ name: 'root', hostPath: { path: '/' } }] } } } } }, merge), want: workload },
-    { name: 'replicas', patch: () => asLabgate().apps.patchNamespacedDeployment({ name: 'kps-grafana', namespace: 'monitoring', body: { spec: { replicas: 5 } } }, merge), want: workload },
-    { name: 'anything in kube-system', patch: () => asLabgate().core.patchNamespacedService({ name: 'labgate-probe', namespace: 'kube-system', body: { spec: { type: 'NodePort' } } }, merge), want: { message: 'labgate never changes anything in kube-system.' } },
-  ])('refuses $name with the policy\'s message', async ({ patch, want }) => {
+    {
+      name: 'a label in kubernetes.io',
+      patch: () =>
+        asLabgate().core.patchNode(
+          { name: 'node2', body: { metadata: { labels: { 'node-role.kubernetes.io/control-plane': '' } } } },
+          merge,
+        ),
+      want: node,
+    },
+    {
+      name: 'a label in k8s.io',
+      patch: () => asLabgate().core.patchNode({ name: 'node2', body: { metadata: { labels: { 'node.k8s.io/x': 'y' } } } }, merge),
+      want: node,
+    },
+    {
+      name: 'a taint',
+      patch: () =>
+        asLabgate().core.patchNode({ name: 'node2', body: { spec: { taints: [{ key: 'evil', effect: 'NoSchedule' }] } } }, merge),
+      want: node,
+    },
+    {
+      name: 'externalIPs',
+      patch: () =>
+        asLabgate().core.patchNamespacedService(
+          { name: 'kps-grafana', namespace: 'monitoring', body: { spec: { externalIPs: ['192.168.50.27'] } } },
+          merge,
+        ),
+      want: service,
+    },
+    {
+      name: "a Service's selector",
+      patch: () =>
+        asLabgate().core.patchNamespacedService(
+          { name: 'kps-grafana', namespace: 'monitoring', body: { spec: { selector: { app: 'evil' } } } },
+          merge,
+        ),
+      want: service,
+    },
+    {
+      name: "a Service's target port",
+      patch: () =>
+        asLabgate().core.patchNamespacedService(
+          { name: 'kps-grafana', namespace: 'monitoring', body: [{ op: 'replace', path: '/spec/ports/0/targetPort', value: 22 }] },
+          json,
+        ),
+      want: service,
+    },
+    {
+      name: 'a container',
+      patch: () =>
+        asLabgate().apps.patchNamespacedDeployment(
+          {
+            name: 'kps-grafana',
+            namespace: 'monitoring',
+            body: [{ op: 'add', path: '/spec/template/spec/containers/-', value: { name: 'evil', image: 'evil' } }],
+          },
+          json,
+        ),
+      want: workload,
+    },
+    {
+      name: 'a host path volume',
+      patch: () =>
+        asLabgate().apps.patchNamespacedDeployment(
+          {
+            name: 'kps-grafana',
+            namespace: 'monitoring',
+            body: { spec: { template: { spec: { volumes: [{ name: 'root', hostPath: { path: '/' } }] } } } },
+          },
+          merge,
+        ),
+      want: workload,
+    },
+    {
+      name: 'replicas',
+      patch: () =>
+        asLabgate().apps.patchNamespacedDeployment(
+          { name: 'kps-grafana', namespace: 'monitoring', body: { spec: { replicas: 5 } } },
+          merge,
+        ),
+      want: workload,
+    },
+    {
+      name: 'anything in kube-system',
+      patch: () =>
+        asLabgate().core.patchNamespacedService(
+          { name: 'labgate-probe', namespace: 'kube-system', body: { spec: { type: 'NodePort' } } },
+          merge,
+        ),
+      want: { message: 'labgate never changes anything in kube-system.' },
+    },
+  ])("refuses $name with the policy's message", async ({ patch, want }) => {
     const r = await refusal(patch);
     expect(r).toMatchObject({ code: 422, message: expect.stringContaining(want.message) });
     expect(r!.message).toContain("ValidatingAdmissionPolicy 'labgate-least-privilege'");

@@ -20,7 +20,7 @@ const fromFile = (file: string) => {
 const cache = new KubeCache(fromFile(p.labgateKubeconfig));
 afterAll(() => cache.stop());
 
-describe('the shared Kubernetes cache, as labgate\'s ServiceAccount', () => {
+describe("the shared Kubernetes cache, as labgate's ServiceAccount", () => {
   it('lists the lab: nodes, the kps release, workloads and namespaces, as plain records', async () => {
     await eventually('the cache to sync', async () => cache.getStatus().reachable);
     const s = cache.snapshot();
@@ -29,8 +29,14 @@ describe('the shared Kubernetes cache, as labgate\'s ServiceAccount', () => {
       ['node2', '10.120.52.24', true],
       ['node3', '10.120.52.25', true],
     ]);
-    expect(s.services.find((x) => x.name === 'kps-grafana')).toMatchObject({ namespace: 'monitoring', type: 'ClusterIP', selector: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': 'kps' } });
-    expect(s.workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(expect.arrayContaining(['Deployment/kps-grafana', 'StatefulSet/prometheus-kps-kube-prometheus-stack-prometheus']));
+    expect(s.services.find((x) => x.name === 'kps-grafana')).toMatchObject({
+      namespace: 'monitoring',
+      type: 'ClusterIP',
+      selector: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': 'kps' },
+    });
+    expect(s.workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(
+      expect.arrayContaining(['Deployment/kps-grafana', 'StatefulSet/prometheus-kps-kube-prometheus-stack-prometheus']),
+    );
     expect(s.namespaces.map((n) => n.name)).toEqual(expect.arrayContaining(['default', 'monitoring', 'labgate-system']));
     // Plain records: nothing of the raw objects (managedFields, annotations) comes through.
     expect(JSON.stringify(s)).not.toMatch(/managedFields|meta\.helm\.sh/);
@@ -65,7 +71,10 @@ describe('the shared Kubernetes cache, as labgate\'s ServiceAccount', () => {
     await eventually('the cache to recover', async () => cache.getStatus().reachable, 30_000);
     await kubectl(['label', 'node', 'node3', 'after-restart=yes', '--overwrite']);
     try {
-      await eventually('a change after the restart', async () => cache.snapshot().nodes.find((n) => n.name === 'node3')?.labels['after-restart'] === 'yes');
+      await eventually(
+        'a change after the restart',
+        async () => cache.snapshot().nodes.find((n) => n.name === 'node3')?.labels['after-restart'] === 'yes',
+      );
     } finally {
       await kubectl(['label', 'node', 'node3', 'after-restart-']);
     }
@@ -86,8 +95,12 @@ describe('a kubeconfig that cannot work', () => {
       const weak = new KubeCache(fromFile(file));
       try {
         await eventually('the permission errors', async () => weak.getStatus().kinds.every((k) => k.error));
-        expect(weak.getStatus().kinds.find((k) => k.kind === 'Service')?.error).toBe("labgate's Kubernetes identity needs list and watch on services.");
-        expect(weak.getStatus().kinds.find((k) => k.kind === 'Deployment')?.error).toBe("labgate's Kubernetes identity needs list and watch on deployments.apps.");
+        expect(weak.getStatus().kinds.find((k) => k.kind === 'Service')?.error).toBe(
+          "labgate's Kubernetes identity needs list and watch on services.",
+        );
+        expect(weak.getStatus().kinds.find((k) => k.kind === 'Deployment')?.error).toBe(
+          "labgate's Kubernetes identity needs list and watch on deployments.apps.",
+        );
       } finally {
         await weak.stop();
       }

@@ -34,25 +34,66 @@ interface KindSpec<R> {
   kind: string;
   resource: string; // for permission messages: "services", "deployments.apps"
   path: string;
-  list: (core: CoreV1Api, apps: AppsV1Api, page: { limit: number; _continue?: string }) => Promise<{ items: KubernetesObject[]; metadata?: { _continue?: string; resourceVersion?: string } }>;
+  list: (
+    core: CoreV1Api,
+    apps: AppsV1Api,
+    page: { limit: number; _continue?: string },
+  ) => Promise<{ items: KubernetesObject[]; metadata?: { _continue?: string; resourceVersion?: string } }>;
   toRecord: (o: KubernetesObject) => R;
 }
 
 const key = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 const KINDS = {
-  nodes: { kind: 'Node', resource: 'nodes', path: '/api/v1/nodes', list: (c, _a, p) => c.listNode(p), toRecord: (o) => toNodeRecord(o) } as KindSpec<NodeRecord>,
-  pods: { kind: 'Pod', resource: 'pods', path: '/api/v1/pods', list: (c, _a, p) => c.listPodForAllNamespaces(p), toRecord: (o) => toPodRecord(o) } as KindSpec<PodRecord>,
-  services: { kind: 'Service', resource: 'services', path: '/api/v1/services', list: (c, _a, p) => c.listServiceForAllNamespaces(p), toRecord: (o) => toServiceRecord(o) } as KindSpec<ServiceRecord>,
-  deployments: { kind: 'Deployment', resource: 'deployments.apps', path: '/apis/apps/v1/deployments', list: (_c, a, p) => a.listDeploymentForAllNamespaces(p), toRecord: (o) => toWorkloadRecord('Deployment', o) } as KindSpec<WorkloadRecord>,
-  statefulsets: { kind: 'StatefulSet', resource: 'statefulsets.apps', path: '/apis/apps/v1/statefulsets', list: (_c, a, p) => a.listStatefulSetForAllNamespaces(p), toRecord: (o) => toWorkloadRecord('StatefulSet', o) } as KindSpec<WorkloadRecord>,
-  namespaces: { kind: 'Namespace', resource: 'namespaces', path: '/api/v1/namespaces', list: (c, _a, p) => c.listNamespace(p), toRecord: (o) => toNamespaceRecord(o) } as KindSpec<NamespaceRecord>,
+  nodes: {
+    kind: 'Node',
+    resource: 'nodes',
+    path: '/api/v1/nodes',
+    list: (c, _a, p) => c.listNode(p),
+    toRecord: (o) => toNodeRecord(o),
+  } as KindSpec<NodeRecord>,
+  pods: {
+    kind: 'Pod',
+    resource: 'pods',
+    path: '/api/v1/pods',
+    list: (c, _a, p) => c.listPodForAllNamespaces(p),
+    toRecord: (o) => toPodRecord(o),
+  } as KindSpec<PodRecord>,
+  services: {
+    kind: 'Service',
+    resource: 'services',
+    path: '/api/v1/services',
+    list: (c, _a, p) => c.listServiceForAllNamespaces(p),
+    toRecord: (o) => toServiceRecord(o),
+  } as KindSpec<ServiceRecord>,
+  deployments: {
+    kind: 'Deployment',
+    resource: 'deployments.apps',
+    path: '/apis/apps/v1/deployments',
+    list: (_c, a, p) => a.listDeploymentForAllNamespaces(p),
+    toRecord: (o) => toWorkloadRecord('Deployment', o),
+  } as KindSpec<WorkloadRecord>,
+  statefulsets: {
+    kind: 'StatefulSet',
+    resource: 'statefulsets.apps',
+    path: '/apis/apps/v1/statefulsets',
+    list: (_c, a, p) => a.listStatefulSetForAllNamespaces(p),
+    toRecord: (o) => toWorkloadRecord('StatefulSet', o),
+  } as KindSpec<WorkloadRecord>,
+  namespaces: {
+    kind: 'Namespace',
+    resource: 'namespaces',
+    path: '/api/v1/namespaces',
+    list: (c, _a, p) => c.listNamespace(p),
+    toRecord: (o) => toNamespaceRecord(o),
+  } as KindSpec<NamespaceRecord>,
 } as const;
 type KindName = keyof typeof KINDS;
 
 // Kubernetes names are lowercase ASCII: plain comparison orders them as a collator would, far faster.
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const sortByKey = <R extends { name: string; namespace?: string }>(rs: Iterable<R>) => [...rs].sort((a, b) => byKey(a.namespace ?? '', b.namespace ?? '') || byKey(a.name, b.name));
+const sortByKey = <R extends { name: string; namespace?: string }>(rs: Iterable<R>) =>
+  [...rs].sort((a, b) => byKey(a.namespace ?? '', b.namespace ?? '') || byKey(a.name, b.name));
 
 /** The record without its resourceVersion, which moves on every heartbeat and status write. */
 const meaning = (r: unknown) => JSON.stringify(r, (k, v: unknown) => (k === 'resourceVersion' ? undefined : v));
@@ -68,7 +109,12 @@ function slim(o: KubernetesObject): void {
 }
 
 /** A whole list in pages of 500, so no single answer holds every object of a large cluster. */
-async function listInPages(list: (page: { limit: number; _continue?: string }) => Promise<{ items: KubernetesObject[]; metadata?: { _continue?: string; resourceVersion?: string } }>) {
+async function listInPages(
+  list: (page: {
+    limit: number;
+    _continue?: string;
+  }) => Promise<{ items: KubernetesObject[]; metadata?: { _continue?: string; resourceVersion?: string } }>,
+) {
   const items: KubernetesObject[] = [];
   let page: Awaited<ReturnType<typeof list>> | undefined;
   do {

@@ -18,7 +18,9 @@ export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig
   try {
     kc.loadFromDefault();
   } catch (e) {
-    throw new KubeConfigError(`The kubeconfig could not be read${env.KUBECONFIG ? ` (${env.KUBECONFIG})` : ''}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new KubeConfigError(
+      `The kubeconfig could not be read${env.KUBECONFIG ? ` (${env.KUBECONFIG})` : ''}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const context = env.LABGATE_KUBE_CONTEXT;
   if (context) {
@@ -35,7 +37,7 @@ export function describeApiError(err: unknown, verb: string, resource: string): 
   const e = err as { code?: number; statusCode?: number; message?: string; body?: unknown; cause?: { code?: string } } | undefined;
   const status = e?.code ?? e?.statusCode;
   if (status === 403) return `labgate's Kubernetes identity needs ${verb} on ${resource}.`;
-  if (status === 401) return 'The Kubernetes API server refused labgate\'s credentials (401): the token or certificate is not valid.';
+  if (status === 401) return "The Kubernetes API server refused labgate's credentials (401): the token or certificate is not valid.";
   const text = `${e?.message ?? ''} ${e?.cause?.code ?? ''}`;
   if (/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|fetch failed|socket hang up|other side closed/i.test(text)) {
     return 'The Kubernetes API server cannot be reached.';

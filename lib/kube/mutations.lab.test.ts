@@ -6,9 +6,10 @@ import { patchNodeLabels, patchService } from './mutations';
 // Every change here is made as labgate's own ServiceAccount (deploy/rbac.yaml).
 process.env.KUBECONFIG = labPaths(labPrefix()).labgateKubeconfig;
 
-const rv = async (kind: string, name: string, ns?: string) => (await kubectl(['get', kind, name, ...(ns ? ['-n', ns] : []), '-o', 'jsonpath={.metadata.resourceVersion}'])).trim();
+const rv = async (kind: string, name: string, ns?: string) =>
+  (await kubectl(['get', kind, name, ...(ns ? ['-n', ns] : []), '-o', 'jsonpath={.metadata.resourceVersion}'])).trim();
 
-describe('cluster changes as labgate\'s ServiceAccount', () => {
+describe("cluster changes as labgate's ServiceAccount", () => {
   it('a label patch guarded by a stale resourceVersion says the node changed meanwhile, and changes nothing', async () => {
     const seen = await rv('node', 'node3');
     await kubectl(['label', 'node', 'node3', 'meanwhile=yes']);
@@ -33,6 +34,16 @@ describe('cluster changes as labgate\'s ServiceAccount', () => {
     expect((await patchService('default', 'redis', { type: 'NodePort', nodePorts: { 6379: 31379 } })).ok).toBe(true);
     expect(await kubectl(['get', 'service', 'redis', '-n', 'default', '-o', 'jsonpath={.spec.ports[0].nodePort}'])).toBe('31379');
     expect((await patchService('default', 'redis', { type: 'ClusterIP', nodePorts: {} })).ok).toBe(true);
-    expect(await kubectl(['get', 'service', 'redis', '-n', 'default', '-o', 'jsonpath={.spec.type}/{.spec.ports[0].nodePort}/{.spec.externalTrafficPolicy}'])).toBe('ClusterIP//');
+    expect(
+      await kubectl([
+        'get',
+        'service',
+        'redis',
+        '-n',
+        'default',
+        '-o',
+        'jsonpath={.spec.type}/{.spec.ports[0].nodePort}/{.spec.externalTrafficPolicy}',
+      ]),
+    ).toBe('ClusterIP//');
   });
 });

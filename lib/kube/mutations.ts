@@ -24,7 +24,11 @@ function failure(err: unknown, verb: string, resource: string, what: string): Ou
   return { ok: false, status: e?.code === 403 ? 403 : 502, error: describeApiError(err, verb, resource) };
 }
 
-export async function patchNodeLabels(node: string, labels: Record<string, string | null>, resourceVersion: string): Promise<Outcome<{ resourceVersion: string }>> {
+export async function patchNodeLabels(
+  node: string,
+  labels: Record<string, string | null>,
+  resourceVersion: string,
+): Promise<Outcome<{ resourceVersion: string }>> {
   try {
     const res = await apis().core.patchNode({ name: node, body: { metadata: { labels, resourceVersion } } }, merge);
     return { ok: true, data: { resourceVersion: res.metadata?.resourceVersion ?? '' } };
@@ -67,7 +71,12 @@ export async function patchService(namespace: string, name: string, change: Serv
   }
 }
 
-export async function setNodeSelector(kind: 'Deployment' | 'StatefulSet', namespace: string, name: string, nodeSelector: Record<string, string> | null): Promise<Outcome<{ resourceVersion: string }>> {
+export async function setNodeSelector(
+  kind: 'Deployment' | 'StatefulSet',
+  namespace: string,
+  name: string,
+  nodeSelector: Record<string, string> | null,
+): Promise<Outcome<{ resourceVersion: string }>> {
   const { apps } = apis();
   // A merge patch merges maps: clear the old selector first so the new one replaces it.
   const body = { spec: { template: { spec: { nodeSelector: null } } } };

@@ -10,10 +10,13 @@ interface Rule {
   verbs: string[];
 }
 
-const grants = (rules: Rule[]) => rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res}/${v}`)))).sort();
+const grants = (rules: Rule[]) =>
+  rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res}/${v}`)))).sort();
 
 describe('deploy/rbac.yaml', () => {
-  const docs = parseAllDocuments(fs.readFileSync(path.join(import.meta.dirname, '../../deploy/rbac.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string; rules?: Rule[] });
+  const docs = parseAllDocuments(fs.readFileSync(path.join(import.meta.dirname, '../../deploy/rbac.yaml'), 'utf8')).map(
+    (d) => d.toJS() as { kind: string; rules?: Rule[] },
+  );
 
   it('grants exactly the permissions labgate uses: no more, no fewer', () => {
     const role = docs.find((d) => d.kind === 'ClusterRole');

@@ -15,14 +15,27 @@ export const ADMISSION_POLICY = 'labgate-least-privilege';
 
 export const PERMISSIONS: readonly Permission[] = [
   { group: '', resource: 'nodes', verbs: ['list', 'watch', 'patch'], why: 'the Nodes view; node labels' },
-  { group: '', resource: 'pods', verbs: ['list', 'watch'], why: 'which node each service\'s pods run on' },
+  { group: '', resource: 'pods', verbs: ['list', 'watch'], why: "which node each service's pods run on" },
   { group: '', resource: 'services', verbs: ['get', 'list', 'watch', 'patch'], why: 'the Services view; type and nodePorts (Expose)' },
   { group: '', resource: 'namespaces', verbs: ['list', 'watch'], why: 'the namespace filter' },
   { group: 'apps', resource: 'deployments', verbs: ['list', 'watch', 'patch'], why: 'pinning a Deployment to nodes' },
   { group: 'apps', resource: 'statefulsets', verbs: ['list', 'watch', 'patch'], why: 'pinning a StatefulSet to nodes' },
-  { group: 'admissionregistration.k8s.io', resource: 'validatingadmissionpolicies', verbs: ['get'], resourceNames: [ADMISSION_POLICY], why: 'doctor: is the admission policy installed' },
-  { group: 'admissionregistration.k8s.io', resource: 'validatingadmissionpolicybindings', verbs: ['get'], resourceNames: [ADMISSION_POLICY], why: 'doctor: is the admission policy bound' },
+  {
+    group: 'admissionregistration.k8s.io',
+    resource: 'validatingadmissionpolicies',
+    verbs: ['get'],
+    resourceNames: [ADMISSION_POLICY],
+    why: 'doctor: is the admission policy installed',
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    resource: 'validatingadmissionpolicybindings',
+    verbs: ['get'],
+    resourceNames: [ADMISSION_POLICY],
+    why: 'doctor: is the admission policy bound',
+  },
 ];
 
 /** "patch on services", "list on deployments.apps": the words the UI and doctor use. */
-export const permissionName = (verb: string, p: Pick<Permission, 'group' | 'resource'>) => `${verb} on ${p.group ? `${p.resource}.${p.group}` : p.resource}`;
+export const permissionName = (verb: string, p: Pick<Permission, 'group' | 'resource'>) =>
+  `${verb} on ${p.group ? `${p.resource}.${p.group}` : p.resource}`;

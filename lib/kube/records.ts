@@ -77,4 +77,7 @@ export function toWorkloadRecord(kind: 'Deployment' | 'StatefulSet', w: V1Deploy
   };
 }
 
-export const toNamespaceRecord = (n: V1Namespace): NamespaceRecord => ({ name: n.metadata?.name ?? '', phase: n.status?.phase ?? 'Active' });
+export const toNamespaceRecord = (n: V1Namespace): NamespaceRecord => ({
+  name: n.metadata?.name ?? '',
+  phase: n.status?.phase ?? 'Active',
+});

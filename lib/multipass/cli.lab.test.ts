@@ -5,8 +5,8 @@ import { listInstances, MultipassError } from './cli';
 
 const prefix = labPrefix();
 
-describe('the multipass adapter against the lab\'s stand-in (first on PATH)', () => {
-  it.each(['release', 'zones'] as const)('lists the lab\'s instances in the %s format', async (format) => {
+describe("the multipass adapter against the lab's stand-in (first on PATH)", () => {
+  it.each(['release', 'zones'] as const)("lists the lab's instances in the %s format", async (format) => {
     setMultipassFormat(prefix, format);
     try {
       const records = await listInstances();

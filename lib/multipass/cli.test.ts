@@ -10,9 +10,23 @@ describe('listInstances', () => {
   it.each(['.', 'v1.16.3'])('reads the %s format into sorted records', async (dir) => {
     const records = await listInstances(answering({ stdout: fixture(dir, 'info.json') }));
     expect(records.map((r) => r.name)).toEqual(['nfs', 'node1', 'node2', 'node3', 'ops', 'scratch']);
-    expect(records[1]).toMatchObject({ name: 'node1', state: 'Running', ipv4: ['10.120.52.23', '10.244.0.0'], cpuCount: 2, disk: { used: 7012466688, total: 20244400128 } });
+    expect(records[1]).toMatchObject({
+      name: 'node1',
+      state: 'Running',
+      ipv4: ['10.120.52.23', '10.244.0.0'],
+      cpuCount: 2,
+      disk: { used: 7012466688, total: 20244400128 },
+    });
     expect(records[0]!.mounts).toEqual(['/srv/labshare']);
-    expect(records[5]).toMatchObject({ name: 'scratch', state: 'Stopped', ipv4: [], cpuCount: null, memory: null, disk: null, release: null });
+    expect(records[5]).toMatchObject({
+      name: 'scratch',
+      state: 'Stopped',
+      ipv4: [],
+      cpuCount: null,
+      memory: null,
+      disk: null,
+      release: null,
+    });
     expect(records[1]!.zone).toBe(dir === '.' ? 'zone1' : null);
   });
 

@@ -45,11 +45,17 @@ export const execMultipass: CliRunner = (args) =>
 
 /** Turns a failed run into a typed error, from the real CLI's messages (client_common.cpp, daemon.cpp). */
 export function classifyFailure(res: CliResult): MultipassError {
-  if (res.errno === 'ENOENT') return new MultipassError('cli-missing', 'The multipass command is not installed on this host (or not on PATH).');
+  if (res.errno === 'ENOENT')
+    return new MultipassError('cli-missing', 'The multipass command is not installed on this host (or not on PATH).');
   if (res.timedOut) return new MultipassError('timeout', `multipass did not answer within ${TIMEOUT_MS / 1000} s.`);
   const message = res.stderr.trim().split('\n')[0] ?? '';
-  if (/cannot connect to the multipass socket/.test(message)) return new MultipassError('daemon-down', 'The Multipass daemon is not running (cannot connect to the multipass socket).');
-  if (/socket access denied/.test(message)) return new MultipassError('access-denied', 'labgate may not use the Multipass socket (access denied): add its user to the socket\'s group.');
+  if (/cannot connect to the multipass socket/.test(message))
+    return new MultipassError('daemon-down', 'The Multipass daemon is not running (cannot connect to the multipass socket).');
+  if (/socket access denied/.test(message))
+    return new MultipassError(
+      'access-denied',
+      "labgate may not use the Multipass socket (access denied): add its user to the socket's group.",
+    );
   if (/does not exist/.test(message)) return new MultipassError('unknown-instance', message.replace(/^\w+ failed: /, ''));
   return new MultipassError('failed', `multipass failed${res.code !== null ? ` (exit ${res.code})` : ''}: ${message || 'no message'}`);
 }
@@ -67,9 +73,10 @@ export async function listInstances(run: CliRunner = execMultipass): Promise<Ins
   const parsed = InfoOutput.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new MultipassError('malformed', `multipass printed JSON of an unexpected shape (${issue?.path.join('.') || 'top'}: ${issue?.message}).`);
+    throw new MultipassError(
+      'malformed',
+      `multipass printed JSON of an unexpected shape (${issue?.path.join('.') || 'top'}: ${issue?.message}).`,
+    );
   }
   return toInstanceRecords(parsed.data);
 }
-
-

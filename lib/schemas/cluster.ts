@@ -20,13 +20,24 @@ export const LabelKey = z
 export const LabelValue = z
   .string()
   .max(63, 'A label value has at most 63 characters.')
-  .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, 'A label value is letters, digits, - _ and ., starting and ending with a letter or digit (or empty).');
+  .regex(
+    /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/,
+    'A label value is letters, digits, - _ and ., starting and ending with a letter or digit (or empty).',
+  );
 
 const ResourceVersion = z.string().regex(/^\d{1,20}$/, 'Reload: the resource version is missing.');
 
 // Kubernetes' own keys are refused here, as the admission policy (deploy/admission-policy.yaml) refuses them.
-const ChangeableLabelKey = LabelKey.refine((k) => !isSystemLabel(k), { error: (i) => `${String(i.input)} belongs to Kubernetes itself: labgate changes only labels outside the kubernetes.io and k8s.io prefixes.` });
-export const SetNodeLabel = z.object({ node: ResourceName, key: ChangeableLabelKey, value: LabelValue.default(''), resourceVersion: ResourceVersion });
+const ChangeableLabelKey = LabelKey.refine((k) => !isSystemLabel(k), {
+  error: (i) =>
+    `${String(i.input)} belongs to Kubernetes itself: labgate changes only labels outside the kubernetes.io and k8s.io prefixes.`,
+});
+export const SetNodeLabel = z.object({
+  node: ResourceName,
+  key: ChangeableLabelKey,
+  value: LabelValue.default(''),
+  resourceVersion: ResourceVersion,
+});
 export const RemoveNodeLabel = z.object({ node: ResourceName, key: ChangeableLabelKey, resourceVersion: ResourceVersion });
 
 export const PatchService = z.object({
@@ -45,6 +56,4 @@ export const PinWorkload = z.object({
   nodeSelector: z.record(LabelKey, LabelValue).nullable(), // null clears it
 });
 
-
 /** Keys that belong to Kubernetes itself: a person is warned before changing them. */
-

@@ -6,7 +6,14 @@ const good = {
     title: 'Expose Grafana on the LAN',
     listenPort: 30060,
     steps: [
-      { kind: 'service-nodeport', namespace: 'monitoring', name: 'kps-grafana', port: 80, nodePort: 30060, previous: { type: 'ClusterIP', nodePort: null } },
+      {
+        kind: 'service-nodeport',
+        namespace: 'monitoring',
+        name: 'kps-grafana',
+        port: 80,
+        nodePort: 30060,
+        previous: { type: 'ClusterIP', nodePort: null },
+      },
       { kind: 'open-forward', listenPort: 30060, target: { kind: 'service', namespace: 'monitoring', name: 'kps-grafana', port: 80 } },
     ],
   },
@@ -22,8 +29,14 @@ describe('ExposeRecord (a journal entry read back)', () => {
     { name: 'a javascript: URL', record: { ...good, url: 'javascript:alert(1)' } },
     { name: 'a forward id that is not one', record: { ...good, forwardId: '../../x' } },
     { name: 'a port as text', record: { ...good, plan: { ...good.plan, listenPort: '30060' } } },
-    { name: 'a step of an unknown kind', record: { ...good, plan: { ...good.plan, steps: [{ kind: 'delete-namespace', namespace: 'kube-system' }] } } },
-    { name: 'a namespace that is not a name', record: { ...good, plan: { ...good.plan, steps: [{ ...good.plan.steps[0], namespace: 'a b' }] } } },
+    {
+      name: 'a step of an unknown kind',
+      record: { ...good, plan: { ...good.plan, steps: [{ kind: 'delete-namespace', namespace: 'kube-system' }] } },
+    },
+    {
+      name: 'a namespace that is not a name',
+      record: { ...good, plan: { ...good.plan, steps: [{ ...good.plan.steps[0], namespace: 'a b' }] } },
+    },
     { name: 'an unknown key', record: { ...good, extra: true } },
     { name: 'nothing', record: null },
   ])('refuses $name', ({ record }) => expect(ExposeRecord.safeParse(record).success).toBe(false));

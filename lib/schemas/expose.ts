@@ -3,7 +3,10 @@ import { ForwardId, Port } from './forwards';
 import { InstanceName, NamespaceName, ResourceName } from './names';
 
 /** A page shows an Expose's URL as a link: only http(s) to an IPv4 address or a host name, nothing a browser would run. */
-export const HttpUrl = z.string().max(300).regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[A-Za-z0-9._~/-]*$/, 'Not an http(s) URL.');
+export const HttpUrl = z
+  .string()
+  .max(300)
+  .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[A-Za-z0-9._~/-]*$/, 'Not an http(s) URL.');
 
 /** What to expose: the Grafana service (found by its label), any service, or an instance's port. */
 export const ExposeService = z.object({ namespace: NamespaceName, name: ResourceName, port: Port.optional() });
@@ -20,7 +23,14 @@ const ServiceType = z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalNa
 const StrictPort = z.number().int().min(1).max(65535); // a journal holds numbers, never text
 
 const ExposeStep = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('service-nodeport'), namespace: NamespaceName, name: ResourceName, port: StrictPort, nodePort: StrictPort, previous: z.strictObject({ type: ServiceType, nodePort: StrictPort.nullable() }) }),
+  z.strictObject({
+    kind: z.literal('service-nodeport'),
+    namespace: NamespaceName,
+    name: ResourceName,
+    port: StrictPort,
+    nodePort: StrictPort,
+    previous: z.strictObject({ type: ServiceType, nodePort: StrictPort.nullable() }),
+  }),
   z.strictObject({
     kind: z.literal('open-forward'),
     listenPort: StrictPort,

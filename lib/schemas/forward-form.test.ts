@@ -10,17 +10,83 @@ const form = (fields: Record<string, string | undefined>) => {
 
 describe('the forward form and its schema', () => {
   it.each([
-    { name: 'a service forward', fields: { name: 'Grafana', listenPort: '30060', targetKind: 'service', targetNamespace: 'monitoring', targetService: 'kps-grafana', targetPort: '80' }, ok: true },
-    { name: 'an instance forward', fields: { name: 'Jenkins', listenPort: '8080', targetKind: 'instance', targetInstance: 'ops', targetPort: '8080' }, ok: true },
-    { name: 'a static udp forward', fields: { name: 'DNS', protocol: 'udp', listenPort: '5353', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53' }, ok: true },
-    { name: 'port 0', fields: { name: 'x', listenPort: '0', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53' }, ok: false, field: 'listenPort' },
-    { name: 'port 70000', fields: { name: 'x', listenPort: '70000', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53' }, ok: false, field: 'listenPort' },
-    { name: 'a newline in the name', fields: { name: 'a\nb', listenPort: '80', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53' }, ok: false, field: 'name' },
-    { name: 'quotes in the name', fields: { name: 'a"b', listenPort: '80', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53' }, ok: false, field: 'name' },
-    { name: '-j ACCEPT in the description is fine text but no quotes', fields: { name: 'x', listenPort: '80', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53', description: '"; -j ACCEPT' }, ok: false, field: 'description' },
-    { name: 'a 10 KB name', fields: { name: 'a'.repeat(10_240), listenPort: '80', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53' }, ok: false, field: 'name' },
-    { name: 'not an address', fields: { name: 'x', listenPort: '80', targetKind: 'static', targetIp: '10.120.52.300', targetPort: '53' }, ok: false, field: 'target.ip' },
-    { name: 'an upper-case namespace', fields: { name: 'x', listenPort: '80', targetKind: 'service', targetNamespace: 'Monitoring', targetService: 'g', targetPort: '80' }, ok: false, field: 'target.namespace' },
+    {
+      name: 'a service forward',
+      fields: {
+        name: 'Grafana',
+        listenPort: '30060',
+        targetKind: 'service',
+        targetNamespace: 'monitoring',
+        targetService: 'kps-grafana',
+        targetPort: '80',
+      },
+      ok: true,
+    },
+    {
+      name: 'an instance forward',
+      fields: { name: 'Jenkins', listenPort: '8080', targetKind: 'instance', targetInstance: 'ops', targetPort: '8080' },
+      ok: true,
+    },
+    {
+      name: 'a static udp forward',
+      fields: { name: 'DNS', protocol: 'udp', listenPort: '5353', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53' },
+      ok: true,
+    },
+    {
+      name: 'port 0',
+      fields: { name: 'x', listenPort: '0', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53' },
+      ok: false,
+      field: 'listenPort',
+    },
+    {
+      name: 'port 70000',
+      fields: { name: 'x', listenPort: '70000', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53' },
+      ok: false,
+      field: 'listenPort',
+    },
+    {
+      name: 'a newline in the name',
+      fields: { name: 'a\nb', listenPort: '80', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53' },
+      ok: false,
+      field: 'name',
+    },
+    {
+      name: 'quotes in the name',
+      fields: { name: 'a"b', listenPort: '80', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53' },
+      ok: false,
+      field: 'name',
+    },
+    {
+      name: '-j ACCEPT in the description is fine text but no quotes',
+      fields: {
+        name: 'x',
+        listenPort: '80',
+        targetKind: 'static',
+        targetIp: '10.120.52.30',
+        targetPort: '53',
+        description: '"; -j ACCEPT',
+      },
+      ok: false,
+      field: 'description',
+    },
+    {
+      name: 'a 10 KB name',
+      fields: { name: 'a'.repeat(10_240), listenPort: '80', targetKind: 'static', targetIp: '10.120.52.30', targetPort: '53' },
+      ok: false,
+      field: 'name',
+    },
+    {
+      name: 'not an address',
+      fields: { name: 'x', listenPort: '80', targetKind: 'static', targetIp: '10.120.52.300', targetPort: '53' },
+      ok: false,
+      field: 'target.ip',
+    },
+    {
+      name: 'an upper-case namespace',
+      fields: { name: 'x', listenPort: '80', targetKind: 'service', targetNamespace: 'Monitoring', targetService: 'g', targetPort: '80' },
+      ok: false,
+      field: 'target.namespace',
+    },
   ])('$name', ({ fields, ok, field }) => {
     const parsed = CreateForward.safeParse(readForwardForm(form(fields)));
     expect(parsed.success).toBe(ok);

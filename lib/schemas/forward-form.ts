@@ -12,5 +12,12 @@ export function readForwardForm(form: FormData): unknown {
       : kind === 'service'
         ? { kind, namespace: get('targetNamespace'), name: get('targetService'), port }
         : { kind: 'static', ip: get('targetIp'), port };
-  return { name: get('name'), protocol: get('protocol') ?? 'tcp', listenPort: get('listenPort'), listenAddress: get('listenAddress'), target, description: get('description') ?? '' };
+  return {
+    name: get('name'),
+    protocol: get('protocol') ?? 'tcp',
+    listenPort: get('listenPort'),
+    listenAddress: get('listenAddress'),
+    target,
+    description: get('description') ?? '',
+  };
 }

@@ -8,7 +8,11 @@ import { InstanceName, NamespaceName, ResourceName } from './names';
 export const SafeText = z.string().regex(/^[A-Za-z0-9 ._:/,()-]*$/, 'Use letters, digits, spaces and . _ : / , ( ) - only.');
 
 export const ForwardId = z.string().regex(/^[a-z0-9]{6,20}$/, 'A forward id is 6-20 lower-case letters and digits.');
-export const Port = z.coerce.number({ error: 'Enter a port number.' }).int('A port is a whole number.').min(1, 'Ports run from 1 to 65535.').max(65535, 'Ports run from 1 to 65535.');
+export const Port = z.coerce
+  .number({ error: 'Enter a port number.' })
+  .int('A port is a whole number.')
+  .min(1, 'Ports run from 1 to 65535.')
+  .max(65535, 'Ports run from 1 to 65535.');
 export const Protocol = z.enum(['tcp', 'udp'], { error: 'The protocol is tcp or udp.' });
 export const Ipv4 = z.ipv4({ error: 'Enter an IPv4 address such as 10.120.52.23.' });
 
@@ -17,7 +21,12 @@ export const ForwardTarget = z.discriminatedUnion(
   [
     z.object({ kind: z.literal('static'), ip: Ipv4, port: Port }),
     z.object({ kind: z.literal('instance'), name: InstanceName, port: Port }),
-    z.object({ kind: z.literal('service'), namespace: NamespaceName, name: ResourceName.max(63, 'A Service name has at most 63 characters.'), port: Port }),
+    z.object({
+      kind: z.literal('service'),
+      namespace: NamespaceName,
+      name: ResourceName.max(63, 'A Service name has at most 63 characters.'),
+      port: Port,
+    }),
   ],
   { error: 'Choose a target: an address, an instance or a service.' },
 );

@@ -19,14 +19,27 @@ describe('withSession', () => {
 });
 
 describe('invalidInput', () => {
-  const Schema = z.object({ name: z.string().min(1, 'Give it a name.'), target: z.object({ port: z.number({ error: 'A port.' }) }), nodePorts: z.record(z.string(), z.number({ error: 'A nodePort.' })) });
+  const Schema = z.object({
+    name: z.string().min(1, 'Give it a name.'),
+    target: z.object({ port: z.number({ error: 'A port.' }) }),
+    nodePorts: z.record(z.string(), z.number({ error: 'A nodePort.' })),
+  });
   it.each([
     { name: 'a top-level field', input: { name: '', target: { port: 1 }, nodePorts: {} }, want: { name: ['Give it a name.'] } },
-    { name: 'a nested field keeps its whole path', input: { name: 'x', target: { port: 'x' }, nodePorts: {} }, want: { 'target.port': ['A port.'] } },
+    {
+      name: 'a nested field keeps its whole path',
+      input: { name: 'x', target: { port: 'x' }, nodePorts: {} },
+      want: { 'target.port': ['A port.'] },
+    },
     { name: 'a renamed field', input: { name: 'x', target: { port: 1 }, nodePorts: { 80: 'x' } }, want: { nodePort: ['A nodePort.'] } },
   ])('$name', ({ input, want }) => {
     const parsed = Schema.safeParse(input);
     expect(parsed.success).toBe(false);
-    if (!parsed.success) expect(invalidInput(parsed.error, { nodePorts: 'nodePort' })).toEqual({ ok: false, error: 'Check the highlighted fields.', fieldErrors: want });
+    if (!parsed.success)
+      expect(invalidInput(parsed.error, { nodePorts: 'nodePort' })).toEqual({
+        ok: false,
+        error: 'Check the highlighted fields.',
+        fieldErrors: want,
+      });
   });
 });

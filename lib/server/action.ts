@@ -10,12 +10,18 @@ export const SESSION_ENDED: ActionResult<never> = { ok: false, error: 'Your sess
  * A server action is a public endpoint: this runs it only for a live session, checked before
  * anything else. Every action but logging in and out is made with it.
  */
-export function withSession<A extends unknown[], T>(action: (...args: A) => Promise<ActionResult<T>>): (...args: A) => Promise<ActionResult<T>> {
+export function withSession<A extends unknown[], T>(
+  action: (...args: A) => Promise<ActionResult<T>>,
+): (...args: A) => Promise<ActionResult<T>> {
   return async (...args: A) => ((await currentSession()) ? action(...args) : SESSION_ENDED);
 }
 
 /** Bad input, as the form shows it: a summary and each field's messages. */
-export const invalidInput = (err: z.ZodError, rename?: Record<string, string>): ActionResult<never> => ({ ok: false, error: CHECK_FIELDS, fieldErrors: fieldErrorsOf(err, rename) });
+export const invalidInput = (err: z.ZodError, rename?: Record<string, string>): ActionResult<never> => ({
+  ok: false,
+  error: CHECK_FIELDS,
+  fieldErrors: fieldErrorsOf(err, rename),
+});
 
 /** A lib Outcome as an action's result (the status stays on the server). */
 export const asAction = <T>(o: Outcome<T>): ActionResult<T> => (o.ok ? o : { ok: false, error: o.error, fieldErrors: o.fieldErrors });

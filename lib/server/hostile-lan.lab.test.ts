@@ -19,7 +19,15 @@ let dataDir = '';
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-login-'));
-  const server = await startServer({ env: { LABGATE_DATA_DIR: dataDir, LABGATE_ADMIN_PASSWORD: password, HOSTNAME: '0.0.0.0', LABGATE_HTTP: '1', NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` } });
+  const server = await startServer({
+    env: {
+      LABGATE_DATA_DIR: dataDir,
+      LABGATE_ADMIN_PASSWORD: password,
+      HOSTNAME: '0.0.0.0',
+      LABGATE_HTTP: '1',
+      NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}`,
+    },
+  });
   base = server.base;
   child = server.child;
 });
@@ -33,10 +41,19 @@ afterAll(() => {
 function login(from: string, attempt: string, headers: Record<string, string> = {}): Promise<{ status: number; cookie: string | null }> {
   const body = JSON.stringify({ password: attempt });
   return new Promise((resolve, reject) => {
-    const req = http.request(`${base}/api/auth/login`, { method: 'POST', localAddress: from, agent: false, headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie']?.[0] ?? null }));
-    });
+    const req = http.request(
+      `${base}/api/auth/login`,
+      {
+        method: 'POST',
+        localAddress: from,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...headers },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie']?.[0] ?? null }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -63,7 +80,8 @@ describe('login against guessing', () => {
   }, 60_000);
 
   it('400 concurrent wrong attempts: no more than the limit get a 401, no 500, memory bounded; the right password from another address still logs in', async () => {
-    const flood = (from: string) => Promise.all(Array.from({ length: 400 }, (_, i) => login(from, `guess-${i}`))).then((r) => r.map((x) => x.status));
+    const flood = (from: string) =>
+      Promise.all(Array.from({ length: 400 }, (_, i) => login(from, `guess-${i}`))).then((r) => r.map((x) => x.status));
     const [statuses, ok] = await Promise.all([flood('127.0.0.3'), login('127.0.0.4', password)]);
     // Memory is bounded: the server runs with a small fixed heap (see beforeAll) and takes flood after flood from ever more addresses.
     const rss: number[] = [];
@@ -72,7 +90,9 @@ describe('login against guessing', () => {
       rss.push(Math.round(rssKb() / 1024));
     }
     expect(child.exitCode).toBeNull();
-    console.log(`400 concurrent attempts: ${JSON.stringify(tally(statuses))}; server RSS (MB) after each of 10 more floods: ${rss.join(', ')}`);
+    console.log(
+      `400 concurrent attempts: ${JSON.stringify(tally(statuses))}; server RSS (MB) after each of 10 more floods: ${rss.join(', ')}`,
+    );
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(DEFAULT_RATE_LIMIT.freeFailures);
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(400 - DEFAULT_RATE_LIMIT.freeFailures);
@@ -99,7 +119,9 @@ describe('DNS rebinding', () => {
       expect(await curl(url, `rebind.example:${port}`)).toBe(421);
       expect(await curl(url, `192.168.50.99:${port}`)).toBe(421); // an address that is not this host's
     }
-    expect(await curl('/api/auth/login', `rebind.example:${port}`, ['-H', 'content-type: application/json', '-d', JSON.stringify({ password })])).toBe(421);
+    expect(
+      await curl('/api/auth/login', `rebind.example:${port}`, ['-H', 'content-type: application/json', '-d', JSON.stringify({ password })]),
+    ).toBe(421);
     // Its own names and addresses answer.
     expect(await curl('/login', `127.0.0.1:${port}`)).toBe(200);
     expect(await curl('/login', `localhost:${port}`)).toBe(200);

@@ -8,9 +8,14 @@ let cached: { at: number; known: KnownHosts } | null = null;
 export function knownHosts(now = Date.now()): KnownHosts {
   if (cached && now - cached.at < 1_000) return cached.known;
   const hostname = os.hostname().toLowerCase();
-  const addresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address.toLowerCase().replace(/%.*$/, '')));
+  const addresses = Object.values(os.networkInterfaces()).flatMap((list) =>
+    (list ?? []).map((a) => a.address.toLowerCase().replace(/%.*$/, '')),
+  );
   const e = env();
-  const known = { names: [hostname, `${hostname}.local`, ...e.allowedHosts], addresses: [...addresses, ...(e.lanAddress ? [e.lanAddress] : [])] };
+  const known = {
+    names: [hostname, `${hostname}.local`, ...e.allowedHosts],
+    addresses: [...addresses, ...(e.lanAddress ? [e.lanAddress] : [])],
+  };
   cached = { at: now, known };
   return known;
 }

@@ -28,14 +28,24 @@ function create() {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
-    applies: new Counter({ name: 'labgate_firewall_applies_total', help: 'iptables-restore transactions run, by result.', labelNames: ['result'], registers: [registry] }),
+    applies: new Counter({
+      name: 'labgate_firewall_applies_total',
+      help: 'iptables-restore transactions run, by result.',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
     repairs: new Counter({
       name: 'labgate_firewall_repairs_total',
-      help: 'Kernel state put back by the reconciler: flush (labgate\'s jumps or chains were gone) or drift (rules changed).',
+      help: "Kernel state put back by the reconciler: flush (labgate's jumps or chains were gone) or drift (rules changed).",
       labelNames: ['kind'],
       registers: [registry],
     }),
-    sourceErrors: new Counter({ name: 'labgate_source_errors_total', help: 'Failed reads of a source: the Kubernetes API or Multipass.', labelNames: ['source'], registers: [registry] }),
+    sourceErrors: new Counter({
+      name: 'labgate_source_errors_total',
+      help: 'Failed reads of a source: the Kubernetes API or Multipass.',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
     /** The host role says how to count its forwards; the ui role has none. */
     countForwardsWith(fn: () => Map<ForwardState, number>) {
       forwardCounts = fn;

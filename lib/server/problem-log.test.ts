@@ -6,7 +6,10 @@ describe('ProblemLog', () => {
     { reports: [null, null], lines: [] },
     { reports: ['down', 'down', 'down'], lines: ['labgate: check failed: down'] },
     { reports: ['down', 'down', null, null], lines: ['labgate: check failed: down', 'labgate: check works again'] },
-    { reports: ['down', 'other', 'other', null], lines: ['labgate: check failed: down', 'labgate: check failed: other', 'labgate: check works again'] },
+    {
+      reports: ['down', 'other', 'other', null],
+      lines: ['labgate: check failed: down', 'labgate: check failed: other', 'labgate: check works again'],
+    },
   ])('writes a line only when the problem changes: $reports', ({ reports, lines }) => {
     const written: string[] = [];
     const log = new ProblemLog('check', (l) => written.push(l));

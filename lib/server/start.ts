@@ -24,7 +24,9 @@ async function startReconciler(): Promise<void> {
   const { hostService } = await import('@/lib/host/forwards');
   const { Reconciler } = await import('@/lib/host/reconciler');
   const reconciler = new Reconciler(await hostService());
-  reconciler.start().catch((e: unknown) => console.error(`labgate: the reconciler could not start: ${e instanceof Error ? e.message : String(e)}`));
+  reconciler
+    .start()
+    .catch((e: unknown) => console.error(`labgate: the reconciler could not start: ${e instanceof Error ? e.message : String(e)}`));
 }
 
 /**

@@ -1,7 +1,16 @@
 import 'server-only';
 import fs from 'node:fs';
 import type { ForwardSummary, WorkloadRecord } from '@/lib/domain/records';
-import { instanceRows, nodeRows, serviceRows, topology, type InstanceRow, type NodeRow, type ServiceRow, type Topology } from '@/lib/domain/views';
+import {
+  instanceRows,
+  nodeRows,
+  serviceRows,
+  topology,
+  type InstanceRow,
+  type NodeRow,
+  type ServiceRow,
+  type Topology,
+} from '@/lib/domain/views';
 import { env } from '@/lib/env';
 import { hostClient } from '@/lib/host/client';
 import type { HostStatus } from '@/lib/host/forwards';
@@ -75,10 +84,18 @@ export async function nodesView(): Promise<{ rows: NodeRow[]; workloads: Workloa
  * total — a page carries its first screenful and the browser fetches the rest, so a cluster of
  * thousands of services does not make every page load megabytes.
  */
-export async function servicesView(namespace?: string, firstPaint?: number): Promise<{ rows: ServiceRow[]; total: number; namespaces: string[]; error: string | null }> {
+export async function servicesView(
+  namespace?: string,
+  firstPaint?: number,
+): Promise<{ rows: ServiceRow[]; total: number; namespaces: string[]; error: string | null }> {
   const s = await sources();
   const rows = serviceRows(s.joined, namespace);
-  return { rows: firstPaint ? rows.slice(0, firstPaint) : rows, total: rows.length, namespaces: s.kube.namespaces.map((n) => n.name), error: kubeProblem(s.kubeStatus) };
+  return {
+    rows: firstPaint ? rows.slice(0, firstPaint) : rows,
+    total: rows.length,
+    namespaces: s.kube.namespaces.map((n) => n.name),
+    error: kubeProblem(s.kubeStatus),
+  };
 }
 
 export async function topologyView(): Promise<Topology> {
@@ -121,7 +138,8 @@ export async function overviewView(): Promise<Overview> {
   for (const n of joined.nodes) if (!n.ready) problems.push(`Node ${n.name} is not Ready.`);
   const rows = serviceRows(joined);
   for (const r of rows) {
-    if ((r.type === 'NodePort' || r.type === 'LoadBalancer') && r.selector && r.nodes.length === 0) problems.push(`Service ${r.namespace}/${r.name} has no ready pod on any node.`);
+    if ((r.type === 'NodePort' || r.type === 'LoadBalancer') && r.selector && r.nodes.length === 0)
+      problems.push(`Service ${r.namespace}/${r.name} has no ready pod on any node.`);
   }
   return {
     counts: {

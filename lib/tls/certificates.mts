@@ -28,7 +28,13 @@ export interface TlsFiles {
 
 export const tlsFiles = (dataDir: string): TlsFiles => {
   const dir = path.join(dataDir, 'tls');
-  return { dir, caCert: path.join(dir, 'ca.crt'), caKey: path.join(dir, 'ca.key'), cert: path.join(dir, 'server.crt'), key: path.join(dir, 'server.key') };
+  return {
+    dir,
+    caCert: path.join(dir, 'ca.crt'),
+    caKey: path.join(dir, 'ca.key'),
+    cert: path.join(dir, 'server.crt'),
+    key: path.join(dir, 'server.key'),
+  };
 };
 
 /** What the server certificate must name: the host's names and every address it has. */
@@ -40,12 +46,21 @@ export interface ServerNames {
 /** This host's names (hostname, hostname.local, localhost, and LABGATE_ALLOWED_HOSTS) and its IPv4 and IPv6 addresses. */
 export function hostNames(extraNames: readonly string[] = []): ServerNames {
   const hostname = os.hostname().toLowerCase();
-  const dns = [...new Set([hostname, `${hostname}.local`, 'localhost', ...extraNames.map((n) => n.toLowerCase())])].filter((n) => /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(n));
-  const ips = [...new Set(Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).filter((a) => !(a.family === 'IPv6' && a.scopeid)).map((a) => a.address)))];
+  const dns = [...new Set([hostname, `${hostname}.local`, 'localhost', ...extraNames.map((n) => n.toLowerCase())])].filter((n) =>
+    /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(n),
+  );
+  const ips = [
+    ...new Set(
+      Object.values(os.networkInterfaces()).flatMap((list) =>
+        (list ?? []).filter((a) => !(a.family === 'IPv6' && a.scopeid)).map((a) => a.address),
+      ),
+    ),
+  ];
   return { dns, ips };
 }
 
-const pem = (label: string, der: ArrayBuffer) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END ${label}-----\n`;
+const pem = (label: string, der: ArrayBuffer) =>
+  `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END ${label}-----\n`;
 
 async function exportKey(key: CryptoKey): Promise<string> {
   return pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', key as webcrypto.CryptoKey));
@@ -94,7 +109,10 @@ async function makeServerCert(files: TlsFiles, names: ServerNames, now: Date): P
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([...names.dns.map((value) => ({ type: 'dns' as const, value })), ...names.ips.map((value) => ({ type: 'ip' as const, value }))]),
+      new x509.SubjectAlternativeNameExtension([
+        ...names.dns.map((value) => ({ type: 'dns' as const, value })),
+        ...names.ips.map((value) => ({ type: 'ip' as const, value })),
+      ]),
       await x509.AuthorityKeyIdentifierExtension.create(ca, false),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
@@ -116,7 +134,11 @@ function covers(certFile: string, names: ServerNames, now: Date): boolean {
  * labgate's CA (made once, kept) and a server certificate it signed for these names, re-issued
  * when the host gained a name or an address (DHCP) or the certificate nears its end.
  */
-export async function ensureTls(dataDir: string, names: ServerNames, now = new Date()): Promise<TlsFiles & { issued: boolean; createdCa: boolean }> {
+export async function ensureTls(
+  dataDir: string,
+  names: ServerNames,
+  now = new Date(),
+): Promise<TlsFiles & { issued: boolean; createdCa: boolean }> {
   const files = tlsFiles(dataDir);
   fs.mkdirSync(files.dir, { recursive: true, mode: 0o700 });
   const createdCa = !fs.existsSync(files.caCert) || !fs.existsSync(files.caKey);

@@ -17,13 +17,22 @@ afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, fo
 const openssl = (...args: string[]) => execFileSync('openssl', args, { encoding: 'utf8' });
 const names = { dns: ['labhost', 'labhost.local', 'localhost'], ips: ['192.168.50.27', '127.0.0.1'] };
 
-describe('labgate\'s own CA and server certificate', () => {
+describe("labgate's own CA and server certificate", () => {
   it('makes a CA and a server certificate it signed, for every name and address, that openssl verifies', async () => {
     const t = await ensureTls(tmp(), names);
     expect(t).toMatchObject({ createdCa: true, issued: true });
     expect(openssl('verify', '-CAfile', t.caCert, t.cert).trim()).toBe(`${t.cert}: OK`);
     const text = openssl('x509', '-in', t.cert, '-noout', '-ext', 'subjectAltName,extendedKeyUsage,basicConstraints');
-    for (const n of ['DNS:labhost', 'DNS:labhost.local', 'DNS:localhost', 'IP Address:192.168.50.27', 'IP Address:127.0.0.1', 'TLS Web Server Authentication', 'CA:FALSE']) expect(text).toContain(n);
+    for (const n of [
+      'DNS:labhost',
+      'DNS:labhost.local',
+      'DNS:localhost',
+      'IP Address:192.168.50.27',
+      'IP Address:127.0.0.1',
+      'TLS Web Server Authentication',
+      'CA:FALSE',
+    ])
+      expect(text).toContain(n);
     expect(openssl('x509', '-in', t.caCert, '-noout', '-ext', 'basicConstraints')).toMatch(/CA:TRUE, pathlen:0/);
     expect(fs.statSync(t.caKey).mode & 0o777).toBe(0o600);
     expect(fs.statSync(t.key).mode & 0o777).toBe(0o600);
@@ -49,11 +58,13 @@ describe('labgate\'s own CA and server certificate', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const body = await new Promise<string>((resolve, reject) => {
-        https.get({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, ca: fs.readFileSync(t.caCert) }, (res) => {
-          let b = '';
-          res.on('data', (d: Buffer) => (b += d.toString()));
-          res.on('end', () => resolve(b));
-        }).on('error', reject);
+        https
+          .get({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, ca: fs.readFileSync(t.caCert) }, (res) => {
+            let b = '';
+            res.on('data', (d: Buffer) => (b += d.toString()));
+            res.on('end', () => resolve(b));
+          })
+          .on('error', reject);
       });
       expect(body).toBe('hello');
     } finally {

@@ -13,7 +13,11 @@ export default async function ActivityPage() {
   return (
     <>
       <PageHeader title="Activity" description="Who changed what, when, and how it went." />
-      {audit.ok ? <ActivityTable initial={audit.data} pageSize={AUDIT_PAGE_SIZE} /> : <Banner title="The host is not answering">{audit.error}</Banner>}
+      {audit.ok ? (
+        <ActivityTable initial={audit.data} pageSize={AUDIT_PAGE_SIZE} />
+      ) : (
+        <Banner title="The host is not answering">{audit.error}</Banner>
+      )}
     </>
   );
 }

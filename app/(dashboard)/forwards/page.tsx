@@ -14,7 +14,11 @@ export default async function ForwardsPage() {
   return (
     <>
       <PageHeader title="Forwards" description="Host ports opened to the LAN: what is desired and what the kernel has." />
-      {forwards.ok ? <ForwardsLive initial={forwards.data} initialStatus={status.ok ? status.data : null} /> : <Banner title="The host is not answering">{forwards.error}</Banner>}
+      {forwards.ok ? (
+        <ForwardsLive initial={forwards.data} initialStatus={status.ok ? status.data : null} />
+      ) : (
+        <Banner title="The host is not answering">{forwards.error}</Banner>
+      )}
     </>
   );
 }

@@ -14,8 +14,14 @@ export async function GET(req: Request): Promise<Response> {
   const { role, hostUrl, metricsToken } = env();
   if (role !== 'ui') return problem(404, 'This process is the host role itself: its metrics are at /metrics.');
   try {
-    const res = await fetch(new URL('/metrics', hostUrl), { headers: { authorization: `Bearer ${metricsToken}` }, signal: AbortSignal.timeout(5_000) });
-    return new Response(await res.text(), { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? 'text/plain', 'cache-control': 'no-store' } });
+    const res = await fetch(new URL('/metrics', hostUrl), {
+      headers: { authorization: `Bearer ${metricsToken}` },
+      signal: AbortSignal.timeout(5_000),
+    });
+    return new Response(await res.text(), {
+      status: res.status,
+      headers: { 'content-type': res.headers.get('content-type') ?? 'text/plain', 'cache-control': 'no-store' },
+    });
   } catch (e) {
     return problem(502, `The host role cannot be reached at ${hostUrl}: ${e instanceof Error ? e.message : String(e)}`);
   }

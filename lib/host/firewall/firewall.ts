@@ -37,7 +37,11 @@ export class Firewall {
   }
 
   /** Makes the kernel match the forwards; atomic: on failure nothing changed. */
-  async sync(forwards: readonly ResolvedForward[], net: HostNetwork, adopt: { table: 'nat' | 'filter'; line: string }[] = []): Promise<SyncResult> {
+  async sync(
+    forwards: readonly ResolvedForward[],
+    net: HostNetwork,
+    adopt: { table: 'nat' | 'filter'; line: string }[] = [],
+  ): Promise<SyncResult> {
     const desired = renderRules(forwards, net);
     const diff = diffFirewall(desired, await this.read());
     if (diff.inSync && adopt.length === 0) return { applied: false, diff };
@@ -56,7 +60,8 @@ export class Firewall {
     const payload = renderRemoval(await this.read());
     if (!payload) return false;
     const res = await this.runner.run('restore', ['-w', '5', '--noflush'], payload);
-    if (res.code !== 0) throw new FirewallError("iptables-restore could not remove labgate's rules; nothing was changed", permissionHint(res.stderr));
+    if (res.code !== 0)
+      throw new FirewallError("iptables-restore could not remove labgate's rules; nothing was changed", permissionHint(res.stderr));
     return true;
   }
 

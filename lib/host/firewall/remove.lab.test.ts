@@ -18,7 +18,10 @@ describe('labgate remove-rules (uninstall)', () => {
     await dockerRules(labPrefix(), true); // Multipass's and Docker's rules around labgate's
     const before = await ruleset();
     const host = await hostService();
-    for (const [port, ip] of [[8080, '10.120.52.31'], [3306, '10.120.52.30']] as const) {
+    for (const [port, ip] of [
+      [8080, '10.120.52.31'],
+      [3306, '10.120.52.30'],
+    ] as const) {
       expect((await host.create({ name: `:${port}`, listenPort: port, target: { kind: 'static', ip, port } }, 'test')).ok).toBe(true);
     }
     expect(await ruleset()).toContain('LABGATE-FORWARD');

@@ -25,7 +25,11 @@ function exec(bin: string, args: readonly string[], stdin?: string): Promise<Run
   return new Promise((resolve) => {
     const child = execFile(bin, [...args], { timeout: 20_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : 127) : 0, stdout, stderr: e && typeof e.code === 'string' ? `${e.message}\n${stderr}` : stderr });
+      resolve({
+        code: e ? (typeof e.code === 'number' ? e.code : 127) : 0,
+        stdout,
+        stderr: e && typeof e.code === 'string' ? `${e.message}\n${stderr}` : stderr,
+      });
     });
     child.stdin?.on('error', () => {}); // a tool that exits without reading its input
     child.stdin?.end(stdin ?? '');

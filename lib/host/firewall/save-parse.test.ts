@@ -23,7 +23,9 @@ describe('parseSave', () => {
 
   it('keeps comments with spaces, colons and semicolons intact', () => {
     const p = parseSave(fs.readFileSync(path.join(dir, 'kubeadm-flannel-node-nft.txt'), 'utf8'));
-    expect(rulesOf(p, 'nat').some((r) => r.text.includes('"kubernetes service nodeports; NOTE: this must be the last rule in this chain"'))).toBe(true);
+    expect(
+      rulesOf(p, 'nat').some((r) => r.text.includes('"kubernetes service nodeports; NOTE: this must be the last rule in this chain"')),
+    ).toBe(true);
   });
 
   it.each([

@@ -51,7 +51,14 @@ export function parseSave(text: string): ParsedSave {
     const chain = CHAIN_LINE.exec(l);
     if (chain) return void lines.push({ kind: 'chain', table, name: chain[1]!, policy: chain[2]!, counters: chain[3]! });
     const rule = RULE_LINE.exec(l);
-    if (rule) return void lines.push({ kind: 'rule', table, chain: rule[2]!, text: `-A ${rule[2]}${rule[3] ?? ''}`, counters: rule[1]?.trim() ?? null });
+    if (rule)
+      return void lines.push({
+        kind: 'rule',
+        table,
+        chain: rule[2]!,
+        text: `-A ${rule[2]}${rule[3] ?? ''}`,
+        counters: rule[1]?.trim() ?? null,
+      });
     throw new SaveParseError(n, `cannot read "${l.slice(0, 60)}"`);
   });
   if (table) throw new SaveParseError(raw.length, `table ${table} has no COMMIT`);
@@ -78,7 +85,10 @@ export function printSave(parsed: ParsedSave): string {
   return `${out.join('\n')}\n`;
 }
 
-export const chainsOf = (p: ParsedSave, table: string) => p.lines.filter((l): l is Extract<SaveLine, { kind: 'chain' }> => l.kind === 'chain' && l.table === table);
+export const chainsOf = (p: ParsedSave, table: string) =>
+  p.lines.filter((l): l is Extract<SaveLine, { kind: 'chain' }> => l.kind === 'chain' && l.table === table);
 export const rulesOf = (p: ParsedSave, table: string, chain?: string) =>
-  p.lines.filter((l): l is Extract<SaveLine, { kind: 'rule' }> => l.kind === 'rule' && l.table === table && (chain === undefined || l.chain === chain));
+  p.lines.filter(
+    (l): l is Extract<SaveLine, { kind: 'rule' }> => l.kind === 'rule' && l.table === table && (chain === undefined || l.chain === chain),
+  );
 export const hasTable = (p: ParsedSave, table: string) => p.lines.some((l) => l.kind === 'table' && l.name === table);

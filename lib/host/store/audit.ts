@@ -29,13 +29,17 @@ export class AuditLog {
   }
 
   record(e: Omit<AuditEntry, 'id' | 'at'>, now = new Date()): void {
-    this.db.prepare('INSERT INTO audit (at, actor, action, subject, detail, result) VALUES (?, ?, ?, ?, ?, ?)').run(now.toISOString(), e.actor, e.action, e.subject, e.detail, e.result);
+    this.db
+      .prepare('INSERT INTO audit (at, actor, action, subject, detail, result) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(now.toISOString(), e.actor, e.action, e.subject, e.detail, e.result);
     if (++this.sincePrune >= 100) this.prune(now);
   }
 
   /** Newest first, a page at a time: `before` is the id of the oldest entry already shown. */
   list({ limit = 500, before }: { limit?: number; before?: number } = {}): AuditEntry[] {
-    return this.db.prepare(`SELECT * FROM audit ${before ? 'WHERE id < ?' : ''} ORDER BY id DESC LIMIT ?`).all(...(before ? [before] : []), limit) as AuditEntry[];
+    return this.db
+      .prepare(`SELECT * FROM audit ${before ? 'WHERE id < ?' : ''} ORDER BY id DESC LIMIT ?`)
+      .all(...(before ? [before] : []), limit) as AuditEntry[];
   }
 
   /** Drops what is past the retention, by age and by count. Returns how many entries went. */

@@ -53,7 +53,18 @@ export class ForwardStore {
         `INSERT INTO forwards (id, name, protocol, listen_port, listen_address, target, description, created_by, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, input.name, input.protocol, input.listenPort, input.listenAddress ?? null, JSON.stringify(input.target), input.description, actor, now, now);
+      .run(
+        id,
+        input.name,
+        input.protocol,
+        input.listenPort,
+        input.listenAddress ?? null,
+        JSON.stringify(input.target),
+        input.description,
+        actor,
+        now,
+        now,
+      );
     return this.get(id)!;
   }
 
@@ -64,7 +75,18 @@ export class ForwardStore {
         `INSERT OR REPLACE INTO forwards (id, name, protocol, listen_port, listen_address, target, description, created_by, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(f.id, f.name, f.protocol, f.listenPort, f.listenAddress, JSON.stringify(f.target), f.description, f.createdBy, f.createdAt, new Date().toISOString());
+      .run(
+        f.id,
+        f.name,
+        f.protocol,
+        f.listenPort,
+        f.listenAddress,
+        JSON.stringify(f.target),
+        f.description,
+        f.createdBy,
+        f.createdAt,
+        new Date().toISOString(),
+      );
   }
 
   remove(id: string): boolean {
@@ -72,8 +94,21 @@ export class ForwardStore {
   }
 
   statuses(): Map<string, ForwardStatus> {
-    const rows = this.db.prepare('SELECT * FROM forward_status').all() as { id: string; state: ForwardStatus['state']; target_ip: string | null; target_port: number | null; node: string | null; reason: string | null; updated_at: string }[];
-    return new Map(rows.map((r) => [r.id, { state: r.state, targetIP: r.target_ip, targetPort: r.target_port, node: r.node, reason: r.reason, updatedAt: r.updated_at }]));
+    const rows = this.db.prepare('SELECT * FROM forward_status').all() as {
+      id: string;
+      state: ForwardStatus['state'];
+      target_ip: string | null;
+      target_port: number | null;
+      node: string | null;
+      reason: string | null;
+      updated_at: string;
+    }[];
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        { state: r.state, targetIP: r.target_ip, targetPort: r.target_port, node: r.node, reason: r.reason, updatedAt: r.updated_at },
+      ]),
+    );
   }
 
   setStatus(id: string, s: Omit<ForwardStatus, 'updatedAt'>): void {

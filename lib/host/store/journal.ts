@@ -39,12 +39,18 @@ export class Journal {
   }
 
   get(id: string): JournalEntry | null {
-    const row = this.db.prepare('SELECT id, operation, state, steps, created_at AS createdAt, updated_at AS updatedAt FROM journal WHERE id = ?').get(id) as (Omit<JournalEntry, 'steps'> & { steps: string }) | undefined;
+    const row = this.db
+      .prepare('SELECT id, operation, state, steps, created_at AS createdAt, updated_at AS updatedAt FROM journal WHERE id = ?')
+      .get(id) as (Omit<JournalEntry, 'steps'> & { steps: string }) | undefined;
     return row ? { ...row, steps: JSON.parse(row.steps) as unknown } : null;
   }
 
   list(operation?: string): JournalEntry[] {
-    const rows = this.db.prepare(`SELECT id, operation, state, steps, created_at AS createdAt, updated_at AS updatedAt FROM journal ${operation ? 'WHERE operation = ?' : ''} ORDER BY created_at DESC`).all(...(operation ? [operation] : [])) as (Omit<JournalEntry, 'steps'> & { steps: string })[];
+    const rows = this.db
+      .prepare(
+        `SELECT id, operation, state, steps, created_at AS createdAt, updated_at AS updatedAt FROM journal ${operation ? 'WHERE operation = ?' : ''} ORDER BY created_at DESC`,
+      )
+      .all(...(operation ? [operation] : [])) as (Omit<JournalEntry, 'steps'> & { steps: string })[];
     return rows.map((r) => ({ ...r, steps: JSON.parse(r.steps) as unknown }));
   }
 }

@@ -35,9 +35,20 @@ describe('the journal', () => {
   it('forgets finished entries past their days, never running or done ones (recovery and Undo need them)', () => {
     const db = testDb();
     const journal = new Journal(db, 30);
-    for (const [id, state] of [['run000', 'running'], ['don000', 'done'], ['und000', 'undone'], ['fai000', 'failed']] as const) journal.put({ id, operation: 'expose', state, steps: {} });
+    for (const [id, state] of [
+      ['run000', 'running'],
+      ['don000', 'done'],
+      ['und000', 'undone'],
+      ['fai000', 'failed'],
+    ] as const)
+      journal.put({ id, operation: 'expose', state, steps: {} });
     expect(journal.prune(new Date(Date.now() + 10 * DAY))).toBe(0);
     expect(journal.prune(new Date(Date.now() + 31 * DAY))).toBe(2);
-    expect(journal.list().map((e) => e.id).sort()).toEqual(['don000', 'run000']);
+    expect(
+      journal
+        .list()
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(['don000', 'run000']);
   });
 });

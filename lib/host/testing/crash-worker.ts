@@ -7,7 +7,10 @@ import { hostService } from '@/lib/host/forwards';
 async function main(): Promise<never> {
   const host = await hostService();
   for (let i = 0; ; i++) {
-    const res = await host.create({ name: `crash ${i}`, listenPort: 41000 + (i % 40), target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, 'crash-worker');
+    const res = await host.create(
+      { name: `crash ${i}`, listenPort: 41000 + (i % 40), target: { kind: 'static', ip: '10.120.52.30', port: 3306 } },
+      'crash-worker',
+    );
     if (res.ok && i % 3 !== 0) await host.remove(res.data.id, 'crash-worker');
     process.stdout.write(res.ok ? '.' : 'x');
   }

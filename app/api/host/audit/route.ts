@@ -15,15 +15,34 @@ const Page = z.strictObject({
 /** The audit log, newest first: a page as JSON (`?limit=&before=<id>`), or all of it as a CSV download (`?format=csv`). */
 export const GET = hostRoute(async ({ host, req }) => {
   const page = Page.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!page.success) return outcomeResponse({ ok: false, status: 400, error: `Bad page: ${page.error.issues[0]?.path.join('.')} ${page.error.issues[0]?.message}` });
+  if (!page.success)
+    return outcomeResponse({
+      ok: false,
+      status: 400,
+      error: `Bad page: ${page.error.issues[0]?.path.join('.')} ${page.error.issues[0]?.message}`,
+    });
   if (page.data.format === 'json') return outcomeResponse({ ok: true, data: host.audit.list(page.data) });
   const entries = host.audit.list({ limit: env().auditRetention.maxEntries });
-  const csv = toCsv(['when', 'who', 'what', 'on', 'detail', 'result'], entries.map((e) => [e.at, e.actor, e.action, e.subject, e.detail, e.result]));
-  return new Response(csv, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="labgate-activity.csv"', 'cache-control': 'no-store' } });
+  const csv = toCsv(
+    ['when', 'who', 'what', 'on', 'detail', 'result'],
+    entries.map((e) => [e.at, e.actor, e.action, e.subject, e.detail, e.result]),
+  );
+  return new Response(csv, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="labgate-activity.csv"',
+      'cache-control': 'no-store',
+    },
+  });
 });
 
 // No actor: the server sets it from how the request authenticated, never from the body.
-const Entry = z.strictObject({ action: z.string().regex(/^[a-z.]{1,40}$/), subject: z.string().max(300), detail: z.string().max(2000), result: z.string().max(2000) });
+const Entry = z.strictObject({
+  action: z.string().regex(/^[a-z.]{1,40}$/),
+  subject: z.string().max(300),
+  detail: z.string().max(2000),
+  result: z.string().max(2000),
+});
 
 /** The UI role records its Kubernetes changes here, so one log has everything. */
 export const POST = hostRoute(async ({ host, actor, body }) => {

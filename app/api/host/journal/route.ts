@@ -4,7 +4,12 @@ import { problem } from '@/lib/http';
 
 export const dynamic = 'force-dynamic';
 
-const Entry = z.object({ id: z.string().regex(/^[a-z0-9]{6,24}$/), operation: z.string().regex(/^[a-z.]{1,40}$/), state: z.enum(['running', 'done', 'undone', 'failed']), steps: z.unknown() });
+const Entry = z.object({
+  id: z.string().regex(/^[a-z0-9]{6,24}$/),
+  operation: z.string().regex(/^[a-z.]{1,40}$/),
+  state: z.enum(['running', 'done', 'undone', 'failed']),
+  steps: z.unknown(),
+});
 
 export const GET = hostRoute(async ({ host, req }) => {
   const operation = new URL(req.url).searchParams.get('operation') ?? undefined;

@@ -21,7 +21,8 @@ export function GET(req: Request) {
   const auth = authenticateRequest(req);
   if (!auth.ok) return auth.response;
   const { key } = auth.session;
-  if ((streams.get(key) ?? 0) >= STREAMS_PER_SESSION) return problem(429, `At most ${STREAMS_PER_SESSION} live-update connections per session: close a tab.`);
+  if ((streams.get(key) ?? 0) >= STREAMS_PER_SESSION)
+    return problem(429, `At most ${STREAMS_PER_SESSION} live-update connections per session: close a tab.`);
   streams.set(key, (streams.get(key) ?? 0) + 1);
   const cookie = requestSessionId(req);
   let cleanup = () => {};

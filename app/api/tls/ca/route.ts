@@ -7,5 +7,11 @@ export const dynamic = 'force-dynamic';
 export function GET() {
   const ca = ownCa();
   if (!ca) return problem(404, 'This labgate serves a certificate you gave it (LABGATE_TLS_CERT), or plain HTTP: it has no CA of its own.');
-  return new Response(ca.pem, { headers: { 'content-type': 'application/x-x509-ca-cert', 'content-disposition': 'attachment; filename="labgate-ca.crt"', 'cache-control': 'no-store' } });
+  return new Response(ca.pem, {
+    headers: {
+      'content-type': 'application/x-x509-ca-cert',
+      'content-disposition': 'attachment; filename="labgate-ca.crt"',
+      'cache-control': 'no-store',
+    },
+  });
 }
