@@ -11,6 +11,7 @@ import { patchService } from '@/lib/kube/mutations';
 import type { JournalEntry } from '@/lib/host/store/journal';
 import type { Outcome } from '@/lib/result';
 import { ExposeRecord as ExposeRecordSchema } from '@/lib/schemas/expose';
+import type { ExposeResult } from '@/lib/wire';
 
 /** What an Expose did, kept in the host's journal: enough to undo it exactly (schema: lib/schemas/expose.ts). */
 export type ExposeRecord = { plan: ExposePlan; done: ExposeStep['kind'][]; forwardId: string | null; url: string };
@@ -34,12 +35,7 @@ async function journalExposes(
   };
 }
 
-export interface ExposeResult {
-  id: string;
-  url: string;
-  steps: { text: string; state: 'done' | 'failed' | 'undone' | 'skipped' }[];
-  alreadyExposed?: boolean;
-}
+export type { ExposeResult } from '@/lib/wire';
 
 /** kube-prometheus-stack labels its Grafana so; design.md's reference lab forwards it on 30060. */
 export const GRAFANA = { label: 'app.kubernetes.io/name', value: 'grafana', nodePort: 30060 } as const;

@@ -11,7 +11,7 @@ import {
   UnsafeRuleValue,
   type HostNetwork,
 } from '@/lib/domain/rules';
-import { parseSave, printSave } from '@/lib/host/firewall/save-parse';
+import { parseSave, printSave } from '@/lib/domain/save-parse';
 import { PatchService, PinWorkload, SetNodeLabel } from '@/lib/schemas/cluster';
 import { CreateForward, UpdateForward } from '@/lib/schemas/forwards';
 import { Login } from '@/lib/schemas/session';

@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/Button';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import { fetchJson } from '@/lib/fetch-json';
-import type { AuditEntry } from '@/lib/host/store/audit';
+import type { AuditEntry } from '@/lib/wire';
 
 const columns: Column<AuditEntry>[] = [
   {

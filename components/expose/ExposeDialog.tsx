@@ -5,7 +5,7 @@ import { useRef, useState, useTransition } from 'react';
 import { applyExposeAction, planExpose, undoExposeAction, type PlanView } from '@/app/actions/expose';
 import type { ExposeTarget } from '@/lib/schemas/expose';
 import { Button } from '@/components/ui/Button';
-import type { ExposeResult } from '@/lib/expose';
+import type { ExposeResult } from '@/lib/wire';
 import { queryKeys } from '@/lib/query-keys';
 import { safeHref } from '@/lib/format';
 

@@ -12,9 +12,9 @@ import type { InstanceRow } from '@/lib/domain/views';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatBytes, formatUsage } from '@/lib/format';
 import { queryKeys } from '@/lib/query-keys';
-import type { instancesView } from '@/lib/state';
+import type { InstancesView } from '@/lib/wire';
 
-type Data = Awaited<ReturnType<typeof instancesView>>;
+type Data = InstancesView;
 
 const stateTone = (s: string) => (s === 'Running' ? 'green' : s === 'Stopped' || s === 'Suspended' ? 'gray' : 'amber');
 

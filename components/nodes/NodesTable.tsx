@@ -11,10 +11,10 @@ import type { NodeRow } from '@/lib/domain/views';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatLabel } from '@/lib/format';
 import { queryKeys } from '@/lib/query-keys';
-import type { nodesView } from '@/lib/state';
+import type { NodesView } from '@/lib/wire';
 import { isSystemLabel } from '@/lib/domain/labels';
 
-type Data = Awaited<ReturnType<typeof nodesView>>;
+type Data = NodesView;
 
 const labelText = (r: NodeRow) =>
   Object.entries(r.labels)

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { Banner } from '@/components/ui/Banner';
 import { fetchJson } from '@/lib/fetch-json';
 import { queryKeys } from '@/lib/query-keys';
-import type { Overview } from '@/lib/state';
+import type { Overview } from '@/lib/wire';
 
 // The graph library is the page's largest part: it loads after the page is interactive, so the
 // counts and health come first (docs/benchmarks.md).

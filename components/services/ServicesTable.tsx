@@ -12,10 +12,10 @@ import { describePorts } from '@/lib/domain/joins';
 import type { ServiceRow } from '@/lib/domain/views';
 import { fetchJson } from '@/lib/fetch-json';
 import { queryKeys } from '@/lib/query-keys';
-import type { servicesView } from '@/lib/state';
+import type { ServicesView } from '@/lib/wire';
 import { safeHref } from '@/lib/format';
 
-type Data = Awaited<ReturnType<typeof servicesView>>;
+type Data = ServicesView;
 
 const columns: Column<ServiceRow>[] = [
   {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSave } from '@/lib/host/firewall/save-parse';
+import { parseSave } from '@/lib/domain/save-parse';
 import { diffFirewall } from './diff';
 import type { ResolvedForward } from './forward';
 import { JUMPS, renderRestore, renderRules } from './rules';

@@ -176,7 +176,7 @@ function firewall(f: DoctorFacts): Finding[] {
   return out;
 }
 
-/** Every finding, worst first within the order the checks run. Pure. */
+/** Every finding, in the order the checks run: the cluster, Multipass, then the firewall. Pure. */
 export function diagnose(f: DoctorFacts): Finding[] {
   return [...kube(f.kube), ...multipass(f.multipass, f.user), ...firewall(f)];
 }

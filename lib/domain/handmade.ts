@@ -1,4 +1,4 @@
-import { rulesOf, type ParsedSave } from '@/lib/host/firewall/save-parse';
+import { rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
 import { isIpv4 } from './networks';
 
 /** A DNAT rule outside labgate's chains that forwards a host port: it would shadow labgate's. */

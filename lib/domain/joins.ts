@@ -11,10 +11,6 @@ export function nodeForInstance(instance: InstanceRecord, nodes: readonly NodeRe
   return nodes.find((n) => n.internalIP !== null && instance.ipv4.includes(n.internalIP)) ?? null;
 }
 
-export function podsOnNode(node: string, pods: readonly PodRecord[]): PodRecord[] {
-  return pods.filter((p) => p.nodeName === node);
-}
-
 /** Whether a selector (a Service's, a workload's) matches a set of labels. An empty selector matches nothing here. */
 export function selectorMatches(selector: Record<string, string> | null, labels: Record<string, string>): boolean {
   if (!selector) return false;

@@ -1,6 +1,6 @@
 import type { ResolvedForward } from './forward';
 import { isCidr, isIpv4 } from './networks';
-import type { ParsedSave } from '@/lib/host/firewall/save-parse';
+import type { ParsedSave } from '@/lib/domain/save-parse';
 
 /** labgate's own chains; nothing else on the host is ever written. */
 export const CHAIN = {

@@ -1,9 +1,9 @@
 import 'server-only';
-import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
+import { diffFirewall } from '@/lib/domain/diff';
 import { forwardRuleProblem, renderRules } from '@/lib/domain/rules';
 import type { Forward, ForwardState, ForwardStatus, ResolvedForward } from '@/lib/domain/forward';
 import { shown, targetProblem, type TargetPolicy } from '@/lib/domain/networks';
-import { rulesOf, type ParsedSave } from '@/lib/host/firewall/save-parse';
+import { rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
 import type { HandMadeForward } from '@/lib/domain/handmade';
 import { resolveTarget, type Resolution, type TargetContext } from '@/lib/domain/targets';
 import { env } from '@/lib/env';
@@ -22,21 +22,9 @@ import { SerialQueue } from './queue';
 import { AuditLog } from './store/audit';
 import { ForwardStore } from './store/forwards';
 import { Journal } from './store/journal';
+import type { ForwardView, HostStatus } from '@/lib/wire';
 
-export interface ForwardView extends Forward {
-  status: ForwardStatus | null;
-  url: string | null; // the LAN URL, for tcp forwards
-}
-
-export interface HostStatus {
-  backend: string;
-  inSync: boolean;
-  diff: FirewallDiff;
-  handMade: HandMadeForward[];
-  restores: number;
-  ipForward: boolean | null;
-  lastSync: { at: string; applied: boolean; error: string | null } | null;
-}
+export type { ForwardView, HostStatus };
 
 const fail = (status: number, error: string, fieldErrors?: Record<string, string[]>): Outcome<never> => ({
   ok: false,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { findHandMade, type HandMadeForward } from '@/lib/domain/handmade';
 import { networkOf } from '@/lib/domain/networks';
-import type { ParsedSave } from '@/lib/host/firewall/save-parse';
+import type { ParsedSave } from '@/lib/domain/save-parse';
 import { defaultRouteInterface, listeningPorts } from '@/lib/domain/procnet';
 import type { HostNetwork } from '@/lib/domain/rules';
 import { env } from '@/lib/env';

@@ -45,8 +45,6 @@ export type CreateForward = z.infer<typeof CreateForward>;
 export const UpdateForward = CreateForward.partial().extend({ id: ForwardId });
 export type UpdateForward = z.infer<typeof UpdateForward>;
 
-export const ForwardRef = z.object({ id: ForwardId });
-
 export const AdoptRule = z.object({
   ruleKey: z.string().min(1).max(2000),
   confirm: z.literal(true, { error: 'Confirm that labgate may remove the hand-made rules.' }),

@@ -1,39 +1,18 @@
 import 'server-only';
-import fs from 'node:fs';
-import type { ForwardSummary, WorkloadRecord } from '@/lib/domain/records';
-import {
-  instanceRows,
-  nodeRows,
-  serviceRows,
-  topology,
-  type InstanceRow,
-  type NodeRow,
-  type ServiceRow,
-  type Topology,
-} from '@/lib/domain/views';
+import type { ForwardSummary } from '@/lib/domain/records';
+import { instanceRows, nodeRows, serviceRows, topology } from '@/lib/domain/views';
 import { env } from '@/lib/env';
 import { hostClient } from '@/lib/host/client';
-import type { HostStatus } from '@/lib/host/forwards';
+
 import type { Outcome } from '@/lib/result';
 import { onHostChange } from '@/lib/host/events';
 import { kubeCache, type KubeCacheStatus } from '@/lib/kube/cache';
-import { multipassWatcher, type MultipassSnapshot } from '@/lib/multipass/watcher';
+import { multipassWatcher } from '@/lib/multipass/watcher';
+import type { Health, HostStatus, InstancesView, NodesView, Overview, ServicesView } from '@/lib/wire';
 
 /** The live picture: the shared Kubernetes cache and Multipass watcher, joined for the pages and /api/state. */
 
-export interface Health {
-  apiserver: { ok: boolean; message: string | null };
-  multipass: { ok: boolean; message: string | null };
-  ipForward: boolean | null; // null: could not be read
-  firewall: { ok: boolean; message: string | null };
-  problems: string[];
-}
-
-export interface Overview {
-  counts: { instances: number; running: number; nodes: number; ready: number; services: number; nodePorts: number; pods: number };
-  health: Health;
-  topology: Topology;
-}
+export type { Health, Overview };
 
 /** Host forwards as the views need them, from the host role. */
 async function forwardSummaries(): Promise<ForwardSummary[]> {
@@ -69,12 +48,12 @@ async function sources() {
   };
 }
 
-export async function instancesView(): Promise<{ rows: InstanceRow[]; error: MultipassSnapshot['error'] }> {
+export async function instancesView(): Promise<InstancesView> {
   const s = await sources();
   return { rows: instanceRows(s.joined), error: s.multipass.error };
 }
 
-export async function nodesView(): Promise<{ rows: NodeRow[]; workloads: WorkloadRecord[]; error: string | null }> {
+export async function nodesView(): Promise<NodesView> {
   const s = await sources();
   return { rows: nodeRows(s.joined), workloads: s.kube.workloads, error: kubeProblem(s.kubeStatus) };
 }
@@ -84,10 +63,7 @@ export async function nodesView(): Promise<{ rows: NodeRow[]; workloads: Workloa
  * total — a page carries its first screenful and the browser fetches the rest, so a cluster of
  * thousands of services does not make every page load megabytes.
  */
-export async function servicesView(
-  namespace?: string,
-  firstPaint?: number,
-): Promise<{ rows: ServiceRow[]; total: number; namespaces: string[]; error: string | null }> {
+export async function servicesView(namespace?: string, firstPaint?: number): Promise<ServicesView> {
   const s = await sources();
   const rows = serviceRows(s.joined, namespace);
   return {
@@ -96,18 +72,6 @@ export async function servicesView(
     namespaces: s.kube.namespaces.map((n) => n.name),
     error: kubeProblem(s.kubeStatus),
   };
-}
-
-export async function topologyView(): Promise<Topology> {
-  return topology((await sources()).joined);
-}
-
-function readIpForward(): boolean | null {
-  try {
-    return fs.readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim() === '1';
-  } catch {
-    return null;
-  }
 }
 
 /** The first thing wrong with the cluster connection, in words (each kind's own message). */
@@ -128,8 +92,9 @@ export async function overviewView(): Promise<Overview> {
   const s = await sources();
   const { joined } = s;
   const kubeMessage = kubeProblem(s.kubeStatus);
-  const ipForward = readIpForward();
-  const firewall = firewallHealth(await hostClient().status());
+  const status = await hostClient().status();
+  const ipForward = status.ok ? status.data.ipForward : null; // the host role's word: it is the one that forwards
+  const firewall = firewallHealth(status);
   const problems: string[] = [];
   if (kubeMessage) problems.push(kubeMessage);
   if (s.multipass.error) problems.push(s.multipass.error.message);

@@ -4,7 +4,7 @@ import type { ResolvedForward } from '@/lib/domain/forward';
 import { renderRemoval, renderRestore, renderRules, type HostNetwork } from '@/lib/domain/rules';
 import { metrics } from '@/lib/server/metrics';
 import type { Runner } from './runner';
-import { parseSave, type ParsedSave } from './save-parse';
+import { parseSave, type ParsedSave } from '@/lib/domain/save-parse';
 
 export class FirewallError extends Error {
   readonly detail: string;
@@ -63,11 +63,6 @@ export class Firewall {
     if (res.code !== 0)
       throw new FirewallError("iptables-restore could not remove labgate's rules; nothing was changed", permissionHint(res.stderr));
     return true;
-  }
-
-  /** The restore text labgate would apply now, for the export view. */
-  async payload(forwards: readonly ResolvedForward[], net: HostNetwork): Promise<string> {
-    return renderRestore(renderRules(forwards, net), diffFirewall(renderRules(forwards, net), await this.read()).missingJumps);
   }
 }
 

@@ -1,15 +1,9 @@
 import 'server-only';
 import type { Database } from 'better-sqlite3';
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject: string;
-  detail: string;
-  result: string; // "ok" or the error
-}
+import type { AuditEntry } from '@/lib/wire';
+
+export type { AuditEntry };
 
 export interface AuditRetention {
   days: number; // entries older than this go

@@ -91,4 +91,3 @@ export const rulesOf = (p: ParsedSave, table: string, chain?: string) =>
   p.lines.filter(
     (l): l is Extract<SaveLine, { kind: 'rule' }> => l.kind === 'rule' && l.table === table && (chain === undefined || l.chain === chain),
   );
-export const hasTable = (p: ParsedSave, table: string) => p.lines.some((l) => l.kind === 'table' && l.name === table);

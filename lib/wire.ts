@@ -1,0 +1,74 @@
+/**
+ * The shapes that cross between server and browser (page props, /api/state and /api/host answers,
+ * action results): plain data only, so client components import their types from here and never
+ * from a server module.
+ */
+import type { FirewallDiff } from '@/lib/domain/diff';
+import type { Forward, ForwardStatus } from '@/lib/domain/forward';
+import type { HandMadeForward } from '@/lib/domain/handmade';
+import type { WorkloadRecord } from '@/lib/domain/records';
+import type { InstanceRow, NodeRow, ServiceRow, Topology } from '@/lib/domain/views';
+
+export interface ForwardView extends Forward {
+  status: ForwardStatus | null;
+  url: string | null; // the LAN URL, for tcp forwards
+}
+
+export interface HostStatus {
+  backend: string;
+  inSync: boolean;
+  diff: FirewallDiff;
+  handMade: HandMadeForward[];
+  restores: number;
+  ipForward: boolean | null;
+  lastSync: { at: string; applied: boolean; error: string | null } | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: string;
+  result: string; // "ok" or the error
+}
+
+export interface Health {
+  apiserver: { ok: boolean; message: string | null };
+  multipass: { ok: boolean; message: string | null };
+  ipForward: boolean | null; // null: could not be read
+  firewall: { ok: boolean; message: string | null };
+  problems: string[];
+}
+
+export interface Overview {
+  counts: { instances: number; running: number; nodes: number; ready: number; services: number; nodePorts: number; pods: number };
+  health: Health;
+  topology: Topology;
+}
+
+export interface InstancesView {
+  rows: InstanceRow[];
+  error: { kind: string; message: string } | null;
+}
+
+export interface NodesView {
+  rows: NodeRow[];
+  workloads: WorkloadRecord[];
+  error: string | null;
+}
+
+export interface ServicesView {
+  rows: ServiceRow[];
+  total: number;
+  namespaces: string[];
+  error: string | null;
+}
+
+export interface ExposeResult {
+  id: string;
+  url: string;
+  steps: { text: string; state: 'done' | 'failed' | 'undone' | 'skipped' }[];
+  alreadyExposed?: boolean;
+}
