@@ -36,13 +36,13 @@ function inProcessClient(actor: string): HostClient {
     updateForward: async (input) => (await host()).update(input, actor),
     deleteForward: async (id) => (await host()).remove(id, actor),
     adopt: async (input) => (await host()).adopt(input, actor),
-    sync: async () => (await host()).sync('request'),
+    sync: async () => (await host()).sync(),
     status: async () => ok(await (await host()).status()),
     exportRules: async () => ok(await (await host()).exportRules()),
-    audit: async (page = {}) => ok((await host()).audit.list({ limit: AUDIT_PAGE_SIZE, ...page })),
-    record: async (entry) => ok(((await host()).audit.record({ ...entry, actor }), null)),
-    journalPut: async (entry) => ok(((await host()).journal.put(entry), null)),
-    journalList: async (operation) => ok((await host()).journal.list(operation)),
+    audit: async (page = {}) => ok((await host()).audit({ limit: AUDIT_PAGE_SIZE, ...page })),
+    record: async (entry) => ok(((await host()).recordAudit({ ...entry, actor }), null)),
+    journalPut: async (entry) => ok(((await host()).putJournal(entry), null)),
+    journalList: async (operation) => ok((await host()).journal(operation)),
   };
 }
 

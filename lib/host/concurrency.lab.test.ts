@@ -36,8 +36,8 @@ describe('50 concurrent changes', () => {
 
     const expected = [...Array.from({ length: 5 }, (_, i) => 42015 + i), ...Array.from({ length: 20 }, (_, i) => 42100 + i)].sort();
     expect(
-      host.store
-        .list()
+      host
+        .desired()
         .map((f) => f.listenPort)
         .sort(),
     ).toEqual(expected);
@@ -50,7 +50,7 @@ describe('50 concurrent changes', () => {
       expect(Object.keys(labels).filter((k) => k.startsWith('conc-'))).toHaveLength(5);
     }
 
-    for (const f of host.store.list()) await host.remove(f.id, 'test');
+    for (const f of host.desired()) await host.remove(f.id, 'test');
     await Promise.all(Array.from({ length: 15 }, (_, i) => label(`node${(i % 3) + 1}`, `conc-${i}`, null)));
   }, 120_000);
 });

@@ -119,9 +119,9 @@ describe('forwards against the real kernel, with traffic from the LAN', () => {
     const f = await grafanaForward();
     await apiserver(prefix, 'stopped');
     try {
-      await host.sync('test');
+      await host.sync();
       await eventually('the forward to be marked stale', async () => {
-        await host.sync('test');
+        await host.sync();
         return host.list().find((x) => x.id === f.id)?.status?.state === 'stale';
       });
       expect(await answerFromLan(30060)).toMatchObject({ service: 'kps-grafana' });
@@ -131,7 +131,7 @@ describe('forwards against the real kernel, with traffic from the LAN', () => {
     await eventually(
       'the forward to be applied again',
       async () => {
-        await host.sync('test');
+        await host.sync();
         return host.list().find((x) => x.id === f.id)?.status?.state === 'applied';
       },
       30_000,
@@ -190,13 +190,13 @@ describe('a node that reports an address it should not', () => {
     try {
       await setInternalIP(node, address);
       const marked = await eventually('the forward to be marked with the reason', async () => {
-        await host.sync('test');
+        await host.sync();
         const s = host.list().find((x) => x.id === f.id)?.status;
         if (s?.state === 'error' && s.reason?.includes(`${node} ${reason}`)) return s;
         throw new Error(`status ${JSON.stringify(s)}`);
       });
       expect(marked).toMatchObject({ targetIP: addresses[node], node });
-      for (let i = 0; i < 5; i++) await host.sync('test'); // every sync, not only the first, stays clean
+      for (let i = 0; i < 5; i++) await host.sync(); // every sync, not only the first, stays clean
       expect(await save()).not.toMatch(/203\.0\.113\.7|^-A INPUT -j ACCEPT$|--comment z$/m);
       expect(await foreign()).toBe(before);
       expect(await answerFromLan(30060)).toMatchObject({ node });
@@ -204,7 +204,7 @@ describe('a node that reports an address it should not', () => {
       await setInternalIP(node, addresses[node]!);
     }
     await eventually('the forward to be applied again', async () => {
-      await host.sync('test');
+      await host.sync();
       const s = host.list().find((x) => x.id === f.id)?.status;
       return s?.state === 'applied' && s.reason === null && s.targetIP === addresses[node];
     });

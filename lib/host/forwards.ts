@@ -6,6 +6,7 @@ import { shown, targetProblem, type TargetPolicy } from '@/lib/domain/networks';
 import { rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
 import type { HandMadeForward } from '@/lib/domain/handmade';
 import { resolveTarget, type Resolution, type TargetContext } from '@/lib/domain/targets';
+import type { Database } from 'better-sqlite3';
 import { env } from '@/lib/env';
 import { kubeCache } from '@/lib/kube/cache';
 import { multipassWatcher } from '@/lib/multipass/watcher';
@@ -14,6 +15,10 @@ import { CHECK_FIELDS, fieldErrorsOf } from '@/lib/schemas/errors';
 import { AdoptRule, CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
 import { metrics } from '@/lib/server/metrics';
 import { db } from '@/lib/store/db';
+import type { Env } from '@/lib/env';
+import type { HostNetwork } from '@/lib/domain/rules';
+import type { AuditEntry } from '@/lib/wire';
+import type { JournalEntry } from './store/journal';
 import { Firewall, FirewallError } from './firewall/firewall';
 import { detectBackend, execRunner } from './firewall/runner';
 import { handMadeOn, hostAddresses, hostNetwork, hostNetworkOrNull, ipForwardEnabled, multipassBridges, portInUseOnHost } from './hostinfo';
@@ -37,20 +42,47 @@ const fail = (status: number, error: string, fieldErrors?: Record<string, string
  * Forwards: validate, write, sync the kernel, record — one at a time. If the kernel refuses,
  * the store change is undone, so store and kernel never disagree after a call returns.
  */
+/** Where targets come from: the cluster and Multipass, as the shared cache and watcher see them. */
+export interface TargetSources {
+  ready(): Promise<void>; // the first list and the first answer (instant afterwards)
+  context(): Omit<TargetContext, 'policy'>; // null where a source is unreachable right now
+}
+
+/** What the host itself says: its LAN side, its own addresses and bridges, and what listens. */
+export interface HostFacts {
+  network(): HostNetwork; // throws when there is no LAN interface to take traffic from
+  lanAddress(): string | null;
+  policy(): TargetPolicy;
+  ipForward(): boolean | null;
+  portInUse(protocol: 'tcp' | 'udp', port: number): boolean;
+  handMade(save: ParsedSave): HandMadeForward[];
+}
+
+export interface HostDeps {
+  db: Database;
+  firewall: Firewall;
+  sources: TargetSources;
+  facts: HostFacts;
+  settings: Pick<Env, 'auditRetention' | 'journalRetentionDays'>;
+}
+
 export class HostService {
-  readonly store: ForwardStore;
-  readonly audit: AuditLog;
-  readonly journal: Journal;
-  readonly firewall: Firewall;
+  private readonly store: ForwardStore;
+  private readonly auditLog: AuditLog;
+  private readonly journalStore: Journal;
+  private readonly firewall: Firewall;
+  private readonly sources: TargetSources;
+  private readonly facts: HostFacts;
   private readonly queue = new SerialQueue();
   private lastSync: HostStatus['lastSync'] = null;
 
-  constructor(firewall: Firewall) {
-    this.store = new ForwardStore(db());
-    const { auditRetention, journalRetentionDays } = env();
-    this.audit = new AuditLog(db(), auditRetention);
-    this.journal = new Journal(db(), journalRetentionDays);
+  constructor({ db, firewall, sources, facts, settings }: HostDeps) {
+    this.store = new ForwardStore(db);
+    this.auditLog = new AuditLog(db, settings.auditRetention);
+    this.journalStore = new Journal(db, settings.journalRetentionDays);
     this.firewall = firewall;
+    this.sources = sources;
+    this.facts = facts;
     metrics().countForwardsWith(() => {
       const statuses = this.store.statuses();
       const counts = new Map<ForwardState, number>();
@@ -62,32 +94,20 @@ export class HostService {
     });
   }
 
-  /** Before the first resolution: the cluster cache listed and Multipass asked once (instant afterwards). */
-  private async sourcesReady(): Promise<void> {
-    await Promise.all([kubeCache().ready(), multipassWatcher().ready()]);
-  }
-
-  /** What resolution knows right now; null where the source is unreachable. */
+  /** What resolution knows right now; null where a source is unreachable. */
   private context(): TargetContext {
-    const kube = kubeCache();
-    const mp = multipassWatcher().snapshot();
-    const snap = kube.snapshot();
-    return {
-      instances: mp.error ? null : mp.instances,
-      cluster: kube.getStatus().reachable ? { nodes: snap.nodes, pods: snap.pods, services: snap.services } : null,
-      policy: this.policy(),
-    };
-  }
-
-  /** Where targets may be: the bridges' subnets and LABGATE_ALLOWED_NETWORKS — never where a node merely says it is. */
-  private policy(): TargetPolicy {
-    return { networks: [...multipassBridges().map((b) => b.cidr), ...env().allowedNetworks], hostAddresses: hostAddresses() };
+    return { ...this.sources.context(), policy: this.facts.policy() };
   }
 
   private url(f: Forward): string | null {
     if (f.protocol !== 'tcp') return null;
-    const address = f.listenAddress ?? env().lanAddress ?? hostNetworkOrNull()?.lanAddress ?? null;
+    const address = f.listenAddress ?? this.facts.lanAddress();
     return address ? `http://${address}:${f.listenPort}/` : null;
+  }
+
+  /** The desired forwards as stored, without their status. */
+  desired(): Forward[] {
+    return this.store.list();
   }
 
   list(): ForwardView[] {
@@ -104,8 +124,8 @@ export class HostService {
 
   /** Checks a new or changed forward against the host before anything is written. */
   private async check(input: CreateForward, exceptId: string | null): Promise<Outcome<Resolution & { ok: true }>> {
-    await this.sourcesReady();
-    if (ipForwardEnabled() === false) {
+    await this.sources.ready();
+    if (this.facts.ipForward() === false) {
       return fail(
         409,
         'IP forwarding is off on this host, so no forward can reach a VM. Turn it on: sysctl -w net.ipv4.ip_forward=1 (and set it in /etc/sysctl.d to keep it).',
@@ -126,14 +146,14 @@ export class HostService {
       });
     const current = exceptId ? this.store.get(exceptId) : null;
     const samePort = current && current.listenPort === input.listenPort && current.protocol === input.protocol;
-    if (!samePort && portInUseOnHost(input.protocol, input.listenPort)) {
+    if (!samePort && this.facts.portInUse(input.protocol, input.listenPort)) {
       return fail(409, `Port ${input.listenPort}/${input.protocol} is in use by a program on this host.`, {
         listenPort: ['A program on this host listens on this port.'],
       });
     }
     const save = await this.readKernel();
     if (!save.ok) return save;
-    const handMade = handMadeOn(save.data).find((h) => h.protocol === input.protocol && h.listenPort === input.listenPort);
+    const handMade = this.facts.handMade(save.data).find((h) => h.protocol === input.protocol && h.listenPort === input.listenPort);
     if (handMade) {
       return fail(
         409,
@@ -154,13 +174,8 @@ export class HostService {
       const checked = await this.check(input, null);
       if (!checked.ok) return this.record(actor, 'forward.create', `:${input.listenPort}`, checked);
       const f = this.store.insert(input, actor);
-      const synced = await this.syncNow();
-      if (!synced.ok) {
-        this.store.remove(f.id);
-        await this.syncNow();
-        return this.record(actor, 'forward.create', `${f.name} :${f.listenPort}`, synced);
-      }
-      return this.record(actor, 'forward.create', `${f.name} :${f.listenPort}`, this.get(f.id));
+      const synced = await this.applyOrUndo(() => this.store.remove(f.id));
+      return this.record(actor, 'forward.create', `${f.name} :${f.listenPort}`, synced.ok ? this.get(f.id) : synced);
     });
   }
 
@@ -174,14 +189,9 @@ export class HostService {
       const merged = CreateForward.parse({ ...before, listenAddress: before.listenAddress ?? undefined, ...changes });
       const checked = await this.check(merged, id);
       if (!checked.ok) return this.record(actor, 'forward.update', `${before.name} :${before.listenPort}`, checked);
-      this.store.remove(id);
-      this.store.insert(merged, before.createdBy, id);
-      const synced = await this.syncNow();
-      if (!synced.ok) {
-        this.store.restore(before);
-        await this.syncNow();
-        return this.record(actor, 'forward.update', `${before.name} :${before.listenPort}`, synced);
-      }
+      this.store.update(id, merged); // one UPDATE: the forward keeps its status and its sticky node
+      const synced = await this.applyOrUndo(() => this.store.restore(before));
+      if (!synced.ok) return this.record(actor, 'forward.update', `${before.name} :${before.listenPort}`, synced);
       return this.record(actor, 'forward.update', `${merged.name} :${merged.listenPort}`, this.get(id));
     });
   }
@@ -193,19 +203,19 @@ export class HostService {
       const before = this.store.get(parsed.data);
       if (!before) return fail(404, `No forward ${parsed.data}.`);
       this.store.remove(before.id);
-      const synced = await this.syncNow();
-      if (!synced.ok) {
-        this.store.restore(before);
-        await this.syncNow();
-        return this.record(actor, 'forward.delete', `${before.name} :${before.listenPort}`, synced);
-      }
-      return this.record(actor, 'forward.delete', `${before.name} :${before.listenPort}`, { ok: true, data: { id: before.id } });
+      const synced = await this.applyOrUndo(() => this.store.restore(before));
+      return this.record(
+        actor,
+        'forward.delete',
+        `${before.name} :${before.listenPort}`,
+        synced.ok ? { ok: true, data: { id: before.id } } : synced,
+      );
     });
   }
 
   /** Resolve every forward, write the kernel if it differs, record each one's status. Queued. */
-  sync(reason = 'sync'): Promise<Outcome<{ applied: boolean }>> {
-    return this.queue.run(() => this.syncNow(reason));
+  sync(): Promise<Outcome<{ applied: boolean }>> {
+    return this.queue.run(() => this.syncNow());
   }
 
   /**
@@ -218,7 +228,7 @@ export class HostService {
     return this.queue.run(async () => {
       const save = await this.readKernel();
       if (!save.ok) return save;
-      const h = handMadeOn(save.data).find((x) => x.key === parsed.data.ruleKey);
+      const h = this.facts.handMade(save.data).find((x) => x.key === parsed.data.ruleKey);
       if (!h) return fail(404, 'That hand-made forward is no longer on the host.');
       if (h.restrictions.length && !parsed.data.widen) {
         return fail(
@@ -226,7 +236,7 @@ export class HostService {
           `Adopting would widen this forward: ${h.restrictions.join('; ')}. labgate's forward takes all traffic to port ${h.listenPort} from the LAN. Confirm that, or change the rules by hand.`,
         );
       }
-      const problem = targetProblem(h.targetIP, this.policy());
+      const problem = targetProblem(h.targetIP, this.facts.policy());
       if (problem) return fail(422, `${shown(h.targetIP)} is ${problem}.`);
       if (this.store.list().some((f) => f.protocol === h.protocol && f.listenPort === h.listenPort))
         return fail(409, `labgate already forwards port ${h.listenPort}.`);
@@ -240,17 +250,26 @@ export class HostService {
         },
         actor,
       );
-      const synced = await this.syncNow('adopt', h.rules);
-      if (!synced.ok) {
-        this.store.remove(f.id);
-        return this.record(actor, 'forward.adopt', `:${h.listenPort}`, synced);
-      }
+      const synced = await this.applyOrUndo(() => this.store.remove(f.id), h.rules);
+      if (!synced.ok) return this.record(actor, 'forward.adopt', `:${h.listenPort}`, synced);
       return this.record(actor, 'forward.adopt', `:${h.listenPort} → ${h.targetIP}:${h.targetPort}`, this.get(f.id));
     });
   }
 
-  private async syncNow(_reason = 'sync', adopt: HandMadeForward['rules'] = []): Promise<Outcome<{ applied: boolean }>> {
-    await this.sourcesReady();
+  /**
+   * The one rollback: after a store change, make the kernel match; if it refuses, undo the store
+   * change and sync again, so store and kernel agree whatever happened.
+   */
+  private async applyOrUndo(undo: () => void, adopt: HandMadeForward['rules'] = []): Promise<Outcome<{ applied: boolean }>> {
+    const synced = await this.syncNow(adopt);
+    if (synced.ok) return synced;
+    undo();
+    await this.syncNow();
+    return synced;
+  }
+
+  private async syncNow(adopt: HandMadeForward['rules'] = []): Promise<Outcome<{ applied: boolean }>> {
+    await this.sources.ready();
     const timer = metrics().reconcileDuration.startTimer();
     const result = await this.reconcile(adopt);
     timer({ result: result.ok ? 'ok' : 'error' });
@@ -299,7 +318,7 @@ export class HostService {
       }
     }
     try {
-      const res = await this.firewall.sync(resolved, hostNetwork(), adopt);
+      const res = await this.firewall.sync(resolved, this.facts.network(), adopt);
       let changed = res.applied;
       for (const [id, s] of next) {
         const old = statuses.get(id);
@@ -352,14 +371,14 @@ export class HostService {
       return r && !forwardRuleProblem(r) ? [r] : [];
     });
     const save = await this.firewall.read();
-    const diff = diffFirewall(renderRules(resolved, hostNetwork()), save);
+    const diff = diffFirewall(renderRules(resolved, this.facts.network()), save);
     return {
       backend: this.firewall.runner.backend,
       inSync: diff.inSync,
       diff,
-      handMade: handMadeOn(save),
+      handMade: this.facts.handMade(save),
       restores: this.firewall.restores,
-      ipForward: ipForwardEnabled(),
+      ipForward: this.facts.ipForward(),
       lastSync: this.lastSync,
     };
   }
@@ -376,8 +395,25 @@ export class HostService {
   }
 
   private record<T>(actor: string, action: string, subject: string, result: Outcome<T>): Outcome<T> {
-    this.audit.record({ actor, action, subject, detail: '', result: result.ok ? 'ok' : result.error });
+    this.auditLog.record({ actor, action, subject, detail: '', result: result.ok ? 'ok' : result.error });
     return result;
+  }
+
+  /** The one audit log: the host's changes, and the ui's Kubernetes changes and logins. */
+  audit(page: { limit?: number; before?: number } = {}): AuditEntry[] {
+    return this.auditLog.list(page);
+  }
+
+  recordAudit(entry: Omit<AuditEntry, 'id' | 'at'>): void {
+    this.auditLog.record(entry);
+  }
+
+  journal(operation?: string): JournalEntry[] {
+    return this.journalStore.list(operation);
+  }
+
+  putJournal(entry: Omit<JournalEntry, 'createdAt' | 'updatedAt'>): void {
+    this.journalStore.put(entry);
   }
 }
 
@@ -387,8 +423,40 @@ function describeFirewallError(e: unknown): string {
 
 const holder = globalThis as typeof globalThis & { labgateHost?: Promise<HostService> };
 
-/** The host role's one service (iptables backend detected once). */
+/** The host role's one service, on this process's store, cache, watcher and kernel (iptables backend detected once). */
 export function hostService(): Promise<HostService> {
-  holder.labgateHost ??= detectBackend().then((b) => new HostService(new Firewall(execRunner(b))));
+  holder.labgateHost ??= detectBackend().then(
+    (b) =>
+      new HostService({
+        db: db(),
+        firewall: new Firewall(execRunner(b)),
+        sources: liveSources,
+        facts: liveFacts,
+        settings: env(),
+      }),
+  );
   return holder.labgateHost;
 }
+
+const liveSources: TargetSources = {
+  ready: async () => void (await Promise.all([kubeCache().ready(), multipassWatcher().ready()])),
+  context: () => {
+    const kube = kubeCache();
+    const mp = multipassWatcher().snapshot();
+    const snap = kube.snapshot();
+    return {
+      instances: mp.error ? null : mp.instances,
+      cluster: kube.getStatus().reachable ? { nodes: snap.nodes, pods: snap.pods, services: snap.services } : null,
+    };
+  },
+};
+
+const liveFacts: HostFacts = {
+  network: hostNetwork,
+  lanAddress: () => env().lanAddress ?? hostNetworkOrNull()?.lanAddress ?? null,
+  // Where targets may be: the bridges' subnets and LABGATE_ALLOWED_NETWORKS — never where a node merely says it is.
+  policy: () => ({ networks: [...multipassBridges().map((b) => b.cidr), ...env().allowedNetworks], hostAddresses: hostAddresses() }),
+  ipForward: ipForwardEnabled,
+  portInUse: portInUseOnHost,
+  handMade: handMadeOn,
+};

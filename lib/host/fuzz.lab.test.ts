@@ -69,13 +69,13 @@ describe('fuzzing against the real iptables', () => {
       );
       await fc.assert(
         fc.asyncProperty(input, async (raw) => {
-          const [storeBefore, kernelBefore] = [JSON.stringify(host.store.list()), await ruleset()];
+          const [storeBefore, kernelBefore] = [JSON.stringify(host.desired()), await ruleset()];
           const res = await host.create(raw, 'fuzz');
           if (res.ok) {
             await host.remove(res.data.id, 'fuzz');
             return;
           }
-          expect(JSON.stringify(host.store.list())).toBe(storeBefore);
+          expect(JSON.stringify(host.desired())).toBe(storeBefore);
           expect(await ruleset()).toBe(kernelBefore);
         }),
         { numRuns: STATEFUL_RUNS },

@@ -31,7 +31,7 @@ export class Reconciler {
 
   async start(): Promise<void> {
     await Promise.all([kubeCache().ready(), multipassWatcher().ready()]);
-    await this.host.sync('start');
+    await this.host.sync();
     this.offs.push(
       kubeCache().onChange(() => this.request()),
       multipassWatcher().onChange(() => this.request()),
@@ -43,7 +43,7 @@ export class Reconciler {
   request(): void {
     this.timer ??= setTimeout(() => {
       this.timer = null;
-      void this.host.sync('change');
+      void this.host.sync();
     }, BATCH_MS);
   }
 
@@ -52,7 +52,7 @@ export class Reconciler {
     this.checking = true;
     try {
       const status = await this.host.status();
-      const repaired = status.inSync ? null : await this.host.sync('drift');
+      const repaired = status.inSync ? null : await this.host.sync();
       if (repaired?.ok) metrics().repairs.inc({ kind: isFlush(status.diff) ? 'flush' : 'drift' });
       this.problems.report(repaired && !repaired.ok ? repaired.error : null);
     } catch (e) {

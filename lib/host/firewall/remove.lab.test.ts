@@ -34,6 +34,7 @@ describe('labgate remove-rules (uninstall)', () => {
     const again = await run(CLI, ['remove-rules']); // idempotent
     expect(again.stdout).toContain('this host has no labgate rules');
     expect(await ruleset()).toBe(before);
-    for (const f of host.list()) host.store.remove(f.id);
+    for (const f of host.list()) await host.remove(f.id, 'test');
+    expect((await run(CLI, ['remove-rules'])).code).toBe(0); // labgate's empty chains go again
   });
 });

@@ -68,12 +68,35 @@ export class ForwardStore {
     return this.get(id)!;
   }
 
-  /** Puts a forward back exactly as it was (undoing a delete or an update). */
+  /** Changes a forward in place: one UPDATE, so its status (and the node it sticks to) stays. */
+  update(id: string, input: CreateForward): void {
+    this.db
+      .prepare(
+        `UPDATE forwards SET name = ?, protocol = ?, listen_port = ?, listen_address = ?, target = ?, description = ?, updated_at = ? WHERE id = ?`,
+      )
+      .run(
+        input.name,
+        input.protocol,
+        input.listenPort,
+        input.listenAddress ?? null,
+        JSON.stringify(input.target),
+        input.description,
+        new Date().toISOString(),
+        id,
+      );
+  }
+
+  /**
+   * Puts a forward back exactly as it was (undoing a delete or an update). An upsert, never
+   * REPLACE: a replaced row would take its status with it (ON DELETE CASCADE).
+   */
   restore(f: Forward): void {
     this.db
       .prepare(
-        `INSERT OR REPLACE INTO forwards (id, name, protocol, listen_port, listen_address, target, description, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO forwards (id, name, protocol, listen_port, listen_address, target, description, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, protocol = excluded.protocol, listen_port = excluded.listen_port,
+           listen_address = excluded.listen_address, target = excluded.target, description = excluded.description, updated_at = excluded.updated_at`,
       )
       .run(
         f.id,

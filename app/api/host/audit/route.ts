@@ -21,8 +21,8 @@ export const GET = hostRoute(async ({ host, req }) => {
       status: 400,
       error: `Bad page: ${page.error.issues[0]?.path.join('.')} ${page.error.issues[0]?.message}`,
     });
-  if (page.data.format === 'json') return outcomeResponse({ ok: true, data: host.audit.list(page.data) });
-  const entries = host.audit.list({ limit: env().auditRetention.maxEntries });
+  if (page.data.format === 'json') return outcomeResponse({ ok: true, data: host.audit(page.data) });
+  const entries = host.audit({ limit: env().auditRetention.maxEntries });
   const csv = toCsv(
     ['when', 'who', 'what', 'on', 'detail', 'result'],
     entries.map((e) => [e.at, e.actor, e.action, e.subject, e.detail, e.result]),
@@ -50,6 +50,6 @@ export const POST = hostRoute(async ({ host, actor, body }) => {
   if (!input.ok) return outcomeResponse(input);
   const entry = Entry.safeParse(input.data);
   if (!entry.success) return outcomeResponse({ ok: false, status: 400, error: entry.error.issues[0]?.message ?? 'Bad audit entry.' });
-  host.audit.record({ ...entry.data, actor });
+  host.recordAudit({ ...entry.data, actor });
   return outcomeResponse({ ok: true, data: null }, 201);
 });

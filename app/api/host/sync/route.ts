@@ -2,4 +2,4 @@ import { hostRoute, outcomeResponse } from '@/lib/host/route';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = hostRoute(async ({ host }) => outcomeResponse(await host.sync('request')));
+export const POST = hostRoute(async ({ host }) => outcomeResponse(await host.sync()));
