@@ -65,7 +65,6 @@ function apply(tables: Map<string, Table>, payload: string): string | null {
   const lines = payload.replace(/\n$/, '').split('\n');
   for (const [i, line] of lines.entries()) {
     const at = `line ${i + 1} failed`;
-    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(line)) return at;
     if (line.startsWith('*')) {
       t = tables.get(line.slice(1)) ?? { chains: [], rules: [] };
