@@ -57,7 +57,7 @@ async function resetPassword(args: string[]): Promise<number> {
 
 async function doctor(args: string[]): Promise<number> {
   const { runDoctor } = await import('@/lib/doctor');
-  const { formatFindings } = await import('@/lib/domain/doctor');
+  const { formatFindings } = await import('@/lib/domain/diagnosis');
   const findings = await runDoctor();
   process.stdout.write(args.includes('--json') ? `${JSON.stringify(findings, null, 2)}\n` : formatFindings(findings));
   return findings.some((f) => f.severity === 'fail') ? 1 : 0;

@@ -3,9 +3,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dockerRules, multipassDaemon, rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
 import { iptables, kubectl, labPrefix } from '@/lab/testing.mts';
-import type { Finding } from '@/lib/domain/doctor';
+import type { Finding } from '@/lib/domain/diagnosis';
 import { runDoctor } from './doctor';
-import { hostService } from './host/forwards';
+import { hostService } from './host/service';
 
 // labgate doctor against the lab, healthy and then broken on purpose, one thing at a time.
 const prefix = labPrefix();

@@ -2,7 +2,7 @@ import 'server-only';
 import fs from 'node:fs';
 import os from 'node:os';
 import { AdmissionregistrationV1Api, AuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
-import { diagnose, type DoctorFacts, type Finding } from '@/lib/domain/doctor';
+import { diagnose, type DoctorFacts, type Finding } from '@/lib/domain/diagnosis';
 import { rulesOf, chainsOf, parseSave } from '@/lib/domain/save-parse';
 import { detectBackend, execRunner, type Backend } from '@/lib/host/firewall/runner';
 import { handMadeOn, ipForwardEnabled, multipassBridges, portInUseOnHost } from '@/lib/host/hostinfo';

@@ -5,7 +5,7 @@ import { OverviewLive } from '@/components/overview/OverviewLive';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
 import { exposures } from '@/lib/expose';
-import { overviewView } from '@/lib/state';
+import { overviewView } from '@/lib/views';
 
 export const metadata: Metadata = { title: 'Overview' };
 

@@ -2,7 +2,7 @@ import 'server-only';
 import { ACTOR_HEADER } from './auth';
 import type { AuditEntry } from './store/audit';
 import type { JournalEntry } from './store/journal';
-import type { ForwardView, HostStatus } from './forwards';
+import type { ForwardView, HostStatus } from './service';
 import { env } from '@/lib/env';
 import type { Outcome } from '@/lib/result';
 
@@ -29,7 +29,7 @@ export const AUDIT_PAGE_SIZE = 200;
 const ok = <T>(data: T): Outcome<T> => ({ ok: true, data });
 
 function inProcessClient(actor: string): HostClient {
-  const host = async () => (await import('./forwards')).hostService();
+  const host = async () => (await import('./service')).hostService();
   return {
     listForwards: async () => ok((await host()).list()),
     createForward: async (input) => (await host()).create(input, actor),

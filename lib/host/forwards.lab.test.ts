@@ -5,8 +5,8 @@ import { apiserver, dockerRules, movePod, rebootFirewall } from '@/lab/controls.
 import { run } from '@/lab/exec.mts';
 import { curlFrom, eventually, iptables, kubectl, labPrefix, ruleset } from '@/lab/testing.mts';
 import { LAN } from '@/lab/topology.mts';
-import type { ForwardView } from './forwards';
-import { hostService, type HostService } from './forwards';
+import type { ForwardView } from './service';
+import { hostService, type HostService } from './service';
 import { Reconciler } from './reconciler';
 
 const prefix = labPrefix();

@@ -4,7 +4,7 @@ import { multipassWatcher } from '@/lib/multipass/watcher';
 import type { FirewallDiff } from '@/lib/domain/diff';
 import { metrics } from '@/lib/server/metrics';
 import { ProblemLog } from '@/lib/server/problem-log';
-import type { HostService } from './forwards';
+import type { HostService } from './service';
 
 const BATCH_MS = 200; // at most one apply per batch of changes
 const CHECK_MS = 1_000; // how often the kernel is checked for a flush or reboot

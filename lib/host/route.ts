@@ -4,7 +4,7 @@ import { problem } from '@/lib/http';
 import { readBody } from '@/lib/request-body';
 import type { Outcome } from '@/lib/result';
 import { requireHostAuth } from './auth';
-import { hostService, type HostService } from './forwards';
+import { hostService, type HostService } from './service';
 
 /** A host API handler: authenticate (session or token), then hand the host service to the work. */
 export function hostRoute<C = unknown>(

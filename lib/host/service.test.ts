@@ -6,7 +6,7 @@ import { findHandMade } from '@/lib/domain/handmade';
 import type { TargetContext } from '@/lib/domain/targets';
 import { testDb } from '@/lib/store/test-db';
 import { Firewall, FirewallError } from './firewall/firewall';
-import { HostService, type HostFacts, type TargetSources } from './forwards';
+import { HostService, type HostFacts, type TargetSources } from './service';
 import { FakeKernel } from './testing/fake-kernel';
 
 // The firewall logic and the host service, fast, against a stand-in kernel (the lab tests run the

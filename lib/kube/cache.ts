@@ -3,7 +3,7 @@ import { AppsV1Api, CoreV1Api, makeInformer, type Informer, type KubeConfig, typ
 import type { NamespaceRecord, NodeRecord, PodRecord, ServiceRecord, WorkloadRecord } from '@/lib/domain/records';
 import { metrics } from '@/lib/server/metrics';
 import { describeApiError, KubeConfigError, loadKubeConfig } from './client';
-import { toNamespaceRecord, toNodeRecord, toPodRecord, toServiceRecord, toWorkloadRecord } from './records';
+import { toNamespaceRecord, toNodeRecord, toPodRecord, toServiceRecord, toWorkloadRecord } from './to-records';
 
 /** How long a first resolution waits for the cluster's first list before it counts the apiserver as away. */
 export const CACHE_READY_MS = 5_000;

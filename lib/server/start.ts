@@ -21,7 +21,7 @@ async function recoverAfterCrash(): Promise<void> {
 
 /** The host role keeps the kernel true to the store from the moment it starts. */
 async function startReconciler(): Promise<void> {
-  const { hostService } = await import('@/lib/host/forwards');
+  const { hostService } = await import('@/lib/host/service');
   const { Reconciler } = await import('@/lib/host/reconciler');
   const reconciler = new Reconciler(await hostService());
   reconciler

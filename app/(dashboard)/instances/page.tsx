@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { InstancesTable } from '@/components/instances/InstancesTable';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
-import { instancesView } from '@/lib/state';
+import { instancesView } from '@/lib/views';
 
 export const metadata: Metadata = { title: 'Instances' };
 

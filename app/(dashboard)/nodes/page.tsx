@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { NodesTable } from '@/components/nodes/NodesTable';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
-import { nodesView } from '@/lib/state';
+import { nodesView } from '@/lib/views';
 
 export const metadata: Metadata = { title: 'Nodes' };
 

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { ServicesTable } from '@/components/services/ServicesTable';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
-import { servicesView } from '@/lib/state';
+import { servicesView } from '@/lib/views';
 
 export const metadata: Metadata = { title: 'Services' };
 

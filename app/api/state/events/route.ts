@@ -1,7 +1,7 @@
 import { authenticateRequest, requestSessionId } from '@/lib/auth/request';
 import { readSession } from '@/lib/auth/session';
 import { problem } from '@/lib/http';
-import { onStateChange } from '@/lib/state';
+import { onStateChange } from '@/lib/views';
 import { db } from '@/lib/store/db';
 
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
 import { sessionGet } from '@/lib/auth/route';
-import { instancesView } from '@/lib/state';
+import { instancesView } from '@/lib/views';
 
 export const dynamic = 'force-dynamic';
 

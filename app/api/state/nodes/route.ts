@@ -1,5 +1,5 @@
 import { sessionGet } from '@/lib/auth/route';
-import { nodesView } from '@/lib/state';
+import { nodesView } from '@/lib/views';
 
 export const dynamic = 'force-dynamic';
 

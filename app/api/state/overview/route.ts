@@ -1,5 +1,5 @@
 import { sessionGet } from '@/lib/auth/route';
-import { overviewView } from '@/lib/state';
+import { overviewView } from '@/lib/views';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
 import { sessionGet } from '@/lib/auth/route';
 import { problem } from '@/lib/http';
 import { ServicesQuery } from '@/lib/schemas/state';
-import { servicesView } from '@/lib/state';
+import { servicesView } from '@/lib/views';
 
 export const dynamic = 'force-dynamic';
 

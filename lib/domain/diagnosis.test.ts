@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, formatFindings, type DoctorFacts } from './doctor';
+import { diagnose, formatFindings, type DoctorFacts } from './diagnosis';
 
 const healthy: DoctorFacts = {
   user: 'labgate',
