@@ -5,6 +5,7 @@ import { createForward } from '@/app/actions/forwards';
 import { useLiveAction } from '@/components/providers/useLiveAction';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
+import { ActionForm } from '@/components/ui/ActionForm';
 
 type Kind = 'service' | 'instance' | 'static';
 
@@ -17,13 +18,7 @@ export function ForwardForm({ onDone }: { onDone?: () => void }) {
     () => onDone?.(),
   );
   return (
-    <form
-      action={submit}
-      noValidate
-      key={JSON.stringify(typed)}
-      className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
-      aria-label="Open a forward"
-    >
+    <ActionForm label="Open a forward" className="space-y-4" action={submit} typed={typed}>
       <div className="grid gap-4 md:grid-cols-3">
         <Field label="Name" name="name" defaultValue={typed.name} required maxLength={48} errors={errors('name')} placeholder="Grafana" />
         <Field
@@ -137,6 +132,6 @@ export function ForwardForm({ onDone }: { onDone?: () => void }) {
       <Button type="submit" disabled={pending}>
         {pending ? 'Opening…' : 'Open forward'}
       </Button>
-    </form>
+    </ActionForm>
   );
 }

@@ -8,20 +8,14 @@ import { Field } from '@/components/ui/Field';
 import { FormStatus } from '@/components/ui/FormStatus';
 import { Select } from '@/components/ui/Select';
 import type { NodeRow } from '@/lib/domain/views';
+import { ActionForm } from '@/components/ui/ActionForm';
 
 export function LabelForm({ nodes }: { nodes: NodeRow[] }) {
   const { state, submit, pending, typed, errors } = useLiveAction(changeNodeLabel);
   const [nodeName, setNodeName] = useState(nodes[0]?.name ?? '');
   const node = nodes.find((n) => n.name === nodeName);
   return (
-    <form
-      action={submit}
-      noValidate
-      key={JSON.stringify(typed)}
-      aria-label="Change a node label"
-      className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
-    >
-      <h2 className="text-sm font-semibold">Change a node label</h2>
+    <ActionForm label="Change a node label" title="Change a node label" action={submit} typed={typed}>
       <div className="grid gap-3 md:grid-cols-3">
         <Select label="Node" name="node" value={nodeName} onChange={(e) => setNodeName(e.target.value)} errors={errors('node')}>
           {nodes.map((n) => (
@@ -42,6 +36,6 @@ export function LabelForm({ nodes }: { nodes: NodeRow[] }) {
           Remove label
         </Button>
       </div>
-    </form>
+    </ActionForm>
   );
 }

@@ -10,6 +10,7 @@ import { Select } from '@/components/ui/Select';
 import { selectorMatches } from '@/lib/domain/joins';
 import type { WorkloadRecord } from '@/lib/domain/records';
 import type { NodeRow } from '@/lib/domain/views';
+import { ActionForm } from '@/components/ui/ActionForm';
 
 const ref = (w: WorkloadRecord) => `${w.kind}/${w.namespace}/${w.name}`;
 
@@ -22,14 +23,7 @@ export function PinForm({ nodes, workloads }: { nodes: NodeRow[]; workloads: Wor
   const workload = workloads.find((w) => ref(w) === chosen);
   const matching = key ? nodes.filter((n) => selectorMatches({ [key]: value }, n.labels)).map((n) => n.name) : [];
   return (
-    <form
-      action={submit}
-      noValidate
-      key={JSON.stringify(typed)}
-      aria-label="Pin a workload"
-      className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
-    >
-      <h2 className="text-sm font-semibold">Pin a workload to nodes</h2>
+    <ActionForm label="Pin a workload" title="Pin a workload to nodes" action={submit} typed={typed}>
       <div className="grid gap-3 md:grid-cols-3">
         <Select label="Workload" name="workload" value={chosen} onChange={(e) => setChosen(e.target.value)} errors={errors('name')}>
           {workloads.map((w) => (
@@ -76,6 +70,6 @@ export function PinForm({ nodes, workloads }: { nodes: NodeRow[]; workloads: Wor
           Clear pinning
         </Button>
       </div>
-    </form>
+    </ActionForm>
   );
 }

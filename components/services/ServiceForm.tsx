@@ -8,6 +8,7 @@ import { Field } from '@/components/ui/Field';
 import { FormStatus } from '@/components/ui/FormStatus';
 import { Select } from '@/components/ui/Select';
 import type { ServiceRow } from '@/lib/domain/views';
+import { ActionForm } from '@/components/ui/ActionForm';
 
 /** A Service's type, the nodePort of one of its ports, and its external traffic policy. */
 export function ServiceForm({ services }: { services: ServiceRow[] }) {
@@ -16,14 +17,7 @@ export function ServiceForm({ services }: { services: ServiceRow[] }) {
   const [chosen, setChosen] = useState(editable[0] ? `${editable[0].namespace}/${editable[0].name}` : '');
   const svc = editable.find((s) => `${s.namespace}/${s.name}` === chosen);
   return (
-    <form
-      action={submit}
-      noValidate
-      key={JSON.stringify(typed)}
-      aria-label="Change a service"
-      className="mt-6 space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
-    >
-      <h2 className="text-sm font-semibold">Change a service</h2>
+    <ActionForm label="Change a service" title="Change a service" className="mt-6 space-y-3" action={submit} typed={typed}>
       <div className="grid gap-3 md:grid-cols-3">
         <Select label="Service" name="service" value={chosen} onChange={(e) => setChosen(e.target.value)}>
           {editable.map((s) => (
@@ -70,6 +64,6 @@ export function ServiceForm({ services }: { services: ServiceRow[] }) {
       <Button type="submit" disabled={pending}>
         {pending ? 'Saving…' : 'Save service'}
       </Button>
-    </form>
+    </ActionForm>
   );
 }

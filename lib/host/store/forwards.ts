@@ -48,55 +48,35 @@ export class ForwardStore {
 
   insert(input: CreateForward, actor: string, id = newForwardId()): Forward {
     const now = new Date().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO forwards (id, name, protocol, listen_port, listen_address, target, description, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        input.name,
-        input.protocol,
-        input.listenPort,
-        input.listenAddress ?? null,
-        JSON.stringify(input.target),
-        input.description,
-        actor,
-        now,
-        now,
-      );
+    this.write('INSERT', { id, ...input, listenAddress: input.listenAddress ?? null, createdBy: actor, createdAt: now });
     return this.get(id)!;
   }
 
-  /** Changes a forward in place: one UPDATE, so its status (and the node it sticks to) stays. */
+  /** Changes a forward in place, in one statement, so its status (and the node it sticks to) stays. */
   update(id: string, input: CreateForward): void {
-    this.db
-      .prepare(
-        `UPDATE forwards SET name = ?, protocol = ?, listen_port = ?, listen_address = ?, target = ?, description = ?, updated_at = ? WHERE id = ?`,
-      )
-      .run(
-        input.name,
-        input.protocol,
-        input.listenPort,
-        input.listenAddress ?? null,
-        JSON.stringify(input.target),
-        input.description,
-        new Date().toISOString(),
-        id,
-      );
+    const before = this.get(id);
+    if (before) this.write('UPSERT', { ...before, ...input, listenAddress: input.listenAddress ?? null });
+  }
+
+  /** Puts a forward back exactly as it was (undoing a delete or an update). */
+  restore(f: Forward): void {
+    this.write('UPSERT', f);
   }
 
   /**
-   * Puts a forward back exactly as it was (undoing a delete or an update). An upsert, never
-   * REPLACE: a replaced row would take its status with it (ON DELETE CASCADE).
+   * INSERT fails on an id that exists; UPSERT updates it in place — never REPLACE, which would
+   * delete the row and take its status with it (ON DELETE CASCADE).
    */
-  restore(f: Forward): void {
+  private write(how: 'INSERT' | 'UPSERT', f: Omit<Forward, 'createdAt'> & { createdAt: string }): void {
     this.db
       .prepare(
         `INSERT INTO forwards (id, name, protocol, listen_port, listen_address, target, description, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, protocol = excluded.protocol, listen_port = excluded.listen_port,
-           listen_address = excluded.listen_address, target = excluded.target, description = excluded.description, updated_at = excluded.updated_at`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${
+           how === 'UPSERT'
+             ? ` ON CONFLICT (id) DO UPDATE SET name = excluded.name, protocol = excluded.protocol, listen_port = excluded.listen_port,
+                 listen_address = excluded.listen_address, target = excluded.target, description = excluded.description, updated_at = excluded.updated_at`
+             : ''
+         }`,
       )
       .run(
         f.id,
