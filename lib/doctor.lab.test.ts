@@ -6,6 +6,7 @@ import { iptables, kubectl, labPrefix } from '@/lab/testing.mts';
 import type { Finding } from '@/lib/domain/diagnosis';
 import { runDoctor } from './doctor';
 import { hostService } from './host/service';
+import { parseEnv } from './env';
 
 // labgate doctor against the lab, healthy and then broken on purpose, one thing at a time.
 const prefix = labPrefix();
@@ -111,8 +112,7 @@ describe('labgate doctor in the lab', () => {
   });
 
   it('no kubeconfig: a failure that says which file', async () => {
-    process.env.KUBECONFIG = '/nonexistent/kubeconfig';
-    undo.push(async () => (process.env.KUBECONFIG = process.env.LABGATE_LAB_LABGATE_KUBECONFIG));
-    expect(find(await runDoctor(), 'Kubernetes')?.message).toContain('/nonexistent/kubeconfig');
+    const settings = parseEnv({ ...process.env, KUBECONFIG: '/nonexistent/kubeconfig' });
+    expect(find(await runDoctor(settings), 'Kubernetes')?.message).toContain('/nonexistent/kubeconfig');
   });
 });

@@ -11,13 +11,14 @@ import { describeApiError, loadKubeConfig } from '@/lib/kube/client';
 import { ADMISSION_POLICY, PERMISSIONS, permissionName } from '@/lib/kube/permissions';
 import { classifyFailure, execMultipass, listInstances, MultipassError } from '@/lib/multipass/cli';
 import { db } from '@/lib/store/db';
+import { env, type Env } from '@/lib/env';
 
 /** Where Multipass puts its socket: the snap, then a native install. */
 const MULTIPASS_SOCKETS = ['/var/snap/multipass/common/multipass_socket', '/run/multipass_socket'];
 
-async function kubeFacts(): Promise<DoctorFacts['kube']> {
+async function kubeFacts(settings: Env): Promise<DoctorFacts['kube']> {
   try {
-    const kc = loadKubeConfig();
+    const kc = loadKubeConfig(settings);
     const version = await kc.makeApiClient(VersionApi).getCode();
     const authz = kc.makeApiClient(AuthorizationV1Api);
     const checks = PERMISSIONS.flatMap((p) => p.verbs.map((verb) => ({ p, verb })));
@@ -124,7 +125,8 @@ function storedForwards() {
 }
 
 /** Looks at everything labgate depends on; read-only. */
-export async function runDoctor(): Promise<Finding[]> {
+/** Gathers the facts (with these settings: the environment's, or a test's) and diagnoses them. */
+export async function runDoctor(settings: Env = env()): Promise<Finding[]> {
   const backend = await detectBackend();
   const saved = await execRunner(backend).run('save', []);
   if (saved.code !== 0) {
@@ -140,7 +142,7 @@ export async function runDoctor(): Promise<Finding[]> {
   const save = parseSave(saved.stdout);
   const forwardChain = chainsOf(save, 'filter').find((c) => c.name === 'FORWARD');
   const forwards = storedForwards();
-  const [kube, multipass, mpBackend] = await Promise.all([kubeFacts(), multipassFacts(), multipassBackend()]);
+  const [kube, multipass, mpBackend] = await Promise.all([kubeFacts(settings), multipassFacts(), multipassBackend()]);
   return diagnose({
     user: os.userInfo().username,
     kube,

@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labPaths } from '@/lab/paths.mts';
-import { kubectl, labPrefix } from '@/lab/testing.mts';
+import { eventually, kubectl, labPrefix } from '@/lab/testing.mts';
 import { patchNodeLabels, patchService, setNodeSelector } from './mutations';
 
 // deploy/admission-policy.yaml in the lab's real apiserver: labgate's own changes pass, anything
@@ -13,6 +14,8 @@ const asLabgate = () => {
   kc.loadFromFile(labPaths(labPrefix()).labgateKubeconfig);
   return { core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api) };
 };
+// Each refused patch must change something, or the apiserver would have nothing to refuse.
+const fresh = Date.now().toString(36);
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const json = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 const rv = async (kind: string, name: string, ns?: string) =>
@@ -32,6 +35,17 @@ async function refusal(patch: () => Promise<unknown>): Promise<{ code: number; m
 
 beforeAll(async () => {
   await kubectl(['create', 'service', 'clusterip', 'labgate-probe', '-n', 'kube-system', '--tcp=80:80']);
+  // As installed; a policy (re)applied a moment ago takes a second or two to be enforced.
+  await kubectl(['apply', '-f', path.join(import.meta.dirname, '..', '..', 'deploy', 'admission-policy.yaml')]);
+  await eventually(
+    'the admission policy to be enforced',
+    async () =>
+      (
+        await refusal(() =>
+          asLabgate().core.patchNode({ name: 'node2', body: { metadata: { labels: { 'node.k8s.io/probe': 'x' } } } }, merge),
+        )
+      )?.code === 422,
+  );
 });
 afterAll(async () => {
   await kubectl(['delete', 'service', 'labgate-probe', '-n', 'kube-system', '--ignore-not-found']);
@@ -60,27 +74,27 @@ describe("the admission policy: labgate's ServiceAccount changes only what labga
       name: 'a label in kubernetes.io',
       patch: () =>
         asLabgate().core.patchNode(
-          { name: 'node2', body: { metadata: { labels: { 'node-role.kubernetes.io/control-plane': '' } } } },
+          { name: 'node2', body: { metadata: { labels: { [`${fresh}.node-role.kubernetes.io/x`]: 'y' } } } },
           merge,
         ),
       want: node,
     },
     {
       name: 'a label in k8s.io',
-      patch: () => asLabgate().core.patchNode({ name: 'node2', body: { metadata: { labels: { 'node.k8s.io/x': 'y' } } } }, merge),
+      patch: () => asLabgate().core.patchNode({ name: 'node2', body: { metadata: { labels: { 'node.k8s.io/x': fresh } } } }, merge),
       want: node,
     },
     {
       name: 'a taint',
       patch: () =>
-        asLabgate().core.patchNode({ name: 'node2', body: { spec: { taints: [{ key: 'evil', effect: 'NoSchedule' }] } } }, merge),
+        asLabgate().core.patchNode({ name: 'node2', body: { spec: { taints: [{ key: `evil-${fresh}`, effect: 'NoSchedule' }] } } }, merge),
       want: node,
     },
     {
       name: 'externalIPs',
       patch: () =>
         asLabgate().core.patchNamespacedService(
-          { name: 'kps-grafana', namespace: 'monitoring', body: { spec: { externalIPs: ['192.168.50.27'] } } },
+          { name: 'kps-grafana', namespace: 'monitoring', body: { spec: { externalIPs: [`192.168.50.${(Date.now() % 200) + 30}`] } } },
           merge,
         ),
       want: service,
@@ -89,7 +103,7 @@ describe("the admission policy: labgate's ServiceAccount changes only what labga
       name: "a Service's selector",
       patch: () =>
         asLabgate().core.patchNamespacedService(
-          { name: 'kps-grafana', namespace: 'monitoring', body: { spec: { selector: { app: 'evil' } } } },
+          { name: 'kps-grafana', namespace: 'monitoring', body: { spec: { selector: { app: `evil-${fresh}` } } } },
           merge,
         ),
       want: service,
@@ -98,7 +112,11 @@ describe("the admission policy: labgate's ServiceAccount changes only what labga
       name: "a Service's target port",
       patch: () =>
         asLabgate().core.patchNamespacedService(
-          { name: 'kps-grafana', namespace: 'monitoring', body: [{ op: 'replace', path: '/spec/ports/0/targetPort', value: 22 }] },
+          {
+            name: 'kps-grafana',
+            namespace: 'monitoring',
+            body: [{ op: 'replace', path: '/spec/ports/0/targetPort', value: 2000 + (Date.now() % 1000) }],
+          },
           json,
         ),
       want: service,
@@ -110,7 +128,7 @@ describe("the admission policy: labgate's ServiceAccount changes only what labga
           {
             name: 'kps-grafana',
             namespace: 'monitoring',
-            body: [{ op: 'add', path: '/spec/template/spec/containers/-', value: { name: 'evil', image: 'evil' } }],
+            body: [{ op: 'add', path: '/spec/template/spec/containers/-', value: { name: `evil-${fresh}`, image: 'evil' } }],
           },
           json,
         ),
@@ -123,7 +141,7 @@ describe("the admission policy: labgate's ServiceAccount changes only what labga
           {
             name: 'kps-grafana',
             namespace: 'monitoring',
-            body: { spec: { template: { spec: { volumes: [{ name: 'root', hostPath: { path: '/' } }] } } } },
+            body: { spec: { template: { spec: { volumes: [{ name: `root-${fresh}`, hostPath: { path: '/' } }] } } } },
           },
           merge,
         ),
@@ -133,7 +151,7 @@ describe("the admission policy: labgate's ServiceAccount changes only what labga
       name: 'replicas',
       patch: () =>
         asLabgate().apps.patchNamespacedDeployment(
-          { name: 'kps-grafana', namespace: 'monitoring', body: { spec: { replicas: 5 } } },
+          { name: 'kps-grafana', namespace: 'monitoring', body: { spec: { replicas: 5 + (Date.now() % 5) } } },
           merge,
         ),
       want: workload,

@@ -7,6 +7,7 @@ import { apiserver, movePod } from '@/lab/controls.mts';
 import { labPaths } from '@/lab/paths.mts';
 import { eventually, kubectl, labPrefix } from '@/lab/testing.mts';
 import { KubeCache } from './cache';
+import { loadKubeConfig } from './client';
 
 const prefix = labPrefix();
 const p = labPaths(prefix);
@@ -125,14 +126,8 @@ describe('a kubeconfig that cannot work', () => {
   it('one that does not parse says so, and nothing is watched', () => {
     const file = path.join(dir, 'broken.kubeconfig');
     fs.writeFileSync(file, 'clusters: [this is: not yaml');
-    const saved = process.env.KUBECONFIG;
-    process.env.KUBECONFIG = file;
-    try {
-      const broken = new KubeCache();
-      expect(broken.getStatus()).toMatchObject({ configured: false, reachable: false, kinds: [] });
-      expect(broken.getStatus().configError).toMatch(/kubeconfig could not be read/);
-    } finally {
-      process.env.KUBECONFIG = saved;
-    }
+    const broken = new KubeCache(() => loadKubeConfig({ kubeconfig: file, kubeContext: null }));
+    expect(broken.getStatus()).toMatchObject({ configured: false, reachable: false, kinds: [] });
+    expect(broken.getStatus().configError).toMatch(/kubeconfig could not be read/);
   });
 });

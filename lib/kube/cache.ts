@@ -140,9 +140,10 @@ export class KubeCache {
   private configError: string | null = null;
   private stopped = false;
 
-  constructor(config?: KubeConfig) {
+  /** `config`: the kubeconfig, or how to load it (by default from env(); its failure is this cache's configError). */
+  constructor(config: KubeConfig | (() => KubeConfig) = loadKubeConfig) {
     try {
-      const kc = config ?? loadKubeConfig();
+      const kc = typeof config === 'function' ? config() : config;
       const core = kc.makeApiClient(CoreV1Api);
       const apps = kc.makeApiClient(AppsV1Api);
       for (const name of Object.keys(KINDS) as KindName[]) this.watch(kc, name, core, apps);

@@ -1,5 +1,7 @@
 import 'server-only';
+import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { env, type Env } from '@/lib/env';
 
 /** Why labgate cannot talk to the cluster, in words for the Overview. */
 export class KubeConfigError extends Error {
@@ -10,19 +12,25 @@ export class KubeConfigError extends Error {
 }
 
 /**
- * The kubeconfig: KUBECONFIG, else the default path, else the in-cluster service account;
- * LABGATE_KUBE_CONTEXT picks a context. Its contents never leave this module's callers.
+ * The kubeconfig: KUBECONFIG (one file or a list, merged as kubectl does), else the default path,
+ * else the in-cluster service account; LABGATE_KUBE_CONTEXT picks a context. Both come through
+ * env(). Its contents never leave this module's callers.
  */
-export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
+export function loadKubeConfig(settings: Pick<Env, 'kubeconfig' | 'kubeContext'> = env()): KubeConfig {
   const kc = new KubeConfig();
+  const files = settings.kubeconfig?.split(path.delimiter).filter(Boolean) ?? [];
   try {
-    kc.loadFromDefault();
+    if (!files.length) kc.loadFromDefault();
+    for (const [i, file] of files.entries()) {
+      const next = i === 0 ? kc : new KubeConfig();
+      next.loadFromFile(file);
+      if (next !== kc) kc.mergeConfig(next);
+    }
   } catch (e) {
-    throw new KubeConfigError(
-      `The kubeconfig could not be read${env.KUBECONFIG ? ` (${env.KUBECONFIG})` : ''}: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    const which = settings.kubeconfig ? ` (${settings.kubeconfig})` : '';
+    throw new KubeConfigError(`The kubeconfig could not be read${which}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const context = env.LABGATE_KUBE_CONTEXT;
+  const context = settings.kubeContext;
   if (context) {
     if (!kc.getContextObject(context)) throw new KubeConfigError(`The kubeconfig has no context "${context}" (LABGATE_KUBE_CONTEXT).`);
     kc.setCurrentContext(context);
