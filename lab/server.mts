@@ -20,6 +20,18 @@ export interface ServerOptions {
   scheme?: 'http' | 'https';
 }
 
+/**
+ * Why an unprivileged user could not run the checkout (a folder on the way that others may not
+ * enter, such as a 0700 home), or null: tests that start the server as one say so at once.
+ */
+export function unreadableByOthers(dir: string = ROOT): string | null {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if ((fs.statSync(d).mode & 0o005) !== 0o005)
+      return `${d} is not readable and enterable by other users (mode ${(fs.statSync(d).mode & 0o777).toString(8)}): put the checkout where an unprivileged user can read it`;
+    if (d === path.dirname(d)) return null;
+  }
+}
+
 /** Starts scripts/start.mts on a random loopback port and waits for /api/healthz. The caller kills it. */
 export async function startServer({
   env,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
-import { startServer as startProductionServer } from '@/lab/server.mts';
+import { startServer as startProductionServer, unreadableByOthers } from '@/lab/server.mts';
 import { curlFrom, labPrefix } from '@/lab/testing.mts';
 import { LAN } from '@/lab/topology.mts';
 
@@ -20,6 +20,8 @@ let node = '';
 
 /** A dir the unprivileged user can read, with a copy of node (a home dir it could not enter). */
 beforeAll(async () => {
+  const unreadable = unreadableByOthers();
+  if (unreadable) throw new Error(`these tests run the server as user nobody, but ${unreadable}`);
   await rebootFirewall(labPrefix());
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-prod-'));
   fs.chmodSync(scratch, 0o755);

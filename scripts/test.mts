@@ -66,14 +66,17 @@ function suite(
   results.push({ step, tally });
 }
 
+// A skipped, pending or to-do test counts as failed: nothing may drop out of "N passed" quietly.
 const vitestCount = (json: unknown): Tally | undefined => {
-  const r = json as { numPassedTests?: number; numFailedTests?: number } | undefined;
-  return r?.numPassedTests === undefined ? undefined : { passed: r.numPassedTests, failed: r.numFailedTests ?? 0 };
+  const r = json as { numPassedTests?: number; numFailedTests?: number; numPendingTests?: number; numTodoTests?: number } | undefined;
+  return r?.numPassedTests === undefined
+    ? undefined
+    : { passed: r.numPassedTests, failed: (r.numFailedTests ?? 0) + (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0) };
 };
 
 const playwrightCount = (json: unknown): Tally | undefined => {
-  const s = (json as { stats?: { expected: number; unexpected: number; flaky: number } } | undefined)?.stats;
-  return s ? { passed: s.expected, failed: s.unexpected + s.flaky } : undefined;
+  const s = (json as { stats?: { expected: number; unexpected: number; flaky: number; skipped?: number } } | undefined)?.stats;
+  return s ? { passed: s.expected, failed: s.unexpected + s.flaky + (s.skipped ?? 0) } : undefined;
 };
 
 const vitest = (project: string, report: string) => [
