@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { SESSION_COOKIE } from '@/lib/auth/session';
 import { hostAllowed } from '@/lib/domain/hosts';
+import { env } from '@/lib/env';
 import { knownHosts } from '@/lib/server/known-hosts';
 
 /** Paths anyone may reach. Everything else needs a session. */
@@ -25,6 +26,8 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
+const HOST_ROLE_PATHS = /^\/api\/host\/|^\/api\/healthz$|^\/metrics$/;
+
 /** Next's own build output: the same for everyone, no session needed. */
 const STATIC = /^\/_next\/(static|image)\/|^\/favicon\.ico$|\.(?:png|svg|ico|txt)$/;
 
@@ -42,6 +45,10 @@ export function proxy(req: NextRequest) {
     });
   }
   const { pathname, search } = req.nextUrl;
+  // The host role is an API, not a second dashboard: its host API, health and metrics only.
+  if (env().role === 'host' && !HOST_ROLE_PATHS.test(pathname)) {
+    return NextResponse.json({ error: 'Not here: this is the host role, which serves /api/host/*, /api/healthz and /metrics only.' }, { status: 404 });
+  }
   if (STATIC.test(pathname)) return NextResponse.next();
   const allowed =
     PUBLIC.has(pathname) ||

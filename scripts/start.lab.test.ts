@@ -105,6 +105,34 @@ describe("the host role with exactly the unit's privileges", () => {
   });
 });
 
+describe('the host role is an API, not a second dashboard', () => {
+  it('serves its host API, health and metrics only: no page, no login, no admin password made or printed', async () => {
+    const host = await startServer(
+      { LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token },
+      asNobody(UNIT_CAPS),
+    );
+    for (const [method, url] of [
+      ['GET', '/'],
+      ['GET', '/login'],
+      ['GET', '/forwards'],
+      ['POST', '/api/auth/login'],
+      ['GET', '/api/state/overview'],
+    ] as const) {
+      const res = await fetch(`${host.base}${url}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'POST' ? JSON.stringify({ password: 'x'.repeat(12) }) : undefined,
+        redirect: 'manual',
+      });
+      expect(res.status, `${method} ${url}`).toBe(404);
+    }
+    expect((await fetch(`${host.base}/api/healthz`)).status).toBe(200);
+    expect((await api(host.base, 'GET', '/api/host/forwards')).status).toBe(200);
+    expect((await fetch(`${host.base}/api/host/forwards`)).status).toBe(401); // a session cookie would not open it either: there is no login
+    expect(host.output()).not.toMatch(/password/i);
+  });
+});
+
 describe('the two roles as the units run them', () => {
   it('the ui role reaches the host role over HTTP with the host token: its health, and its metrics relayed', async () => {
     const metricsToken = randomBytes(24).toString('base64url');

@@ -31,6 +31,8 @@ export function requireHostAuth(req: Request): HostActor {
     }
     return { ok: false, response: problem(401, 'The host token is missing or wrong.') };
   }
+  // The host role has no login: only the token opens it.
+  if (env().role === 'host') return { ok: false, response: problem(401, 'The host role takes only the host token.') };
   const session = authenticateRequest(req);
   return session.ok ? { ok: true, actor: 'admin' } : session;
 }

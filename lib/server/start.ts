@@ -31,16 +31,18 @@ async function startReconciler(): Promise<void> {
 
 /**
  * Runs once per server process (from instrumentation, and lazily before the first login):
- * opens and migrates the store, makes sure the admin account has a password and prints a
- * generated one once.
+ * opens and migrates the store; where people log in (roles all and ui), makes sure the admin
+ * account has a password and prints a generated one once. The host role is an API: no login.
  */
 export function serverReady(): Promise<void> {
   holder.labgateReady ??= (async () => {
     const store = db();
+    const { role } = env();
+    if (role !== 'ui') await startReconciler();
+    if (role === 'host') return;
     purgeExpiredSessions(store);
     const { generated } = await ensureAdminPassword(store, env().adminPassword);
-    if (env().role !== 'ui') await startReconciler();
-    if (env().role !== 'host') void recoverAfterCrash();
+    void recoverAfterCrash();
     if (generated) {
       console.log(
         `labgate: generated the admin password: ${generated}\n` +
