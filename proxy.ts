@@ -47,7 +47,10 @@ export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
   // The host role is an API, not a second dashboard: its host API, health and metrics only.
   if (env().role === 'host' && !HOST_ROLE_PATHS.test(pathname)) {
-    return NextResponse.json({ error: 'Not here: this is the host role, which serves /api/host/*, /api/healthz and /metrics only.' }, { status: 404 });
+    return NextResponse.json(
+      { error: 'Not here: this is the host role, which serves /api/host/*, /api/healthz and /metrics only.' },
+      { status: 404 },
+    );
   }
   if (STATIC.test(pathname)) return NextResponse.next();
   const allowed =

@@ -70,3 +70,24 @@ test('live-update streams are capped per session and end when the session ends',
   expect(await ended).toContain('event: ended');
   for (const r of open) r.destroy();
 });
+
+test('the browser reads host state from the process that served its page: forwards, firewall, rules, activity and its CSV', async ({
+  request,
+}) => {
+  const cookie = `${SESSION_COOKIE}=${await apiLogin(request)}`;
+  const forwards = await request.get('/api/state/forwards', { headers: { cookie } });
+  expect(forwards.status()).toBe(200);
+  expect(Array.isArray(await forwards.json())).toBe(true);
+  expect(await (await request.get('/api/state/firewall', { headers: { cookie } })).json()).toMatchObject({
+    inSync: expect.any(Boolean),
+    backend: expect.any(String),
+  });
+  expect(await (await request.get('/api/state/rules', { headers: { cookie } })).text()).toContain('LABGATE-');
+  expect(((await (await request.get('/api/state/audit?limit=5', { headers: { cookie } })).json()) as unknown[]).length).toBeLessThanOrEqual(
+    5,
+  );
+  const csv = await request.get('/api/state/audit?format=csv', { headers: { cookie } });
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  expect(await csv.text()).toMatch(/^when,who,what,on,detail,result\r\n/);
+  expect((await request.get('/api/state/audit?limit=5000', { headers: { cookie } })).status()).toBe(400);
+});

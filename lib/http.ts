@@ -7,6 +7,16 @@ export function problem(status: number, error: string, extra: Record<string, unk
   return Response.json({ error, ...extra }, { status, headers: { 'cache-control': 'no-store', ...headers } });
 }
 
+/** The activity log's CSV as a download. */
+export const csvDownload = (csv: string) =>
+  new Response(csv, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="labgate-activity.csv"',
+      'cache-control': 'no-store',
+    },
+  });
+
 /** Reads one cookie from a request's Cookie header. */
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.get('cookie') ?? '').split(';')) {

@@ -39,7 +39,7 @@ const columns: Column<AuditEntry>[] = [
 export function ActivityTable({ initial, pageSize }: { initial: AuditEntry[]; pageSize: number }) {
   const { data, fetchNextPage, hasNextPage, isFetchingNextPage } = useInfiniteQuery({
     queryKey: ['state', 'audit'],
-    queryFn: ({ pageParam }) => fetchJson<AuditEntry[]>(`/api/host/audit?limit=${pageSize}${pageParam ? `&before=${pageParam}` : ''}`),
+    queryFn: ({ pageParam }) => fetchJson<AuditEntry[]>(`/api/state/audit?limit=${pageSize}${pageParam ? `&before=${pageParam}` : ''}`),
     initialPageParam: 0,
     getNextPageParam: (last) => (last.length === pageSize ? last.at(-1)!.id : undefined),
     initialData: { pages: [initial], pageParams: [0] },
@@ -49,7 +49,7 @@ export function ActivityTable({ initial, pageSize }: { initial: AuditEntry[]; pa
   const toolbar = (
     <>
       <a
-        href="/api/host/audit?format=csv"
+        href="/api/state/audit?format=csv"
         download
         className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
       >

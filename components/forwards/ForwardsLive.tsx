@@ -166,24 +166,29 @@ export function ForwardsLive({ initial, initialStatus }: { initial: ForwardView[
   const [adding, setAdding] = useState(false);
   const forwards = useQuery({
     queryKey: queryKeys.forwards,
-    queryFn: () => fetchJson<ForwardView[]>('/api/host/forwards'),
+    queryFn: () => fetchJson<ForwardView[]>('/api/state/forwards'),
     initialData: initial,
     refetchInterval: 5_000,
   });
   const status = useQuery({
     queryKey: queryKeys.hostStatus,
-    queryFn: () => fetchJson<HostStatus>('/api/host/status'),
+    queryFn: () => fetchJson<HostStatus>('/api/state/firewall'),
     initialData: initialStatus ?? undefined,
     refetchInterval: 5_000,
   });
   const rules = useQuery({
     queryKey: [...queryKeys.hostStatus, 'rules'],
-    queryFn: () => fetch('/api/host/export').then((r) => r.text()),
+    queryFn: () => fetch('/api/state/rules').then((r) => r.text()),
     enabled: false,
   });
   const s = status.data;
   return (
     <div className="space-y-4">
+      {forwards.error || status.error ? (
+        <Banner title="The host is not answering">
+          {(status.error ?? forwards.error)!.message} What is shown is the last known state.
+        </Banner>
+      ) : null}
       {s && !s.inSync ? (
         <Banner tone="warning" title="The kernel differs from labgate's forwards">
           {s.diff.missing.length} rule(s) missing, {s.diff.unexpected.length} unexpected

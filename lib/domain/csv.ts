@@ -7,3 +7,12 @@ export function toCsv(header: readonly string[], rows: readonly (readonly (strin
   };
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
+
+/** The activity log as the CSV download has it. */
+export const auditCsv = (
+  entries: readonly { at: string; actor: string; action: string; subject: string; detail: string; result: string }[],
+) =>
+  toCsv(
+    ['when', 'who', 'what', 'on', 'detail', 'result'],
+    entries.map((e) => [e.at, e.actor, e.action, e.subject, e.detail, e.result]),
+  );

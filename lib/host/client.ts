@@ -3,8 +3,10 @@ import { ACTOR_HEADER } from './auth';
 import type { AuditEntry } from './store/audit';
 import type { JournalEntry } from './store/journal';
 import type { ForwardView, HostStatus } from './service';
+import { auditCsv } from '@/lib/domain/csv';
 import { env } from '@/lib/env';
 import type { Outcome } from '@/lib/result';
+import { AUDIT_PAGE_SIZE } from '@/lib/schemas/state';
 
 /** Everything the UI asks of the host, in-process (role all) or over HTTP with the token (role ui). */
 export interface HostClient {
@@ -17,14 +19,14 @@ export interface HostClient {
   status(): Promise<Outcome<HostStatus>>;
   exportRules(): Promise<Outcome<string>>;
   /** A page of the audit log, newest first; `before`: the id of the oldest entry already shown. */
-  audit(page?: { before?: number }): Promise<Outcome<AuditEntry[]>>;
+  audit(page?: { before?: number; limit?: number }): Promise<Outcome<AuditEntry[]>>;
+  /** All of the audit log, as the CSV download has it. */
+  auditCsv(): Promise<Outcome<string>>;
   /** The UI records its Kubernetes changes in the host's one audit log, as this client's actor. */
   record(entry: Omit<AuditEntry, 'id' | 'at' | 'actor'>): Promise<Outcome<null>>;
   journalPut(entry: Omit<JournalEntry, 'createdAt' | 'updatedAt'>): Promise<Outcome<null>>;
   journalList(operation: string): Promise<Outcome<JournalEntry[]>>;
 }
-
-export const AUDIT_PAGE_SIZE = 200;
 
 const ok = <T>(data: T): Outcome<T> => ({ ok: true, data });
 
@@ -37,9 +39,10 @@ function inProcessClient(actor: string): HostClient {
     deleteForward: async (id) => (await host()).remove(id, actor),
     adopt: async (input) => (await host()).adopt(input, actor),
     sync: async () => (await host()).sync(),
-    status: async () => ok(await (await host()).status()),
-    exportRules: async () => ok(await (await host()).exportRules()),
+    status: async () => (await host()).status(),
+    exportRules: async () => (await host()).exportRules(),
     audit: async (page = {}) => ok((await host()).audit({ limit: AUDIT_PAGE_SIZE, ...page })),
+    auditCsv: async () => ok(auditCsv((await host()).audit({ limit: env().auditRetention.maxEntries }))),
     record: async (entry) => ok(((await host()).recordAudit({ ...entry, actor }), null)),
     journalPut: async (entry) => ok(((await host()).putJournal(entry), null)),
     journalList: async (operation) => ok((await host()).journal(operation)),
@@ -75,7 +78,8 @@ function httpClient(base: string, token: string, actor: string): HostClient {
     sync: () => call('/api/host/sync', { method: 'POST' }),
     status: () => call('/api/host/status'),
     exportRules: () => call('/api/host/export', {}, true),
-    audit: (page = {}) => call(`/api/host/audit?limit=${AUDIT_PAGE_SIZE}${page.before ? `&before=${page.before}` : ''}`),
+    audit: (page = {}) => call(`/api/host/audit?limit=${page.limit ?? AUDIT_PAGE_SIZE}${page.before ? `&before=${page.before}` : ''}`),
+    auditCsv: () => call('/api/host/audit?format=csv', {}, true),
     record: (entry) => call('/api/host/audit', { method: 'POST', body: JSON.stringify(entry) }),
     journalPut: (entry) => call('/api/host/journal', { method: 'POST', body: JSON.stringify(entry) }),
     journalList: (operation) => call(`/api/host/journal?operation=${encodeURIComponent(operation)}`),

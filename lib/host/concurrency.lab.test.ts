@@ -3,6 +3,7 @@ import { run } from '@/lab/exec.mts';
 import { kubectl } from '@/lab/testing.mts';
 import { patchNodeLabels } from '@/lib/kube/mutations';
 import { hostService } from './service';
+import { hostStatus } from './testing/status';
 
 const forward = (i: number) => ({ name: `c${i}`, listenPort: 42000 + i, target: { kind: 'instance', name: 'ops', port: 8080 } });
 const rv = async (node: string) => (await kubectl(['get', 'node', node, '-o', 'jsonpath={.metadata.resourceVersion}'])).trim();
@@ -44,7 +45,7 @@ describe('50 concurrent changes', () => {
     const rules = (await run('iptables-save', [])).stdout.split('\n').filter((l) => l.includes('labgate:'));
     expect(new Set(rules).size).toBe(rules.length); // no duplicate
     expect(rules).toHaveLength(expected.length * 3);
-    expect((await host.status()).inSync).toBe(true);
+    expect((await hostStatus(host)).inSync).toBe(true);
     for (let n = 1; n <= 3; n++) {
       const labels = JSON.parse(await kubectl(['get', 'node', `node${n}`, '-o', 'jsonpath={.metadata.labels}'])) as Record<string, string>;
       expect(Object.keys(labels).filter((k) => k.startsWith('conc-'))).toHaveLength(5);

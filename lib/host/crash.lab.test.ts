@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from '@/lab/exec.mts';
 import { REPO } from '@/lab/paths.mts';
 import { hostService } from './service';
+import { hostStatus } from './testing/status';
 
 const TRIALS = Number(process.env.LABGATE_CRASH_TRIALS ?? 10);
 
@@ -46,7 +47,7 @@ describe('kill -9 during forward changes', () => {
         const inKernel = [...new Set([...kernel.matchAll(/labgate:([a-z0-9]+)/g)].map((m) => m[1]!))];
         expect(inKernel.sort()).toEqual([...ids].sort()); // no orphan rule, no lost forward
         for (const f of host.list()) expect(kernel).toContain(`--dport ${f.listenPort} -m comment --comment "labgate:${f.id}"`);
-        expect((await host.status()).inSync).toBe(true);
+        expect((await hostStatus(host)).inSync).toBe(true);
         for (const f of host.list()) await host.remove(f.id, 'test');
       }
     },

@@ -8,6 +8,7 @@ import { LAN } from '@/lab/topology.mts';
 import type { ForwardView } from './service';
 import { hostService, type HostService } from './service';
 import { Reconciler } from './reconciler';
+import { hostStatus } from './testing/status';
 
 const prefix = labPrefix();
 const lanUrl = (port: number) => `http://${LAN.host}:${port}/`;
@@ -336,7 +337,7 @@ describe("adopting the reference host's hand-made forward", () => {
     );
     await iptables('-I', 'FORWARD', '1', '-p', 'tcp', '-d', ip, '--dport', '30060', '-j', 'ACCEPT');
     await eventually('the hand-made forward to answer', () => answerFromLan(30060));
-    const status = await host.status();
+    const status = await hostStatus(host);
     const handMade = status.handMade.find((h) => h.listenPort === 30060)!;
     expect(handMade).toMatchObject({ protocol: 'tcp', targetIP: ip, targetPort: 30060 });
     expect(handMade.rules).toHaveLength(2);
@@ -353,7 +354,7 @@ describe("adopting the reference host's hand-made forward", () => {
     expect(after).not.toContain('-A PREROUTING -i enp3s0 -p tcp -m tcp --dport 30060 -j DNAT');
     expect(after).not.toMatch(/-A FORWARD -d \S+ -p tcp -m tcp --dport 30060 -j ACCEPT/);
     expect(await answerFromLan(30060)).toMatchObject({ service: 'kps-grafana', node });
-    expect((await host.status()).handMade).toEqual([]);
+    expect((await hostStatus(host)).handMade).toEqual([]);
     expect(await foreign()).toBe(foreignBefore);
     if (adopted.ok) await host.remove(adopted.data.id, 'test');
   });
@@ -382,7 +383,7 @@ describe('adopting exactly what it says', () => {
     await iptables('-A', 'FORWARD', '-p', 'tcp', '-d', '10.120.52.31', '--dport', '8080', '-j', 'ACCEPT');
     await dnat(9090, ['-s', '192.168.50.10/32']);
     try {
-      const { handMade } = await host.status();
+      const { handMade } = await hostStatus(host);
       const byPort = (p: number) => {
         const h = handMade.find((x) => x.listenPort === p);
         if (!h) throw new Error(`no hand-made forward of port ${p} in ${JSON.stringify(handMade)}`);

@@ -52,8 +52,9 @@ export class Reconciler {
     this.checking = true;
     try {
       const status = await this.host.status();
-      const repaired = status.inSync ? null : await this.host.sync();
-      if (repaired?.ok) metrics().repairs.inc({ kind: isFlush(status.diff) ? 'flush' : 'drift' });
+      if (!status.ok) return this.problems.report(status.error);
+      const repaired = status.data.inSync ? null : await this.host.sync();
+      if (repaired?.ok) metrics().repairs.inc({ kind: isFlush(status.data.diff) ? 'flush' : 'drift' });
       this.problems.report(repaired && !repaired.ok ? repaired.error : null);
     } catch (e) {
       this.problems.report(e instanceof Error ? e.message : String(e));

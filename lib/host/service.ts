@@ -353,7 +353,8 @@ export class HostService {
     }
   }
 
-  async status(): Promise<HostStatus> {
+  /** The firewall's health and drift; a kernel that cannot be read is a 502 with the reason, never a throw. */
+  async status(): Promise<Outcome<HostStatus>> {
     const statuses = this.store.statuses();
     const resolved = this.store.list().flatMap((f) => {
       const s = statuses.get(f.id);
@@ -370,28 +371,35 @@ export class HostService {
           : null;
       return r && !forwardRuleProblem(r) ? [r] : [];
     });
-    const save = await this.firewall.read();
+    const read = await this.readKernel();
+    if (!read.ok) return read;
+    const save = read.data;
     const diff = diffFirewall(renderRules(resolved, this.facts.network()), save);
     return {
-      backend: this.firewall.runner.backend,
-      inSync: diff.inSync,
-      diff,
-      handMade: this.facts.handMade(save),
-      restores: this.firewall.restores,
-      ipForward: this.facts.ipForward(),
-      lastSync: this.lastSync,
+      ok: true,
+      data: {
+        backend: this.firewall.runner.backend,
+        inSync: diff.inSync,
+        diff,
+        handMade: this.facts.handMade(save),
+        restores: this.firewall.restores,
+        ipForward: this.facts.ipForward(),
+        lastSync: this.lastSync,
+      },
     };
   }
 
   /** labgate's chains as the kernel has them, in iptables-save form. */
-  async exportRules(): Promise<string> {
-    const save = await this.firewall.read();
+  async exportRules(): Promise<Outcome<string>> {
+    const read = await this.readKernel();
+    if (!read.ok) return read;
+    const save = read.data;
     const lines: string[] = [];
     for (const table of ['nat', 'filter'] as const) {
       const mine = rulesOf(save, table).filter((r) => r.chain.startsWith('LABGATE-') || r.text.includes('-j LABGATE-'));
       if (mine.length) lines.push(`*${table}`, ...mine.map((r) => r.text), 'COMMIT');
     }
-    return `${lines.join('\n')}\n`;
+    return { ok: true, data: `${lines.join('\n')}\n` };
   }
 
   private record<T>(actor: string, action: string, subject: string, result: Outcome<T>): Outcome<T> {

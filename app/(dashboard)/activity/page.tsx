@@ -3,7 +3,8 @@ import { ActivityTable } from '@/components/activity/ActivityTable';
 import { Banner } from '@/components/ui/Banner';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
-import { AUDIT_PAGE_SIZE, hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host/client';
+import { AUDIT_PAGE_SIZE } from '@/lib/schemas/state';
 
 export const metadata: Metadata = { title: 'Activity' };
 

@@ -1,20 +1,15 @@
 import { z } from 'zod';
-import { toCsv } from '@/lib/domain/csv';
+import { auditCsv } from '@/lib/domain/csv';
 import { env } from '@/lib/env';
-import { AUDIT_PAGE_SIZE } from '@/lib/host/client';
 import { hostRoute, outcomeResponse } from '@/lib/host/route';
+import { csvDownload } from '@/lib/http';
+import { AuditPage } from '@/lib/schemas/state';
 
 export const dynamic = 'force-dynamic';
 
-const Page = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).default(AUDIT_PAGE_SIZE),
-  before: z.coerce.number().int().positive().optional(),
-  format: z.enum(['json', 'csv']).default('json'),
-});
-
 /** The audit log, newest first: a page as JSON (`?limit=&before=<id>`), or all of it as a CSV download (`?format=csv`). */
 export const GET = hostRoute(async ({ host, req }) => {
-  const page = Page.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+  const page = AuditPage.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!page.success)
     return outcomeResponse({
       ok: false,
@@ -22,18 +17,7 @@ export const GET = hostRoute(async ({ host, req }) => {
       error: `Bad page: ${page.error.issues[0]?.path.join('.')} ${page.error.issues[0]?.message}`,
     });
   if (page.data.format === 'json') return outcomeResponse({ ok: true, data: host.audit(page.data) });
-  const entries = host.audit({ limit: env().auditRetention.maxEntries });
-  const csv = toCsv(
-    ['when', 'who', 'what', 'on', 'detail', 'result'],
-    entries.map((e) => [e.at, e.actor, e.action, e.subject, e.detail, e.result]),
-  );
-  return new Response(csv, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': 'attachment; filename="labgate-activity.csv"',
-      'cache-control': 'no-store',
-    },
-  });
+  return csvDownload(auditCsv(host.audit({ limit: env().auditRetention.maxEntries })));
 });
 
 // No actor: the server sets it from how the request authenticated, never from the body.

@@ -2,4 +2,4 @@ import { hostRoute, outcomeResponse } from '@/lib/host/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = hostRoute(async ({ host }) => outcomeResponse({ ok: true, data: await host.status() }));
+export const GET = hostRoute(async ({ host }) => outcomeResponse(await host.status()));
