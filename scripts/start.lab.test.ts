@@ -1,13 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
 import { startServer as startProductionServer, unreadableByOthers } from '@/lab/server.mts';
-import { curlFrom, labPrefix } from '@/lab/testing.mts';
+import { curlFrom, eventually, labPrefix } from '@/lab/testing.mts';
 import { LAN } from '@/lab/topology.mts';
 
 // The production server (`npm start` on the standalone build) as the systemd units run it.
@@ -179,6 +180,25 @@ describe('the two roles as the units run them', () => {
       health: { firewall: { ok: boolean } };
     };
     expect(overview.health.firewall).toEqual({ ok: true, message: null });
+
+    // A change made in the host role reaches the ui role's live stream, as in role all.
+    const events = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(`${ui.base}/api/state/events`, { headers: { cookie: cookie! } }, resolve).on('error', reject),
+    );
+    let text = '';
+    events.on('data', (d: Buffer) => (text += d.toString()));
+    const changes = () => text.split('event: change').length - 1;
+    await eventually('the ui stream to be quiet for a second', async () => {
+      const before = changes();
+      await new Promise((r) => setTimeout(r, 1_000));
+      return changes() === before;
+    });
+    const seen = changes();
+    const started = Date.now();
+    expect((await api(host.base, 'POST', '/api/host/forwards', { ...jenkins, name: 'Jenkins 2', listenPort: 8081 })).status).toBe(201);
+    await eventually('the change on the ui stream', async () => changes() > seen, 2_000);
+    console.log(`host change → ui stream: ${Date.now() - started} ms`);
+    events.destroy();
   });
 });
 

@@ -40,6 +40,7 @@ export function serverReady(): Promise<void> {
     const { role } = env();
     if (role !== 'ui') await startReconciler();
     if (role === 'host') return;
+    if (role === 'ui') (await import('@/lib/host/follow')).followHostChanges();
     purgeExpiredSessions(store);
     const { generated } = await ensureAdminPassword(store, env().adminPassword);
     void recoverAfterCrash();
