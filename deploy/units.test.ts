@@ -40,7 +40,9 @@ describe('the systemd units', () => {
     expect(host.get('NoNewPrivileges')).toEqual(['yes']);
     expect(host.get('ProtectSystem')).toEqual(['strict']);
     expect(host.get('ReadWritePaths')).toEqual(['/var/lib/labgate']);
-    expect(host.get('Environment')![0]).toContain('HOSTNAME=127.0.0.1 PORT=3001');
+    expect(host.get('Environment')![0]).toContain('LABGATE_SOCKET=/run/labgate/host.sock');
+    expect(host.get('RuntimeDirectory')).toEqual(['labgate']);
+    expect(host.get('RuntimeDirectoryMode')).toEqual(['0750']);
     expect(host.get('After')![0]).toMatch(/network-online\.target.*multipass/);
   });
 

@@ -61,13 +61,15 @@ export async function startServer({
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const base = `${scheme}://127.0.0.1:${port}`; // on every address or on loopback, loopback reaches it
+  // On every address or on loopback, loopback reaches it; on a unix socket, curl goes through that.
+  const base = env.LABGATE_SOCKET ? `unix:${env.LABGATE_SOCKET}` : `${scheme}://127.0.0.1:${port}`;
+  const health = env.LABGATE_SOCKET ? ['--unix-socket', env.LABGATE_SOCKET, 'http://localhost/api/healthz'] : [`${base}/api/healthz`];
   try {
     await eventually(
       `the server on ${base}`,
       async () => {
         if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${output}`);
-        return (await run('curl', ['-ksf', '--max-time', '1', `${base}/api/healthz`])).code === 0;
+        return (await run('curl', ['-ksf', '--max-time', '1', ...health])).code === 0;
       },
       60_000,
     );

@@ -17,7 +17,13 @@ const EnvSchema = z.object({
   LABGATE_LAN_ADDRESS: z.ipv4({ error: 'LABGATE_LAN_ADDRESS must be an IPv4 address' }).optional(),
   LABGATE_HOST_TOKEN: z.string().min(24, 'LABGATE_HOST_TOKEN must have at least 24 characters').max(512).optional(),
   LABGATE_METRICS_TOKEN: z.string().min(24, 'LABGATE_METRICS_TOKEN must have at least 24 characters').max(512).optional(),
-  LABGATE_HOST_URL: z.url({ error: 'LABGATE_HOST_URL must be a URL such as http://127.0.0.1:3001' }).default('http://127.0.0.1:3001'),
+  LABGATE_HOST_URL: z
+    .string()
+    .regex(
+      /^(https?:\/\/[^\s]+|unix:\/[^\s]+)$/,
+      'LABGATE_HOST_URL is http://HOST:PORT or unix:/path/to/socket, such as unix:/run/labgate/host.sock',
+    )
+    .default('http://127.0.0.1:3001'),
   LABGATE_ALLOWED_NETWORKS: z
     .string()
     .transform((v) => v.split(','))

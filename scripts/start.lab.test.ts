@@ -202,6 +202,59 @@ describe('the two roles as the units run them', () => {
   });
 });
 
+describe("the two roles over the host role's unix socket, as the units run them", () => {
+  it('the ui role reaches the host role only through a socket the two may open (0660); the host listens on no TCP port', async () => {
+    const password = randomBytes(12).toString('base64url');
+    const socket = path.join(scratch, 'run', 'host.sock');
+    fs.mkdirSync(path.dirname(socket), { mode: 0o750 });
+    fs.chownSync(path.dirname(socket), NOBODY, NOBODY);
+    const host = await startServer(
+      { LABGATE_ROLE: 'host', LABGATE_DATA_DIR: dataDir(NOBODY), LABGATE_HOST_TOKEN: token, LABGATE_SOCKET: socket },
+      asNobody(UNIT_CAPS),
+    );
+    expect(fs.statSync(socket).mode & 0o777).toBe(0o660);
+    expect((await run('ss', ['-Hltnp'])).stdout).not.toContain(`pid=${host.child.pid},`);
+    const ui = await startServer(
+      {
+        LABGATE_ROLE: 'ui',
+        LABGATE_DATA_DIR: dataDir(NOBODY),
+        LABGATE_HOST_TOKEN: token,
+        LABGATE_HOST_URL: `unix:${socket}`,
+        LABGATE_ADMIN_PASSWORD: password,
+      },
+      asNobody([]),
+    );
+    const login = await run('curl', [
+      '-s',
+      '-D',
+      '-',
+      '-o',
+      '/dev/null',
+      '-H',
+      'content-type: application/json',
+      '-d',
+      JSON.stringify({ password }),
+      `${ui.base}/api/auth/login`,
+    ]);
+    const cookie = /set-cookie: (labgate_session=[^;]+)/i.exec(login.stdout)?.[1];
+    expect(cookie).toBeTruthy();
+    const firewall = await fetch(`${ui.base}/api/state/firewall`, { headers: { cookie: cookie! } });
+    expect(firewall.status).toBe(200);
+    expect(await firewall.json()).toMatchObject({ backend: 'nft', inSync: true });
+    const withoutToken = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--unix-socket',
+      socket,
+      'http://localhost/api/host/forwards',
+    ]);
+    expect(withoutToken.stdout).toBe('401'); // the socket's mode is one lock; the token is still the other
+  });
+});
+
 describe('HTTPS', () => {
   it('serves over TLS from LABGATE_TLS_CERT and LABGATE_TLS_KEY, and the session cookie is Secure', async () => {
     const [cert, key] = [path.join(scratch, 'tls.crt'), path.join(scratch, 'tls.key')];

@@ -57,7 +57,8 @@ async function tlsOptions(): Promise<https.ServerOptions | null> {
       fail(`cannot read the TLS certificate or key: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  if (/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(hostname)) return null;
+  // A unix socket or loopback: nothing but this machine can listen in.
+  if (process.env.LABGATE_SOCKET || /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(hostname)) return null;
   if (process.env.LABGATE_HTTP === '1') {
     process.stderr.write(
       `labgate: warning: serving plain HTTP on ${hostname}:${port} (LABGATE_HTTP=1): passwords and sessions cross the LAN readable.\n`,
@@ -99,8 +100,21 @@ const handle: http.RequestListener = (req, res) => {
   return nextHandler(req, res);
 };
 const server = tls ? https.createServer(tls, handle) : http.createServer(handle);
-server.on('error', (e) => fail(`cannot listen on ${hostname}:${port}: ${e.message}`));
-server.listen(port, hostname, () => process.stdout.write(`labgate: listening on ${tls ? 'https' : 'http'}://${hostname}:${port}\n`));
+// The host role under systemd listens on a unix socket in its RuntimeDirectory: only the two
+// labgate users may open it (mode 0660, their shared group), and no one can take it meanwhile.
+const socket = process.env.LABGATE_SOCKET;
+if (socket !== undefined && !path.isAbsolute(socket)) fail(`LABGATE_SOCKET must be an absolute path, not "${socket}".`);
+const where = socket ? `unix:${socket}` : `${tls ? 'https' : 'http'}://${hostname}:${port}`;
+server.on('error', (e) => fail(`cannot listen on ${where}: ${e.message}`));
+if (socket) {
+  if (fs.existsSync(socket) && fs.statSync(socket).isSocket()) fs.rmSync(socket); // the last run's, left by a crash
+  server.listen(socket, () => {
+    fs.chmodSync(socket, 0o660);
+    process.stdout.write(`labgate: listening on ${where}\n`);
+  });
+} else {
+  server.listen(port, hostname, () => process.stdout.write(`labgate: listening on ${where}\n`));
+}
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     server.close(() => process.exit(0));

@@ -1,5 +1,6 @@
 import 'server-only';
 import { ACTOR_HEADER } from './auth';
+import { hostFetch } from './transport';
 import type { AuditEntry } from './store/audit';
 import type { JournalEntry } from './store/journal';
 import type { ForwardView, HostStatus } from './service';
@@ -52,7 +53,7 @@ function inProcessClient(actor: string): HostClient {
 function httpClient(base: string, token: string, actor: string): HostClient {
   const call = async <T>(path: string, init: RequestInit = {}, text = false): Promise<Outcome<T>> => {
     try {
-      const res = await fetch(new URL(path, base), {
+      const res = await hostFetch(path, {
         ...init,
         headers: { authorization: `Bearer ${token}`, [ACTOR_HEADER]: actor, 'content-type': 'application/json', ...init.headers },
       });

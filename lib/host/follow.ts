@@ -2,6 +2,7 @@ import 'server-only';
 import { env } from '@/lib/env';
 import { ACTOR_HEADER } from './auth';
 import { hostChanged } from './events';
+import { hostFetch } from './transport';
 
 const RETRY_MS = { first: 500, max: 10_000 };
 
@@ -11,7 +12,7 @@ const RETRY_MS = { first: 500, max: 10_000 };
  * host role is away, and raises one change when it is back (whatever happened meanwhile).
  */
 export function followHostChanges(): () => void {
-  const { hostUrl, hostToken } = env();
+  const { hostToken } = env();
   let stopped = false;
   let current: AbortController | null = null;
   let delay = RETRY_MS.first;
@@ -19,7 +20,7 @@ export function followHostChanges(): () => void {
     while (!stopped) {
       current = new AbortController();
       try {
-        const res = await fetch(new URL('/api/host/events', hostUrl), {
+        const res = await hostFetch('/api/host/events', {
           headers: { authorization: `Bearer ${hostToken}`, [ACTOR_HEADER]: 'ui' },
           signal: current.signal,
         });

@@ -1,6 +1,7 @@
 import { env } from '@/lib/env';
 import { problem } from '@/lib/http';
 import { refuseMetrics } from '@/lib/server/metrics-auth';
+import { hostFetch } from '@/lib/host/transport';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +15,7 @@ export async function GET(req: Request): Promise<Response> {
   const { role, hostUrl, metricsToken } = env();
   if (role !== 'ui') return problem(404, 'This process is the host role itself: its metrics are at /metrics.');
   try {
-    const res = await fetch(new URL('/metrics', hostUrl), {
+    const res = await hostFetch('/metrics', {
       headers: { authorization: `Bearer ${metricsToken}` },
       signal: AbortSignal.timeout(5_000),
     });
