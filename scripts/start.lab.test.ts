@@ -255,6 +255,37 @@ describe("the two roles over the host role's unix socket, as the units run them"
   });
 });
 
+describe('a restart after a reboot, in role all', () => {
+  it('every stored forward answers from lan again, soon after the server listens', async () => {
+    const dir = dataDir(0);
+    const env = { LABGATE_DATA_DIR: dir, LABGATE_HOST_TOKEN: token, LABGATE_ADMIN_PASSWORD: randomBytes(12).toString('base64url') };
+    const first = await startServer(env, null);
+    const forwards = [
+      jenkins,
+      { name: 'MySQL', listenPort: 3306, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } },
+      { name: 'whoami', listenPort: 30080, target: { kind: 'static', ip: '10.120.52.23', port: 30080 } }, // a NodePort the node answers on
+    ];
+    for (const f of forwards) expect((await api(first.base, 'POST', '/api/host/forwards', f)).status).toBe(201);
+    first.child.kill('SIGTERM');
+    await new Promise((r) => first.child.once('exit', r));
+    await rebootFirewall(labPrefix()); // every table flushed, labgate's chains gone; the daemons' rules back
+    expect((await run('iptables-save', [])).stdout).not.toContain('LABGATE');
+
+    const second = await startServer(env, null); // resolves once /api/healthz answers
+    const listening = Date.now();
+    const answers = async () =>
+      (await Promise.all([`http://${LAN.host}:8080/`, `http://${LAN.host}:30080/`].map((u) => curlFrom('lan', u)))).every((r) => r.ok) &&
+      (
+        await run('ip', ['netns', 'exec', `${labPrefix()}lan`, 'curl', '-s', '--max-time', '2', `telnet://${LAN.host}:3306`])
+      ).stdout.includes('8.0');
+    await eventually('every stored forward to answer from lan', answers, 10_000);
+    const seconds = (Date.now() - listening) / 1000;
+    console.log(`restart after a reboot: all ${forwards.length} forwards answering ${seconds.toFixed(2)} s after the server answered`);
+    expect(seconds).toBeGreaterThanOrEqual(0);
+    second.child.kill('SIGTERM');
+  });
+});
+
 describe('HTTPS', () => {
   it('serves over TLS from LABGATE_TLS_CERT and LABGATE_TLS_KEY, and the session cookie is Secure', async () => {
     const [cert, key] = [path.join(scratch, 'tls.crt'), path.join(scratch, 'tls.key')];
