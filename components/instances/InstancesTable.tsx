@@ -1,6 +1,5 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ExposeButton } from '@/components/expose/ExposeDialog';
 import { Badge } from '@/components/ui/Badge';
@@ -9,10 +8,10 @@ import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import type { InstanceRow } from '@/lib/domain/views';
-import { fetchJson } from '@/lib/fetch-json';
 import { formatBytes, formatUsage } from '@/lib/format';
 import { queryKeys } from '@/lib/query-keys';
 import type { InstancesView } from '@/lib/wire';
+import { useLiveState } from '@/components/providers/useLiveState';
 
 type Data = InstancesView;
 
@@ -86,12 +85,7 @@ function ExposePort({ instance }: { instance: string }) {
 }
 
 export function InstancesTable({ initial }: { initial: Data }) {
-  const { data } = useQuery({
-    queryKey: queryKeys.instances,
-    queryFn: () => fetchJson<Data>('/api/state/instances'),
-    initialData: initial,
-    refetchInterval: 10_000,
-  });
+  const data = useLiveState(queryKeys.instances, '/api/state/instances', initial);
   return (
     <>
       {data.error ? (

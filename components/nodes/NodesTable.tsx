@@ -1,6 +1,5 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { Badge } from '@/components/ui/Badge';
 import { LabelForm } from './LabelForm';
 import { PinForm } from './PinForm';
@@ -8,11 +7,11 @@ import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import type { NodeRow } from '@/lib/domain/views';
-import { fetchJson } from '@/lib/fetch-json';
 import { formatLabel } from '@/lib/format';
 import { queryKeys } from '@/lib/query-keys';
 import type { NodesView } from '@/lib/wire';
 import { isSystemLabel } from '@/lib/domain/labels';
+import { useLiveState } from '@/components/providers/useLiveState';
 
 type Data = NodesView;
 
@@ -77,12 +76,7 @@ const columns: Column<NodeRow>[] = [
 ];
 
 export function NodesTable({ initial }: { initial: Data }) {
-  const { data } = useQuery({
-    queryKey: queryKeys.nodes,
-    queryFn: () => fetchJson<Data>('/api/state/nodes'),
-    initialData: initial,
-    refetchInterval: 10_000,
-  });
+  const data = useLiveState(queryKeys.nodes, '/api/state/nodes', initial);
   return (
     <>
       {data.error ? <Banner title="The cluster is not answering">{data.error}</Banner> : null}

@@ -1,12 +1,11 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { Banner } from '@/components/ui/Banner';
-import { fetchJson } from '@/lib/fetch-json';
 import { queryKeys } from '@/lib/query-keys';
 import type { Overview } from '@/lib/wire';
+import { useLiveState } from '@/components/providers/useLiveState';
 
 // The graph library is the page's largest part: it loads after the page is interactive, so the
 // counts and health come first (docs/benchmarks.md).
@@ -50,12 +49,7 @@ function Check({ ok, label, message }: { ok: boolean | null; label: string; mess
 }
 
 export function OverviewLive({ initial }: { initial: Overview }) {
-  const { data } = useQuery({
-    queryKey: queryKeys.overview,
-    queryFn: () => fetchJson<Overview>('/api/state/overview'),
-    initialData: initial,
-    refetchInterval: 10_000,
-  });
+  const data = useLiveState(queryKeys.overview, '/api/state/overview', initial);
   const { counts, health } = data;
   return (
     <div className="space-y-6">
