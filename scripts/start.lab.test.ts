@@ -275,8 +275,18 @@ describe('a restart after a reboot, in role all', () => {
     const listening = Date.now();
     const answers = async () =>
       (await Promise.all([`http://${LAN.host}:8080/`, `http://${LAN.host}:30080/`].map((u) => curlFrom('lan', u)))).every((r) => r.ok) &&
+      // MySQL greets first: read its first bytes (curl's telnet would wait for the close).
       (
-        await run('ip', ['netns', 'exec', `${labPrefix()}lan`, 'curl', '-s', '--max-time', '2', `telnet://${LAN.host}:3306`])
+        await run('ip', [
+          'netns',
+          'exec',
+          `${labPrefix()}lan`,
+          'timeout',
+          '2',
+          'bash',
+          '-c',
+          `exec 3<>/dev/tcp/${LAN.host}/3306 && head -c 16 <&3`,
+        ])
       ).stdout.includes('8.0');
     await eventually('every stored forward to answer from lan', answers, 10_000);
     const seconds = (Date.now() - listening) / 1000;
