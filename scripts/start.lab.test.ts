@@ -62,6 +62,25 @@ const api = async (base: string, method: string, url: string, body?: unknown) =>
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 };
 
+/** Logs in at a server on loopback (plain HTTP: the plain cookie name) and returns its Cookie header value. */
+async function loginCookie(base: string, password: string): Promise<string> {
+  const login = await run('curl', [
+    '-s',
+    '-D',
+    '-',
+    '-o',
+    '/dev/null',
+    '-H',
+    'content-type: application/json',
+    '-d',
+    JSON.stringify({ password }),
+    `${base}/api/auth/login`,
+  ]);
+  const cookie = /set-cookie: (labgate_session=[^;]+)/i.exec(login.stdout)?.[1];
+  if (!cookie) throw new Error(`no session cookie from ${base}: ${login.stdout}`);
+  return cookie;
+}
+
 const jenkins = { name: 'Jenkins', listenPort: 8080, target: { kind: 'static', ip: '10.120.52.31', port: 8080 } }; // ops, where Jenkins answers
 /** setpriv's arguments for user nobody holding exactly these capabilities (none: no capability at all). */
 const asNobody = (caps: string[]) => {
@@ -162,28 +181,15 @@ describe('the two roles as the units run them', () => {
     expect(relayed.status).toBe(200);
     expect(await relayed.text()).toMatch(/^labgate_forwards\{status="applied"\} 1$/m);
 
-    const login = await run('curl', [
-      '-s',
-      '-D',
-      '-',
-      '-o',
-      '/dev/null',
-      '-H',
-      'content-type: application/json',
-      '-d',
-      JSON.stringify({ password }),
-      `${ui.base}/api/auth/login`,
-    ]);
-    const cookie = /set-cookie: (labgate_session=[^;]+)/i.exec(login.stdout)?.[1];
-    expect(cookie).toBeTruthy();
-    const overview = (await (await fetch(`${ui.base}/api/state/overview`, { headers: { cookie: cookie! } })).json()) as {
+    const cookie = await loginCookie(ui.base, password);
+    const overview = (await (await fetch(`${ui.base}/api/state/overview`, { headers: { cookie: cookie } })).json()) as {
       health: { firewall: { ok: boolean } };
     };
     expect(overview.health.firewall).toEqual({ ok: true, message: null });
 
     // A change made in the host role reaches the ui role's live stream, as in role all.
     const events = await new Promise<http.IncomingMessage>((resolve, reject) =>
-      http.get(`${ui.base}/api/state/events`, { headers: { cookie: cookie! } }, resolve).on('error', reject),
+      http.get(`${ui.base}/api/state/events`, { headers: { cookie: cookie } }, resolve).on('error', reject),
     );
     let text = '';
     events.on('data', (d: Buffer) => (text += d.toString()));
@@ -224,21 +230,8 @@ describe("the two roles over the host role's unix socket, as the units run them"
       },
       asNobody([]),
     );
-    const login = await run('curl', [
-      '-s',
-      '-D',
-      '-',
-      '-o',
-      '/dev/null',
-      '-H',
-      'content-type: application/json',
-      '-d',
-      JSON.stringify({ password }),
-      `${ui.base}/api/auth/login`,
-    ]);
-    const cookie = /set-cookie: (labgate_session=[^;]+)/i.exec(login.stdout)?.[1];
-    expect(cookie).toBeTruthy();
-    const firewall = await fetch(`${ui.base}/api/state/firewall`, { headers: { cookie: cookie! } });
+    const cookie = await loginCookie(ui.base, password);
+    const firewall = await fetch(`${ui.base}/api/state/firewall`, { headers: { cookie: cookie } });
     expect(firewall.status).toBe(200);
     expect(await firewall.json()).toMatchObject({ backend: 'nft', inSync: true });
     const withoutToken = await run('curl', [
