@@ -8,7 +8,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
-import { movePod, podNodes, rebootFirewall } from '../lab/controls.mts';
+import { movePod, podNodes, rebootFirewall, grafanaNodePortArgs } from '../lab/controls.mts';
 import { assertInLabNamespace } from '../lab/exec.mts';
 import { labPaths } from '../lab/paths.mts';
 import { SCALE_NAMESPACE } from '../lab/scale.mts';
@@ -278,19 +278,7 @@ async function grafanaOnRealNodes(): Promise<() => void> {
 }
 
 async function forwardGrafana(): Promise<string> {
-  kubectlAdmin(
-    'patch',
-    'service',
-    '-n',
-    'monitoring',
-    'kps-grafana',
-    '--type=json',
-    '-p',
-    JSON.stringify([
-      { op: 'replace', path: '/spec/type', value: 'NodePort' },
-      { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 },
-    ]),
-  );
+  kubectlAdmin(...grafanaNodePortArgs(true));
   const res = await fetch(`${BASE}/api/host/forwards`, {
     method: 'POST',
     headers: { authorization: `Bearer ${hostToken}`, 'content-type': 'application/json' },

@@ -133,3 +133,20 @@ export async function setInstanceAddress(prefix: string, instance: string, addre
     await k(['patch', 'node', instance, '--subresource=status', '--type=merge', '-p', JSON.stringify(patch)]);
   }
 }
+
+/**
+ * kubectl's arguments that make Grafana's Service what the reference lab's person made it —
+ * a NodePort on 30060 — or put it back to ClusterIP (the lab's starting state).
+ */
+export function grafanaNodePortArgs(nodePort: boolean): string[] {
+  const patch = nodePort
+    ? [
+        { op: 'replace', path: '/spec/type', value: 'NodePort' },
+        { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 },
+      ]
+    : [
+        { op: 'replace', path: '/spec/type', value: 'ClusterIP' },
+        { op: 'remove', path: '/spec/ports/0/nodePort' },
+      ];
+  return ['patch', 'service', '-n', 'monitoring', 'kps-grafana', '--type=json', '-p', JSON.stringify(patch)];
+}

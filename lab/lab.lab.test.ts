@@ -4,7 +4,16 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfoOutput, ListOutput } from '@/lib/multipass/schema';
-import { apiserver, dockerRules, movePod, multipassDaemon, rebootFirewall, setInstanceAddress, setMultipassFormat } from './controls.mts';
+import {
+  apiserver,
+  dockerRules,
+  movePod,
+  multipassDaemon,
+  rebootFirewall,
+  setInstanceAddress,
+  setMultipassFormat,
+  grafanaNodePortArgs,
+} from './controls.mts';
 import { run } from './exec.mts';
 import { labPaths } from './paths.mts';
 import { curlFrom, eventually, iptables, kubectl, kubectlJson, labPrefix } from './testing.mts';
@@ -130,19 +139,7 @@ describe('control plane', () => {
 
 describe("the reference lab's manual method, end to end", () => {
   it('a Service switched to NodePort answers from lan through a DNAT rule added by hand', async () => {
-    await kubectl([
-      'patch',
-      'service',
-      '-n',
-      'monitoring',
-      'kps-grafana',
-      '--type=json',
-      '-p',
-      JSON.stringify([
-        { op: 'replace', path: '/spec/type', value: 'NodePort' },
-        { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 },
-      ]),
-    ]);
+    await kubectl(grafanaNodePortArgs(true));
     const pods = await kubectlJson<{ items: { spec: { nodeName: string } }[] }>([
       'get',
       'pods',
@@ -182,19 +179,7 @@ describe("the reference lab's manual method, end to end", () => {
     } finally {
       await iptables(...remove(dnat));
       await iptables(...remove(accept));
-      await kubectl([
-        'patch',
-        'service',
-        '-n',
-        'monitoring',
-        'kps-grafana',
-        '--type=json',
-        '-p',
-        JSON.stringify([
-          { op: 'replace', path: '/spec/type', value: 'ClusterIP' },
-          { op: 'remove', path: '/spec/ports/0/nodePort' },
-        ]),
-      ]);
+      await kubectl(grafanaNodePortArgs(false));
     }
   });
 });

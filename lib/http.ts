@@ -1,6 +1,7 @@
 import 'server-only';
 import { clientAddress, isTrustedProxy, REMOTE_ADDRESS_HEADER, SCHEME_HEADER } from '@/lib/domain/client';
 import { env } from '@/lib/env';
+import type { Outcome } from '@/lib/result';
 
 /** A JSON error answer: `{ error, ...extra }` with the given status. */
 export function problem(status: number, error: string, extra: Record<string, unknown> = {}, headers?: HeadersInit) {
@@ -57,3 +58,15 @@ export function isCrossOrigin(headers: Headers): boolean {
     return true;
   }
 }
+
+/** An Outcome as a response: the data, or `{ error, fieldErrors }` with its status. */
+export function outcomeResponse<T>(result: Outcome<T>, okStatus = 200): Response {
+  if (result.ok) return Response.json(result.data, { status: okStatus, headers: { 'cache-control': 'no-store' } });
+  return problem(result.status, result.error, result.fieldErrors ? { fieldErrors: result.fieldErrors } : {});
+}
+
+/** An Outcome of text (the rules view) as a plain-text response, or its problem. */
+export const textResponse = (result: Outcome<string>): Response =>
+  result.ok
+    ? new Response(result.data, { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } })
+    : outcomeResponse(result);

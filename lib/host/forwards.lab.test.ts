@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiserver, dockerRules, movePod, rebootFirewall } from '@/lab/controls.mts';
+import { apiserver, dockerRules, movePod, rebootFirewall, grafanaNodePortArgs } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
 import { curlFrom, eventually, iptables, kubectl, labPrefix, ruleset } from '@/lab/testing.mts';
 import { LAN } from '@/lab/topology.mts';
@@ -31,19 +31,7 @@ let foreignBefore = '';
 beforeAll(async () => {
   await rebootFirewall(prefix); // a clean slate: only the daemons' own rules
   foreignBefore = await foreign();
-  await kubectl([
-    'patch',
-    'service',
-    '-n',
-    'monitoring',
-    'kps-grafana',
-    '--type=json',
-    '-p',
-    JSON.stringify([
-      { op: 'replace', path: '/spec/type', value: 'NodePort' },
-      { op: 'add', path: '/spec/ports/0/nodePort', value: 30060 },
-    ]),
-  ]);
+  await kubectl(grafanaNodePortArgs(true));
   host = await hostService();
   reconciler = new Reconciler(host);
   await reconciler.start();
@@ -57,19 +45,7 @@ afterEach(async () => {
 afterAll(async () => {
   reconciler.stop();
   for (const f of host.list()) await host.remove(f.id, 'test');
-  await kubectl([
-    'patch',
-    'service',
-    '-n',
-    'monitoring',
-    'kps-grafana',
-    '--type=json',
-    '-p',
-    JSON.stringify([
-      { op: 'replace', path: '/spec/type', value: 'ClusterIP' },
-      { op: 'remove', path: '/spec/ports/0/nodePort' },
-    ]),
-  ]);
+  await kubectl(grafanaNodePortArgs(false));
 });
 
 async function grafanaForward(): Promise<ForwardView> {

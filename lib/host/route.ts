@@ -20,8 +20,4 @@ export function hostRoute<C = unknown>(
   };
 }
 
-/** An Outcome as a response: the data, or `{ error, fieldErrors }` with its status. */
-export function outcomeResponse<T>(result: Outcome<T>, okStatus = 200): Response {
-  if (result.ok) return Response.json(result.data, { status: okStatus, headers: { 'cache-control': 'no-store' } });
-  return problem(result.status, result.error, result.fieldErrors ? { fieldErrors: result.fieldErrors } : {});
-}
+export { outcomeResponse } from '@/lib/http';

@@ -1,10 +1,6 @@
-import { hostRoute, outcomeResponse } from '@/lib/host/route';
+import { hostRoute } from '@/lib/host/route';
+import { textResponse } from '@/lib/http';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = hostRoute(async ({ host }) => {
-  const rules = await host.exportRules();
-  return rules.ok
-    ? new Response(rules.data, { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } })
-    : outcomeResponse(rules);
-});
+export const GET = hostRoute(async ({ host }) => textResponse(await host.exportRules()));

@@ -2,11 +2,11 @@ import { authenticateRequest, requestSessionId } from '@/lib/auth/request';
 import { readSession } from '@/lib/auth/session';
 import { problem } from '@/lib/http';
 import { onStateChange } from '@/lib/views';
+import { eventStream } from '@/lib/server/event-stream';
 import { db } from '@/lib/store/db';
 
 export const dynamic = 'force-dynamic';
 
-const encoder = new TextEncoder();
 /** Open streams per session: a few tabs, not a way to hold the server's sockets. */
 const STREAMS_PER_SESSION = 4;
 const SESSION_CHECK_MS = 5_000;
@@ -25,55 +25,30 @@ export function GET(req: Request) {
     return problem(429, `At most ${STREAMS_PER_SESSION} live-update connections per session: close a tab.`);
   streams.set(key, (streams.get(key) ?? 0) + 1);
   const cookie = requestSessionId(req);
-  let cleanup = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const send = (text: string) => {
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          cleanup();
-        }
-      };
+  return eventStream(
+    req,
+    (stream) => {
       let pending: NodeJS.Timeout | null = null;
       const off = onStateChange(() => {
         pending ??= setTimeout(() => {
           pending = null;
-          send(`event: change\ndata: ${Date.now()}\n\n`);
+          stream.send('change', String(Date.now()));
         }, 200);
       });
-      const close = () => {
-        cleanup();
-        try {
-          controller.close();
-        } catch {
-          /* already closed */
-        }
-      };
-      const heartbeat = setInterval(() => send(': keep-alive\n\n'), 15_000);
       // A stream lives no longer than its session: logout, expiry or a password reset end it.
       const sessionCheck = setInterval(() => {
         if (readSession(db(), cookie)) return;
-        send('event: ended\ndata: {}\n\n');
-        close();
+        stream.send('ended');
+        stream.close();
       }, SESSION_CHECK_MS);
-      let open = true;
-      cleanup = () => {
-        if (!open) return;
-        open = false;
+      return () => {
         streams.set(key, (streams.get(key) ?? 1) - 1);
         if (streams.get(key)! <= 0) streams.delete(key);
         off();
-        clearInterval(heartbeat);
         clearInterval(sessionCheck);
         if (pending) clearTimeout(pending);
       };
-      req.signal.addEventListener('abort', close);
-      send('retry: 2000\nevent: ready\ndata: {}\n\n');
     },
-    cancel() {
-      cleanup();
-    },
-  });
-  return new Response(stream, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' } });
+    'retry: 2000\n',
+  );
 }
