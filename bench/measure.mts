@@ -13,6 +13,7 @@ import { assertInLabNamespace } from '../lab/exec.mts';
 import { labPaths } from '../lab/paths.mts';
 import { SCALE_NAMESPACE } from '../lab/scale.mts';
 import { LAN, namespaces } from '../lab/topology.mts';
+import { CHROMIUM_ARGS } from '../lab/browser.mts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const prefix = process.env.LABGATE_LAB_PREFIX!;
@@ -52,6 +53,8 @@ async function startApp(): Promise<void> {
       ...process.env,
       HOSTNAME: '0.0.0.0',
       PORT: String(PORT),
+      // Plain HTTP, as the figures in docs/benchmarks.md were taken: TLS is not what the bench measures.
+      LABGATE_HTTP: '1',
       KUBECONFIG: process.env.LABGATE_LAB_LABGATE_KUBECONFIG,
       LABGATE_DATA_DIR: dataDir,
       LABGATE_ADMIN_PASSWORD: password,
@@ -170,14 +173,7 @@ async function overviewJs(cookie: string) {
   const lanBase = `http://${LAN.host}:${PORT}`;
   const browser = await chromium.launch({
     executablePath: process.env.LABGATE_LAB_CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     const context = await browser.newContext();

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../lab/browser.mts';
 
 // Chosen once in the main process; workers inherit them through the environment.
 process.env.LABGATE_E2E_PORT ??= String(3100 + Math.floor(Math.random() * 800));
@@ -21,17 +22,6 @@ export const E2E_CA = path.join(process.env.LABGATE_E2E_DATA_DIR!, 'tls', 'ca.cr
 // server made the CA); the test workers, which start after that, through Node's extra CAs.
 process.env.LABGATE_E2E_BROWSER_HOME ??= fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-e2e-home-'));
 process.env.NODE_EXTRA_CA_CERTS = E2E_CA;
-
-/** Debian's Chromium, never a downloaded browser; no background traffic off the machine. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 export default defineConfig({
   testDir: '.',

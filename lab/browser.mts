@@ -5,6 +5,17 @@ import path from 'node:path';
 import type { LabPaths } from './paths.mts';
 import { namespaces } from './topology.mts';
 
+/** Debian's Chromium, never a downloaded browser; no background traffic off the machine. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
 export function installBrowserWrapper(prefix: string, p: LabPaths, chromium = '/usr/bin/chromium'): string {
   fs.mkdirSync(p.bin, { recursive: true });
   const file = path.join(p.bin, 'chromium-lan');

@@ -11,18 +11,12 @@ import { run } from '../lab/exec.mts';
 import { labEnv } from '../lab/lab.mts';
 import { LAN, namespaces } from '../lab/topology.mts';
 import { log, ROOT } from './lib/setup.mts';
+import { CHROMIUM_ARGS } from '../lab/browser.mts';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const prefix = process.env.LABGATE_LAB_PREFIX || 'lg-';
 const port = String(3900 + Math.floor(Math.random() * 90));
-const base = `http://${LAN.host}:${port}`;
+// HTTPS as users get it; these pictures are no test of the certificate, so the browser takes it as it is.
+const base = `https://${LAN.host}:${port}`;
 const env = { ...process.env, ...labEnv(prefix) };
 const password = randomBytes(12).toString('base64url');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-shot-'));
@@ -37,7 +31,7 @@ const inHost = (cmd: string, args: string[]) => run('ip', ['netns', 'exec', name
 
 async function waitForServer(): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    if ((await inHost('curl', ['-fsS', '--max-time', '1', `${base}/api/healthz`])).code === 0) return;
+    if ((await inHost('curl', ['-kfsS', '--max-time', '1', `${base}/api/healthz`])).code === 0) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('the server did not start');
@@ -45,7 +39,10 @@ async function waitForServer(): Promise<void> {
 
 try {
   await waitForServer();
-  const browser = await chromium.launch({ executablePath: env.LABGATE_LAB_CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: env.LABGATE_LAB_CHROMIUM,
+    args: [...CHROMIUM_ARGS, '--ignore-certificate-errors'],
+  });
   const shots = [
     { scheme: 'light', path: '/', file: 'screenshot.png' },
     { scheme: 'dark', path: '/', file: 'screenshot-dark.png' },
