@@ -9,10 +9,10 @@ import { LAB_PACKAGES, labDown, labEnv, labStatus, labUp } from '../lab/lab.mts'
 import { labPaths } from '../lab/paths.mts';
 import { DEFAULT_SCALE } from '../lab/scale.mts';
 import { namespaces } from '../lab/topology.mts';
+import { replaceFigures } from './report.mts';
 import { ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from '../scripts/lib/setup.mts';
 
 const PREFIX = process.env.LABGATE_BENCH_PREFIX ?? 'lgb-';
-const OUT = path.join(ROOT, 'docs', 'benchmarks.md');
 
 interface Summary {
   n: number;
@@ -173,17 +173,6 @@ function scaled(prefix: string): boolean {
   }
 }
 
-const START = '<!-- figures: written by npm run bench -->';
-const END = '<!-- end of figures -->';
-
-/** The new figures between the markers; what people wrote around them stays. */
-function withNotesKept(figures: string): string {
-  const block = `${START}\n${figures}\n${END}`;
-  const old = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
-  const [a, b] = [old.indexOf(START), old.indexOf(END)];
-  return a >= 0 && b > a ? `${old.slice(0, a)}${block}${old.slice(b + END.length)}` : `${block}\n`;
-}
-
 async function main() {
   ensureDebianPackages([...PACKAGES.tools, ...LAB_PACKAGES]);
   ensureNodeModules();
@@ -212,9 +201,7 @@ async function main() {
       ['netns', 'exec', namespaces(PREFIX).host, process.execPath, path.join(ROOT, 'bench', 'measure.mts')],
       env,
     );
-    fs.writeFileSync(OUT, withNotesKept(report(figures, fw, scaleUpS)));
-    log(`wrote ${path.relative(ROOT, OUT)}`);
-    process.stdout.write(fs.readFileSync(OUT, 'utf8'));
+    process.stdout.write(replaceFigures('bench', report(figures, fw, scaleUpS)));
   } finally {
     if (!process.env.LABGATE_BENCH_REUSE_LAB) await labDown(PREFIX);
   }

@@ -3,8 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LabPaths } from './paths.mts';
 
-const flag = (p: LabPaths) => path.join(p.root, 'iptables-restore-fails');
-
 /**
  * Wrappers first on labgate's PATH for the restore tools it runs. While the switch is on they
  * run the real tool without CAP_NET_ADMIN, so it fails exactly as on a host whose service lost
@@ -16,7 +14,11 @@ export function installRestoreSwitch(p: LabPaths): void {
     const script = [
       '#!/bin/sh',
       `PATH="$(printf %s "$PATH" | sed 's#${p.bin}:##')"`,
-      `if [ -e '${flag(p)}' ]; then exec setpriv --bounding-set=-net_admin --inh-caps=-net_admin ${tool} "$@"; fi`,
+      // root loses it from the bounding set; a service user holding it as an ambient capability, from there.
+      `if [ -e '${p.restoreFails}' ]; then`,
+      `  if [ "$(id -u)" = 0 ]; then exec setpriv --bounding-set=-net_admin --inh-caps=-net_admin ${tool} "$@"; fi`,
+      `  exec setpriv --inh-caps=-net_admin --ambient-caps=-net_admin ${tool} "$@"`,
+      'fi',
       `exec ${tool} "$@"`,
       '',
     ].join('\n');
@@ -25,6 +27,6 @@ export function installRestoreSwitch(p: LabPaths): void {
 }
 
 export function setRestoreFailing(p: LabPaths, failing: boolean): void {
-  if (failing) fs.writeFileSync(flag(p), '');
-  else fs.rmSync(flag(p), { force: true });
+  if (failing) fs.writeFileSync(p.restoreFails, '');
+  else fs.rmSync(p.restoreFails, { force: true });
 }

@@ -91,7 +91,7 @@ export async function labUp(prefix: string, opts: UpOptions = {}): Promise<LabRe
     await labDown(prefix);
   }
   const p = labPaths(prefix);
-  for (const dir of [p.etcd, p.logs, p.pids, p.pki, p.bin]) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [p.etcd, p.logs, p.pids, p.pki, p.shared]) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(p.root, { recursive: true, mode: 0o700 });
 
   log('network: namespaces, veths, the bridge');
@@ -157,6 +157,7 @@ export async function labDown(prefix: string): Promise<{ namespaces: string[]; p
   for (const entry of fs.existsSync(p.root) ? fs.readdirSync(p.root) : []) {
     if (entry !== path.basename(p.dataDir)) fs.rmSync(path.join(p.root, entry), { recursive: true, force: true });
   }
+  fs.rmSync(p.shared, { recursive: true, force: true });
   return { namespaces: removed, processes };
 }
 

@@ -17,20 +17,32 @@ export function cacheDir(): string {
   return process.env.LABGATE_LAB_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'labgate-lab');
 }
 
+/**
+ * What a real host lets every local user run and read, so that labgate's unprivileged service
+ * users can too: the multipass command and what it answers from (the state dir is root's own).
+ */
+export function sharedDir(prefix: string): string {
+  return path.join(process.env.LABGATE_LAB_SHARED_DIR ?? '/run/labgate-lab', prefix.replace(/-$/, '') || 'lab');
+}
+
 /** Every file of one lab, by purpose. */
 export function labPaths(prefix: string) {
   const root = stateDir(prefix);
+  const shared = sharedDir(prefix);
   return {
     root,
+    shared,
     pki: path.join(root, 'pki'),
     etcd: path.join(root, 'etcd'),
     logs: path.join(root, 'logs'),
     pids: path.join(root, 'pids'),
-    bin: path.join(root, 'bin'), // the multipass stand-in, the Chromium wrapper, the restore fault switch
+    bin: path.join(shared, 'bin'), // the multipass stand-in, the Chromium wrapper, the restore fault switch
+    node: path.join(shared, 'node'), // a node every user may run, for the stand-in
     adminKubeconfig: path.join(root, 'admin.kubeconfig'),
     labgateKubeconfig: path.join(root, 'labgate.kubeconfig'),
     kwokConfig: path.join(root, 'kwok.yaml'),
-    multipassState: path.join(root, 'multipass.json'),
+    multipassState: path.join(shared, 'multipass.json'),
+    restoreFails: path.join(shared, 'iptables-restore-fails'),
     labState: path.join(root, 'lab.json'),
     dataDir: path.join(root, 'data'),
     uiSocket: path.join(root, 'ui.sock'),

@@ -14,17 +14,21 @@ export function readStandIn(p: LabPaths): StandInState {
 /** Written whole and renamed, so a concurrent `multipass list` never reads half a file. */
 export function writeStandIn(p: LabPaths, state: StandInState): void {
   const tmp = `${p.multipassState}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(state, null, 2));
+  fs.writeFileSync(tmp, JSON.stringify(state, null, 2), { mode: 0o644 });
   fs.renameSync(tmp, p.multipassState);
 }
 
+/** The stand-in's command, which every local user may run, as the snap's /snap/bin/multipass. */
 export function installStandIn(p: LabPaths, format: OutputFormat): void {
-  fs.mkdirSync(p.bin, { recursive: true });
+  fs.mkdirSync(p.bin, { recursive: true, mode: 0o755 });
+  fs.chmodSync(p.shared, 0o755);
+  fs.copyFileSync(process.execPath, p.node);
+  fs.chmodSync(p.node, 0o755);
   writeStandIn(p, seedState(format));
   const wrapper = [
     '#!/bin/sh',
     "# The lab's stand-in for the multipass CLI.",
-    `LABGATE_LAB_MULTIPASS_STATE='${p.multipassState}' exec '${process.execPath}' '${path.join(REPO, 'lab', 'multipass', 'cli.mts')}' "$@"`,
+    `LABGATE_LAB_MULTIPASS_STATE='${p.multipassState}' exec '${p.node}' '${path.join(REPO, 'lab', 'multipass', 'cli.mts')}' "$@"`,
     '',
   ].join('\n');
   fs.writeFileSync(path.join(p.bin, 'multipass'), wrapper, { mode: 0o755 });

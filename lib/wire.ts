@@ -22,6 +22,7 @@ export interface HostStatus {
   restores: number;
   ipForward: boolean | null;
   lastSync: { at: string; applied: boolean; error: string | null } | null;
+  checkedAt: string; // when the kernel was last read whole
 }
 
 export interface AuditEntry {

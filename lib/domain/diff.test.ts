@@ -43,7 +43,7 @@ describe('diffFirewall', () => {
       desired: [g1],
       kernel: '*nat\nCOMMIT\n*filter\nCOMMIT\n',
       inSync: false,
-      missing: 6,
+      missing: 8,
       unexpected: 0,
     },
     {

@@ -33,12 +33,14 @@ describe('renderRestore', () => {
         '-A LABGATE-OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -m comment --comment labgate -j LABGATE-DNAT',
         '-A LABGATE-DNAT -p tcp -m tcp --dport 30060 -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
         '-A LABGATE-POSTROUTING ! -s 192.168.50.0/24 -d 10.120.52.23/32 -p tcp -m tcp --dport 30060 -m conntrack --ctstate DNAT -m comment --comment "labgate:g1" -j MASQUERADE',
+        '-A LABGATE-CANARY -m comment --comment labgate-canary -j RETURN',
         'COMMIT',
         '*filter',
         ':LABGATE-FORWARD - [0:0]',
         ':LABGATE-CANARY - [0:0]',
         '-I FORWARD 1 -m comment --comment labgate -j LABGATE-FORWARD',
         '-A LABGATE-FORWARD -p tcp -m conntrack --ctstate DNAT --ctproto 6 --ctreplsrc 10.120.52.23 --ctreplsrcport 30060 -m comment --comment "labgate:g1" -j ACCEPT',
+        '-A LABGATE-CANARY -m comment --comment labgate-canary -j RETURN',
         'COMMIT',
         '',
       ].join('\n'),
@@ -62,9 +64,9 @@ describe('renderRestore', () => {
     );
   });
 
-  it('renders only the chains and the dispatch rules for no forwards', () => {
+  it('renders only the chains, the dispatch rules and the canaries for no forwards', () => {
     const text = renderRestore(renderRules([], net), { nat: [], filter: [] });
-    expect(text.split('\n').filter((l) => l.startsWith('-A '))).toHaveLength(3);
+    expect(text.split('\n').filter((l) => l.startsWith('-A '))).toHaveLength(5);
     expect(text).not.toContain('labgate:');
   });
 });

@@ -28,6 +28,12 @@ export const JUMPS: Record<OwnedTable, { chain: string; line: string }[]> = {
   filter: [{ chain: 'FORWARD', line: `-A FORWARD -m comment --comment labgate -j ${CHAIN.forward}` }],
 };
 
+/**
+ * One rule in each canary chain: a flush (iptables -F) or a reboot takes it with everything else,
+ * so checking it alone tells, cheaply, that labgate's rules need a full read and a repair.
+ */
+export const CANARY_RULE = `-A ${CHAIN.canary} -m comment --comment labgate-canary -j RETURN`;
+
 export interface HostNetwork {
   lanInterface: string; // where LAN clients come in
   lanAddress: string | null; // the host's LAN address: VMs reaching it are hairpinned
@@ -103,9 +109,9 @@ export function renderRules(forwards: readonly ResolvedForward[], net: HostNetwo
     [CHAIN.output]: [`-A ${CHAIN.output} ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL ${fixed}`],
     [CHAIN.dnat]: [],
     [CHAIN.hairpin]: [],
-    [CHAIN.canary]: [],
+    [CHAIN.canary]: [CANARY_RULE],
   };
-  const filter: Record<string, string[]> = { [CHAIN.forward]: [], [CHAIN.canary]: [] };
+  const filter: Record<string, string[]> = { [CHAIN.forward]: [], [CHAIN.canary]: [CANARY_RULE] };
   for (const f of [...forwards].sort((a, b) => a.id.localeCompare(b.id))) {
     const p = f.protocol;
     const tag = `-m comment --comment ${saveString(forwardComment(f.id))}`;

@@ -17,7 +17,8 @@ export interface HostClient {
   deleteForward(id: string): Promise<Outcome<{ id: string }>>;
   adopt(input: unknown): Promise<Outcome<ForwardView>>;
   sync(): Promise<Outcome<{ applied: boolean }>>;
-  status(): Promise<Outcome<HostStatus>>;
+  /** The firewall's last known status (the reconciler's last full read); `fresh`: read the kernel now. */
+  status(opts?: { fresh?: boolean }): Promise<Outcome<HostStatus>>;
   exportRules(): Promise<Outcome<string>>;
   /** A page of the audit log, newest first; `before`: the id of the oldest entry already shown. */
   audit(page?: { before?: number; limit?: number }): Promise<Outcome<AuditEntry[]>>;
@@ -40,7 +41,7 @@ function inProcessClient(actor: string): HostClient {
     deleteForward: async (id) => (await host()).remove(id, actor),
     adopt: async (input) => (await host()).adopt(input, actor),
     sync: async () => (await host()).sync(),
-    status: async () => (await host()).status(),
+    status: async (opts) => (opts?.fresh ? (await host()).status() : (await host()).lastStatus()),
     exportRules: async () => (await host()).exportRules(),
     audit: async (page = {}) => ok((await host()).audit({ limit: AUDIT_PAGE_SIZE, ...page })),
     auditCsv: async () => ok(auditCsv((await host()).audit({ limit: env().auditRetention.maxEntries }))),
@@ -77,7 +78,7 @@ function httpClient(base: string, token: string, actor: string): HostClient {
     deleteForward: (id) => call(`/api/host/forwards/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     adopt: (input) => call('/api/host/adopt', { method: 'POST', body: JSON.stringify(input) }),
     sync: () => call('/api/host/sync', { method: 'POST' }),
-    status: () => call('/api/host/status'),
+    status: (opts) => call(`/api/host/status${opts?.fresh ? '?fresh=1' : ''}`),
     exportRules: () => call('/api/host/export', {}, true),
     audit: (page = {}) => call(`/api/host/audit?limit=${page.limit ?? AUDIT_PAGE_SIZE}${page.before ? `&before=${page.before}` : ''}`),
     auditCsv: () => call('/api/host/audit?format=csv', {}, true),

@@ -7,7 +7,14 @@ import { ProblemLog } from '@/lib/server/problem-log';
 import type { HostService } from './service';
 
 const BATCH_MS = 200; // at most one apply per batch of changes
-const CHECK_MS = 1_000; // how often the kernel is checked for a flush or reboot
+const CHECK_MS = 1_000; // how often the canary rules are checked for a flush or reboot
+export const RESYNC_MS = 30_000; // a full read and diff at least this often, for drift the canary cannot see
+
+/** Where targets change: the cluster's cache and the Multipass watcher. */
+export interface ChangeSource {
+  ready(): Promise<void>;
+  onChange(listener: () => void): () => void;
+}
 
 /** A flush or reboot took labgate's chains or jumps; anything less is drift. */
 const isFlush = (d: FirewallDiff) => d.missingChains.length > 0 || d.missingJumps.nat.length + d.missingJumps.filter.length > 0;
@@ -15,27 +22,29 @@ const isFlush = (d: FirewallDiff) => d.missingChains.length > 0 || d.missingJump
 /**
  * Keeps the kernel true to the store: applies it at start (the reboot case), follows the
  * cluster and Multipass (a pod moves, a VM's address changes) and repairs what someone else
- * flushed, checking labgate's chains, jumps and rules every second.
+ * flushed. Cheap when nothing happens, as kube-proxy's monitor is: each second only the canary
+ * rules are listed; the whole rule set is read and compared when they are gone, after labgate
+ * wrote, while drift or a failure is pending, and every RESYNC_MS for drift the canary cannot see.
  */
 export class Reconciler {
   private readonly host: HostService;
+  private readonly sources: () => ChangeSource[];
   private timer: NodeJS.Timeout | null = null;
   private checker: NodeJS.Timeout | null = null;
   private offs: (() => void)[] = [];
   private checking = false;
   private readonly problems = new ProblemLog('firewall check');
 
-  constructor(host: HostService) {
+  constructor(host: HostService, sources: () => ChangeSource[] = () => [kubeCache(), multipassWatcher()]) {
     this.host = host;
+    this.sources = sources;
   }
 
   async start(): Promise<void> {
-    await Promise.all([kubeCache().ready(), multipassWatcher().ready()]);
+    const sources = this.sources();
+    await Promise.all(sources.map((s) => s.ready()));
     await this.host.sync();
-    this.offs.push(
-      kubeCache().onChange(() => this.request()),
-      multipassWatcher().onChange(() => this.request()),
-    );
+    this.offs.push(...sources.map((s) => s.onChange(() => this.request())));
     this.checker = setInterval(() => void this.check(), CHECK_MS);
   }
 
@@ -47,14 +56,19 @@ export class Reconciler {
     }, BATCH_MS);
   }
 
-  private async check(): Promise<void> {
+  /** One check, as the timer runs it each second: the canary, and a full read and repair only when needed. */
+  async check(): Promise<void> {
     if (this.checking) return;
     this.checking = true;
     try {
+      if (!this.host.lastReadStale(RESYNC_MS) && (await this.host.canaryIntact())) return;
       const status = await this.host.status();
       if (!status.ok) return this.problems.report(status.error);
       const repaired = status.data.inSync ? null : await this.host.sync();
-      if (repaired?.ok) metrics().repairs.inc({ kind: isFlush(status.data.diff) ? 'flush' : 'drift' });
+      if (repaired?.ok) {
+        metrics().repairs.inc({ kind: isFlush(status.data.diff) ? 'flush' : 'drift' });
+        await this.host.status(); // the last known status is the repaired kernel's, not the flushed one's
+      }
       this.problems.report(repaired && !repaired.ok ? repaired.error : null);
     } catch (e) {
       this.problems.report(e instanceof Error ? e.message : String(e));

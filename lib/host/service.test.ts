@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { instance, node, pod, service } from '@/lib/domain/fixtures';
 import { findHandMade } from '@/lib/domain/handmade';
 import type { TargetContext } from '@/lib/domain/targets';
 import { testDb } from '@/lib/store/test-db';
 import { Firewall, FirewallError } from './firewall/firewall';
+import { Reconciler, RESYNC_MS } from './reconciler';
 import { HostService, type HostFacts, type TargetSources } from './service';
 import { FakeKernel } from './testing/fake-kernel';
 
@@ -135,5 +136,93 @@ describe('HostService', () => {
     const restores = s.kernel.payloads.length;
     expect(await s.host.sync()).toEqual({ ok: true, data: { applied: false } });
     expect(s.kernel.payloads).toHaveLength(restores);
+  });
+});
+
+/** The save with every rule of one table gone and its chains kept, as `iptables -t TABLE -F` leaves it. */
+const flushed = (save: string, table: string) => {
+  let current = '';
+  return save
+    .split('\n')
+    .filter((l) => {
+      if (l.startsWith('*')) current = l.slice(1);
+      return !(current === table && l.startsWith('-A '));
+    })
+    .join('\n');
+};
+
+describe('Reconciler: cheap while nothing happens, a full read only when something may have', () => {
+  let s: ReturnType<typeof setup>;
+  let reconciler: Reconciler;
+  const second = async (n = 1) => {
+    for (let i = 0; i < n; i++) {
+      vi.setSystemTime(Date.now() + 1_000);
+      await reconciler.check();
+    }
+  };
+  const ours = (save: string) =>
+    save
+      .split('\n')
+      .filter((l) => /labgate|LABGATE/.test(l))
+      .sort();
+  beforeEach(async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    s = setup();
+    reconciler = new Reconciler(s.host, () => []);
+    expect((await s.host.create(grafanaInput, 'admin')).ok).toBe(true);
+    await second(); // labgate just wrote: one full read to confirm
+  });
+  afterEach(() => void vi.useRealTimers());
+
+  it('lists only the two canary rules each second, and reads the whole rule set once per resync period', async () => {
+    const { save, iptables } = s.kernel.calls;
+    await second(RESYNC_MS / 1_000 - 1);
+    expect(s.kernel.calls.save).toBe(save);
+    expect(s.kernel.calls.iptables - iptables).toBe(2 * (RESYNC_MS / 1_000 - 1));
+    await second();
+    expect(s.kernel.calls.save).toBe(save + 1);
+    expect(s.kernel.calls.restore).toBe(1); // and nothing written: the kernel matched
+  });
+
+  it.each([
+    { what: 'a reboot', change: () => MULTIPASS_RULES },
+    { what: 'iptables -t nat -F', change: (save: string) => flushed(save, 'nat') },
+    { what: 'iptables -F (the filter table)', change: (save: string) => flushed(save, 'filter') },
+  ])('$what: noticed by the canary within a second and repaired', async ({ change }) => {
+    const saved = s.kernel.save();
+    s.kernel.load(change(saved));
+    await second();
+    expect(ours(s.kernel.save())).toEqual(ours(saved));
+    const { save } = s.kernel.calls;
+    await second(3);
+    expect(s.kernel.calls.save).toBe(save); // confirmed in the same check: cheap again at once
+  });
+
+  it('drift the canary cannot see (one of its rules deleted) is repaired at the resync period', async () => {
+    const saved = s.kernel.save();
+    s.kernel.load(
+      saved
+        .split('\n')
+        .filter((l) => !l.startsWith('-A LABGATE-FORWARD'))
+        .join('\n'),
+    );
+    await second(RESYNC_MS / 1_000 - 2);
+    expect(s.kernel.save()).not.toBe(saved);
+    await second(2);
+    expect(s.kernel.save()).toBe(saved);
+  });
+
+  it('a failed repair is tried again every second until the kernel takes it', async () => {
+    s.kernel.load(MULTIPASS_RULES);
+    s.kernel.refuse = true;
+    const { restore } = s.kernel.calls;
+    await second(3);
+    expect(s.kernel.calls.restore - restore).toBe(3);
+    expect((await s.host.lastStatus()).ok && (await s.host.lastStatus())).toMatchObject({ data: { inSync: false } });
+    s.kernel.refuse = false;
+    await second();
+    expect((await s.host.lastStatus()).ok && (await s.host.lastStatus())).toMatchObject({
+      data: { inSync: true, lastSync: { error: null } },
+    });
   });
 });

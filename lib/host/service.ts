@@ -75,6 +75,8 @@ export class HostService {
   private readonly facts: HostFacts;
   private readonly queue = new SerialQueue();
   private lastSync: HostStatus['lastSync'] = null;
+  /** The last full read of the kernel, and how many restores this process had made by then. */
+  private lastRead: { at: number; restores: number; status: Outcome<HostStatus> } | null = null;
 
   constructor({ db, firewall, sources, facts, settings }: HostDeps) {
     this.store = new ForwardStore(db);
@@ -353,8 +355,45 @@ export class HostService {
     }
   }
 
-  /** The firewall's health and drift; a kernel that cannot be read is a 502 with the reason, never a throw. */
+  /**
+   * A full read of the kernel: the firewall's health and drift, kept as the last known status.
+   * A kernel that cannot be read is a 502 with the reason, never a throw.
+   */
   async status(): Promise<Outcome<HostStatus>> {
+    const restores = this.firewall.restores;
+    const status = await this.readStatus();
+    const wasInSync = this.lastRead?.status.ok ? this.lastRead.status.data.inSync : null;
+    this.lastRead = { at: Date.now(), restores, status };
+    if (status.ok && status.data.inSync !== wasInSync) hostChanged(); // open pages show the drift, or that it is gone
+    return status;
+  }
+
+  /** The last full read, with the latest sync's outcome, without reading the kernel again (what pages ask for). */
+  async lastStatus(): Promise<Outcome<HostStatus>> {
+    const last = this.lastRead?.status ?? (await this.status());
+    if (!last.ok) return last;
+    return {
+      ok: true,
+      data: { ...last.data, lastSync: this.lastSync, restores: this.firewall.restores, ipForward: this.facts.ipForward() },
+    };
+  }
+
+  /**
+   * Whether the last full read can no longer stand for the kernel: there is none, it failed or
+   * found drift, labgate has written since, the last sync failed, or it is older than maxAgeMs.
+   */
+  lastReadStale(maxAgeMs: number): boolean {
+    const last = this.lastRead;
+    if (!last?.status.ok || !last.status.data.inSync || this.lastSync?.error) return true;
+    return last.restores !== this.firewall.restores || Date.now() - last.at >= maxAgeMs;
+  }
+
+  /** The cheap check: labgate's canary rules still in the kernel (a flush or a reboot takes them). */
+  async canaryIntact(): Promise<boolean> {
+    return this.firewall.canaryIntact();
+  }
+
+  private async readStatus(): Promise<Outcome<HostStatus>> {
     const statuses = this.store.statuses();
     const resolved = this.store.list().flatMap((f) => {
       const s = statuses.get(f.id);
@@ -385,6 +424,7 @@ export class HostService {
         restores: this.firewall.restores,
         ipForward: this.facts.ipForward(),
         lastSync: this.lastSync,
+        checkedAt: new Date().toISOString(),
       },
     };
   }

@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: 'Forwards' };
 export default async function ForwardsPage() {
   await requireSession();
   const client = hostClient();
-  const [forwards, status] = await Promise.all([client.listForwards(), client.status()]);
+  const [forwards, status] = await Promise.all([client.listForwards(), client.status({ fresh: true })]);
   return (
     <>
       <PageHeader title="Forwards" description="Host ports opened to the LAN: what is desired and what the kernel has." />

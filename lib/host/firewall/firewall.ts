@@ -1,7 +1,7 @@
 import 'server-only';
 import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
 import type { ResolvedForward } from '@/lib/domain/forward';
-import { renderRemoval, renderRestore, renderRules, type HostNetwork } from '@/lib/domain/rules';
+import { CANARY_RULE, CHAIN, renderRemoval, renderRestore, renderRules, type HostNetwork } from '@/lib/domain/rules';
 import { metrics } from '@/lib/server/metrics';
 import type { Runner } from './runner';
 import { parseSave, type ParsedSave } from '@/lib/domain/save-parse';
@@ -34,6 +34,18 @@ export class Firewall {
     const res = await this.runner.run('save', []);
     if (res.code !== 0) throw new FirewallError(`iptables-save failed (exit ${res.code})`, permissionHint(res.stderr));
     return parseSave(res.stdout);
+  }
+
+  /**
+   * The cheap check, as kube-proxy's monitor does it: both canary rules still there (one small
+   * listing per table, no whole-ruleset read). False after a flush or a reboot, or if unreadable.
+   */
+  async canaryIntact(): Promise<boolean> {
+    for (const table of ['nat', 'filter']) {
+      const res = await this.runner.run('iptables', ['-w', '5', '-t', table, '-S', CHAIN.canary]);
+      if (res.code !== 0 || !res.stdout.split('\n').includes(CANARY_RULE)) return false;
+    }
+    return true;
   }
 
   /** Makes the kernel match the forwards; atomic: on failure nothing changed. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dockerRules, rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
-import { labPrefix, ruleset } from '@/lab/testing.mts';
+import { iptables, labPrefix, ruleset } from '@/lab/testing.mts';
 import { hostService } from '../service';
 
 const CLI = path.resolve(import.meta.dirname, '../../../bin/labgate');
@@ -36,5 +36,21 @@ describe('labgate remove-rules (uninstall)', () => {
     expect(await ruleset()).toBe(before);
     for (const f of host.list()) await host.remove(f.id, 'test');
     expect((await run(CLI, ['remove-rules'])).code).toBe(0); // labgate's empty chains go again
+  });
+});
+
+describe("the reconciler's cheap check against the real iptables", () => {
+  it('the canary rules are intact after a sync and gone after iptables -F of either table or a reboot', async () => {
+    const host = await hostService();
+    for (const [table, flush] of [
+      ['nat', () => iptables('-t', 'nat', '-F')],
+      ['filter', () => iptables('-t', 'filter', '-F')],
+      ['both (a reboot)', () => rebootFirewall(labPrefix())],
+    ] as const) {
+      expect((await host.sync()).ok).toBe(true);
+      expect(await host.canaryIntact(), `after a sync, before flushing ${table}`).toBe(true);
+      await flush();
+      expect(await host.canaryIntact(), `after flushing ${table}`).toBe(false);
+    }
   });
 });

@@ -3,10 +3,10 @@ import { execFile } from 'node:child_process';
 
 /** The only binaries labgate runs for the firewall; which pair depends on the host's backend. */
 export type Backend = 'nft' | 'legacy';
-export type Tool = 'save' | 'restore';
+export type Tool = 'save' | 'restore' | 'iptables';
 const BINARIES: Record<Backend, Record<Tool, string>> = {
-  nft: { save: 'iptables-nft-save', restore: 'iptables-nft-restore' },
-  legacy: { save: 'iptables-legacy-save', restore: 'iptables-legacy-restore' },
+  nft: { save: 'iptables-nft-save', restore: 'iptables-nft-restore', iptables: 'iptables-nft' },
+  legacy: { save: 'iptables-legacy-save', restore: 'iptables-legacy-restore', iptables: 'iptables-legacy' },
 };
 
 export interface RunResult {

@@ -16,6 +16,8 @@ interface Table {
 export class FakeKernel implements Runner {
   readonly backend: Backend = 'nft';
   readonly payloads: string[] = [];
+  /** How often each tool ran: what the reconciler's cost is counted in. */
+  readonly calls: Record<Tool, number> = { save: 0, restore: 0, iptables: 0 };
   /** Set to make every restore fail as it does without CAP_NET_ADMIN. */
   refuse = false;
   private tables = new Map<string, Table>();
@@ -43,8 +45,25 @@ export class FakeKernel implements Runner {
     return `${out.join('\n')}\n`;
   }
 
-  async run(tool: Tool, _args: readonly string[], stdin = ''): Promise<RunResult> {
+  /** `iptables -t T -S CHAIN`, as iptables-nft prints a chain, or refuses one it does not have. */
+  list(args: readonly string[]): RunResult {
+    const table = args[args.indexOf('-t') + 1] ?? 'filter';
+    const chain = args[args.indexOf('-S') + 1]!;
+    const t = this.tables.get(table);
+    if (!t?.chains.some((c) => c.name === chain))
+      return {
+        code: 1,
+        stdout: '',
+        stderr: `iptables v1.8.9 (nf_tables): chain \`${chain}' in table \`${table}' is incompatible, use 'nft' tool.\n`,
+      };
+    const rules = t.rules.filter((r) => r.chain === chain).map((r) => r.text);
+    return { code: 0, stdout: `${[`-N ${chain}`, ...rules].join('\n')}\n`, stderr: '' };
+  }
+
+  async run(tool: Tool, args: readonly string[], stdin = ''): Promise<RunResult> {
+    this.calls[tool]++;
     if (tool === 'save') return { code: 0, stdout: this.save(), stderr: '' };
+    if (tool === 'iptables') return this.list(args);
     this.payloads.push(stdin);
     if (this.refuse)
       return {

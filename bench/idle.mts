@@ -1,0 +1,224 @@
+// `npm run bench:idle`: what labgate costs when nothing happens, in the two-role shape the units
+// run — how often the host role reads the whole firewall, its CPU, and how fast a flush is still
+// noticed and repaired — with three pages open in Chromium. Every figure from one run; written
+// to docs/benchmarks.md. Brings up a lab of its own (prefix lgi-); not part of `npm test`.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../lab/browser.mts';
+import { grafanaNodePortArgs } from '../lab/controls.mts';
+import { currentNetns, run } from '../lab/exec.mts';
+import { labDown, labEnv, labUp, LAB_PACKAGES } from '../lab/lab.mts';
+import { startServer, type StartedServer } from '../lab/server.mts';
+import { kubectl } from '../lab/testing.mts';
+import { LAN, namespaces } from '../lab/topology.mts';
+import { ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from '../scripts/lib/setup.mts';
+import { replaceFigures } from './report.mts';
+
+const PREFIX = process.env.LABGATE_BENCH_PREFIX ?? 'lgi-';
+const IDLE_SECONDS = Number(process.env.LABGATE_BENCH_IDLE_SECONDS ?? 300);
+const FLUSHES = Number(process.env.LABGATE_BENCH_FLUSHES ?? 20);
+const PAGES = ['/', '/forwards', '/activity'];
+// The firewall tools the host role runs, each counted by a wrapper ahead of it on its PATH.
+const TOOLS = [
+  'iptables-nft-save',
+  'iptables-nft-restore',
+  'iptables-nft',
+  'iptables-legacy-save',
+  'iptables-legacy-restore',
+  'iptables-legacy',
+];
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;
+
+/** Wrappers that log each run of a tool, then run it. */
+function countingPath(dir: string, logFile: string): string {
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin);
+  for (const tool of TOOLS) {
+    // The system's own tool (not the lab's fault-injecting wrapper, which finds its tool on PATH: this one).
+    const real = spawnSync('sh', ['-c', `command -v ${tool}`], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+    }).stdout.trim();
+    if (!real) continue;
+    fs.writeFileSync(path.join(bin, tool), `#!/bin/sh\necho ${tool} >> ${logFile}\nexec ${real} "$@"\n`, { mode: 0o755 });
+  }
+  return bin;
+}
+
+const counts = (logFile: string) => {
+  const c = new Map<string, number>();
+  for (const line of fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n') : [])
+    if (line) c.set(line, (c.get(line) ?? 0) + 1);
+  return c;
+};
+
+/** CPU seconds of a process and of the children it waited for (its iptables runs). */
+function cpuSeconds(pid: number): { own: number; children: number } {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const tick = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim());
+  const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]) / tick);
+  return { own: utime! + stime!, children: cutime! + cstime! };
+}
+
+async function measure() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-idle-'));
+  const logFile = path.join(dir, 'tools.log');
+  const token = randomBytes(24).toString('base64url');
+  const password = randomBytes(12).toString('base64url');
+  const servers: StartedServer[] = [];
+  const common = { KUBECONFIG: process.env.LABGATE_LAB_LABGATE_KUBECONFIG!, LABGATE_HTTP: '1', LABGATE_HOST_TOKEN: token };
+  await kubectl(grafanaNodePortArgs(true));
+  try {
+    const host = await startServer({
+      env: {
+        ...common,
+        LABGATE_ROLE: 'host',
+        LABGATE_DATA_DIR: fs.mkdtempSync(path.join(dir, 'host-')),
+        PATH: `${countingPath(dir, logFile)}:${process.env.PATH}`,
+      },
+    });
+    servers.push(host);
+    const ui = await startServer({
+      env: {
+        ...common,
+        LABGATE_ROLE: 'ui',
+        LABGATE_HOST_URL: host.base,
+        LABGATE_ADMIN_PASSWORD: password,
+        LABGATE_DATA_DIR: fs.mkdtempSync(path.join(dir, 'ui-')),
+        HOSTNAME: '0.0.0.0', // the browser runs on the lab's LAN laptop
+      },
+    });
+    servers.push(ui);
+    const api = (method: string, url: string, body?: unknown) =>
+      fetch(`${host.base}${url}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const forward = await api('POST', '/api/host/forwards', {
+      name: 'Grafana',
+      listenPort: 30060,
+      target: { kind: 'service', namespace: 'monitoring', name: 'kps-grafana', port: 80 },
+    });
+    if (forward.status !== 201) throw new Error(`the forward was refused: ${await forward.text()}`);
+    const { id } = (await forward.json()) as { id: string };
+
+    const browser = await chromium.launch({ executablePath: process.env.LABGATE_LAB_CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const context = await browser.newContext({ baseURL: ui.base.replace('127.0.0.1', LAN.host) });
+      const login = await context.request.post('/api/auth/login', { data: { password } });
+      if (!login.ok()) throw new Error(`login: ${login.status()}`);
+      for (const url of PAGES) await (await context.newPage()).goto(url, { waitUntil: 'networkidle' });
+
+      log(`idle for ${IDLE_SECONDS} s with ${PAGES.join(', ')} open`);
+      fs.writeFileSync(logFile, '');
+      const cpu0 = cpuSeconds(host.child.pid!);
+      await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+      const cpu1 = cpuSeconds(host.child.pid!);
+      const idle = counts(logFile);
+      const perMinute = (tools: string[]) => (tools.reduce((n, t) => n + (idle.get(t) ?? 0), 0) * 60) / IDLE_SECONDS;
+
+      log(`${FLUSHES} flushes`);
+      const flushMs: number[] = [];
+      for (let i = 0; i < FLUSHES; i++) {
+        await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000)); // no lock-step with the check's timer
+        await run('iptables', ['-w', '-t', 'nat', '-F']);
+        await run('iptables', ['-w', '-t', 'filter', '-F']);
+        const t0 = performance.now();
+        while (!(await run('iptables-save', ['-t', 'nat'])).stdout.includes(`labgate:${id}`)) {
+          if (performance.now() - t0 > 10_000) throw new Error(`flush ${i + 1} was not repaired within 10 s`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        flushMs.push(performance.now() - t0);
+      }
+      await api('DELETE', `/api/host/forwards/${id}`);
+      return {
+        seconds: IDLE_SECONDS,
+        savesPerMinute: perMinute(['iptables-nft-save', 'iptables-legacy-save']),
+        checksPerMinute: perMinute(['iptables-nft', 'iptables-legacy']),
+        restores: (idle.get('iptables-nft-restore') ?? 0) + (idle.get('iptables-legacy-restore') ?? 0),
+        cpuPercent: ((cpu1.own - cpu0.own) / IDLE_SECONDS) * 100,
+        childCpuPercent: ((cpu1.children - cpu0.children) / IDLE_SECONDS) * 100,
+        flush: { n: flushMs.length, p50: quantile(flushMs, 0.5), max: Math.max(...flushMs) },
+      };
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((r) => (s.child.once('exit', r), s.child.kill('SIGTERM')))));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Figures = Awaited<ReturnType<typeof measure>>;
+
+function report(f: Figures): string {
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  const rows = [
+    [
+      `iptables-save runs per minute, idle ${(f.seconds / 60).toFixed(f.seconds % 60 ? 1 : 0)} min with ${PAGES.length} pages open`,
+      f.savesPerMinute.toFixed(1),
+      '—',
+    ],
+    ['cheap canary checks (iptables -S) per minute', f.checksPerMinute.toFixed(1), '—'],
+    ['iptables-restore runs while idle', String(f.restores), '0'],
+    ['host role CPU while idle (its own; its iptables runs)', `${f.cpuPercent.toFixed(2)} %; ${f.childCpuPercent.toFixed(2)} %`, '—'],
+    [
+      `flush (nat and filter) → labgate's rules back (${f.flush.n} flushes)`,
+      `p50 ${ms(f.flush.p50)}, max ${ms(f.flush.max)}`,
+      `p50 < 1 s, max < 2 s: ${f.flush.p50 < 1000 && f.flush.max < 2000 ? 'met' : '**not met**'}`,
+    ],
+  ];
+  return [
+    '## When nothing happens',
+    '',
+    `Written by \`npm run bench:idle\` on ${new Date().toISOString().slice(0, 10)} (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}): the two roles as the units run them, on the lab host (normal profile), pages ${PAGES.join(', ')} open in Chromium.`,
+    '',
+    '| measure | figure | goal |',
+    '| --- | --- | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+  ].join('\n');
+}
+
+async function main() {
+  if (currentNetns() === namespaces(PREFIX).host) {
+    process.stdout.write(`${JSON.stringify(await measure())}\n`);
+    return;
+  }
+  ensureDebianPackages([...PACKAGES.tools, ...LAB_PACKAGES]);
+  ensureNodeModules();
+  if (!fs.existsSync(path.join(ROOT, '.next', 'standalone', 'server.js')) || !process.env.LABGATE_BENCH_NO_BUILD) {
+    log('building');
+    if (
+      spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mts')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+        .status !== 0
+    )
+      throw new Error('the build failed');
+  }
+  log(`bringing up the lab (prefix ${PREFIX})`);
+  await labUp(PREFIX, { log: (m) => log(`lab: ${m}`) });
+  try {
+    const res = spawnSync('ip', ['netns', 'exec', namespaces(PREFIX).host, process.execPath, import.meta.filename], {
+      cwd: ROOT,
+      env: { ...process.env, ...labEnv(PREFIX) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
+    if (res.status !== 0) throw new Error(`the measurement failed (exit ${res.status})`);
+    const figures = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as Figures;
+    process.stdout.write(replaceFigures('idle', report(figures)));
+  } finally {
+    await labDown(PREFIX);
+  }
+}
+
+main().catch((e: unknown) => {
+  log(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});
