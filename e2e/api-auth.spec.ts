@@ -1,9 +1,12 @@
 import { apiLogin, expect, plantExpiredSession, SESSION_COOKIE, test } from './fixtures/app';
+import { SHAPE } from './shape';
 import { discoverRouteHandlers } from './fixtures/routes';
 
 const PUBLIC = new Set(['/api/healthz', '/api/auth/login', '/api/tls/ca']);
 const handlers = discoverRouteHandlers().filter((h) => h.url.startsWith('/api/'));
-const guarded = handlers.filter((h) => !PUBLIC.has(h.url));
+// In the two-role shape the host API is the host role's alone, behind its token: checked below.
+const onHostRole = (url: string) => SHAPE === 'two-role' && url.startsWith('/api/host/');
+const guarded = handlers.filter((h) => !PUBLIC.has(h.url) && !onHostRole(h.url));
 
 test('route discovery finds the API', () => {
   expect(handlers.map((h) => h.url)).toEqual(expect.arrayContaining(['/api/healthz', '/api/auth/login', '/api/auth/logout']));
@@ -52,6 +55,22 @@ for (const h of guarded) {
           data: '{}',
         });
         expect(bearer.status()).toBe(401);
+      }
+    });
+  }
+}
+
+for (const h of handlers.filter((x) => onHostRole(x.url))) {
+  for (const method of h.methods) {
+    test(`${method} ${h.url} is the host role's: the ui role has none, the host role wants its token, not a session`, async ({
+      request,
+      hostApi,
+    }) => {
+      const cookie = `${SESSION_COOKIE}=${await apiLogin(request)}`;
+      const data = ['GET', 'HEAD'].includes(method) ? undefined : '{}';
+      expect((await request.fetch(h.url, { method, headers: { cookie }, data, maxRedirects: 0 })).status()).toBe(404);
+      for (const headers of [{ cookie }, { authorization: 'Bearer wrong-token-wrong-token-wrong' }, {}] as Record<string, string>[]) {
+        expect((await hostApi.fetch(h.url, method, { headers, data, noToken: true })).status(), JSON.stringify(headers)).toBe(401);
       }
     });
   }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { HOST_AUTH, expect, test } from './fixtures/app';
+import { expect, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
 // The screenshots in docs/ are taken here, from the real app in the lab, so they show what a
@@ -10,9 +10,8 @@ const shot = (name: string, testInfo: { outputPath: (n: string) => string }) =>
 
 test.use({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
 
-test('docs: the login page, the healthy overview and a forward', async ({ page, request, loginPage, loggedIn: _ }, testInfo) => {
-  const created = await request.post('/api/host/forwards', {
-    headers: HOST_AUTH,
+test('docs: the login page, the healthy overview and a forward', async ({ hostApi, page, loginPage, loggedIn: _ }, testInfo) => {
+  const created = await hostApi.post('/api/host/forwards', {
     data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } },
   });
   expect(created.status()).toBe(201);
@@ -29,7 +28,7 @@ test('docs: the login page, the healthy overview and a forward', async ({ page, 
     await expect(page.getByRole('table').first()).toContainText('forward.create');
     await page.screenshot({ path: shot('activity.png', testInfo) });
   } finally {
-    expect((await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).status()).toBe(200);
+    expect((await hostApi.delete(`/api/host/forwards/${id}`)).status()).toBe(200);
   }
   await page.context().clearCookies();
   await loginPage.goto();

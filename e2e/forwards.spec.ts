@@ -1,4 +1,4 @@
-import { expect, test, HOST_AUTH } from './fixtures/app';
+import { expect, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
 test.describe.configure({ mode: 'serial' });
@@ -47,22 +47,21 @@ test('the form says what is wrong and opens nothing', async ({ page, loggedIn: _
   await expect(page.getByText('No forwards yet.')).toBeVisible();
 });
 
-test('the host API takes the host token, and refuses a wrong one', async ({ request, lab }) => {
-  const wrong = await request.get('/api/host/forwards', { headers: { authorization: 'Bearer not-the-token-at-all-000000' } });
+test('the host API takes the host token, and refuses a wrong one', async ({ hostApi, lab }) => {
+  const wrong = await hostApi.get('/api/host/forwards', { headers: { authorization: 'Bearer not-the-token-at-all-000000' } });
   expect(wrong.status()).toBe(401);
-  const created = await request.post('/api/host/forwards', {
-    headers: HOST_AUTH,
+  const created = await hostApi.post('/api/host/forwards', {
     data: { name: 'MySQL', listenPort: 3306, target: { kind: 'instance', name: 'nfs', port: 3306 } },
   });
   expect(created.status()).toBe(201);
-  const forward = await created.json();
+  const forward = (await created.json()) as { id: string };
   expect(forward).toMatchObject({ listenPort: 3306, status: { state: 'applied', targetIP: '10.120.52.30' } });
   expect(lab.curlFromLan(`telnet://${LAN}:3306`) ?? '').toContain('8.0.40');
-  const rules = await (await request.get('/api/host/export', { headers: HOST_AUTH })).text();
+  const rules = await (await hostApi.get('/api/host/export')).text();
   expect(rules).toContain(`labgate:${forward.id}`);
-  expect((await request.delete(`/api/host/forwards/${forward.id}`, { headers: HOST_AUTH })).status()).toBe(200);
-  expect((await request.delete(`/api/host/forwards/${forward.id}`, { headers: HOST_AUTH })).status()).toBe(404);
-  expect((await request.delete('/api/host/forwards/NOT_AN_ID', { headers: HOST_AUTH })).status()).toBe(400);
+  expect((await hostApi.delete(`/api/host/forwards/${forward.id}`)).status()).toBe(200);
+  expect((await hostApi.delete(`/api/host/forwards/${forward.id}`)).status()).toBe(404);
+  expect((await hostApi.delete('/api/host/forwards/NOT_AN_ID')).status()).toBe(400);
 });
 
 test('the Activity page lists who changed what, filters, and exports CSV', async ({ page, request, loggedIn: _ }) => {
@@ -73,7 +72,7 @@ test('the Activity page lists who changed what, filters, and exports CSV', async
   await expect(table.getByRole('row').filter({ hasText: 'forward.create' })).toHaveCount(0);
   await expect(table.getByRole('row').filter({ hasText: 'forward.delete' }).first()).toBeVisible();
   const cookies = await page.context().cookies();
-  const csv = await request.get('/api/host/audit?format=csv', {
+  const csv = await request.get('/api/state/audit?format=csv', {
     headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') },
   });
   expect(csv.headers()['content-type']).toContain('text/csv');

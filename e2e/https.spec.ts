@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { apiLogin, expect, HOST_AUTH, SESSION_COOKIE, test } from './fixtures/app';
+import { apiLogin, expect, SESSION_COOKIE, test } from './fixtures/app';
 
 // HTTPS by default with labgate's own CA, which the lab's browser trusts as a person's would.
 const LAN = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
@@ -39,7 +39,7 @@ test.describe('a service labgate exposes', () => {
   let echo: ChildProcess | null = null;
   test.afterAll(() => echo?.kill());
 
-  test('never receives the session cookie, opened in the same logged-in browser', async ({ page, context, request, baseURL }) => {
+  test('never receives the session cookie, opened in the same logged-in browser', async ({ page, context, request, hostApi, baseURL }) => {
     // A responder on ops that answers with the Cookie header it got.
     echo = spawn(
       'ip',
@@ -53,8 +53,7 @@ test.describe('a service labgate exposes', () => {
       ],
       { stdio: 'ignore' },
     );
-    const created = await request.post('/api/host/forwards', {
-      headers: HOST_AUTH,
+    const created = await hostApi.post('/api/host/forwards', {
       data: { name: 'Echo', listenPort: 9099, target: { kind: 'static', ip: '10.120.52.31', port: 9099 } },
     });
     expect(created.status()).toBe(201);
@@ -72,7 +71,7 @@ test.describe('a service labgate exposes', () => {
       expect(body).not.toContain(session);
       expect(body).not.toContain('labgate_session');
     } finally {
-      await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH });
+      await hostApi.delete(`/api/host/forwards/${id}`);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { HOST_AUTH, expect, scrapeMetrics, test } from './fixtures/app';
+import { expect, HOST_AUTH, scrapeMetrics, test } from './fixtures/app';
 
 test('/metrics answers only its own token: not none, not a wrong one, not the host token', async ({ request }) => {
   expect((await request.get('/metrics')).status()).toBe(401);
@@ -9,11 +9,10 @@ test('/metrics answers only its own token: not none, not a wrong one, not the ho
   expect(ok.headers()['content-type']).toContain('text/plain');
 });
 
-test('/metrics counts forwards by status, applies, reconcile time and a flush repaired', async ({ request, lab }) => {
+test('/metrics counts forwards by status, applies, reconcile time and a flush repaired', async ({ hostApi, request, lab }) => {
   const before = await scrapeMetrics(request);
   expect(before.has('labgate_process_resident_memory_bytes')).toBe(true);
-  const created = await request.post('/api/host/forwards', {
-    headers: HOST_AUTH,
+  const created = await hostApi.post('/api/host/forwards', {
     data: { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } },
   });
   expect(created.status()).toBe(201);
@@ -31,6 +30,6 @@ test('/metrics counts forwards by status, applies, reconcile time and a flush re
       .poll(async () => (await scrapeMetrics(request)).get('labgate_firewall_repairs_total{kind="flush"}') ?? 0, { timeout: 10_000 })
       .toBeGreaterThan(before.get('labgate_firewall_repairs_total{kind="flush"}') ?? 0);
   } finally {
-    expect((await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).status()).toBe(200);
+    expect((await hostApi.delete(`/api/host/forwards/${id}`)).status()).toBe(200);
   }
 });

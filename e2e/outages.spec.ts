@@ -1,5 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
-import { HOST_AUTH, expect, scrapeMetrics, test } from './fixtures/app';
+import { expect, scrapeMetrics, test } from './fixtures/app';
+import type { HostApi } from './fixtures/host-api';
 import { TablePage } from './pages/tables';
 
 test.describe.configure({ mode: 'serial' });
@@ -14,20 +15,21 @@ const WHOAMI = { name: 'Whoami', listenPort: 30080, target: { kind: 'service', n
 const JENKINS = { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } };
 
 /** A forward made through the host API, and the server's memory before the outage starts. */
-async function forwardBeforeOutage(request: APIRequestContext, data: object): Promise<{ id: string; rssBefore: number }> {
-  const created = await request.post('/api/host/forwards', { headers: HOST_AUTH, data });
+async function forwardBeforeOutage(request: APIRequestContext, hostApi: HostApi, data: object): Promise<{ id: string; rssBefore: number }> {
+  const created = await hostApi.post('/api/host/forwards', { data });
   expect(created.status()).toBe(201);
   return { id: ((await created.json()) as { id: string }).id, rssBefore: await rss(request) };
 }
 
 test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays (stale), and all recovers by itself`, async ({
+  hostApi,
   page,
   request,
   lab,
   loggedIn: _,
 }) => {
   test.setTimeout(OUTAGE_MS + 90_000);
-  const { id, rssBefore } = await forwardBeforeOutage(request, WHOAMI);
+  const { id, rssBefore } = await forwardBeforeOutage(request, hostApi, WHOAMI);
   const url = `http://${LAN}:30080/`;
   expect(lab.curlFromLan(url)).toContain('whoami');
   await page.goto('/forwards');
@@ -45,25 +47,23 @@ test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays 
   await page.goto('/');
   await expect(page.getByRole('alert').filter({ hasText: 'The cluster is not answering' })).toBeHidden({ timeout: 30_000 });
   await expect
-    .poll(
-      async () =>
-        ((await (await request.get(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).json()) as { status: { state: string } }).status
-          .state,
-      { timeout: 30_000 },
-    )
+    .poll(async () => ((await (await hostApi.get(`/api/host/forwards/${id}`)).json()) as { status: { state: string } }).status.state, {
+      timeout: 30_000,
+    })
     .toBe('applied');
   expect((await rss(request)) - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT);
-  expect((await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).status()).toBe(200);
+  expect((await hostApi.delete(`/api/host/forwards/${id}`)).status()).toBe(200);
 });
 
 test(`Multipass away for ${OUTAGE_MS / 1000} s: a banner, the instance forward stays, and all recovers by itself`, async ({
+  hostApi,
   page,
   request,
   lab,
   loggedIn: _,
 }) => {
   test.setTimeout(OUTAGE_MS + 60_000);
-  const { id, rssBefore } = await forwardBeforeOutage(request, JENKINS);
+  const { id, rssBefore } = await forwardBeforeOutage(request, hostApi, JENKINS);
   lab.multipass('stopped');
   try {
     await page.goto('/instances');
@@ -77,17 +77,18 @@ test(`Multipass away for ${OUTAGE_MS / 1000} s: a banner, the instance forward s
   // multipassd's restart removed every rule naming its subnet; labgate's were not among them, and all still answers.
   await expect.poll(() => lab.curlFromLan(`http://${LAN}:8080/`), { timeout: 15_000 }).toContain('Jenkins');
   expect((await rss(request)) - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT);
-  expect((await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).status()).toBe(200);
+  expect((await hostApi.delete(`/api/host/forwards/${id}`)).status()).toBe(200);
 });
 
 test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forward refused with nothing changed, and the flushed rules repaired by itself`, async ({
+  hostApi,
   page,
   request,
   lab,
   loggedIn: _,
 }) => {
   test.setTimeout(OUTAGE_MS + 60_000);
-  const { id, rssBefore } = await forwardBeforeOutage(request, WHOAMI);
+  const { id, rssBefore } = await forwardBeforeOutage(request, hostApi, WHOAMI);
   const url = `http://${LAN}:30080/`;
   lab.control('iptables-restore', 'fail');
   try {
@@ -96,10 +97,10 @@ test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forwar
     const banner = page.getByRole('alert').filter({ hasText: 'Forwards cannot be kept true' });
     await expect(banner).toBeVisible({ timeout: 15_000 });
     await expect(banner).toContainText('CAP_NET_ADMIN');
-    const refused = await request.post('/api/host/forwards', { headers: HOST_AUTH, data: JENKINS });
+    const refused = await hostApi.post('/api/host/forwards', { data: JENKINS });
     expect(refused.status()).toBe(502);
     expect(((await refused.json()) as { error: string }).error).toContain('CAP_NET_ADMIN');
-    const listed = (await (await request.get('/api/host/forwards', { headers: HOST_AUTH })).json()) as { name: string }[];
+    const listed = (await (await hostApi.get('/api/host/forwards')).json()) as { name: string }[];
     expect(listed.map((f) => f.name)).toEqual(['Whoami']);
     await page.waitForTimeout(OUTAGE_MS);
     expect(lab.iptablesSave()).not.toContain('LABGATE');
@@ -110,5 +111,5 @@ test(`iptables-restore failing for ${OUTAGE_MS / 1000} s: a banner, a new forwar
   await page.goto('/');
   await expect(page.getByRole('alert').filter({ hasText: 'Forwards cannot be kept true' })).toBeHidden({ timeout: 15_000 });
   expect((await rss(request)) - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT);
-  expect((await request.delete(`/api/host/forwards/${id}`, { headers: HOST_AUTH })).status()).toBe(200);
+  expect((await hostApi.delete(`/api/host/forwards/${id}`)).status()).toBe(200);
 });

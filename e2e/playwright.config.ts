@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../lab/browser.mts';
+import { SHAPE, webServers } from './shape';
 
 // Chosen once in the main process; workers inherit them through the environment.
 process.env.LABGATE_E2E_PORT ??= String(3100 + Math.floor(Math.random() * 800));
@@ -27,6 +28,7 @@ export default defineConfig({
   testDir: '.',
   globalSetup: './global-setup.ts',
   testMatch: '**/*.spec.ts',
+  outputDir: SHAPE === 'all' ? 'test-results' : `test-results-${SHAPE}`,
   fullyParallel: false,
   forbidOnly: true,
   retries: 0,
@@ -44,27 +46,15 @@ export default defineConfig({
       env: { ...process.env, HOME: process.env.LABGATE_E2E_BROWSER_HOME },
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
-  webServer: {
-    // The production build, as users run it; the test script builds it first.
-    command: 'node scripts/start.mts',
-    cwd: path.resolve(__dirname, '..'),
+  projects: [{ name: SHAPE === 'all' ? 'chromium' : `chromium (${SHAPE})`, use: { browserName: 'chromium' } }],
+  webServer: webServers({
     url: `${baseURL}/api/healthz`,
-    ignoreHTTPSErrors: true, // only this readiness check: the CA it would need is made by the server it waits for
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
+    port,
     env: {
-      // The app uses labgate's own ServiceAccount (deploy/rbac.yaml), proving the role suffices.
-      KUBECONFIG: process.env.LABGATE_LAB_LABGATE_KUBECONFIG ?? '',
-      LABGATE_DATA_DIR: process.env.LABGATE_E2E_DATA_DIR,
-      LABGATE_ADMIN_PASSWORD: process.env.LABGATE_E2E_PASSWORD,
-      LABGATE_HOST_TOKEN: process.env.LABGATE_E2E_HOST_TOKEN,
-      LABGATE_METRICS_TOKEN: process.env.LABGATE_E2E_METRICS_TOKEN,
-      NEXT_TELEMETRY_DISABLED: '1',
-      NODE_EXTRA_CA_CERTS: '', // the server trusts the CA it makes by itself
-      HOSTNAME: '0.0.0.0',
-      PORT: String(port),
+      LABGATE_DATA_DIR: process.env.LABGATE_E2E_DATA_DIR!,
+      LABGATE_ADMIN_PASSWORD: process.env.LABGATE_E2E_PASSWORD!,
+      LABGATE_HOST_TOKEN: process.env.LABGATE_E2E_HOST_TOKEN!,
+      LABGATE_METRICS_TOKEN: process.env.LABGATE_E2E_METRICS_TOKEN!,
     },
-  },
+  }),
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ADMIN_PASSWORD, apiLogin, expect, SESSION_COOKIE, test } from './fixtures/app';
 import { discoverRouteHandlers } from './fixtures/routes';
+import { SHAPE } from './shape';
 
 /** Every secret the app holds: none may leave it, in an answer, a page or the client bundle. */
 function secrets(): Record<string, string> {
@@ -28,13 +29,14 @@ function leaks(text: string, found: Record<string, string>): string[] {
     .map(([k]) => k);
 }
 
-test('no secret appears in any GET answer or page', async ({ request }) => {
+test('no secret appears in any GET answer or page', async ({ request, hostApi }) => {
   const s = secrets();
   const cookie = `${SESSION_COOKIE}=${await apiLogin(request)}`;
   const urls = [
     ...discoverRouteHandlers()
       // /metrics/host is the ui role's relay: a process of role all answers it 404 by design.
-      .filter((h) => h.methods.includes('GET') && !h.url.includes('sample') && !h.url.endsWith('/events') && h.url !== '/metrics/host')
+      .filter((h) => h.methods.includes('GET') && !h.url.includes('sample') && !h.url.endsWith('/events'))
+      .filter((h) => SHAPE === 'two-role' || h.url !== '/metrics/host')
       .map((h) => h.url),
     '/',
     '/instances',
@@ -45,10 +47,11 @@ test('no secret appears in any GET answer or page', async ({ request }) => {
     '/login',
   ];
   for (const url of urls) {
-    // /metrics takes its own token, never a session; all else the session.
-    const headers: Record<string, string> =
-      url === '/metrics' ? { authorization: `Bearer ${process.env.LABGATE_E2E_METRICS_TOKEN}` } : { cookie };
-    const res = await request.get(url, { headers });
+    // /metrics takes its own token, never a session; the two-role host API its host token; all else the session.
+    const headers: Record<string, string> = url.startsWith('/metrics')
+      ? { authorization: `Bearer ${process.env.LABGATE_E2E_METRICS_TOKEN}` }
+      : { cookie };
+    const res = SHAPE === 'two-role' && url.startsWith('/api/host/') ? await hostApi.get(url) : await request.get(url, { headers });
     expect(res.status(), url).toBeLessThan(400);
     expect(leaks(await res.text(), s), url).toEqual([]);
   }

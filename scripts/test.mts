@@ -128,18 +128,24 @@ async function main(): Promise<number> {
       );
     }
     if (labReady && built) {
-      const e2eReport = path.join(reports, 'playwright.json');
-      suite(
-        'end-to-end tests (in the lab)',
-        bin('playwright'),
-        ['test', '-c', 'e2e', '--reporter=list,json', ...only('outages')],
-        e2eReport,
-        playwrightCount,
-        {
-          inLab: true,
-          env: { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport },
-        },
-      );
+      // Twice: one process as the demo runs it, then the two roles as the systemd units run them.
+      for (const [shape, label] of [
+        ['all', 'role all'],
+        ['two-role', 'two roles over the socket, as the units run them'],
+      ] as const) {
+        const e2eReport = path.join(reports, `playwright-${shape}.json`);
+        suite(
+          `end-to-end tests (in the lab; ${label})`,
+          bin('playwright'),
+          ['test', '-c', 'e2e', '--reporter=list,json', ...only('outages')],
+          e2eReport,
+          playwrightCount,
+          {
+            inLab: true,
+            env: { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport, LABGATE_E2E_SHAPE: shape },
+          },
+        );
+      }
     } else {
       record('lab and end-to-end tests (not run: no lab or no build)', false);
     }
