@@ -27,6 +27,7 @@ process.env.NODE_EXTRA_CA_CERTS = E2E_CA;
 export default defineConfig({
   testDir: '.',
   globalSetup: './global-setup.ts',
+  globalTeardown: './global-teardown.ts',
   testMatch: '**/*.spec.ts',
   outputDir: SHAPE === 'all' ? 'test-results' : `test-results-${SHAPE}`,
   fullyParallel: false,
