@@ -91,7 +91,7 @@ describe('the systemd units', () => {
       expect(unit.get('IPAddressDeny')).toEqual(['any']);
     }
     expect(host.get('RestrictAddressFamilies')).toEqual(['AF_UNIX AF_INET AF_INET6 AF_NETLINK']); // iptables-nft speaks netlink
-    expect(ui.get('RestrictAddressFamilies')).toEqual(['AF_UNIX AF_INET AF_INET6']);
+    expect(ui.get('RestrictAddressFamilies')).toEqual(['AF_UNIX AF_INET AF_INET6 AF_NETLINK']); // getifaddrs: the certificate's addresses
     expect(ui.get('PrivateUsers')).toEqual(['yes']);
   });
 });

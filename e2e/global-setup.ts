@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { trustCa } from '../lab/browser.mts';
 import { assertInLabNamespace } from '../lab/exec.mts';
 
 /**
@@ -15,9 +15,5 @@ export default function globalSetup(): void {
   assertInLabNamespace(prefix);
   const ca = path.join(process.env.LABGATE_E2E_DATA_DIR!, 'tls', 'ca.crt');
   if (!fs.existsSync(ca)) throw new Error(`the server made no CA at ${ca}`);
-  const nssdb = path.join(process.env.LABGATE_E2E_BROWSER_HOME!, '.pki', 'nssdb');
-  fs.rmSync(nssdb, { recursive: true, force: true });
-  fs.mkdirSync(nssdb, { recursive: true });
-  execFileSync('certutil', ['-d', `sql:${nssdb}`, '-N', '--empty-password']);
-  execFileSync('certutil', ['-d', `sql:${nssdb}`, '-A', '-t', 'C,,', '-n', 'labgate e2e CA', '-i', ca]);
+  trustCa(process.env.LABGATE_E2E_BROWSER_HOME!, ca, 'labgate e2e CA');
 }

@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { apiserver, dockerRules, movePod, multipassDaemon, rebootFirewall, setInstanceAddress, setMultipassFormat } from './controls.mts';
 import { setRestoreFailing } from './faults.mts';
 import { labDown, labEnv, labStatus, labUp } from './lab.mts';
+import { ensureDebianPackages } from '../scripts/lib/setup.mts';
 import { labPaths } from './paths.mts';
+import { ensureSystemRoot, SYSTEM_PACKAGES } from './system.mts';
 import { DEFAULT_SCALE } from './scale.mts';
 import { DEFAULT_PREFIX } from './topology.mts';
 
@@ -22,6 +24,7 @@ const USAGE = `usage: npm run lab -- <command> [--prefix P]
   iptables-restore fail|ok        make labgate's iptables-restore fail (run without CAP_NET_ADMIN), or work again
   move-pod NAMESPACE SELECTOR      cordon the pod's node, delete the pod, wait for it elsewhere
   set-ip INSTANCE ADDRESS          give an instance a new address on the bridge
+  system-root                      make (once, cached) the Debian 12 root file system the install test boots; prints its path
 
 The prefix (default ${DEFAULT_PREFIX}, or LABGATE_LAB_PREFIX) names the lab's namespaces; labs with different prefixes run side by side.`;
 
@@ -105,6 +108,10 @@ async function main(raw: string[]): Promise<number> {
     case 'set-ip':
       if (args.length !== 2) throw new Error('set-ip takes INSTANCE ADDRESS');
       await setInstanceAddress(prefix, args[0]!, args[1]!);
+      return 0;
+    case 'system-root':
+      ensureDebianPackages(SYSTEM_PACKAGES);
+      process.stdout.write(`${ensureSystemRoot(log)}\n`);
       return 0;
     case undefined:
     case 'help':

@@ -15,6 +15,7 @@ import { labPaths, REPO, type LabPaths } from './paths.mts';
 import { makePki } from './pki.mts';
 import { isAlive, pidsInNamespace, readPid, startProcess, stopPid, stopProcess, waitFor } from './processes.mts';
 import { addScale, type ScaleProfile } from './scale.mts';
+import { systemRootPath } from './system.mts';
 import { installStandIn, readStandIn } from './standin.mts';
 import { installRestoreSwitch, setRestoreFailing } from './faults.mts';
 import { BRIDGE, KUBE_NODES, LAN, namespaces, validPrefix, vmByName } from './topology.mts';
@@ -211,6 +212,7 @@ export function labEnv(prefix: string): Record<string, string> {
     KUBECONFIG: p.adminKubeconfig,
     LABGATE_LAB_LABGATE_KUBECONFIG: p.labgateKubeconfig,
     LABGATE_LAB_MULTIPASS_STATE: p.multipassState,
+    LABGATE_LAB_SYSTEM_ROOT: systemRootPath(), // made by npm test (or `npm run lab -- system-root`) outside the lab
     LABGATE_LAN_INTERFACE: LAN.hostInterface,
     LABGATE_LAN_ADDRESS: LAN.host,
     LABGATE_LAB_BIN: p.bin,

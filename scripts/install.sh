@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Installs labgate on a lab host as two systemd units (docs/install.md), from this checkout.
-#   scripts/install.sh              install or upgrade; safe to run again
-#   scripts/install.sh uninstall    stop and remove the units and labgate's iptables chains
-#                                   and jumps (nothing else); keeps /var/lib/labgate and /etc/labgate
+#   scripts/install.sh              install or upgrade; safe to run again (forwards, settings
+#                                   and the admin password are kept)
+#   scripts/install.sh install --prebuilt
+#                                   the same, with the build already in this checkout (npm run
+#                                   build), which may then be read-only
+#   scripts/install.sh uninstall    stop and remove everything it installed: the units, labgate's
+#                                   iptables chains and jumps (no other rule), its users, its
+#                                   settings, data and Node
 #   scripts/install.sh render DIR [NODE]
 #                                   only write the units, as installed, into DIR
 #   scripts/install.sh node DIR     only install the pinned Node into DIR/bin/node, checked
@@ -72,8 +77,13 @@ install_all() {
   node="$(resolve_node)"
   say "Node: $node ($("$node" --version))"
 
-  say "building (npm ci, npm run build)"
-  (cd "$APP" && "$APP/scripts/with-node.sh" npm ci --no-audit --no-fund --loglevel=error && "$APP/scripts/with-node.sh" node scripts/build.mts >/dev/null)
+  if [ "${1:-}" = --prebuilt ]; then
+    [ -f "$APP/.next/standalone/server.js" ] || die "--prebuilt, but $APP has no build: run npm run build there first"
+    say "using the build in $APP"
+  else
+    say "building (npm ci, npm run build)"
+    (cd "$APP" && "$APP/scripts/with-node.sh" npm ci --no-audit --no-fund --loglevel=error && "$APP/scripts/with-node.sh" node scripts/build.mts >/dev/null)
+  fi
 
   ensure_user labgate
   ensure_user labgate-ui labgate
@@ -122,12 +132,18 @@ uninstall_all() {
   fi
   for unit in "${UNITS[@]}"; do rm -f "/etc/systemd/system/$unit"; done
   [ ! -d /run/systemd/system ] || systemctl daemon-reload
-  "$APP/bin/labgate" remove-rules
-  say "removed the units and labgate's rules; kept /var/lib/labgate, $ETC and the users (remove them by hand if you wish)"
+  # The CLI runs on the Node installed here (this host may have no other).
+  PATH="$NODE_DIR/bin:$PATH" "$APP/bin/labgate" remove-rules
+  rm -rf /var/lib/labgate /var/lib/labgate-ui "$ETC" /run/labgate "$NODE_DIR"
+  for user in labgate-ui labgate; do
+    if id -u "$user" >/dev/null 2>&1; then userdel "$user"; fi
+    if getent group "$user" >/dev/null; then groupdel "$user"; fi
+  done
+  say "removed the units, labgate's rules, its users and /var/lib/labgate, /var/lib/labgate-ui, $ETC and $NODE_DIR"
 }
 
 case "${1:-install}" in
-  install) install_all ;;
+  install) install_all "${2:-}" ;;
   uninstall) uninstall_all ;;
   render) [ -n "${2:-}" ] || die "render takes a directory"; render "$2" "${3:-$(resolve_node)}" ;;
   node) [ -n "${2:-}" ] || die "node takes a directory"; install_node "$2" "${3:-}" ;;

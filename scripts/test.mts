@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LAB_PACKAGES, labDown, labEnv, labUp } from '../lab/lab.mts';
+import { ensureSystemRoot, SYSTEM_PACKAGES } from '../lab/system.mts';
 import { namespaces } from '../lab/topology.mts';
 import { bin, ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from './lib/setup.mts';
 
@@ -102,7 +103,7 @@ async function timed<T>(step: string, work: () => Promise<T>): Promise<boolean> 
 }
 
 async function main(): Promise<number> {
-  ensureDebianPackages([...PACKAGES.browser, ...PACKAGES.tools, ...PACKAGES.deploy, ...LAB_PACKAGES]);
+  ensureDebianPackages([...PACKAGES.browser, ...PACKAGES.tools, ...PACKAGES.deploy, ...LAB_PACKAGES, ...SYSTEM_PACKAGES]);
   ensureNodeModules();
 
   if (!SOAK) {
@@ -114,6 +115,8 @@ async function main(): Promise<number> {
   suite('unit tests', bin('vitest'), [...vitest('unit', unitReport), ...only('lib/fuzz.test.ts')], unitReport, vitestCount);
   const built = check('production build', process.execPath, [path.join(ROOT, 'scripts', 'build.mts')]);
 
+  // Made out here, where Debian's and npm's registries can be reached; the install test boots it in the lab.
+  if (!SOAK) await timed('Debian 12 root file system for the install test', async () => void ensureSystemRoot(log));
   const labReady = await timed(`lab up (prefix ${LAB_PREFIX})`, () => labUp(LAB_PREFIX, { log: (m) => log(`lab: ${m}`) }));
   try {
     if (labReady) {

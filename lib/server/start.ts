@@ -4,7 +4,14 @@ import { purgeExpiredSessions } from '@/lib/auth/session';
 import { env } from '@/lib/env';
 import { db } from '@/lib/store/db';
 
-const holder = globalThis as typeof globalThis & { labgateReady?: Promise<void> };
+const holder = globalThis as typeof globalThis & { labgateReady?: Promise<void>; labgateFirstSync?: boolean };
+
+/**
+ * Whether this process has done what a start owes the kernel: in roles host and all, the
+ * reconciler's first sync (every stored forward applied, the reboot case) has run. The host
+ * unit waits for it before it counts as started, so the dashboard never comes up first.
+ */
+export const firstSyncDone = (): boolean => env().role === 'ui' || holder.labgateFirstSync === true;
 
 /** A half-done Expose from before a crash is rolled back once the cluster cache is ready. */
 async function recoverAfterCrash(): Promise<void> {
@@ -26,7 +33,8 @@ async function startReconciler(): Promise<void> {
   const reconciler = new Reconciler(await hostService());
   reconciler
     .start()
-    .catch((e: unknown) => console.error(`labgate: the reconciler could not start: ${e instanceof Error ? e.message : String(e)}`));
+    .catch((e: unknown) => console.error(`labgate: the reconciler could not start: ${e instanceof Error ? e.message : String(e)}`))
+    .finally(() => (holder.labgateFirstSync = true));
 }
 
 /**

@@ -1,0 +1,258 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, trustCa } from '@/lab/browser.mts';
+import { rebootFirewall } from '@/lab/controls.mts';
+import { run } from '@/lab/exec.mts';
+import { labPaths, REPO } from '@/lab/paths.mts';
+import { unreadableByOthers } from '@/lab/server.mts';
+import { SystemContainer, type Bind } from '@/lab/system.mts';
+import { curlFrom, eventually, labPrefix } from '@/lab/testing.mts';
+import { LAN, namespaces } from '@/lab/topology.mts';
+
+// scripts/install.sh end to end on a real Debian 12 with its own systemd as PID 1, booted by
+// systemd-nspawn in the lab's host namespace (so its iptables are the lab host's): the checkout
+// at /opt/labgate as docs/install.md has it, the lab's kubeconfig and Multipass command as on a
+// real host; then a reboot, an upgrade and an uninstall.
+const prefix = labPrefix();
+const p = labPaths(prefix);
+const DASHBOARD = `https://${LAN.host}:3000`;
+const SOCKET = '/run/labgate/host.sock';
+const FORWARDS = [
+  { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 }, answers: 'Jenkins' },
+  { name: 'MySQL', listenPort: 3306, target: { kind: 'static', ip: '10.120.52.30', port: 3306 }, answers: '8.0' },
+];
+let scratch = '';
+let machine: SystemContainer;
+let password = '';
+// The checkout where docs/install.md puts it; the lab's shared dir where its multipass command runs from.
+const binds: Bind[] = [
+  { from: REPO, to: '/opt/labgate' },
+  { from: p.shared, to: p.shared },
+];
+
+/** /etc/labgate/labgate.env inside the machine, as key → value. */
+async function settings(): Promise<Record<string, string>> {
+  const text = await machine.must('cat', ['/etc/labgate/labgate.env']);
+  const pairs = text.split('\n').flatMap((line) => {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line);
+    return m ? [[m[1]!, m[2]!] as const] : [];
+  });
+  return Object.fromEntries(pairs);
+}
+
+/** The host API over the host role's socket inside the machine, with the host token. */
+async function hostApi(method: string, url: string, body?: unknown): Promise<{ code: number; json: unknown }> {
+  const { LABGATE_HOST_TOKEN: token } = await settings();
+  const res = await run('curl', [
+    '-s',
+    '-w',
+    '\n%{http_code}',
+    '--unix-socket',
+    machine.path(SOCKET),
+    '-X',
+    method,
+    '-H',
+    `authorization: Bearer ${token}`,
+    '-H',
+    'content-type: application/json',
+    ...(body === undefined ? [] : ['-d', JSON.stringify(body)]),
+    `http://localhost${url}`,
+  ]);
+  const lines = res.stdout.trimEnd().split('\n');
+  const code = Number(lines.pop());
+  return { code, json: lines.length ? (JSON.parse(lines.join('\n')) as unknown) : null };
+}
+
+/** Every stored forward's answer from the LAN, read once (MySQL greets first: its first bytes). */
+async function forwardsAnswer(): Promise<boolean> {
+  const results = await Promise.all(
+    FORWARDS.map(async (f) =>
+      f.listenPort === 3306
+        ? (
+            await run('ip', [
+              'netns',
+              'exec',
+              namespaces(prefix).lan,
+              'timeout',
+              '2',
+              'bash',
+              '-c',
+              `exec 3<>/dev/tcp/${LAN.host}/3306 && head -c 16 <&3`,
+            ])
+          ).stdout.includes(f.answers)
+        : (await curlFrom('lan', `http://${LAN.host}:${f.listenPort}/`)).body.includes(f.answers),
+    ),
+  );
+  return results.every(Boolean);
+}
+
+/** Installs (or upgrades) as a user would, with the build already in the read-only checkout. */
+const install = () => machine.must('/opt/labgate/scripts/install.sh', ['install', '--prebuilt']);
+const caFile = () => machine.path('/var/lib/labgate-ui/tls/ca.crt');
+
+beforeAll(async () => {
+  const root = process.env.LABGATE_LAB_SYSTEM_ROOT;
+  if (!root || !fs.existsSync(root))
+    throw new Error('no Debian 12 root file system: run through `npm test`, which makes it (LABGATE_LAB_SYSTEM_ROOT)');
+  const unreadable = unreadableByOthers();
+  if (unreadable) throw new Error(`the units run as unprivileged users, but ${unreadable}`);
+  await rebootFirewall(prefix);
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-system-'));
+  machine = await SystemContainer.fromRoot(root, path.join(scratch, 'root'), namespaces(prefix).host);
+  // The host's multipass command, on the units' PATH, answering from the lab's Multipass.
+  fs.writeFileSync(
+    path.join(machine.dir, 'usr', 'local', 'bin', 'multipass'),
+    `#!/bin/sh\nLABGATE_LAB_MULTIPASS_STATE='${p.multipassState}' exec '${p.node}' /opt/labgate/lab/multipass/cli.mts "$@"\n`,
+    { mode: 0o755 },
+  );
+  await machine.boot(binds);
+}, 180_000);
+
+afterAll(async () => {
+  if (machine) await machine.remove();
+  if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  await rebootFirewall(prefix);
+});
+
+describe('scripts/install.sh under a real systemd', () => {
+  it('installs two units that start; the laptop logs in with the password from the journal; a forward answers from lan', async () => {
+    await install();
+    // docs/install.md: the cluster identity in /etc/labgate/kubeconfig, and the LAN side.
+    const kubeconfig = fs.readFileSync(p.labgateKubeconfig, 'utf8');
+    await machine.must(
+      'sh',
+      ['-c', 'cat > /etc/labgate/kubeconfig && chown root:labgate /etc/labgate/kubeconfig && chmod 0640 /etc/labgate/kubeconfig'],
+      kubeconfig,
+    );
+    await machine.must('sh', [
+      '-c',
+      `printf 'LABGATE_LAN_INTERFACE=%s\\n' '${process.env.LABGATE_LAN_INTERFACE}' >> /etc/labgate/labgate.env`,
+    ]);
+    await machine.must('systemctl', ['restart', 'labgate-host', 'labgate-ui']);
+    expect((await machine.exec('systemctl', ['is-active', 'labgate-host', 'labgate-ui'])).stdout.trim().split('\n')).toEqual([
+      'active',
+      'active',
+    ]);
+    expect((await machine.must('stat', ['-c', '%U %G %a', SOCKET])).trim()).toBe('labgate labgate 660');
+
+    // docs/install.md: the first start prints the generated password once, to the journal.
+    password = await eventually(
+      'the generated password in the journal',
+      async () =>
+        /generated the admin password: (\S+)/.exec(await machine.must('journalctl', ['-u', 'labgate-ui', '--no-pager', '-o', 'cat']))?.[1],
+      30_000,
+    );
+
+    const home = path.join(scratch, 'browser-home');
+    fs.mkdirSync(home);
+    await eventually(
+      'the dashboard to answer',
+      async () => (await curlFrom('lan', `${DASHBOARD}/login`, ['--cacert', caFile()])).ok,
+      30_000,
+    );
+    trustCa(home, caFile());
+    const browser = await chromium.launch({
+      executablePath: process.env.LABGATE_LAB_CHROMIUM,
+      args: CHROMIUM_ARGS,
+      env: { ...process.env, HOME: home },
+    });
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`${DASHBOARD}/login`);
+      await page.getByLabel('Admin password').fill(password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    } finally {
+      await browser.close();
+    }
+
+    for (const { answers: _, ...f } of FORWARDS) expect((await hostApi('POST', '/api/host/forwards', f)).code).toBe(201);
+    await eventually('the forwards to answer from lan', forwardsAnswer, 10_000);
+  }, 180_000);
+
+  it('after a reboot (tables flushed) the units start by themselves and every forward answers before the first page load completes', async () => {
+    await machine.poweroff();
+    await rebootFirewall(prefix);
+    expect((await run('iptables-save', [])).stdout).not.toContain('LABGATE');
+    await machine.start(binds);
+    const startedAt = Date.now();
+    // The first page load that completes, from the laptop; at that moment every forward must already answer.
+    await eventually(
+      "the dashboard's first page load",
+      async () => fs.existsSync(caFile()) && (await curlFrom('lan', `${DASHBOARD}/login`, ['--cacert', caFile(), '--fail'])).ok,
+      90_000,
+    );
+    const pageAt = Date.now();
+    expect(await forwardsAnswer()).toBe(true);
+    console.log(
+      `reboot: the container's systemd started → first dashboard page ${((pageAt - startedAt) / 1000).toFixed(1)} s, every forward answering by then`,
+    );
+    expect((await machine.exec('systemctl', ['is-enabled', 'labgate-host', 'labgate-ui'])).stdout.trim().split('\n')).toEqual([
+      'enabled',
+      'enabled',
+    ]);
+  }, 180_000);
+
+  it('an upgrade (install.sh again) keeps the forwards and the password', async () => {
+    await install();
+    expect((await machine.exec('systemctl', ['is-active', 'labgate-host', 'labgate-ui'])).stdout.trim().split('\n')).toEqual([
+      'active',
+      'active',
+    ]);
+    const listed = (await hostApi('GET', '/api/host/forwards')).json as { name: string }[];
+    expect(listed.map((f) => f.name).sort()).toEqual(FORWARDS.map((f) => f.name).sort());
+    await eventually(
+      'the dashboard after the upgrade',
+      async () => (await curlFrom('lan', `${DASHBOARD}/login`, ['--cacert', caFile(), '--fail'])).ok,
+      30_000,
+    );
+    const login = await curlFrom('lan', `${DASHBOARD}/api/auth/login`, [
+      '--cacert',
+      caFile(),
+      '--fail',
+      '-H',
+      'content-type: application/json',
+      '-d',
+      JSON.stringify({ password }),
+    ]);
+    expect(login.ok).toBe(true);
+    await eventually('the forwards to answer after the upgrade', forwardsAnswer, 10_000);
+  }, 180_000);
+
+  it('uninstall leaves no labgate rule, unit, user or file', async () => {
+    await machine.must('/opt/labgate/scripts/install.sh', ['uninstall']);
+    expect((await run('iptables-save', [])).stdout).not.toMatch(/labgate|LABGATE/);
+    expect(await forwardsAnswer()).toBe(false);
+    expect((await machine.exec('systemctl', ['list-unit-files', 'labgate*', '--no-legend'])).stdout.trim()).toBe('');
+    expect((await machine.exec('getent', ['passwd', 'labgate', 'labgate-ui'])).stdout).toBe('');
+    expect((await machine.exec('getent', ['group', 'labgate', 'labgate-ui'])).stdout).toBe('');
+    const left = await machine.must('find', [
+      '/',
+      '-xdev',
+      '(',
+      '-path',
+      '/opt/labgate',
+      '-o',
+      '-path',
+      p.shared,
+      '-o',
+      '-path',
+      '/proc',
+      ')',
+      '-prune',
+      '-o',
+      '-name',
+      '*labgate*',
+      '-print',
+    ]);
+    expect(
+      left
+        .trim()
+        .split('\n')
+        .filter((l) => l && l !== p.shared && l !== path.dirname(p.shared) && l !== '/opt/labgate'),
+    ).toEqual([]);
+  }, 180_000);
+});
