@@ -38,11 +38,12 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 function countingPath(dir: string, logFile: string): string {
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);
-  for (const tool of TOOLS) {
-    // The system's own tool (not the lab's fault-injecting wrapper, which finds its tool on PATH: this one).
+  for (const tool of [...TOOLS, 'multipass']) {
+    // The system's own tool (not the lab's fault-injecting wrapper, which finds its tool on PATH:
+    // this one); multipass is the lab's stand-in.
     const real = spawnSync('sh', ['-c', `command -v ${tool}`], {
       encoding: 'utf8',
-      env: { ...process.env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+      env: { ...process.env, PATH: tool === 'multipass' ? process.env.PATH : '/usr/sbin:/usr/bin:/sbin:/bin' },
     }).stdout.trim();
     if (!real) continue;
     fs.writeFileSync(path.join(bin, tool), `#!/bin/sh\necho ${tool} >> ${logFile}\nexec ${real} "$@"\n`, { mode: 0o755 });

@@ -222,7 +222,11 @@ export function ForwardsLive({ initial, initialStatus }: { initial: ForwardView[
         </Button>
         {s ? (
           <span className="text-xs text-zinc-500">
-            iptables backend: {s.backend} · {s.inSync ? 'in sync' : 'drift'} · {s.restores} restore(s) since start
+            iptables backend: {s.backend} · {s.inSync ? 'in sync' : 'drift'} · {s.restores} restore(s) since start · rules read whole at{' '}
+            <time dateTime={s.checkedAt} suppressHydrationWarning>
+              {new Date(s.checkedAt).toLocaleTimeString()}
+            </time>{' '}
+            (checked for a flush every second)
           </span>
         ) : null}
       </div>
