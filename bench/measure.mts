@@ -7,13 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { chromium } from '@playwright/test';
-import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { movePod, podNodes, rebootFirewall, grafanaNodePortArgs } from '../lab/controls.mts';
 import { assertInLabNamespace } from '../lab/exec.mts';
 import { labPaths } from '../lab/paths.mts';
-import { SCALE_NAMESPACE } from '../lab/scale.mts';
 import { LAN, namespaces } from '../lab/topology.mts';
 import { CHROMIUM_ARGS } from '../lab/browser.mts';
+import { churnPods, memoryOf } from './churn.mts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const prefix = process.env.LABGATE_LAB_PREFIX!;
@@ -101,8 +101,6 @@ async function timedGet(url: string, cookie: string): Promise<{ ms: number; body
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
   return { ms: now() - t0, body };
 }
-
-const rssMb = () => Number(/^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${app!.pid}/status`, 'utf8'))![1]) / 1024;
 
 function kubeConfig(file: string): KubeConfig {
   const kc = new KubeConfig();
@@ -200,52 +198,9 @@ async function overviewJs(cookie: string) {
 
 /** RSS while 100 pods a second change (annotation patches through the admin's API access). */
 async function churnMemory() {
-  const core = kubeConfig(p.adminKubeconfig).makeApiClient(CoreV1Api);
-  const pods = (await core.listNamespacedPod({ namespace: SCALE_NAMESPACE })).items.map((x) => x.metadata!.name!);
-  if (!pods.length) throw new Error(`no pods in namespace ${SCALE_NAMESPACE}: the churn needs the lab's scale profile`);
-  const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-  const samples: { s: number; mb: number }[] = [{ s: 0, mb: rssMb() }];
-  const started = now();
-  let sent = 0;
-  let failed = 0; // refused by the apiserver
-  let dropped = 0; // not sent: 50 already in flight, the apiserver fell behind
-  let inFlight = 0;
-  const timer = setInterval(() => {
-    for (let k = 0; k < 10; k++) {
-      if (inFlight >= 50) {
-        dropped++;
-        continue;
-      }
-      const name = pods[sent % pods.length]!;
-      inFlight++;
-      sent++;
-      core
-        .patchNamespacedPod(
-          { namespace: SCALE_NAMESPACE, name, body: { metadata: { annotations: { 'labgate.bench/churn': String(sent) } } } },
-          merge,
-        )
-        .catch(() => failed++)
-        .finally(() => inFlight--);
-    }
-  }, 100);
-  const sampler = setInterval(() => samples.push({ s: Math.round((now() - started) / 1000), mb: rssMb() }), 15_000);
-  await new Promise((r) => setTimeout(r, CHURN_SECONDS * 1000));
-  clearInterval(timer);
-  clearInterval(sampler);
-  samples.push({ s: CHURN_SECONDS, mb: rssMb() });
-  const half = samples.filter((x) => x.s >= CHURN_SECONDS / 2);
-  return {
-    seconds: CHURN_SECONDS,
-    changes: sent - failed,
-    failed,
-    dropped,
-    perSecond: (sent - failed) / CHURN_SECONDS,
-    startMb: samples[0]!.mb,
-    endMb: samples.at(-1)!.mb,
-    maxMb: Math.max(...samples.map((x) => x.mb)),
-    secondHalfGrowthMb: half.at(-1)!.mb - half[0]!.mb,
-    samples,
-  };
+  const r = await churnPods(p.adminKubeconfig, CHURN_SECONDS, { server: app!.pid! });
+  const { samples: _, ...rest } = r;
+  return { ...rest, ...memoryOf(r, 'server') };
 }
 
 /** curl from the lab's LAN laptop (never blocking the event loop, so watch events keep their time). */

@@ -1,6 +1,7 @@
 import 'server-only';
 import { AppsV1Api, CoreV1Api, makeInformer, type Informer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { NamespaceRecord, NodeRecord, PodRecord, ServiceRecord, WorkloadRecord } from '@/lib/domain/records';
+import { env } from '@/lib/env';
 import { metrics } from '@/lib/server/metrics';
 import { describeApiError, KubeConfigError, loadKubeConfig } from './client';
 import { toNamespaceRecord, toNodeRecord, toPodRecord, toServiceRecord, toWorkloadRecord } from './to-records';
@@ -88,7 +89,9 @@ const KINDS = {
     toRecord: (o) => toNamespaceRecord(o),
   } as KindSpec<NamespaceRecord>,
 } as const;
-type KindName = keyof typeof KINDS;
+export type KindName = keyof typeof KINDS;
+/** What the host role resolves targets from; workloads and namespaces are only the dashboard's. */
+export const TARGET_KINDS: readonly KindName[] = ['nodes', 'pods', 'services'];
 
 // Kubernetes names are lowercase ASCII: plain comparison orders them as a collator would, far faster.
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -108,19 +111,34 @@ function slim(o: KubernetesObject): void {
   o.metadata = { name, namespace, resourceVersion };
 }
 
-/** A whole list in pages of 500, so no single answer holds every object of a large cluster. */
-async function listInPages(
+/**
+ * A whole list in pages of 500, each page turned into records as it arrives and its objects
+ * slimmed at once: a large cluster's objects are never all held whole together (10,000 typed
+ * pods were the server's memory peak). The informer gets the slim objects; `listed` keeps
+ * their records by key and resourceVersion until its handlers take them.
+ */
+async function listInPages<R>(
   list: (page: {
     limit: number;
     _continue?: string;
   }) => Promise<{ items: KubernetesObject[]; metadata?: { _continue?: string; resourceVersion?: string } }>,
+  toRecord: (o: KubernetesObject) => R,
+  listed: Map<string, { resourceVersion: string | undefined; record: R }>,
 ) {
+  listed.clear();
   const items: KubernetesObject[] = [];
   let page: Awaited<ReturnType<typeof list>> | undefined;
   do {
     page = await list({ limit: 500, _continue: page?.metadata?._continue });
-    items.push(...page.items);
+    for (const o of page.items) {
+      listed.set(key(o), { resourceVersion: o.metadata?.resourceVersion, record: toRecord(o) });
+      slim(o);
+      items.push(o);
+    }
   } while (page.metadata?._continue);
+  // The informer hands the list to its handlers as soon as this resolves, before any timer:
+  // what it did not hand over (objects it already had, unchanged) is dropped then.
+  setTimeout(() => listed.clear(), 0);
   return { items, metadata: { resourceVersion: page.metadata?.resourceVersion } };
 }
 
@@ -140,13 +158,16 @@ export class KubeCache {
   private configError: string | null = null;
   private stopped = false;
 
-  /** `config`: the kubeconfig, or how to load it (by default from env(); its failure is this cache's configError). */
-  constructor(config: KubeConfig | (() => KubeConfig) = loadKubeConfig) {
+  /**
+   * `config`: the kubeconfig, or how to load it (by default from env(); its failure is this
+   * cache's configError). `kinds`: what to list and watch (by default all of them).
+   */
+  constructor(config: KubeConfig | (() => KubeConfig) = loadKubeConfig, kinds: readonly KindName[] = Object.keys(KINDS) as KindName[]) {
     try {
       const kc = typeof config === 'function' ? config() : config;
       const core = kc.makeApiClient(CoreV1Api);
       const apps = kc.makeApiClient(AppsV1Api);
-      for (const name of Object.keys(KINDS) as KindName[]) this.watch(kc, name, core, apps);
+      for (const name of kinds) this.watch(kc, name, core, apps);
     } catch (e) {
       this.configError = e instanceof KubeConfigError ? e.message : `The kubeconfig could not be used: ${String(e)}`;
     }
@@ -157,7 +178,8 @@ export class KubeCache {
     const store = new Map<string, unknown>();
     this.stores.set(name, store);
     this.status.set(name, { kind: spec.kind, synced: false, error: null });
-    const informer = makeInformer(kc, spec.path, () => listInPages((page) => spec.list(core, apps, page)));
+    const listed = new Map<string, { resourceVersion: string | undefined; record: unknown }>();
+    const informer = makeInformer(kc, spec.path, () => listInPages((page) => spec.list(core, apps, page), spec.toRecord, listed));
     const changed = () => {
       this.version++;
       this.snapshotCache = null;
@@ -165,7 +187,10 @@ export class KubeCache {
     };
     const put = (o: KubernetesObject) => {
       const k = key(o);
-      const record = spec.toRecord(o);
+      // From a list: the record made from the whole object; from a watch: made now.
+      const fromList = listed.get(k);
+      listed.delete(k);
+      const record = fromList && fromList.resourceVersion === o.metadata?.resourceVersion ? fromList.record : spec.toRecord(o);
       slim(o);
       const before = store.get(k) as { resourceVersion?: string } | undefined;
       if (before && meaning(before) === meaning(record)) {
@@ -260,8 +285,8 @@ export class KubeCache {
 
 const holder = globalThis as typeof globalThis & { labgateKubeCache?: KubeCache };
 
-/** The process's one cache, started on first use. */
+/** The process's one cache, started on first use; the host role's holds only what targets need. */
 export function kubeCache(): KubeCache {
-  holder.labgateKubeCache ??= new KubeCache();
+  holder.labgateKubeCache ??= new KubeCache(loadKubeConfig, env().role === 'host' ? TARGET_KINDS : undefined);
   return holder.labgateKubeCache;
 }
