@@ -142,7 +142,7 @@ function report(f: Figures): string {
   return [
     '## Memory per process, two roles, at the scale profile',
     '',
-    `Written by \`npm run bench:memory\` on ${new Date().toISOString().slice(0, 10)} (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}): the host role (on its socket) and the ui role as separate processes, ${DEFAULT_SCALE.nodes} nodes, ${DEFAULT_SCALE.services} services, ${DEFAULT_SCALE.pods} pods; churn ${c.perSecond.toFixed(0)} pod changes a second reached of 100 asked (${c.changes} changes, ${c.dropped} not sent while 50 were in flight, ${c.failed} refused), the Services API read every 2 s meanwhile.`,
+    `Written by \`npm run bench:memory\` on ${new Date().toISOString().slice(0, 10)} (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Node flags: ${process.env.LABGATE_BENCH_NODE_OPTIONS || 'none'}): the host role (on its socket) and the ui role as separate processes, ${DEFAULT_SCALE.nodes} nodes, ${DEFAULT_SCALE.services} services, ${DEFAULT_SCALE.pods} pods; churn ${c.perSecond.toFixed(0)} pod changes a second reached of 100 asked (${c.changes} changes, ${c.dropped} not sent while 50 were in flight, ${c.failed} refused), the Services API read every 2 s meanwhile.`,
     '',
     '| measure | figure | goal | met |',
     '| --- | --- | --- | --- |',
