@@ -134,8 +134,17 @@ export class SystemContainer {
       'the container to start its systemd',
       async () => {
         if (child.exitCode !== null) throw new Error(`systemd-nspawn exited (${child.exitCode}): ${this.console.slice(-2000)}`);
-        const children = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim();
-        return children ? Number(children.split(/\s+/)[0]) : undefined;
+        // systemd-nspawn's first child sets the container up and goes; the one that stays is its systemd.
+        const children = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+        const comm = (pid: string) => {
+          try {
+            return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+          } catch {
+            return null; // gone meanwhile
+          }
+        };
+        const init = children.find((pid) => comm(pid) === 'systemd');
+        return init ? Number(init) : undefined;
       },
       30_000,
     );
