@@ -10,13 +10,12 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../lab/browser.mts';
 import { grafanaNodePortArgs } from '../lab/controls.mts';
-import { currentNetns, run } from '../lab/exec.mts';
-import { labDown, labEnv, labUp, LAB_PACKAGES } from '../lab/lab.mts';
+import { run } from '../lab/exec.mts';
 import { startServer, type StartedServer } from '../lab/server.mts';
 import { kubectl } from '../lab/testing.mts';
-import { LAN, namespaces } from '../lab/topology.mts';
-import { ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from '../scripts/lib/setup.mts';
-import { replaceFigures } from './report.mts';
+import { LAN } from '../lab/topology.mts';
+import { log } from '../scripts/lib/setup.mts';
+import { benchInLab, runBench } from './report.mts';
 
 const PREFIX = process.env.LABGATE_BENCH_PREFIX ?? 'lgi-';
 const IDLE_SECONDS = Number(process.env.LABGATE_BENCH_IDLE_SECONDS ?? 300);
@@ -192,39 +191,12 @@ function report(f: Figures): string {
   ].join('\n');
 }
 
-async function main() {
-  if (currentNetns() === namespaces(PREFIX).host) {
-    process.stdout.write(`${JSON.stringify(await measure())}\n`);
-    return;
-  }
-  ensureDebianPackages([...PACKAGES.tools, ...LAB_PACKAGES]);
-  ensureNodeModules();
-  if (!fs.existsSync(path.join(ROOT, '.next', 'standalone', 'server.js')) || !process.env.LABGATE_BENCH_NO_BUILD) {
-    log('building');
-    if (
-      spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mts')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
-        .status !== 0
-    )
-      throw new Error('the build failed');
-  }
-  log(`bringing up the lab (prefix ${PREFIX})`);
-  await labUp(PREFIX, { log: (m) => log(`lab: ${m}`) });
-  try {
-    const res = spawnSync('ip', ['netns', 'exec', namespaces(PREFIX).host, process.execPath, import.meta.filename], {
-      cwd: ROOT,
-      env: { ...process.env, ...labEnv(PREFIX) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-      encoding: 'utf8',
-    });
-    if (res.status !== 0) throw new Error(`the measurement failed (exit ${res.status})`);
-    const figures = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as Figures;
-    process.stdout.write(replaceFigures('bench:idle', report(figures)));
-  } finally {
-    await labDown(PREFIX);
-  }
-}
-
-main().catch((e: unknown) => {
-  log(e instanceof Error ? e.message : String(e));
-  process.exitCode = 1;
-});
+runBench(() =>
+  benchInLab({
+    script: 'bench:idle',
+    file: import.meta.filename,
+    prefix: PREFIX,
+    measure,
+    report,
+  }),
+);

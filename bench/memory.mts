@@ -2,22 +2,18 @@
 // (200 nodes, 2,000 services, 10,000 pods in the real apiserver): after warm-up, and under pod
 // churn. Every figure from one run; written to docs/benchmarks.md. Brings up the scale lab
 // (prefix lgb-, or reuses a running one with LABGATE_BENCH_REUSE_LAB=1); not part of `npm test`.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { grafanaNodePortArgs } from '../lab/controls.mts';
-import { currentNetns } from '../lab/exec.mts';
-import { labDown, labEnv, labStatus, labUp, LAB_PACKAGES } from '../lab/lab.mts';
 import { DEFAULT_SCALE } from '../lab/scale.mts';
-import { startServer, type StartedServer } from '../lab/server.mts';
+import { socketRequest, startServer, type StartedServer } from '../lab/server.mts';
 import { kubectl } from '../lab/testing.mts';
-import { namespaces } from '../lab/topology.mts';
 import { labPaths } from '../lab/paths.mts';
-import { ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from '../scripts/lib/setup.mts';
+import { log } from '../scripts/lib/setup.mts';
 import { churnPods, memoryOf, rssMbOf } from './churn.mts';
-import { replaceFigures } from './report.mts';
+import { benchInLab, runBench } from './report.mts';
 
 const PREFIX = process.env.LABGATE_BENCH_PREFIX ?? 'lgb-';
 const CHURN_SECONDS = Number(process.env.LABGATE_BENCH_CHURN_SECONDS ?? 300);
@@ -52,31 +48,11 @@ async function measure() {
       },
     });
     servers.push(ui);
-    const created = spawnSync(
-      'curl',
-      [
-        '-s',
-        '-o',
-        '/dev/null',
-        '-w',
-        '%{http_code}',
-        '--unix-socket',
-        socket,
-        '-H',
-        `authorization: Bearer ${token}`,
-        '-H',
-        'content-type: application/json',
-        '-d',
-        JSON.stringify({
-          name: 'Grafana',
-          listenPort: 30060,
-          target: { kind: 'service', namespace: 'monitoring', name: 'kps-grafana', port: 80 },
-        }),
-        'http://localhost/api/host/forwards',
-      ],
-      { encoding: 'utf8' },
-    ).stdout;
-    if (created !== '201') throw new Error(`the forward was refused (${created})`);
+    const created = await socketRequest(socket, 'POST', '/api/host/forwards', {
+      token,
+      body: { name: 'Grafana', listenPort: 30060, target: { kind: 'service', namespace: 'monitoring', name: 'kps-grafana', port: 80 } },
+    });
+    if (created.code !== 201) throw new Error(`the forward was refused: ${JSON.stringify(created.json)}`);
 
     const login = await fetch(`${ui.base}/api/auth/login`, {
       method: 'POST',
@@ -153,42 +129,13 @@ function report(f: Figures): string {
   ].join('\n');
 }
 
-async function main() {
-  if (currentNetns() === namespaces(PREFIX).host) {
-    process.stdout.write(`${JSON.stringify(await measure())}\n`);
-    return;
-  }
-  ensureDebianPackages([...PACKAGES.tools, ...LAB_PACKAGES]);
-  ensureNodeModules();
-  if (!fs.existsSync(path.join(ROOT, '.next', 'standalone', 'server.js')) || !process.env.LABGATE_BENCH_NO_BUILD) {
-    log('building');
-    if (
-      spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mts')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
-        .status !== 0
-    )
-      throw new Error('the build failed');
-  }
-  const reuse = !!process.env.LABGATE_BENCH_REUSE_LAB && (await labStatus(PREFIX)).up;
-  if (!reuse) {
-    log(`bringing up the scale lab (prefix ${PREFIX}; the pods take several minutes)`);
-    await labUp(PREFIX, { scale: DEFAULT_SCALE, log: (m) => log(`lab: ${m}`) });
-  }
-  try {
-    const res = spawnSync('ip', ['netns', 'exec', namespaces(PREFIX).host, process.execPath, import.meta.filename], {
-      cwd: ROOT,
-      env: { ...process.env, ...labEnv(PREFIX) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-      encoding: 'utf8',
-      maxBuffer: 64 * 2 ** 20,
-    });
-    if (res.status !== 0) throw new Error(`the measurement failed (exit ${res.status})`);
-    process.stdout.write(replaceFigures('bench:memory', report(JSON.parse(res.stdout.trim().split('\n').at(-1)!) as Figures)));
-  } finally {
-    if (!reuse) await labDown(PREFIX);
-  }
-}
-
-main().catch((e: unknown) => {
-  log(e instanceof Error ? e.message : String(e));
-  process.exitCode = 1;
-});
+runBench(() =>
+  benchInLab({
+    script: 'bench:memory',
+    file: import.meta.filename,
+    prefix: PREFIX,
+    scale: DEFAULT_SCALE,
+    measure,
+    report,
+  }),
+);

@@ -9,7 +9,7 @@ import { LAB_PACKAGES, labDown, labEnv, labStatus, labUp } from '../lab/lab.mts'
 import { labPaths } from '../lab/paths.mts';
 import { DEFAULT_SCALE } from '../lab/scale.mts';
 import { namespaces } from '../lab/topology.mts';
-import { replaceFigures } from './report.mts';
+import { ensureBuild, replaceFigures } from './report.mts';
 import { ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } from '../scripts/lib/setup.mts';
 
 const PREFIX = process.env.LABGATE_BENCH_PREFIX ?? 'lgb-';
@@ -176,12 +176,7 @@ function scaled(prefix: string): boolean {
 async function main() {
   ensureDebianPackages([...PACKAGES.tools, ...LAB_PACKAGES]);
   ensureNodeModules();
-  log('building');
-  if (
-    spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mts')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] }).status !==
-    0
-  )
-    throw new Error('the build failed');
+  ensureBuild();
   // First, while no lab is busy beside it: both sides of the ratio are CPU-bound.
   log('firewall apply');
   const fw = runJson<FirewallFigures>(path.join(ROOT, 'scripts', 'bench-firewall.sh'), [], { ...process.env, BENCH_JSON: '1' });

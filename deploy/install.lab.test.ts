@@ -7,7 +7,7 @@ import { CHROMIUM_ARGS, trustCa } from '@/lab/browser.mts';
 import { rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
 import { labPaths, REPO } from '@/lab/paths.mts';
-import { unreadableByOthers } from '@/lab/server.mts';
+import { socketRequest, unreadableByOthers } from '@/lab/server.mts';
 import { SystemContainer, type Bind } from '@/lab/system.mts';
 import { curlFrom, eventually, labPrefix } from '@/lab/testing.mts';
 import { LAN, namespaces } from '@/lab/topology.mts';
@@ -44,27 +44,8 @@ async function settings(): Promise<Record<string, string>> {
 }
 
 /** The host API over the host role's socket inside the machine, with the host token. */
-async function hostApi(method: string, url: string, body?: unknown): Promise<{ code: number; json: unknown }> {
-  const { LABGATE_HOST_TOKEN: token } = await settings();
-  const res = await run('curl', [
-    '-s',
-    '-w',
-    '\n%{http_code}',
-    '--unix-socket',
-    machine.path(SOCKET),
-    '-X',
-    method,
-    '-H',
-    `authorization: Bearer ${token}`,
-    '-H',
-    'content-type: application/json',
-    ...(body === undefined ? [] : ['-d', JSON.stringify(body)]),
-    `http://localhost${url}`,
-  ]);
-  const lines = res.stdout.trimEnd().split('\n');
-  const code = Number(lines.pop());
-  return { code, json: lines.length ? (JSON.parse(lines.join('\n')) as unknown) : null };
-}
+const hostApi = async (method: string, url: string, body?: unknown) =>
+  socketRequest(machine.path(SOCKET), method, url, { token: (await settings()).LABGATE_HOST_TOKEN, body });
 
 /** Every stored forward's answer from the LAN, read once (MySQL greets first: its first bytes). */
 async function forwardsAnswer(): Promise<boolean> {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PlaywrightTestConfig } from '@playwright/test';
+import { asUser } from '../lab/setpriv.mts';
 
 /**
  * The deployment the end-to-end tests run against (LABGATE_E2E_SHAPE): `all`, one process as
@@ -22,21 +23,6 @@ type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, unknown
 
 const ROOT = path.resolve(__dirname, '..');
 const SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
-
-/** setpriv's arguments: this user, these groups, exactly these capabilities, no way to gain more. */
-function asUser(uid: number, gid: number, groups: number[], caps: string[]): string[] {
-  const set = ['-all', ...caps.map((c) => `+${c}`)].join(',');
-  return [
-    'setpriv',
-    `--reuid=${uid}`,
-    `--regid=${gid}`,
-    groups.length ? `--groups=${groups.join(',')}` : '--clear-groups',
-    `--inh-caps=${set}`,
-    `--ambient-caps=${set}`,
-    `--bounding-set=${set}`,
-    '--no-new-privs',
-  ];
-}
 
 const quote = (args: string[]) => args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
 
@@ -104,7 +90,7 @@ export function webServers(common: { env: Record<string, string>; url: string; p
   return [
     {
       ...base,
-      command: start(asUser(HOST_UID, SHARED_GID, [], HOST_CAPS)),
+      command: start(['setpriv', ...asUser(HOST_UID, SHARED_GID, [], HOST_CAPS)]),
       wait: { stdout: /labgate: listening on unix:/ },
       env: {
         ...withoutPassword(app), // the host role has no login
@@ -117,7 +103,7 @@ export function webServers(common: { env: Record<string, string>; url: string; p
     },
     {
       ...base,
-      command: start(asUser(UI_UID, UI_UID, [SHARED_GID], [])),
+      command: start(['setpriv', ...asUser(UI_UID, UI_UID, [SHARED_GID], [])]),
       url: common.url,
       ignoreHTTPSErrors: true,
       env: {

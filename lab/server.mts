@@ -1,6 +1,7 @@
 // labgate's production server (`npm start` on the standalone build) started by a lab test, as the units run it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { run } from './exec.mts';
 import { eventually } from './testing.mts';
@@ -78,4 +79,30 @@ export async function startServer({
     throw e;
   }
   return { base, child, output: () => output };
+}
+
+/** One request to a server on a unix socket (the host role's), with the host token unless none is given. */
+export function socketRequest(
+  socketPath: string,
+  method: string,
+  url: string,
+  { token, body }: { token?: string; body?: unknown } = {},
+): Promise<{ code: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        socketPath,
+        method,
+        path: url,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, json: text ? (JSON.parse(text) as unknown) : null }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
 }

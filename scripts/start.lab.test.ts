@@ -8,6 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
 import { startServer as startProductionServer, unreadableByOthers } from '@/lab/server.mts';
+import { asUser } from '@/lab/setpriv.mts';
 import { curlFrom, eventually, labPrefix } from '@/lab/testing.mts';
 import { LAN } from '@/lab/topology.mts';
 
@@ -83,18 +84,7 @@ async function loginCookie(base: string, password: string): Promise<string> {
 
 const jenkins = { name: 'Jenkins', listenPort: 8080, target: { kind: 'static', ip: '10.120.52.31', port: 8080 } }; // ops, where Jenkins answers
 /** setpriv's arguments for user nobody holding exactly these capabilities (none: no capability at all). */
-const asNobody = (caps: string[]) => {
-  const set = ['-all', ...caps.map((c) => `+${c}`)].join(',');
-  return [
-    `--reuid=${NOBODY}`,
-    `--regid=${NOBODY}`,
-    '--clear-groups',
-    `--inh-caps=${set}`,
-    `--ambient-caps=${set}`,
-    `--bounding-set=${set}`,
-    '--no-new-privs',
-  ];
-};
+const asNobody = (caps: string[]) => asUser(NOBODY, NOBODY, [], caps);
 
 describe("the host role with exactly the unit's privileges", () => {
   it('runs as an unprivileged user holding only CAP_NET_ADMIN and CAP_NET_RAW, and applies a forward the LAN can use', async () => {
