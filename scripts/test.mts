@@ -15,6 +15,8 @@ import { bin, ensureDebianPackages, ensureNodeModules, log, PACKAGES, ROOT } fro
 interface Tally {
   passed: number;
   failed: number;
+  /** What failed, with the first line of its error: printed again at the end, where a log's tail shows it. */
+  failures?: string[];
 }
 
 const LAB_PREFIX = process.env.LABGATE_TEST_LAB_PREFIX ?? 'lgt-';
@@ -67,17 +69,77 @@ function suite(
   results.push({ step, tally });
 }
 
+const firstLine = (message: string | undefined) =>
+  (message ?? '')
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .trim()
+    .split('\n', 1)[0]
+    ?.slice(0, 300) ?? '';
+
+interface VitestReport {
+  numPassedTests?: number;
+  numFailedTests?: number;
+  numPendingTests?: number;
+  numTodoTests?: number;
+  testResults?: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: { fullName: string; status: string; failureMessages?: string[] }[];
+  }[];
+}
+
 // A skipped, pending or to-do test counts as failed: nothing may drop out of "N passed" quietly.
 const vitestCount = (json: unknown): Tally | undefined => {
-  const r = json as { numPassedTests?: number; numFailedTests?: number; numPendingTests?: number; numTodoTests?: number } | undefined;
-  return r?.numPassedTests === undefined
-    ? undefined
-    : { passed: r.numPassedTests, failed: (r.numFailedTests ?? 0) + (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0) };
+  const r = json as VitestReport | undefined;
+  if (r?.numPassedTests === undefined) return undefined;
+  const failures = (r.testResults ?? []).flatMap((file) => {
+    const where = path.relative(ROOT, file.name);
+    const cases = file.assertionResults
+      .filter((a) => a.status !== 'passed')
+      .map((a) => `${where} › ${a.fullName} (${a.status}): ${firstLine(a.failureMessages?.[0])}`);
+    return cases.length === 0 && file.status === 'failed' ? [`${where}: ${firstLine(file.message)}`] : cases;
+  });
+  return { passed: r.numPassedTests, failed: (r.numFailedTests ?? 0) + (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0), failures };
 };
 
+interface PlaywrightSuite {
+  title: string;
+  specs?: {
+    title: string;
+    file: string;
+    line: number;
+    tests: { projectName: string; status: string; results: { error?: { message?: string } }[] }[];
+  }[];
+  suites?: PlaywrightSuite[];
+}
+
+function playwrightFailures(suites: PlaywrightSuite[] = []): string[] {
+  return suites.flatMap((suite) => [
+    ...(suite.specs ?? []).flatMap((spec) =>
+      spec.tests
+        .filter((t) => t.status !== 'expected')
+        .map((t) => {
+          const error = t.results.find((r) => r.error)?.error?.message;
+          return `${spec.file}:${spec.line} › ${spec.title} [${t.projectName}] (${t.status}): ${firstLine(error)}`;
+        }),
+    ),
+    ...playwrightFailures(suite.suites),
+  ]);
+}
+
 const playwrightCount = (json: unknown): Tally | undefined => {
-  const s = (json as { stats?: { expected: number; unexpected: number; flaky: number; skipped?: number } } | undefined)?.stats;
-  return s ? { passed: s.expected, failed: s.unexpected + s.flaky + (s.skipped ?? 0) } : undefined;
+  const r = json as
+    | {
+        stats?: { expected: number; unexpected: number; flaky: number; skipped?: number };
+        suites?: PlaywrightSuite[];
+        errors?: { message?: string }[];
+      }
+    | undefined;
+  const s = r?.stats;
+  if (!s) return undefined;
+  const failures = [...playwrightFailures(r.suites), ...(r.errors ?? []).map((e) => firstLine(e.message))];
+  return { passed: s.expected, failed: s.unexpected + s.flaky + (s.skipped ?? 0), failures };
 };
 
 const vitest = (project: string, report: string) => [
@@ -158,7 +220,10 @@ async function main(): Promise<number> {
 
   fs.rmSync(reports, { recursive: true, force: true });
   process.stdout.write('\n');
-  for (const { step, tally } of results) process.stdout.write(`  ${step}: ${tally.passed} passed, ${tally.failed} failed\n`);
+  for (const { step, tally } of results) {
+    process.stdout.write(`  ${step}: ${tally.passed} passed, ${tally.failed} failed\n`);
+    for (const failure of tally.failures ?? []) process.stdout.write(`    ✗ ${failure}\n`);
+  }
   const total = results.reduce((t, r) => ({ passed: t.passed + r.tally.passed, failed: t.failed + r.tally.failed }), {
     passed: 0,
     failed: 0,
