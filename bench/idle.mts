@@ -151,7 +151,7 @@ async function measure() {
       await browser.close();
     }
   } finally {
-    await Promise.all(servers.map((s) => new Promise((r) => (s.child.once('exit', r), s.child.kill('SIGTERM')))));
+    await Promise.all(servers.map((s) => s.stop()));
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -89,7 +89,7 @@ async function measure() {
     clearInterval(reader);
     return { warm, churn, host: memoryOf(churn, 'host'), ui: memoryOf(churn, 'ui') };
   } finally {
-    await Promise.all(servers.map((s) => new Promise((r) => (s.child.once('exit', r), s.child.kill('SIGTERM')))));
+    await Promise.all(servers.map((s) => s.stop()));
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

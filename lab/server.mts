@@ -12,6 +12,15 @@ export interface StartedServer {
   base: string;
   child: ChildProcess;
   output: () => string;
+  /** Signals the server and resolves once it has exited: nothing of it can still touch the kernel. */
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill(signal);
+  return exited;
 }
 
 export interface ServerOptions {
@@ -75,10 +84,10 @@ export async function startServer({
       60_000,
     );
   } catch (e) {
-    child.kill('SIGKILL');
+    await stopChild(child, 'SIGKILL');
     throw e;
   }
-  return { base, child, output: () => output };
+  return { base, child, output: () => output, stop: (signal) => stopChild(child, signal) };
 }
 
 /** One request to a server on a unix socket (the host role's), with the host token unless none is given. */

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -7,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
-import { startServer as startProductionServer, unreadableByOthers } from '@/lab/server.mts';
+import { startServer as startProductionServer, unreadableByOthers, type StartedServer } from '@/lab/server.mts';
 import { asUser } from '@/lab/setpriv.mts';
 import { curlFrom, eventually, labPrefix } from '@/lab/testing.mts';
 import { LAN } from '@/lab/topology.mts';
@@ -16,7 +15,7 @@ import { LAN } from '@/lab/topology.mts';
 const NOBODY = 65534;
 const UNIT_CAPS = ['net_admin', 'net_raw']; // deploy/systemd/labgate-host.service
 const token = randomBytes(24).toString('base64url');
-const started: ChildProcess[] = [];
+const started: StartedServer[] = [];
 let scratch = '';
 let node = '';
 
@@ -37,7 +36,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const child of started.splice(0)) child.kill('SIGKILL');
+  await Promise.all(started.splice(0).map((server) => server.stop('SIGKILL')));
   await rebootFirewall(labPrefix()); // whatever a failed test left in the kernel
 });
 
@@ -50,7 +49,7 @@ function dataDir(owner: number): string {
 /** The production server, killed after each test. */
 async function startServer(env: Record<string, string>, setpriv: string[] | null, scheme: 'http' | 'https' = 'http') {
   const server = await startProductionServer({ env: { KUBECONFIG: path.join(scratch, 'kubeconfig'), ...env }, node, setpriv, scheme });
-  started.push(server.child);
+  started.push(server);
   return server;
 }
 
@@ -249,8 +248,7 @@ describe('a restart after a reboot, in role all', () => {
       { name: 'whoami', listenPort: 30080, target: { kind: 'static', ip: '10.120.52.23', port: 30080 } }, // a NodePort the node answers on
     ];
     for (const f of forwards) expect((await api(first.base, 'POST', '/api/host/forwards', f)).status).toBe(201);
-    first.child.kill('SIGTERM');
-    await new Promise((r) => first.child.once('exit', r));
+    await first.stop();
     await rebootFirewall(labPrefix()); // every table flushed, labgate's chains gone; the daemons' rules back
     expect((await run('iptables-save', [])).stdout).not.toContain('LABGATE');
 
@@ -274,8 +272,7 @@ describe('a restart after a reboot, in role all', () => {
     await eventually('every stored forward to answer from lan', answers, 10_000);
     const seconds = (Date.now() - listening) / 1000;
     console.log(`restart after a reboot: all ${forwards.length} forwards answering ${seconds.toFixed(2)} s after the server answered`);
-    expect(seconds).toBeGreaterThanOrEqual(0);
-    second.child.kill('SIGTERM');
+    await second.stop();
   });
 });
 
