@@ -75,7 +75,7 @@ export function webServers(common: { env: Record<string, string>; url: string; p
     return [
       {
         ...base,
-        command: 'node scripts/start.mts',
+        command: 'node .next/standalone/start.mjs',
         url: common.url,
         ignoreHTTPSErrors: true, // only this readiness check: the CA it would need is made by the server it waits for
         env: { ...app, KUBECONFIG: process.env.LABGATE_LAB_LABGATE_KUBECONFIG ?? '', HOSTNAME: '0.0.0.0', PORT: String(common.port) },
@@ -86,7 +86,7 @@ export function webServers(common: { env: Record<string, string>; url: string; p
   process.env.LABGATE_E2E_HOST_SOCKET = files.socket;
   // The stand-ins every local user may run (multipass), then the system's tools: no root-only dir on PATH.
   const PATH = `${process.env.LABGATE_LAB_BIN}:${SYSTEM_PATH}`;
-  const start = (user: string[]) => quote([...user, files.node, path.join(ROOT, 'scripts', 'start.mts')]);
+  const start = (user: string[]) => quote([...user, files.node, path.join(ROOT, '.next', 'standalone', 'start.mjs')]);
   return [
     {
       ...base,

@@ -42,7 +42,7 @@ export function unreadableByOthers(dir: string = ROOT): string | null {
   }
 }
 
-/** Starts scripts/start.mts on a random loopback port and waits for /api/healthz. The caller kills it. */
+/** Starts the built server (.next/standalone/start.mjs) on a random loopback port and waits for /api/healthz. The caller kills it. */
 export async function startServer({
   env,
   node = process.execPath,
@@ -52,7 +52,7 @@ export async function startServer({
   if (!fs.existsSync(path.join(ROOT, '.next', 'standalone', 'server.js')))
     throw new Error('no standalone build: run `npm run build` first');
   const port = String(4200 + Math.floor(Math.random() * 700));
-  const cmd = [node, path.join(ROOT, 'scripts', 'start.mts')];
+  const cmd = [node, path.join(ROOT, '.next', 'standalone', 'start.mjs')];
   const [bin, ...args] = setpriv ? ['setpriv', ...setpriv, ...cmd] : cmd;
   const child = spawn(bin!, args, {
     cwd: ROOT,

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     PORT: port,
   };
   // labgate runs on the lab's host, reachable at its LAN address from the lab's laptop.
-  const app = spawn('ip', ['netns', 'exec', hostNs, process.execPath, path.join(ROOT, 'scripts', 'start.mts')], {
+  const app = spawn('ip', ['netns', 'exec', hostNs, process.execPath, path.join(ROOT, '.next', 'standalone', 'start.mjs')], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -78,7 +78,7 @@ install_all() {
   say "Node: $node ($("$node" --version))"
 
   if [ "${1:-}" = --prebuilt ]; then
-    [ -f "$APP/.next/standalone/server.js" ] || die "--prebuilt, but $APP has no build: run npm run build there first"
+    [ -f "$APP/.next/standalone/start.mjs" ] || die "--prebuilt, but $APP has no build: run npm run build there first"
     say "using the build in $APP"
   else
     say "building (npm ci, npm run build)"

@@ -22,11 +22,15 @@ const password = randomBytes(12).toString('base64url');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-shot-'));
 
 // The app on the lab's host, the browser on its LAN, and this script in the host namespace.
-const server = spawn('ip', ['netns', 'exec', namespaces(prefix).host, process.execPath, path.join(ROOT, 'scripts', 'start.mts')], {
-  cwd: ROOT,
-  stdio: 'ignore',
-  env: { ...env, LABGATE_DATA_DIR: dataDir, LABGATE_ADMIN_PASSWORD: password, HOSTNAME: '0.0.0.0', PORT: port },
-});
+const server = spawn(
+  'ip',
+  ['netns', 'exec', namespaces(prefix).host, process.execPath, path.join(ROOT, '.next', 'standalone', 'start.mjs')],
+  {
+    cwd: ROOT,
+    stdio: 'ignore',
+    env: { ...env, LABGATE_DATA_DIR: dataDir, LABGATE_ADMIN_PASSWORD: password, HOSTNAME: '0.0.0.0', PORT: port },
+  },
+);
 const inHost = (cmd: string, args: string[]) => run('ip', ['netns', 'exec', namespaces(prefix).host, cmd, ...args]);
 
 async function waitForServer(): Promise<void> {

@@ -10,8 +10,11 @@ import path from 'node:path';
 import tlsDefaults from 'node:tls';
 import { ensureTls, hostNames } from '../lib/tls/certificates.mts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const STANDALONE = path.join(ROOT, '.next', 'standalone');
+// Built beside the server (.next/standalone/start.mjs, as the units run it) or from the checkout.
+const STANDALONE = fs.existsSync(path.join(import.meta.dirname, 'server.js'))
+  ? import.meta.dirname
+  : path.resolve(import.meta.dirname, '..', '.next', 'standalone');
+const ROOT = path.resolve(STANDALONE, '..', '..');
 
 type NextFactory = (opts: { dev: boolean; dir: string; conf: unknown; hostname: string; port: number }) => {
   prepare(): Promise<void>;
