@@ -11,7 +11,8 @@ import { DEFAULT_SCALE } from '../lab/scale.mts';
 import { socketRequest, startServer, type StartedServer } from '../lab/server.mts';
 import { kubectl } from '../lab/testing.mts';
 import { labPaths } from '../lab/paths.mts';
-import { log } from '../scripts/lib/setup.mts';
+import { runtimeEnv } from '../lab/runtime-env.mts';
+import { log, ROOT } from '../scripts/lib/setup.mts';
 import { churnPods, memoryOf, rssMbOf } from './churn.mts';
 import { benchInLab, runBench } from './report.mts';
 
@@ -118,7 +119,11 @@ function report(f: Figures): string {
   return [
     '## Memory per process, two roles, at the scale profile',
     '',
-    `Written by \`npm run bench:memory\` on ${new Date().toISOString().slice(0, 10)} (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Node flags: ${process.env.LABGATE_BENCH_NODE_OPTIONS || 'none'}): the host role (on its socket) and the ui role as separate processes, ${DEFAULT_SCALE.nodes} nodes, ${DEFAULT_SCALE.services} services, ${DEFAULT_SCALE.pods} pods; churn ${c.perSecond.toFixed(0)} pod changes a second reached of 100 asked (${c.changes} changes, ${c.dropped} not sent while 50 were in flight, ${c.failed} refused), the Services API read every 2 s meanwhile.`,
+    `Written by \`npm run bench:memory\` on ${new Date().toISOString().slice(0, 10)} (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, the units' runtime settings: ${
+      Object.entries(runtimeEnv(ROOT))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || 'none'
+    }): the host role (on its socket) and the ui role as separate processes, ${DEFAULT_SCALE.nodes} nodes, ${DEFAULT_SCALE.services} services, ${DEFAULT_SCALE.pods} pods; churn ${c.perSecond.toFixed(0)} pod changes a second reached of 100 asked (${c.changes} changes, ${c.dropped} not sent while 50 were in flight, ${c.failed} refused), the Services API read every 2 s meanwhile.`,
     '',
     '| measure | figure | goal | met |',
     '| --- | --- | --- | --- |',

@@ -56,7 +56,7 @@ describe('the systemd units', () => {
   it('start the Node resolved at install time and never fetch anything at boot', () => {
     for (const unit of [host, ui]) {
       expect(unit.get('ExecStart')).toEqual([`${process.execPath} ${ROOT}/.next/standalone/start.mjs`]);
-      expect(unit.get('EnvironmentFile')).toEqual(['/etc/labgate/labgate.env']);
+      expect(unit.get('EnvironmentFile')).toEqual([`${ROOT}/deploy/systemd/runtime.env`, '/etc/labgate/labgate.env']);
     }
     expect(fs.readFileSync(path.join(dir, 'labgate-host.service'), 'utf8')).not.toMatch(/@NODE@|@APP@|npm|with-node/);
   });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PlaywrightTestConfig } from '@playwright/test';
+import { runtimeEnv } from '../lab/runtime-env.mts';
 import { asUser } from '../lab/setpriv.mts';
 
 /**
@@ -70,7 +71,8 @@ const withoutPassword = ({ LABGATE_ADMIN_PASSWORD: _, ...env }: Record<string, s
 /** The servers Playwright starts for this shape, with the settings both shapes share. */
 export function webServers(common: { env: Record<string, string>; url: string; port: number }): WebServer[] {
   const base = { cwd: ROOT, reuseExistingServer: false, timeout: 60_000, stdout: 'pipe' as const };
-  const app = { ...common.env, NEXT_TELEMETRY_DISABLED: '1', NODE_EXTRA_CA_CERTS: '' }; // the server trusts the CA it makes
+  // The units' runtime settings; the server trusts the CA it makes.
+  const app = { ...runtimeEnv(ROOT), ...common.env, NEXT_TELEMETRY_DISABLED: '1', NODE_EXTRA_CA_CERTS: '' };
   if (SHAPE === 'all') {
     return [
       {

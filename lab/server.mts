@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { run } from './exec.mts';
+import { runtimeEnv } from './runtime-env.mts';
 import { eventually } from './testing.mts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -65,6 +66,7 @@ export async function startServer({
       HOSTNAME: '127.0.0.1',
       PORT: port,
       NEXT_TELEMETRY_DISABLED: '1',
+      ...runtimeEnv(ROOT),
       ...env,
     },
   });
