@@ -76,15 +76,15 @@ export async function startServer({
   // On every address or on loopback, loopback reaches it; on a unix socket, curl goes through that.
   const base = env.LABGATE_SOCKET ? `unix:${env.LABGATE_SOCKET}` : `${scheme}://127.0.0.1:${port}`;
   const health = env.LABGATE_SOCKET ? ['--unix-socket', env.LABGATE_SOCKET, 'http://localhost/api/healthz'] : [`${base}/api/healthz`];
+  // A server that exits while starting fails the start at once, with what it printed.
+  const exited = new Promise<never>((_, reject) =>
+    child.once('close', (code, signal) => reject(new Error(`the server exited (${code ?? signal}): ${output}`))),
+  );
   try {
-    await eventually(
-      `the server on ${base}`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${output}`);
-        return (await run('curl', ['-ksf', '--max-time', '1', ...health])).code === 0;
-      },
-      60_000,
-    );
+    await Promise.race([
+      eventually(`the server on ${base}`, async () => (await run('curl', ['-ksf', '--max-time', '1', ...health])).code === 0, 60_000),
+      exited,
+    ]);
   } catch (e) {
     await stopChild(child, 'SIGKILL');
     throw e;

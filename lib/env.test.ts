@@ -42,7 +42,7 @@ describe('parseEnv', () => {
     { name: 'a short host token', env: { LABGATE_HOST_TOKEN: 'short' } },
     { name: 'allowed networks that are not CIDRs', env: { LABGATE_ALLOWED_NETWORKS: '10.0.0.0/8,everything' } },
     { name: 'a short metrics token', env: { LABGATE_METRICS_TOKEN: 'short' } },
-    { name: 'the host token reused for metrics', env: { LABGATE_HOST_TOKEN: 'x'.repeat(32), LABGATE_METRICS_TOKEN: 'x'.repeat(32) } },
+    { name: 'the host token reused for metrics', env: { LABGATE_METRICS_TOKEN: 'x'.repeat(32), LABGATE_HOST_TOKEN: 'x'.repeat(32) } },
     { name: 'a LAN interface with a space', env: { LABGATE_LAN_INTERFACE: 'enp3s0 -j ACCEPT' } },
     { name: 'an allowed network wider than /8', env: { LABGATE_ALLOWED_NETWORKS: '10.200.0.0/16,0.0.0.0/0' } },
     { name: 'an allowed host with a path', env: { LABGATE_ALLOWED_HOSTS: 'lab.home.arpa/x' } },
@@ -50,5 +50,5 @@ describe('parseEnv', () => {
     { name: 'a nodePort range past 65535', env: { LABGATE_NODEPORT_RANGE: '30000-70000' } },
     { name: 'a trusted proxy that is a name', env: { LABGATE_TRUSTED_PROXIES: '127.0.0.1,proxy.lan' } },
     { name: 'an allowed network with leading zeros', env: { LABGATE_ALLOWED_NETWORKS: '010.0.0.0/8' } },
-  ])('rejects $name', ({ env }) => expect(() => parseEnv(env)).toThrow());
+  ])('rejects $name, naming the setting', ({ env }) => expect(() => parseEnv(env)).toThrow(`labgate cannot start: ${Object.keys(env)[0]}`));
 });

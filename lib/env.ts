@@ -120,12 +120,18 @@ export type Env = {
   kubeContext: string | null; // LABGATE_KUBE_CONTEXT
 };
 
+/** An issue's message, naming the setting where the schema's own words do not (zod's defaults). */
+function settingMessage(issue: z.core.$ZodIssue): string {
+  const name = issue.path.join('.');
+  return !name || issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+}
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = EnvSchema.refine((v) => !v.LABGATE_METRICS_TOKEN || v.LABGATE_METRICS_TOKEN !== v.LABGATE_HOST_TOKEN, {
     message: 'LABGATE_METRICS_TOKEN must differ from LABGATE_HOST_TOKEN: whoever reads metrics must not be able to change the host',
   }).safeParse(source);
   // One readable line per bad setting, so that a refused start says what to fix.
-  if (!parsed.success) throw new Error(`labgate cannot start: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  if (!parsed.success) throw new Error(`labgate cannot start: ${parsed.error.issues.map(settingMessage).join('; ')}`);
   const e = parsed.data;
   return {
     role: e.LABGATE_ROLE,

@@ -85,6 +85,17 @@ const jenkins = { name: 'Jenkins', listenPort: 8080, target: { kind: 'static', i
 /** setpriv's arguments for user nobody holding exactly these capabilities (none: no capability at all). */
 const asNobody = (caps: string[]) => asUser(NOBODY, NOBODY, [], caps);
 
+describe('a bad setting', () => {
+  it.each<{ name: string; env: Record<string, string>; message: string }>([
+    { name: 'a short host token', env: { LABGATE_HOST_TOKEN: 'short' }, message: 'LABGATE_HOST_TOKEN must have at least 24 characters' },
+    { name: 'an unknown role', env: { LABGATE_ROLE: 'admin' }, message: 'LABGATE_ROLE' },
+  ])('($name) stops the server with its message instead of serving errors', async ({ env, message }) => {
+    const started = startServer({ LABGATE_DATA_DIR: dataDir(0), LABGATE_HOST_TOKEN: token, ...env }, null);
+    await expect(started).rejects.toThrow(/the server exited \(1\)/);
+    await expect(started).rejects.toThrow(message);
+  });
+});
+
 describe("the host role with exactly the unit's privileges", () => {
   it('runs as an unprivileged user holding only CAP_NET_ADMIN and CAP_NET_RAW, and applies a forward the LAN can use', async () => {
     const { base, child } = await startServer(
