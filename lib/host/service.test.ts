@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { instance, node, pod, service } from '@/lib/domain/fixtures';
 import { findHandMade } from '@/lib/domain/handmade';
 import type { TargetContext } from '@/lib/domain/targets';
+import { movingTelemetryDaemon } from '@/lib/multipass/testing/daemon';
+import { MultipassWatcher } from '@/lib/multipass/watcher';
 import { testDb } from '@/lib/store/test-db';
 import { Firewall, FirewallError } from './firewall/firewall';
 import { Reconciler, RESYNC_MS } from './reconciler';
@@ -224,5 +226,30 @@ describe('Reconciler: cheap while nothing happens, a full read only when somethi
     expect((await s.host.lastStatus()).ok && (await s.host.lastStatus())).toMatchObject({
       data: { inSync: true, lastSync: { error: null } },
     });
+  });
+});
+
+describe('Reconciler and Multipass telemetry', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it('5 minutes of telemetry moving on every poll: no wake-up and no iptables-restore; a state change wakes it', async () => {
+    vi.useFakeTimers();
+    const s = setup();
+    expect((await s.host.create(grafanaInput, 'admin')).ok).toBe(true);
+    const daemon = movingTelemetryDaemon();
+    const watcher = new MultipassWatcher(daemon.run, 2_000);
+    const reconciler = new Reconciler(s.host, () => [watcher]);
+    await reconciler.start();
+    const wake = vi.spyOn(reconciler, 'request');
+    const { restore } = s.kernel.calls;
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(daemon.calls()).toBeGreaterThanOrEqual(150);
+    expect(wake).not.toHaveBeenCalled();
+    expect(s.kernel.calls.restore).toBe(restore);
+    daemon.vm.state = 'Stopped';
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(wake).toHaveBeenCalledTimes(1);
+    reconciler.stop();
+    watcher.stop();
   });
 });

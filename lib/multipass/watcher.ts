@@ -4,20 +4,34 @@ import { metrics } from '@/lib/server/metrics';
 import { listInstances, MultipassError, type CliRunner, execMultipass } from './cli';
 
 export interface MultipassSnapshot {
-  version: number;
+  version: number; // moves with what forwards and the topology depend on, not with telemetry
   instances: InstanceRecord[]; // the last good answer; kept while the daemon is away
   error: { kind: string; message: string } | null;
   updatedAt: string | null;
 }
 
+/** How often changed telemetry alone (load, memory, disk) refreshes the pages. */
+export const TELEMETRY_MS = 30_000;
+
+/** What forwards, the topology and the pages' structure depend on: an instance without its telemetry. */
+const identity = ({ load: _load, memory: _memory, disk: _disk, ...rest }: InstanceRecord) => rest;
+const telemetry = ({ name, load, memory, disk }: InstanceRecord) => ({ name, load, memory, disk });
+
 /**
- * Asks the multipass CLI every few seconds, once for the whole server process, and tells
- * listeners when the answer changes. A failure keeps the last good instances and says why.
+ * Asks Multipass every few seconds, once for the whole server process. A change of identity,
+ * state, addresses or release (or the daemon's health) tells `onChange` listeners at once: the
+ * reconciler and the pages. Telemetry moves on every poll of a real daemon; it is kept current
+ * in the snapshot and tells `onTelemetry` listeners (the pages only) at most every TELEMETRY_MS.
+ * A failure keeps the last good instances and says why.
  */
 export class MultipassWatcher {
   private snap: MultipassSnapshot = { version: 0, instances: [], error: null, updatedAt: null };
-  private last = '';
+  private lastIdentity = '';
+  private lastTelemetry = '';
+  private telemetryPending = false;
+  private telemetryToldAt = 0;
   private readonly listeners = new Set<() => void>();
+  private readonly telemetryListeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private first: Promise<void>;
   private readonly run: CliRunner;
@@ -38,11 +52,24 @@ export class MultipassWatcher {
       const err = e instanceof MultipassError ? { kind: e.kind, message: e.message } : { kind: 'failed', message: String(e) };
       next = { instances: this.snap.instances, error: err };
     }
-    const fingerprint = JSON.stringify(next);
-    if (fingerprint !== this.last) {
-      this.last = fingerprint;
+    const ident = JSON.stringify({ instances: next.instances.map(identity), error: next.error });
+    const tele = JSON.stringify(next.instances.map(telemetry));
+    if (ident !== this.lastIdentity) {
+      this.lastIdentity = ident;
+      this.lastTelemetry = tele;
       this.snap = { ...next, version: this.snap.version + 1, updatedAt: new Date().toISOString() };
+      this.telemetryPending = false;
+      this.telemetryToldAt = Date.now();
       for (const l of this.listeners) l();
+    } else if (tele !== this.lastTelemetry) {
+      this.lastTelemetry = tele;
+      this.snap = { ...this.snap, instances: next.instances };
+      this.telemetryPending = true;
+    }
+    if (this.telemetryPending && Date.now() - this.telemetryToldAt >= TELEMETRY_MS) {
+      this.telemetryPending = false;
+      this.telemetryToldAt = Date.now();
+      for (const l of this.telemetryListeners) l();
     }
     this.timer = setTimeout(() => void this.poll(), this.everyMs);
   }
@@ -58,6 +85,11 @@ export class MultipassWatcher {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onTelemetry(listener: () => void): () => void {
+    this.telemetryListeners.add(listener);
+    return () => this.telemetryListeners.delete(listener);
   }
 
   stop(): void {

@@ -127,8 +127,9 @@ export async function overviewView(): Promise<Overview> {
   };
 }
 
-/** Calls back whenever the cluster or Multipass changed; returns the unsubscribe. */
+/** Calls back whenever the cluster, Multipass or the host changed, and for new telemetry at its slower pace; returns the unsubscribe. */
 export function onStateChange(listener: () => void): () => void {
-  const offs = [kubeCache().onChange(listener), multipassWatcher().onChange(listener), onHostChange(listener)];
+  const mp = multipassWatcher();
+  const offs = [kubeCache().onChange(listener), mp.onChange(listener), mp.onTelemetry(listener), onHostChange(listener)];
   return () => offs.forEach((off) => off());
 }
