@@ -80,10 +80,9 @@ async function measure() {
     // Pages keep being asked for during the churn, as open browsers would.
     const reader = setInterval(
       () =>
-        void fetch(`${ui.base}/api/state/services`, { headers: { cookie } }).then(
-          (r) => r.text(),
-          () => '',
-        ),
+        void fetch(`${ui.base}/api/state/services`, { headers: { cookie } })
+          .then((r) => r.text())
+          .catch(() => ''), // a read in flight when the servers stop
       2_000,
     );
     const churn = await churnPods(labPaths(PREFIX).adminKubeconfig, CHURN_SECONDS, pids);
@@ -111,7 +110,7 @@ function report(f: Figures): string {
     ],
     [
       `${role} role RSS growth over the churn's second half`,
-      `${f[role].secondHalfGrowthMb >= 0 ? '+' : ''}${mb(f[role].secondHalfGrowthMb)}`,
+      `${f[role].secondHalfGrowthMb >= 0 ? '+' : ''}${f[role].secondHalfGrowthMb.toFixed(1)} MB`,
       '< 10 MB',
       f[role].secondHalfGrowthMb < 10 ? 'yes' : '**no**',
     ],
