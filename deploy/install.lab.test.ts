@@ -100,7 +100,21 @@ afterAll(async () => {
 
 describe('scripts/install.sh under a real systemd', () => {
   it('installs two units that start; the laptop logs in with the password from the journal; a forward answers from lan', async () => {
-    await install();
+    // The snap's daemon socket, owned by group sudo as on a real host; and an earlier install's
+    // mistake to undo: the dashboard's user in that group.
+    await machine.must('sh', [
+      '-c',
+      "mkdir -p /var/snap/multipass/common && cd /var/snap/multipass/common && /usr/local/lib/labgate/bin/node -e \"require('net').createServer().listen('multipass_socket', () => process.exit(0))\" && chgrp sudo multipass_socket && chmod 0660 multipass_socket",
+    ]);
+    await machine.must('sh', [
+      '-c',
+      'groupadd --system labgate-ui && useradd --system --gid labgate-ui --groups sudo --no-create-home labgate-ui',
+    ]);
+    const installed = await machine.exec('/opt/labgate/scripts/install.sh', ['install', '--prebuilt']);
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.stderr).toContain('taking labgate-ui out of group sudo');
+    expect(installed.stderr).toContain("labgate's users stay out of that group");
+    for (const user of ['labgate', 'labgate-ui']) expect((await machine.must('id', ['-nG', user])).split(/\s+/)).not.toContain('sudo');
     // docs/install.md: the cluster identity in /etc/labgate/kubeconfig, and the LAN side.
     const kubeconfig = fs.readFileSync(p.labgateKubeconfig, 'utf8');
     await machine.must(

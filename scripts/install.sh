@@ -87,12 +87,19 @@ install_all() {
 
   ensure_user labgate
   ensure_user labgate-ui labgate
+  # The Multipass socket belongs to sudo, admin or wheel (the snap has no group of its own):
+  # whoever may open it can mount the host's / into a VM. No labgate user joins those groups,
+  # and an earlier install's membership is taken back.
+  for user in labgate labgate-ui; do
+    for group in sudo admin wheel; do
+      if id -nG "$user" | tr ' ' '\n' | grep -qx "$group"; then
+        say "taking $user out of group $group (an earlier install put it there)"
+        gpasswd -d "$user" "$group" >/dev/null
+      fi
+    done
+  done
   for sock in "${MULTIPASS_SOCKETS[@]}"; do
-    if [ -S "$sock" ]; then
-      group="$(stat -c %G "$sock")"
-      say "Multipass socket $sock: adding labgate and labgate-ui to group $group"
-      usermod -aG "$group" labgate && usermod -aG "$group" labgate-ui
-    fi
+    if [ -S "$sock" ]; then say "Multipass socket $sock (group $(stat -c %G "$sock")): labgate's users stay out of that group; see docs/install.md"; fi
   done
 
   install -d -m 0750 -o labgate -g labgate /var/lib/labgate
