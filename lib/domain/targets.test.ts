@@ -114,10 +114,39 @@ describe('resolveTarget', () => {
       want: { ok: false, reason: 'Instance ops reports address 203.0.113.7, outside the allowed networks.' },
     },
     {
-      name: 'instance: its first allowed address',
+      name: 'instance: only its management (first) address, never another it reports',
       target: { kind: 'instance' as const, name: 'ops', port: 8080 },
       c: ctx(undefined, { instances: [instance('ops', ['172.17.0.1', '10.120.52.31'])] }),
+      want: { ok: false, reason: 'Instance ops reports address 172.17.0.1, outside the allowed networks.' },
+    },
+    {
+      name: 'instance: the management address, not cni0 or flannel after it',
+      target: { kind: 'instance' as const, name: 'ops', port: 8080 },
+      c: ctx(undefined, { instances: [instance('ops', ['10.120.52.31', '10.244.1.1', '10.120.52.200'])] }),
       want: { ok: true, targetIP: '10.120.52.31' },
+    },
+    {
+      name: 'instance in Delayed Shutdown: still running, still its address',
+      target: { kind: 'instance' as const, name: 'ops', port: 8080 },
+      c: ctx(undefined, { instances: [instance('ops', ['10.120.52.31'], 'Delayed Shutdown')] }),
+      want: { ok: true, targetIP: '10.120.52.31' },
+    },
+    ...['Stopped', 'Suspended', 'Starting', 'Restarting', 'Suspending', 'Deleted', 'Unknown', 'Unavailable'].map((state) => ({
+      name: `instance ${state}: kept, marked stale`,
+      target: { kind: 'instance' as const, name: 'ops', port: 8080 },
+      c: ctx(undefined, { instances: [instance('ops', state === 'Starting' ? ['10.120.52.31'] : [], state)] }),
+      want: {
+        ok: false,
+        unreachable: false,
+        stale: true,
+        reason: `Instance ops is ${state.toLowerCase()}: it takes traffic again once it runs.`,
+      },
+    })),
+    {
+      name: 'instance running without an address yet',
+      target: { kind: 'instance' as const, name: 'ops', port: 8080 },
+      c: ctx(undefined, { instances: [instance('ops', [])] }),
+      want: { ok: false, unreachable: false, stale: true, reason: 'Instance ops runs but reports no address yet.' },
     },
     {
       name: 'the only node with a pod reports a foreign address',

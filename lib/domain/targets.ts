@@ -12,7 +12,13 @@ export interface TargetContext {
 }
 
 export type Resolution =
-  { ok: true; targetIP: string; targetPort: number; node: string | null } | { ok: false; reason: string; unreachable: boolean }; // unreachable: a dependency is down, not a fact about the target
+  | { ok: true; targetIP: string; targetPort: number; node: string | null }
+  // unreachable: a dependency is down, not a fact about the target; stale: the target is there
+  // but cannot take traffic now (a stopped instance) — a forward to it is kept, marked stale.
+  | { ok: false; reason: string; unreachable: boolean; stale?: true };
+
+/** The daemon's states in which an instance runs and has its addresses. */
+const RUNNING = new Set(['Running', 'Delayed Shutdown']);
 
 /**
  * Where a forward should point now. A service target goes to its nodePort on a Ready node that
@@ -30,15 +36,21 @@ export function resolveTarget(target: ForwardTarget, ctx: TargetContext, current
       if (!ctx.instances) return { ok: false, reason: 'Multipass is not answering.', unreachable: true };
       const vm = ctx.instances.find((i) => i.name === target.name);
       if (!vm) return { ok: false, reason: `Multipass has no instance "${target.name}".`, unreachable: false };
-      if (vm.state !== 'Running' || !vm.ipv4[0])
-        return { ok: false, reason: `Instance ${target.name} is ${vm.state.toLowerCase()} and has no address.`, unreachable: false };
-      const address = vm.ipv4.find((ip) => !targetProblem(ip, ctx.policy));
-      if (!address)
+      // The first address is the management one, on Multipass's bridge; the others (cni0,
+      // flannel, VIPs) belong to what runs inside and are never targeted.
+      const address = vm.ipv4[0];
+      if (!RUNNING.has(vm.state))
         return {
           ok: false,
-          reason: `Instance ${target.name} reports address ${shown(vm.ipv4[0])}, ${targetProblem(vm.ipv4[0], ctx.policy)}.`,
+          reason: `Instance ${target.name} is ${vm.state.toLowerCase()}: it takes traffic again once it runs.`,
           unreachable: false,
+          stale: true,
         };
+      if (!address)
+        return { ok: false, reason: `Instance ${target.name} runs but reports no address yet.`, unreachable: false, stale: true };
+      const problem = targetProblem(address, ctx.policy);
+      if (problem)
+        return { ok: false, reason: `Instance ${target.name} reports address ${shown(address)}, ${problem}.`, unreachable: false };
       return { ok: true, targetIP: address, targetPort: target.port, node: null };
     }
     case 'service': {

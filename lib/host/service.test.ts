@@ -120,6 +120,22 @@ describe('HostService', () => {
     expect(s.kernel.save()).toBe(kernel);
   });
 
+  it('a forward to an instance that stops stays, marked stale, still pointing at its address; it is applied again once the instance runs', async () => {
+    const jenkins = { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } };
+    const created = await s.host.create(jenkins, 'admin');
+    expect(created).toMatchObject({ ok: true, data: { status: { state: 'applied', targetIP: '10.120.52.31' } } });
+    const before = s.kernel.save();
+    s.world.ctx = { ...s.world.ctx, instances: [instance('ops', [], 'Stopped')] };
+    expect((await s.host.sync()).ok).toBe(true);
+    expect(s.host.list()[0]).toMatchObject({
+      status: { state: 'stale', targetIP: '10.120.52.31', reason: expect.stringContaining('stopped') },
+    });
+    expect(s.kernel.save()).toBe(before);
+    s.world.ctx = { ...s.world.ctx, instances: [instance('ops', ['10.120.52.31', '10.244.0.1'])] };
+    expect((await s.host.sync()).ok).toBe(true);
+    expect(s.host.list()[0]).toMatchObject({ status: { state: 'applied', targetIP: '10.120.52.31' } });
+  });
+
   it('an update keeps the node a forward sticks to (one UPDATE, not delete and insert)', async () => {
     const both = setup([pod('monitoring', 'b', 'node2', app)]);
     const created = await both.host.create(grafanaInput, 'admin');

@@ -309,7 +309,7 @@ export class HostService {
         // Never drop a forward because something is unreachable or misreported: keep the last safe target.
         resolved.push(rendered(current!.targetIP!, current!.targetPort!));
         next.set(f.id, {
-          state: !r.ok && r.unreachable ? 'stale' : 'error',
+          state: !r.ok && (r.unreachable || r.stale) ? 'stale' : 'error',
           targetIP: current!.targetIP,
           targetPort: current!.targetPort,
           node: current!.node,
