@@ -25,6 +25,8 @@ test('instances: state, addresses and the node each one hosts', async ({ page, l
   await expect(t.row('Instances', 'ops')).toContainText('not a node');
   await expect(t.row('Instances', 'nfs')).toContainText('Running');
   await expect(t.row('Instances', 'scratch')).toContainText('Stopped');
+  await expect(t.row('Instances', 'scratch')).toContainText('its forwards are kept, marked stale'); // the state in words, for screen readers
+  await expect(t.row('Instances', 'scratch').getByRole('button', { name: 'Expose port' })).toHaveCount(0); // only a running instance takes traffic
   await expect(t.row('Instances', /^node2/)).toContainText('10.120.52.24, 10.244.1.0');
 });
 

@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/Button';
 import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
+import { instanceState } from '@/lib/domain/instances';
 import type { InstanceRow } from '@/lib/domain/views';
 import { formatBytes, formatUsage } from '@/lib/format';
 import { queryKeys } from '@/lib/query-keys';
@@ -15,7 +16,41 @@ import { useLiveState } from '@/components/providers/useLiveState';
 
 type Data = InstancesView;
 
-const stateTone = (s: string) => (s === 'Running' ? 'green' : s === 'Stopped' || s === 'Suspended' ? 'gray' : 'amber');
+function State({ state }: { state: string }) {
+  const s = instanceState(state);
+  return (
+    <span className="inline-flex items-center gap-1">
+      <Badge tone={s.tone} title={s.meaning}>
+        {s.label}
+      </Badge>
+      <span className="sr-only">{s.meaning}</span>
+    </span>
+  );
+}
+
+/** The management address (the only one forwards target), then what else the VM reports, muted. */
+function Addresses({ ipv4 }: { ipv4: string[] }) {
+  if (!ipv4.length) return <>—</>;
+  const [management, ...others] = ipv4;
+  return (
+    <span className="font-mono text-xs">
+      <span title="Management address: forwards to this instance go here">{management}</span>
+      {others.length > 0 && (
+        <span className="text-zinc-500 dark:text-zinc-400" title="Other addresses in the VM (cni0, flannel, VIPs): shown, never targeted">
+          , {others.join(', ')}
+        </span>
+      )}
+    </span>
+  );
+}
+
+const zoneColumn: Column<InstanceRow> = {
+  id: 'zone',
+  header: 'Zone',
+  value: (r) => r.zone ?? '',
+  render: (r) => r.zone ?? '—',
+  width: '6rem',
+};
 
 const columns: Column<InstanceRow>[] = [
   {
@@ -25,14 +60,8 @@ const columns: Column<InstanceRow>[] = [
     render: (r) => <span className="font-medium">{r.name}</span>,
     width: 'minmax(7rem, 1fr)',
   },
-  { id: 'state', header: 'State', value: (r) => r.state, render: (r) => <Badge tone={stateTone(r.state)}>{r.state}</Badge>, width: '7rem' },
-  {
-    id: 'ipv4',
-    header: 'IPv4',
-    value: (r) => r.ipv4.join(' '),
-    render: (r) => (r.ipv4.length ? <span className="font-mono text-xs">{r.ipv4.join(', ')}</span> : '—'),
-    width: 'minmax(9rem, 1.4fr)',
-  },
+  { id: 'state', header: 'State', value: (r) => r.state, render: (r) => <State state={r.state} />, width: '9rem' },
+  { id: 'ipv4', header: 'IPv4', value: (r) => r.ipv4.join(' '), render: (r) => <Addresses ipv4={r.ipv4} />, width: 'minmax(9rem, 1.4fr)' },
   { id: 'image', header: 'Image', value: (r) => r.imageRelease ?? '', render: (r) => r.imageRelease ?? '—' },
   { id: 'cpu', header: 'CPUs', value: (r) => r.cpuCount, width: '5rem' },
   { id: 'memory', header: 'Memory', value: (r) => r.memory?.total ?? null, render: (r) => formatUsage(r.memory) },
@@ -53,7 +82,7 @@ const columns: Column<InstanceRow>[] = [
     id: 'expose',
     header: '',
     value: () => null,
-    render: (r) => (r.state === 'Running' ? <ExposePort instance={r.name} /> : null),
+    render: (r) => (instanceState(r.state).running ? <ExposePort instance={r.name} /> : null),
     width: '13rem',
   },
 ];
@@ -86,6 +115,8 @@ function ExposePort({ instance }: { instance: string }) {
 
 export function InstancesTable({ initial }: { initial: Data }) {
   const data = useLiveState(queryKeys.instances, '/api/state/instances', initial);
+  // Zones only where the daemon reports them (Multipass with availability zones).
+  const shown = data.rows.some((r) => r.zone) ? [...columns.slice(0, 3), zoneColumn, ...columns.slice(3)] : columns;
   return (
     <>
       {data.error ? (
@@ -96,7 +127,7 @@ export function InstancesTable({ initial }: { initial: Data }) {
       <DataTable
         label="Instances"
         rows={data.rows}
-        columns={columns}
+        columns={shown}
         rowKey={(r) => r.name}
         initialSort={{ id: 'name', direction: 'asc' }}
         empty="Multipass has no instances."

@@ -1,4 +1,5 @@
 import type { ForwardStatus } from './forward';
+import { instanceState } from './instances';
 import { selectorMatches } from './joins';
 import { shown, targetProblem, type TargetPolicy } from './networks';
 import type { InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from './records';
@@ -16,9 +17,6 @@ export type Resolution =
   // unreachable: a dependency is down, not a fact about the target; stale: the target is there
   // but cannot take traffic now (a stopped instance) — a forward to it is kept, marked stale.
   | { ok: false; reason: string; unreachable: boolean; stale?: true };
-
-/** The daemon's states in which an instance runs and has its addresses. */
-const RUNNING = new Set(['Running', 'Delayed Shutdown']);
 
 /**
  * Where a forward should point now. A service target goes to its nodePort on a Ready node that
@@ -39,7 +37,7 @@ export function resolveTarget(target: ForwardTarget, ctx: TargetContext, current
       // The first address is the management one, on Multipass's bridge; the others (cni0,
       // flannel, VIPs) belong to what runs inside and are never targeted.
       const address = vm.ipv4[0];
-      if (!RUNNING.has(vm.state))
+      if (!instanceState(vm.state).running)
         return {
           ok: false,
           reason: `Instance ${target.name} is ${vm.state.toLowerCase()}: it takes traffic again once it runs.`,

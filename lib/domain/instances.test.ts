@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { instanceState } from './instances';
+
+describe('instanceState', () => {
+  it.each([
+    { state: 'Running', tone: 'green', running: true },
+    { state: 'Delayed Shutdown', tone: 'amber', running: true },
+    { state: 'Starting', tone: 'amber', running: false },
+    { state: 'Restarting', tone: 'amber', running: false },
+    { state: 'Suspending', tone: 'amber', running: false },
+    { state: 'Suspended', tone: 'gray', running: false },
+    { state: 'Stopped', tone: 'gray', running: false },
+    { state: 'Deleted', tone: 'gray', running: false },
+    { state: 'Unavailable', tone: 'red', running: false },
+    { state: 'Unknown', tone: 'red', running: false },
+  ])('$state: $tone, running $running, said in words', ({ state, tone, running }) => {
+    const info = instanceState(state);
+    expect(info).toMatchObject({ tone, running, label: state });
+    expect(info.meaning.length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    { state: 'Hibernating', label: 'Hibernating' },
+    { state: '', label: 'Unknown' },
+    { state: 'constructor', label: 'constructor' },
+    { state: '__proto__', label: '__proto__' },
+  ])('a state it does not know ($label) is shown as reported and treated as Unknown', ({ state, label }) => {
+    expect(instanceState(state)).toMatchObject({ tone: 'red', running: false, label });
+  });
+});
