@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { expect, test } from './fixtures/app';
+import { TablePage } from './pages/tables';
 import { SHAPE } from './shape';
 
 /** The process listening where `ss` finds it (a TCP port, or a unix socket's path). */
@@ -36,4 +37,21 @@ test(`the deployment under test is the ${SHAPE} shape, with its users and capabi
   expect(socket.mode & 0o777).toBe(0o660);
   expect(ui.groups.split(/\s+/)).toContain(String(socket.gid)); // the group the two share opens the socket
   expect(spawnSync('ss', ['-Hltnp'], { encoding: 'utf8' }).stdout).not.toContain(`pid=${hostPid},`); // no TCP port at all
+});
+
+test('Multipass is asked by the process that owns the host side only; the pages list its instances', async ({
+  page,
+  request,
+  loggedIn: _,
+}) => {
+  await page.goto('/instances');
+  await expect(new TablePage(page).row('Instances', 'ops')).toContainText('Running');
+  const metrics = await request.get('/metrics', { headers: { authorization: `Bearer ${process.env.LABGATE_E2E_METRICS_TOKEN}` } });
+  expect(await metrics.text()).not.toMatch(/^labgate_source_errors_total\{source="multipass"\} [1-9]/m); // the dashboard's process never failed to ask
+  if (SHAPE === 'two-role') {
+    // The ui role could not ask if it tried: no multipass command anywhere on its PATH.
+    const uiPid = listener(['-t', `sport = :${process.env.LABGATE_E2E_PORT}`]);
+    const PATH = /(?:^|\0)PATH=([^\0]*)/.exec(fs.readFileSync(`/proc/${uiPid}/environ`, 'utf8'))![1]!;
+    expect(PATH.split(':').filter((dir) => fs.existsSync(`${dir}/multipass`))).toEqual([]);
+  }
 });

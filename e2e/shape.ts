@@ -110,7 +110,7 @@ export function webServers(common: { env: Record<string, string>; url: string; p
       ignoreHTTPSErrors: true,
       env: {
         ...app,
-        PATH,
+        PATH: SYSTEM_PATH, // no multipass command: only the host role talks to Multipass
         LABGATE_ROLE: 'ui',
         LABGATE_HOST_URL: `unix:${files.socket}`,
         KUBECONFIG: files.kubeconfig.ui,

@@ -6,6 +6,7 @@ import type { JournalEntry } from './store/journal';
 import type { ForwardView, HostStatus } from './service';
 import { auditCsv } from '@/lib/domain/csv';
 import { env } from '@/lib/env';
+import type { MultipassSnapshot } from '@/lib/multipass/watcher';
 import type { Outcome } from '@/lib/result';
 import { AUDIT_PAGE_SIZE } from '@/lib/schemas/state';
 
@@ -28,6 +29,8 @@ export interface HostClient {
   record(entry: Omit<AuditEntry, 'id' | 'at' | 'actor'>): Promise<Outcome<null>>;
   journalPut(entry: Omit<JournalEntry, 'createdAt' | 'updatedAt'>): Promise<Outcome<null>>;
   journalList(operation: string): Promise<Outcome<JournalEntry[]>>;
+  /** Multipass's instances: only the host role talks to the daemon. */
+  instances(): Promise<Outcome<MultipassSnapshot>>;
 }
 
 const ok = <T>(data: T): Outcome<T> => ({ ok: true, data });
@@ -48,6 +51,11 @@ function inProcessClient(actor: string): HostClient {
     record: async (entry) => ok(((await host()).recordAudit({ ...entry, actor }), null)),
     journalPut: async (entry) => ok(((await host()).putJournal(entry), null)),
     journalList: async (operation) => ok((await host()).journal(operation)),
+    instances: async () => {
+      const { multipassWatcher } = await import('@/lib/multipass/watcher');
+      await multipassWatcher().ready();
+      return ok(multipassWatcher().snapshot());
+    },
   };
 }
 
@@ -85,6 +93,7 @@ function httpClient(base: string, token: string, actor: string): HostClient {
     record: (entry) => call('/api/host/audit', { method: 'POST', body: JSON.stringify(entry) }),
     journalPut: (entry) => call('/api/host/journal', { method: 'POST', body: JSON.stringify(entry) }),
     journalList: (operation) => call(`/api/host/journal?operation=${encodeURIComponent(operation)}`),
+    instances: () => call('/api/host/instances'),
   };
 }
 

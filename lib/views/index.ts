@@ -7,7 +7,7 @@ import { hostClient } from '@/lib/host/client';
 import type { Outcome } from '@/lib/result';
 import { onHostChange } from '@/lib/host/events';
 import { kubeCache, type KubeCacheStatus } from '@/lib/kube/cache';
-import { multipassWatcher } from '@/lib/multipass/watcher';
+import { multipassWatcher, type MultipassSnapshot } from '@/lib/multipass/watcher';
 import type { Health, HostStatus, InstancesView, NodesView, Overview, ServicesView } from '@/lib/wire';
 
 /** The live picture: the shared Kubernetes cache and Multipass watcher, joined for the pages and /api/state. */
@@ -28,17 +28,22 @@ async function forwardSummaries(): Promise<ForwardSummary[]> {
   }));
 }
 
+/** Multipass as the host role sees it (in role ui, over the host API: the ui never talks to the daemon). */
+async function multipass(): Promise<Pick<MultipassSnapshot, 'instances' | 'error'>> {
+  const res = await hostClient().instances();
+  return res.ok ? res.data : { instances: [], error: { kind: 'host-unreachable', message: res.error } };
+}
+
 async function sources() {
   const kube = kubeCache();
-  const mp = multipassWatcher();
-  await Promise.all([kube.ready(3_000), mp.ready()]);
+  const [mp] = await Promise.all([multipass(), kube.ready(3_000)]);
   const snap = kube.snapshot();
   return {
     kube: snap,
     kubeStatus: kube.getStatus(),
-    multipass: mp.snapshot(),
+    multipass: mp,
     joined: {
-      instances: mp.snapshot().instances,
+      instances: mp.instances,
       nodes: snap.nodes,
       pods: snap.pods,
       services: snap.services,
@@ -129,7 +134,8 @@ export async function overviewView(): Promise<Overview> {
 
 /** Calls back whenever the cluster, Multipass or the host changed, and for new telemetry at its slower pace; returns the unsubscribe. */
 export function onStateChange(listener: () => void): () => void {
-  const mp = multipassWatcher();
-  const offs = [kubeCache().onChange(listener), mp.onChange(listener), mp.onTelemetry(listener), onHostChange(listener)];
+  // In role ui, Multipass's changes come with the host role's (lib/host/follow.ts).
+  const mp = env().role === 'ui' ? [] : [multipassWatcher().onChange(listener), multipassWatcher().onTelemetry(listener)];
+  const offs = [kubeCache().onChange(listener), ...mp, onHostChange(listener)];
   return () => offs.forEach((off) => off());
 }
