@@ -17,7 +17,7 @@ try {
   process.stderr.write(`${process.argv[2] ?? 'list'} failed: cannot connect to the multipass socket\n`);
   process.exit(2);
 }
-const res = answer(process.argv.slice(2), state);
+const res = answer(process.argv.slice(2), state, Math.floor(Date.now() / 1000)); // telemetry moves, as a real daemon's does
 process.stdout.write(res.stdout);
 process.stderr.write(res.stderr);
 process.exitCode = res.code;

@@ -20,7 +20,23 @@ function listEntry(i: StandInInstance, state: StandInState): Json {
   return state.format === 'zones' ? { ...base, zone: zone(i) } : base;
 }
 
-function infoEntry(i: StandInInstance, state: StandInState): Json {
+/**
+ * Telemetry as a real daemon's moves between calls: `tick` (the CLI gives the current second; 0
+ * is the seeded state, which the fixtures hold) shifts load, memory and disk use a little.
+ */
+function withTelemetry(i: StandInInstance, tick: number): StandInInstance {
+  if (tick === 0) return i;
+  const shift = tick % 97;
+  return {
+    ...i,
+    load: i.load.map((l, k) => Math.round((l + ((shift * (k + 1)) % 13) / 100) * 100) / 100),
+    memory: i.memory && { ...i.memory, used: i.memory.used + shift * 4096 },
+    disk: i.disk && { ...i.disk, used: String(Number(i.disk.used) + shift * 512) },
+  };
+}
+
+function infoEntry(i: StandInInstance, state: StandInState, tick: number): Json {
+  i = withTelemetry(i, tick);
   const up = RUNNING_STATES.has(i.state);
   const entry: Record<string, Json> = {};
   if (state.format === 'zones') entry.zone = zone(i);
@@ -45,8 +61,8 @@ function infoEntry(i: StandInInstance, state: StandInState): Json {
   return entry;
 }
 
-/** `multipass <args…>` answered from the stand-in's state. */
-export function answer(args: readonly string[], state: StandInState): CliAnswer {
+/** `multipass <args…>` answered from the stand-in's state, its telemetry moved by `tick`. */
+export function answer(args: readonly string[], state: StandInState, tick = 0): CliAnswer {
   const [command = '', ...rest] = args;
   const sorted = state.format === 'release'; // Qt's QJsonObject orders keys; Boost.JSON keeps insertion order
   const formatIndex = rest.findIndex((a) => a === '--format' || a.startsWith('--format='));
@@ -77,6 +93,6 @@ export function answer(args: readonly string[], state: StandInState): CliAnswer 
     rest.includes('--all') && state.format === 'release'
       ? 'Warning: the `--all` flag for the `info` command is deprecated. Please use `info` with no positional arguments for the same effect.\n'
       : '';
-  const info = Object.fromEntries(chosen.map((i) => [i.name, infoEntry(i, state)]));
+  const info = Object.fromEntries(chosen.map((i) => [i.name, infoEntry(i, state, tick)]));
   return { ...ok(printDocument({ errors: [], info }, sorted)), stderr: warning };
 }

@@ -18,6 +18,16 @@ describe('multipass stand-in output', () => {
       expect(res).toEqual({ stdout: fixture(dirs[format], file), stderr: '', code: 0 });
     });
 
+    it('moves telemetry between calls, and nothing else', () => {
+      const at = (tick: number) => JSON.parse(answer(['info', '--format', 'json'], seedState(format), tick).stdout).info;
+      const [a, b] = [at(1), at(2)];
+      expect(a.nfs.memory.used).not.toBe(b.nfs.memory.used);
+      expect(a.nfs.disks.sda1.used).not.toBe(b.nfs.disks.sda1.used);
+      const identity = (info: Record<string, Record<string, unknown>>) =>
+        Object.fromEntries(Object.entries(info).map(([name, { load: _l, memory: _m, disks: _d, ...rest }]) => [name, rest]));
+      expect(identity(a)).toEqual(identity(b));
+    });
+
     it('lists no instances like the real CLI', () => {
       expect(answer(['list', '--format', 'json'], { ...seedState(format), instances: [] }).stdout).toBe(
         fixture(dirs[format], 'list-empty.json'),
