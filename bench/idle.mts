@@ -57,6 +57,29 @@ const counts = (logFile: string) => {
   return c;
 };
 
+/** Counts the `change` events of a server-sent event stream until aborted. */
+function countChanges(url: string, headers: Record<string, string>, signal: AbortSignal): { count: () => number } {
+  let n = 0;
+  void (async () => {
+    try {
+      const res = await fetch(url, { headers, signal });
+      const decoder = new TextDecoder();
+      const reader = res.body!.getReader();
+      let buffer = '';
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        buffer += decoder.decode(read.value, { stream: true });
+        const complete = buffer.lastIndexOf('\n\n');
+        if (complete < 0) continue;
+        n += (buffer.slice(0, complete).match(/^event: change$/gm) ?? []).length;
+        buffer = buffer.slice(complete + 2);
+      }
+    } catch {
+      // aborted at the end of the idle window
+    }
+  })();
+  return { count: () => n };
+}
+
 /** CPU seconds of a process and of the children it waited for (its iptables runs). */
 function cpuSeconds(pid: number): { own: number; children: number } {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -117,9 +140,15 @@ async function measure() {
 
       log(`idle for ${IDLE_SECONDS} s with ${PAGES.join(', ')} open`);
       fs.writeFileSync(logFile, '');
+      // What wakes the open pages, and what the host role tells the ui role, while nothing happens.
+      const session = (await context.cookies()).find((c) => c.name === 'labgate_session');
+      const streams = new AbortController();
+      const pageEvents = countChanges(`${ui.base}/api/state/events`, { cookie: `labgate_session=${session?.value}` }, streams.signal);
+      const hostEvents = countChanges(`${host.base}/api/host/events`, { authorization: `Bearer ${token}` }, streams.signal);
       const cpu0 = cpuSeconds(host.child.pid!);
       await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
       const cpu1 = cpuSeconds(host.child.pid!);
+      streams.abort();
       const idle = counts(logFile);
       const perMinute = (tools: string[]) => (tools.reduce((n, t) => n + (idle.get(t) ?? 0), 0) * 60) / IDLE_SECONDS;
 
@@ -143,6 +172,8 @@ async function measure() {
         checksPerMinute: perMinute(['iptables-nft', 'iptables-legacy']),
         restores: (idle.get('iptables-nft-restore') ?? 0) + (idle.get('iptables-legacy-restore') ?? 0),
         multipassPerMinute: perMinute(['multipass']),
+        pageEventsPerMinute: (pageEvents.count() * 60) / IDLE_SECONDS,
+        hostEventsPerMinute: (hostEvents.count() * 60) / IDLE_SECONDS,
         cpuPercent: ((cpu1.own - cpu0.own) / IDLE_SECONDS) * 100,
         childCpuPercent: ((cpu1.children - cpu0.children) / IDLE_SECONDS) * 100,
         flush: { n: flushMs.length, p50: quantile(flushMs, 0.5), max: Math.max(...flushMs) },
@@ -168,6 +199,11 @@ function report(f: Figures): string {
     ],
     ['cheap canary checks (iptables -S) per minute', f.checksPerMinute.toFixed(1), '—'],
     ['iptables-restore runs while idle', String(f.restores), '0'],
+    [
+      "live events per minute while idle: to the open pages; from the host role to the ui role (Multipass's telemetry moves on every call)",
+      `${f.pageEventsPerMinute.toFixed(1)}; ${f.hostEventsPerMinute.toFixed(1)}`,
+      'telemetry only, at most 2 a minute',
+    ],
     [
       `host role CPU while idle: its own; the programs it ran (iptables, and ${f.multipassPerMinute.toFixed(0)} multipass runs per minute: the lab's stand-in is a Node process)`,
       `${f.cpuPercent.toFixed(2)} %; ${f.childCpuPercent.toFixed(2)} %`,
