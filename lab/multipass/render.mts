@@ -24,7 +24,7 @@ function listEntry(i: StandInInstance, state: StandInState): Json {
  * Telemetry as a real daemon's moves between calls: `tick` (the CLI gives the current second; 0
  * is the seeded state, which the fixtures hold) shifts load, memory and disk use a little.
  */
-function withTelemetry(i: StandInInstance, tick: number): StandInInstance {
+export function withTelemetry(i: StandInInstance, tick: number): StandInInstance {
   if (tick === 0) return i;
   const shift = tick % 97;
   return {

@@ -4,7 +4,17 @@ import type { InstanceRecord } from '@/lib/domain/records';
 import { toInstanceRecords } from './parse';
 import { InfoOutput } from './schema';
 
-export type MultipassErrorKind = 'cli-missing' | 'daemon-down' | 'access-denied' | 'unknown-instance' | 'timeout' | 'malformed' | 'failed';
+export type MultipassErrorKind =
+  | 'cli-missing'
+  | 'daemon-down'
+  | 'access-denied'
+  | 'not-authenticated'
+  | 'wrong-passphrase'
+  | 'no-passphrase'
+  | 'unknown-instance'
+  | 'timeout'
+  | 'malformed'
+  | 'failed';
 
 /** A failure of the multipass CLI, with a message fit for a banner. */
 export class MultipassError extends Error {

@@ -76,6 +76,23 @@ const write = (file: string, text: string, mode: number) => {
   fs.renameSync(`${file}.tmp`, file); // whole or not at all
 };
 
+/**
+ * A self-signed EC P-256 identity (certificate and key, PEM) named `commonName`: how Multipass's
+ * clients and daemon identify themselves to each other over its socket.
+ */
+export async function selfSignedIdentity(commonName: string, days: number, now = new Date()): Promise<{ cert: string; key: string }> {
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: `CN=${commonName}`,
+    notBefore: new Date(now.getTime() - DAY),
+    notAfter: new Date(now.getTime() + days * DAY),
+    keys,
+    signingAlgorithm: ALG,
+    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
+  });
+  return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
+}
+
 async function makeCa(files: TlsFiles, now: Date): Promise<void> {
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({

@@ -1,0 +1,189 @@
+// The lab's Multipass daemon stand-in over gRPC: multipass.Rpc on a unix socket, with TLS and the
+// real daemon's client authentication (canonical/multipass src/daemon/daemon_rpc.cpp): it asks
+// for a client certificate without verifying it; on a fresh daemon the first client is accepted
+// and the socket, until then its admin group's only (0660), opens to everyone (0666); any other
+// certificate must authenticate with the passphrase; the refusals are the daemon's own status
+// codes and messages. Answers come from the lab's Multipass state; telemetry moves on every call.
+import fs from 'node:fs';
+import path from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { TLSSocket } from 'node:tls';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { selfSignedIdentity } from '../../lib/tls/certificates.mts';
+import { IMAGE, VERSIONS, type StandInInstance, type StandInState } from './model.mts';
+import { withTelemetry } from './render.mts';
+
+const PROTO = path.resolve(import.meta.dirname, '..', '..', 'lib', 'multipass', 'multipass.proto');
+
+/** The daemon's messages, word for word. */
+export const DAEMON_MESSAGES = {
+  notAuthenticated:
+    "The user is not authenticated with the Multipass service.\n\nPlease authenticate before proceeding (e.g. via 'multipass authenticate'). Note that you first need an authenticated user to set and provide you with a trusted passphrase (e.g. via 'multipass set local.passphrase').",
+  noPassphrase: 'Passphrase is not set. Please `multipass set local.passphrase` with a trusted client.',
+  wrongPassphrase: 'Passphrase is not correct. Please try again.',
+};
+
+const STATUS: Record<StandInInstance['state'] | 'Delayed Shutdown' | 'Suspending' | 'Restarting' | 'Unknown' | 'Unavailable', string> = {
+  Unknown: 'UNKNOWN',
+  Running: 'RUNNING',
+  Starting: 'STARTING',
+  Restarting: 'RESTARTING',
+  Stopped: 'STOPPED',
+  Deleted: 'DELETED',
+  'Delayed Shutdown': 'DELAYED_SHUTDOWN',
+  Suspending: 'SUSPENDING',
+  Suspended: 'SUSPENDED',
+  Unavailable: 'UNAVAILABLE',
+};
+const RUNNING = new Set(['Running', 'Delayed Shutdown']);
+
+export interface StandInDaemonOptions {
+  socket: string;
+  state: () => StandInState; // read at every call, as the daemon knows its VMs
+  passphrase?: string | null; // `multipass set local.passphrase`; null: not set
+  certStore?: string; // a file of accepted client certificates (PEM, one after another); kept across restarts
+  adminGroup?: number; // the socket's group while no client is accepted (sudo, admin or wheel on a real host)
+  listDelayMs?: number; // the real list reaches into each VM: seconds
+}
+
+export interface StandInDaemon {
+  socket: string;
+  accepted: () => string[];
+  stop: () => Promise<void>;
+}
+
+/**
+ * The TLS socket under a call. grpc-js's getAuthContext() shows only a peer certificate that
+ * verified; the daemon reads the one it was sent, unverified, and checks it against its store.
+ */
+function peerSocket(call: object): TLSSocket | null {
+  let at = (call as { call?: object }).call as { nextCall?: object; stream?: { session?: { socket?: unknown } } } | undefined;
+  while (at && !at.stream && at.nextCall) at = at.nextCall as typeof at;
+  const socket = at?.stream?.session?.socket;
+  return socket instanceof TLSSocket ? socket : null;
+}
+
+/** A refusal as the daemon sends it: its status code and message. */
+const refuse = (code: grpc.status, message: string) => Object.assign(new Error(message), { code, details: message });
+const pemOf = (raw: Buffer) => new X509Certificate(raw).toString();
+const sameCert = (a: string, b: string) => new X509Certificate(a).fingerprint256 === new X509Certificate(b).fingerprint256;
+
+function infoItem(i: StandInInstance, tick: number) {
+  const vm = withTelemetry(i, tick);
+  const up = RUNNING.has(vm.state);
+  return {
+    name: vm.name,
+    instance_status: { status: STATUS[vm.state] ?? 'UNKNOWN' },
+    memory_total: up && vm.memory ? String(vm.memory.total) : '',
+    disk_total: up && vm.disk ? vm.disk.total : '',
+    cpu_count: up ? vm.cpuCount : '',
+    mount_info: { mount_paths: Object.entries(vm.mounts).map(([target, m]) => ({ source_path: m.sourcePath, target_path: target })) },
+    instance_info: {
+      image_release: IMAGE.release,
+      current_release: up ? IMAGE.guestRelease : '',
+      load: up ? vm.load.map((l) => l.toFixed(2)).join(' ') : '',
+      memory_usage: up && vm.memory ? String(vm.memory.used) : '',
+      disk_usage: up && vm.disk ? vm.disk.used : '',
+      ipv4: up ? vm.ipv4 : [],
+    },
+    zone: { name: vm.zone, available: true },
+  };
+}
+
+export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<StandInDaemon> {
+  const identity = await selfSignedIdentity('localhost', 3650);
+  const store = opts.certStore;
+  const accepted: string[] =
+    store && fs.existsSync(store)
+      ? (fs.readFileSync(store, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [])
+      : [];
+  // Open to the admin group only until a first client is accepted (set_server_socket_restrictions).
+  const restrict = (restricted: boolean) => {
+    if (restricted && opts.adminGroup !== undefined) fs.chownSync(opts.socket, 0, opts.adminGroup);
+    fs.chmodSync(opts.socket, restricted ? 0o660 : 0o666);
+  };
+  const accept = (cert: string) => {
+    if (!accepted.some((c) => sameCert(c, cert))) accepted.push(cert);
+    if (store) fs.writeFileSync(store, accepted.join(''), { mode: 0o600 });
+    restrict(false);
+  };
+  const clientCert = (call: grpc.ServerDuplexStream<unknown, unknown> | grpc.ServerUnaryCall<unknown, unknown>) => {
+    const raw = peerSocket(call)?.getPeerCertificate()?.raw;
+    return raw && raw.length ? pemOf(raw) : '';
+  };
+  const verified = (cert: string) => cert !== '' && accepted.some((c) => sameCert(c, cert));
+
+  /** A streaming call as the daemon serves it: read the one request, check the client, answer. */
+  const streaming =
+    (answer: (request: Record<string, unknown>, call: grpc.ServerDuplexStream<unknown, unknown>) => Promise<object[]>, open = false) =>
+    (call: grpc.ServerDuplexStream<unknown, unknown>) => {
+      call.once('data', (request: Record<string, unknown>) => {
+        void (async () => {
+          const cert = clientCert(call);
+          if (!open) {
+            if (accepted.length === 0) accept(cert);
+            else if (!verified(cert)) return void call.emit('error', refuse(grpc.status.UNAUTHENTICATED, DAEMON_MESSAGES.notAuthenticated));
+          }
+          try {
+            for (const reply of await answer(request, call)) call.write(reply);
+            call.end();
+          } catch (e) {
+            const err = e as { code?: number; message: string };
+            call.emit('error', refuse(err.code ?? grpc.status.INTERNAL, err.message));
+          }
+        })();
+      });
+    };
+
+  const definition = protoLoader.loadSync(PROTO, { keepCase: true, enums: String, longs: Number, defaults: true, oneofs: true });
+  const { multipass } = grpc.loadPackageDefinition(definition) as unknown as { multipass: { Rpc: grpc.ServiceClientConstructor } };
+  const server = new grpc.Server();
+  server.addService(multipass.Rpc.service, {
+    info: streaming(async () => {
+      const tick = Math.floor(Date.now() / 1000);
+      return [{ details: opts.state().instances.map((i) => infoItem(i, tick)) }];
+    }),
+    list: streaming(async () => {
+      if (opts.listDelayMs) await new Promise((r) => setTimeout(r, opts.listDelayMs));
+      const instances = opts.state().instances.map((i) => ({
+        name: i.name,
+        instance_status: { status: STATUS[i.state] ?? 'UNKNOWN' },
+        ipv4: RUNNING.has(i.state) ? i.ipv4 : [],
+        current_release: RUNNING.has(i.state) ? IMAGE.guestRelease : '',
+        zone: { name: i.zone, available: true },
+      }));
+      return [{ instance_list: { instances } }];
+    }),
+    version: streaming(async () => [{ version: VERSIONS[opts.state().format] }]),
+    authenticate: streaming(async (request, call) => {
+      if (!opts.passphrase) throw refuse(grpc.status.FAILED_PRECONDITION, DAEMON_MESSAGES.noPassphrase);
+      if (request.passphrase !== opts.passphrase) throw refuse(grpc.status.INVALID_ARGUMENT, DAEMON_MESSAGES.wrongPassphrase);
+      accept(clientCert(call));
+      return [];
+    }, true),
+    ping: (call: grpc.ServerUnaryCall<unknown, unknown>, done: grpc.sendUnaryData<object>) =>
+      verified(clientCert(call)) ? done(null, {}) : done(refuse(grpc.status.UNAUTHENTICATED, '')),
+  });
+  // Ask for a client certificate, verify nothing (GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY).
+  // A provider of fixed material; it answers after the server has started watching it.
+  const fixed = {
+    addCaCertificateListener: (l: (u: { caCertificate: Buffer }) => void) =>
+      setImmediate(() => l({ caCertificate: Buffer.from(identity.cert) })),
+    removeCaCertificateListener: () => {},
+    addIdentityCertificateListener: (l: (u: { certificate: Buffer; privateKey: Buffer }) => void) =>
+      setImmediate(() => l({ certificate: Buffer.from(identity.cert), privateKey: Buffer.from(identity.key) })),
+    removeIdentityCertificateListener: () => {},
+  };
+  const credentials = grpc.experimental.createCertificateProviderServerCredentials(fixed, fixed, false);
+  if (fs.existsSync(opts.socket)) fs.rmSync(opts.socket);
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`unix:${opts.socket}`, credentials, (err) => (err ? reject(err) : resolve())),
+  );
+  restrict(accepted.length === 0);
+  return {
+    socket: opts.socket,
+    accepted: () => [...accepted],
+    stop: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
+  };
+}

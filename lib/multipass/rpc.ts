@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { InstanceRecord } from '@/lib/domain/records';
+import { MultipassError } from './cli';
+
+/**
+ * The Multipass daemon's gRPC API (multipass.Rpc) over its unix socket, as the Multipass GUI and
+ * CLI use it: TLS, and a client certificate the daemon accepts once (the first client of a fresh
+ * daemon, or one that authenticated with the daemon's passphrase). Only the host role uses it.
+ */
+
+/** labgate's subset of the daemon's proto; found beside the build (next.config.js traces it) or in the checkout. */
+export const PROTO_FILE = path.join('lib', 'multipass', 'multipass.proto');
+
+/** The daemon's InstanceStatus.Status names, in the words its CLI prints (format_utils.cpp). */
+export const STATUS_WORDS: Record<string, string> = {
+  UNKNOWN: 'Unknown',
+  RUNNING: 'Running',
+  STARTING: 'Starting',
+  RESTARTING: 'Restarting',
+  STOPPED: 'Stopped',
+  DELETED: 'Deleted',
+  DELAYED_SHUTDOWN: 'Delayed Shutdown',
+  SUSPENDING: 'Suspending',
+  SUSPENDED: 'Suspended',
+  UNAVAILABLE: 'Unavailable',
+};
+
+const TIMEOUT_MS = 10_000;
+
+export interface Identity {
+  cert: string; // PEM
+  key: string; // PEM
+}
+
+interface Zone {
+  name: string;
+  available: boolean;
+}
+
+/** A DetailedInfoItem as the proto loader decodes it (defaults filled in, enums as names). */
+export interface InfoItem {
+  name: string;
+  instance_status: { status: string } | null;
+  memory_total: string;
+  disk_total: string;
+  cpu_count: string;
+  mount_info: { mount_paths: { source_path: string; target_path: string }[] } | null;
+  instance_info?: {
+    image_release: string;
+    current_release: string;
+    load: string;
+    memory_usage: string;
+    disk_usage: string;
+    ipv4: string[];
+  } | null;
+  zone: Zone | null;
+}
+
+let service: grpc.ServiceClientConstructor | null = null;
+
+/** The Rpc service's client constructor, from labgate's proto (loaded once per process). */
+export function rpcService(): grpc.ServiceClientConstructor {
+  if (service) return service;
+  // The server runs from its build's folder, the tests from the checkout: the same relative path.
+  const file = path.join(process.cwd(), PROTO_FILE);
+  if (!fs.existsSync(file))
+    throw new MultipassError('failed', `labgate's Multipass API definition (${PROTO_FILE}) is missing from this installation.`);
+  const definition = protoLoader.loadSync(file, { keepCase: true, enums: String, longs: Number, defaults: true, oneofs: true });
+  const multipass = (grpc.loadPackageDefinition(definition) as unknown as { multipass: { Rpc: grpc.ServiceClientConstructor } }).multipass;
+  service = multipass.Rpc;
+  return service;
+}
+
+/** A failed call, in words fit for a banner, each with what fixes it. */
+export function describeRpcError(err: grpc.ServiceError, socket: string): MultipassError {
+  const details = err.details ?? err.message;
+  switch (err.code) {
+    case grpc.status.UNAVAILABLE:
+      if (/EACCES|permission denied/i.test(details))
+        return new MultipassError(
+          'access-denied',
+          `labgate may not open the Multipass socket ${socket} (permission denied): a daemon that has accepted no client yet opens it only to its admin group. Accept labgate once: set a passphrase with \`multipass set local.passphrase\`, then run \`labgate multipass-auth\` with it on stdin.`,
+        );
+      return new MultipassError('daemon-down', `The Multipass daemon is not running (nothing answers on ${socket}).`);
+    case grpc.status.UNAUTHENTICATED:
+      return new MultipassError(
+        'not-authenticated',
+        "The Multipass daemon has not accepted labgate's client certificate: set a passphrase with `multipass set local.passphrase`, then run `labgate multipass-auth` with it on stdin.",
+      );
+    case grpc.status.INVALID_ARGUMENT:
+      return new MultipassError('wrong-passphrase', `Multipass refused the passphrase: ${details}`);
+    case grpc.status.FAILED_PRECONDITION:
+      return new MultipassError('no-passphrase', `Multipass has no passphrase to check against: ${details}`);
+    case grpc.status.DEADLINE_EXCEEDED:
+      return new MultipassError('timeout', `Multipass did not answer within ${TIMEOUT_MS / 1000} s.`);
+    default:
+      return new MultipassError('failed', `Multipass failed (${grpc.status[err.code] ?? err.code}): ${details || 'no message'}`);
+  }
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/;
+const num = (s: string | undefined) => (s === undefined || s === '' || !Number.isFinite(Number(s)) ? null : Number(s));
+
+/** The daemon's `info` reply → records, sorted by name; a reply that does not fit is refused whole. */
+export function toInstanceRecords(items: readonly InfoItem[]): InstanceRecord[] {
+  return items
+    .map((item): InstanceRecord => {
+      if (!NAME.test(item.name))
+        throw new MultipassError('malformed', `Multipass reported an instance named ${JSON.stringify(item.name.slice(0, 80))}.`);
+      const details = item.instance_info ?? null;
+      const used = num(details?.memory_usage);
+      const total = num(item.memory_total);
+      const diskUsed = num(details?.disk_usage);
+      const diskTotal = num(item.disk_total);
+      return {
+        name: item.name,
+        state: STATUS_WORDS[item.instance_status?.status ?? 'UNKNOWN'] ?? 'Unknown',
+        ipv4: (details?.ipv4 ?? []).filter((a) => a !== '' && a !== 'N/A'),
+        release: details?.current_release || null,
+        imageRelease: details?.image_release || null,
+        cpuCount: num(item.cpu_count),
+        memory: used !== null && total !== null ? { used, total } : null,
+        disk: diskUsed !== null && diskTotal !== null ? { used: diskUsed, total: diskTotal } : null,
+        load: (details?.load ?? '')
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number)
+          .filter((n) => Number.isFinite(n)),
+        zone: item.zone?.name || null,
+        mounts: (item.mount_info?.mount_paths ?? []).map((m) => m.target_path).sort(),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** One client of the daemon: its socket and labgate's identity. */
+export class MultipassRpc {
+  private readonly client: grpc.Client & Record<string, (...args: unknown[]) => unknown>;
+  readonly socket: string;
+
+  constructor(socket: string, identity: Identity) {
+    this.socket = socket;
+    // The daemon's certificate is its own, self-signed, and changes when it is reinstalled: what
+    // vouches for it is the socket, a file only root could have put there (as for Multipass's CLI).
+    const credentials = grpc.credentials.createSsl(null, Buffer.from(identity.key), Buffer.from(identity.cert), {
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+    });
+    const Rpc = rpcService();
+    this.client = new Rpc(`unix:${socket}`, credentials) as MultipassRpc['client'];
+  }
+
+  /** One request on one of the daemon's streaming calls; every reply it sends (log lines, update info, the answer). */
+  private exchange<Reply>(method: string, request: object): Promise<Reply[]> {
+    return new Promise((resolve, reject) => {
+      const call = this.client[method]!({ deadline: Date.now() + TIMEOUT_MS }) as grpc.ClientDuplexStream<object, Reply>;
+      const replies: Reply[] = [];
+      call.on('data', (reply: Reply) => replies.push(reply));
+      call.on('error', (e: grpc.ServiceError) => reject(describeRpcError(e, this.socket)));
+      call.on('status', (s: grpc.StatusObject) => {
+        if (s.code === grpc.status.OK) resolve(replies);
+      });
+      call.write(request);
+      call.end();
+    });
+  }
+
+  async info(): Promise<InstanceRecord[]> {
+    const replies = await this.exchange<{ details: InfoItem[] }>('info', { instance_snapshot_pairs: [], no_runtime_information: false });
+    return toInstanceRecords(replies.flatMap((r) => r.details ?? []));
+  }
+
+  async version(): Promise<string> {
+    const replies = await this.exchange<{ version: string }>('version', {});
+    return replies.map((r) => r.version).find(Boolean) ?? '';
+  }
+
+  async authenticate(passphrase: string): Promise<void> {
+    await this.exchange('authenticate', { passphrase });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
