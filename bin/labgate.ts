@@ -3,6 +3,7 @@
  *   reset-password [--stdin]   set a new admin password (generated, or read from stdin) and end all sessions
  *   doctor [--json]            check everything labgate depends on; each problem with its fix
  *   remove-rules               take labgate's chains and jumps off this host (uninstall)
+ *   multipass-auth             have the Multipass daemon accept labgate's client certificate (passphrase on stdin)
  */
 import { resetAdminPassword } from '@/lib/auth/admin';
 import { env } from '@/lib/env';
@@ -17,7 +18,10 @@ commands:
   doctor [--json]            check the cluster connection and permissions, Multipass, the
                              firewall and ports; each problem with the command that fixes it
   remove-rules               take labgate's chains and jumps off this host, and nothing else
-                             (stop labgate first, or its reconciler puts them back)`;
+                             (stop labgate first, or its reconciler puts them back)
+  multipass-auth             have the Multipass daemon accept labgate's client certificate
+                             (in LABGATE_DATA_DIR), with the passphrase set by
+                             \`multipass set local.passphrase\` on the first line of input`;
 
 async function readStdinLine(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -73,6 +77,34 @@ async function removeRules(): Promise<number> {
   return 0;
 }
 
+async function multipassAuth(args: string[]): Promise<number> {
+  if (args.length) {
+    console.error(`multipass-auth: it takes no arguments; the passphrase comes on stdin\n\n${USAGE}`);
+    return 2;
+  }
+  const passphrase = await readStdinLine();
+  if (!passphrase) {
+    console.error('multipass-auth: no passphrase on stdin (the one `multipass set local.passphrase` set).');
+    return 2;
+  }
+  const { clientIdentity, identityFiles } = await import('@/lib/multipass/identity');
+  const { MultipassRpc } = await import('@/lib/multipass/rpc');
+  const settings = env();
+  const rpc = new MultipassRpc(settings.multipassSocket, await clientIdentity(settings.dataDir));
+  try {
+    await rpc.authenticate(passphrase);
+    console.log(
+      `labgate: Multipass on ${settings.multipassSocket} accepted labgate's client certificate (${identityFiles(settings.dataDir).cert}).`,
+    );
+    return 0;
+  } catch (e) {
+    console.error(`multipass-auth: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  } finally {
+    rpc.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -82,6 +114,8 @@ async function main(argv: string[]): Promise<number> {
       return doctor(rest);
     case 'remove-rules':
       return removeRules();
+    case 'multipass-auth':
+      return multipassAuth(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -3,8 +3,9 @@ import { apiserverSpec, controllerSpecs, waitApiserverReady, waitControllersHeal
 import { NamespaceFirewall } from './firewall.mts';
 import { kubectl } from './kube.mts';
 import { changeVmAddress } from './network.mts';
+import { startMultipassDaemon } from './lab.mts';
 import { labPaths } from './paths.mts';
-import { startProcess, stopProcess } from './processes.mts';
+import { startProcess, stopProcess, waitFor } from './processes.mts';
 import { readStandIn, setMultipassDaemon, writeStandIn } from './standin.mts';
 import { APISERVER_ADDRESS, BRIDGE, namespaces, vmByName } from './topology.mts';
 import fs from 'node:fs';
@@ -149,4 +150,14 @@ export function grafanaNodePortArgs(nodePort: boolean): string[] {
         { op: 'remove', path: '/spec/ports/0/nodePort' },
       ];
   return ['patch', 'service', '-n', 'monitoring', 'kps-grafana', '--type=json', '-p', JSON.stringify(patch)];
+}
+
+/** A fresh Multipass daemon (just installed): no client accepted yet, its socket its admin group's only. */
+export async function freshMultipassDaemon(prefix: string): Promise<void> {
+  const p = labPaths(prefix);
+  await stopProcess('multipassd', p.pids, 3_000);
+  fs.rmSync(p.multipassCerts, { force: true });
+  fs.rmSync(p.multipassSocket, { force: true });
+  startMultipassDaemon(p);
+  await waitFor('the Multipass daemon stand-in', async () => fs.existsSync(p.multipassSocket), 10_000);
 }

@@ -9,7 +9,7 @@ import { CONTROL_PLANE_PROCESSES, startControlPlane, waitApiserverReady } from '
 import { run } from './exec.mts';
 import { NamespaceFirewall } from './firewall.mts';
 import { provisionCluster, waitPodsReady } from './kube.mts';
-import type { OutputFormat } from './multipass/model.mts';
+import { LAB_MULTIPASS_PASSPHRASE, type OutputFormat } from './multipass/model.mts';
 import { networkDown, networkUp, listLabNamespaces } from './network.mts';
 import { labPaths, REPO, type LabPaths } from './paths.mts';
 import { makePki } from './pki.mts';
@@ -21,7 +21,7 @@ import { installRestoreSwitch, setRestoreFailing } from './faults.mts';
 import { BRIDGE, KUBE_NODES, LAN, namespaces, validPrefix, vmByName } from './topology.mts';
 
 export const LAB_PACKAGES = ['iproute2', 'iptables', 'openssl', 'curl', 'ca-certificates'];
-export const AGENTS = [...KUBE_NODES.map((n) => `node-proxy-${n.name}`), 'services-ops', 'services-nfs'];
+export const AGENTS = [...KUBE_NODES.map((n) => `node-proxy-${n.name}`), 'services-ops', 'services-nfs', 'multipassd'];
 
 export interface UpOptions {
   docker?: boolean;
@@ -64,6 +64,7 @@ function startAgents(prefix: string, p: LabPaths): void {
       dirs,
     );
   }
+  startMultipassDaemon(p);
   for (const vm of ['ops', 'nfs']) {
     startProcess(
       {
@@ -77,6 +78,27 @@ function startAgents(prefix: string, p: LabPaths): void {
       dirs,
     );
   }
+}
+
+/** The Multipass daemon stand-in over gRPC, in the root namespace (a unix socket needs no network). */
+export function startMultipassDaemon(p: LabPaths): void {
+  startProcess(
+    {
+      name: 'multipassd',
+      ns: null,
+      cmd: process.execPath,
+      args: [agent('multipassd.mts')],
+      env: {
+        ...process.env,
+        LAB_MULTIPASS_STATE: p.multipassState,
+        LAB_MULTIPASS_SOCKET: p.multipassSocket,
+        LAB_MULTIPASS_CERTS: p.multipassCerts,
+        LAB_MULTIPASS_PASSPHRASE: LAB_MULTIPASS_PASSPHRASE,
+      },
+      cwd: REPO,
+    },
+    { logs: p.logs, pids: p.pids },
+  );
 }
 
 export async function labUp(prefix: string, opts: UpOptions = {}): Promise<LabRecord> {
@@ -212,6 +234,8 @@ export function labEnv(prefix: string): Record<string, string> {
     KUBECONFIG: p.adminKubeconfig,
     LABGATE_LAB_LABGATE_KUBECONFIG: p.labgateKubeconfig,
     LABGATE_LAB_MULTIPASS_STATE: p.multipassState,
+    LABGATE_MULTIPASS_SOCKET: p.multipassSocket,
+    LABGATE_LAB_MULTIPASS_PASSPHRASE: LAB_MULTIPASS_PASSPHRASE,
     LABGATE_LAB_SYSTEM_ROOT: systemRootPath(), // made by npm test (or `npm run lab -- system-root`) outside the lab
     LABGATE_LAN_INTERFACE: LAN.hostInterface,
     LABGATE_LAN_ADDRESS: LAN.host,

@@ -42,6 +42,8 @@ export function labPaths(prefix: string) {
     labgateKubeconfig: path.join(root, 'labgate.kubeconfig'),
     kwokConfig: path.join(root, 'kwok.yaml'),
     multipassState: path.join(shared, 'multipass.json'),
+    multipassSocket: path.join(shared, 'multipass_socket'), // the daemon stand-in's gRPC socket
+    multipassCerts: path.join(root, 'multipass-authenticated-certs'),
     restoreFails: path.join(shared, 'iptables-restore-fails'),
     labState: path.join(root, 'lab.json'),
     dataDir: path.join(root, 'data'),

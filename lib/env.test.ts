@@ -22,6 +22,7 @@ describe('parseEnv', () => {
       nodePortRange: { from: 30000, to: 32767 },
       kubeconfig: null,
       kubeContext: null,
+      multipassSocket: '/var/snap/multipass/common/multipass_socket',
     });
   });
 
@@ -50,5 +51,6 @@ describe('parseEnv', () => {
     { name: 'a nodePort range past 65535', env: { LABGATE_NODEPORT_RANGE: '30000-70000' } },
     { name: 'a trusted proxy that is a name', env: { LABGATE_TRUSTED_PROXIES: '127.0.0.1,proxy.lan' } },
     { name: 'an allowed network with leading zeros', env: { LABGATE_ALLOWED_NETWORKS: '010.0.0.0/8' } },
+    { name: 'a relative Multipass socket', env: { LABGATE_MULTIPASS_SOCKET: 'multipass_socket' } },
   ])('rejects $name, naming the setting', ({ env }) => expect(() => parseEnv(env)).toThrow(`labgate cannot start: ${Object.keys(env)[0]}`));
 });

@@ -94,6 +94,10 @@ const EnvSchema = z.object({
     ),
   KUBECONFIG: z.string().min(1).optional(),
   LABGATE_KUBE_CONTEXT: z.string().min(1).max(253).optional(),
+  LABGATE_MULTIPASS_SOCKET: z
+    .string()
+    .regex(/^\/[^\0\s]*$/, "LABGATE_MULTIPASS_SOCKET is the absolute path of the Multipass daemon's socket")
+    .default('/var/snap/multipass/common/multipass_socket'),
   LABGATE_LAN_INTERFACE: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name (1-15 of A-Z a-z 0-9 _ . -)')
@@ -118,6 +122,7 @@ export type Env = {
   nodePortRange: PortRange; // the cluster's service-node-port-range: no API reports it
   kubeconfig: string | null; // KUBECONFIG: null, the default kubeconfig or the in-cluster account
   kubeContext: string | null; // LABGATE_KUBE_CONTEXT
+  multipassSocket: string; // LABGATE_MULTIPASS_SOCKET: the daemon's gRPC socket (the snap's by default)
 };
 
 /** An issue's message, naming the setting where the schema's own words do not (zod's defaults). */
@@ -151,6 +156,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     nodePortRange: e.LABGATE_NODEPORT_RANGE,
     kubeconfig: e.KUBECONFIG ?? null,
     kubeContext: e.LABGATE_KUBE_CONTEXT ?? null,
+    multipassSocket: e.LABGATE_MULTIPASS_SOCKET,
   };
 }
 

@@ -2,6 +2,9 @@
 // The seed is the reference lab as Multipass reports it (the fixtures' values).
 import { BRIDGE } from '../topology.mts';
 
+/** The lab daemon's `local.passphrase`: what `labgate multipass-auth` is given in the lab. */
+export const LAB_MULTIPASS_PASSPHRASE = 'lab-multipass-passphrase';
+
 export type OutputFormat = 'release' | 'zones'; // v1.16.3, or main with availability zones
 
 export interface StandInInstance {
