@@ -5,7 +5,7 @@ const nextConfig = {
   // `npm start` serves the self-contained build in .next/standalone (scripts/start.mts).
   output: 'standalone',
   // Native addons are loaded from node_modules at run time, never bundled.
-  serverExternalPackages: ['better-sqlite3', 'prom-client'],
+  serverExternalPackages: ['better-sqlite3', 'prom-client', '@grpc/grpc-js', '@grpc/proto-loader'],
   poweredByHeader: false,
   // Everywhere, pages and API alike; the CSP with its nonce comes from proxy.ts.
   async headers() {

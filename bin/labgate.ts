@@ -87,8 +87,8 @@ async function multipassAuth(args: string[]): Promise<number> {
     console.error('multipass-auth: no passphrase on stdin (the one `multipass set local.passphrase` set).');
     return 2;
   }
-  const { clientIdentity, identityFiles } = await import('@/lib/multipass/identity');
-  const { MultipassRpc } = await import('@/lib/multipass/rpc');
+  const { clientIdentity, identityFiles } = await import('@/lib/multipass/identity.mts');
+  const { MultipassRpc } = await import('@/lib/multipass/rpc.mts');
   const settings = env();
   const rpc = new MultipassRpc(settings.multipassSocket, await clientIdentity(settings.dataDir));
   try {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, trustCa } from '@/lab/browser.mts';
 import { rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
+import { LAB_MULTIPASS_PASSPHRASE } from '@/lab/multipass/model.mts';
 import { labPaths, REPO } from '@/lab/paths.mts';
 import { socketRequest, unreadableByOthers } from '@/lab/server.mts';
 import { SystemContainer, type Bind } from '@/lab/system.mts';
@@ -83,12 +84,7 @@ beforeAll(async () => {
   await rebootFirewall(prefix);
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-system-'));
   machine = await SystemContainer.fromRoot(root, path.join(scratch, 'root'), namespaces(prefix).host);
-  // The host's multipass command, on the units' PATH, answering from the lab's Multipass.
-  fs.writeFileSync(
-    path.join(machine.dir, 'usr', 'local', 'bin', 'multipass'),
-    `#!/bin/sh\nLABGATE_LAB_MULTIPASS_STATE='${p.multipassState}' exec '${p.node}' /opt/labgate/lab/multipass/cli.mts "$@"\n`,
-    { mode: 0o755 },
-  );
+  // No multipass command in the machine: labgate talks to the daemon's socket (the lab's, bound in).
   await machine.boot(binds);
 }, 180_000);
 
@@ -124,8 +120,19 @@ describe('scripts/install.sh under a real systemd', () => {
     );
     await machine.must('sh', [
       '-c',
-      `printf 'LABGATE_LAN_INTERFACE=%s\\n' '${process.env.LABGATE_LAN_INTERFACE}' >> /etc/labgate/labgate.env`,
+      `printf 'LABGATE_LAN_INTERFACE=%s\\nLABGATE_MULTIPASS_SOCKET=%s\\n' '${process.env.LABGATE_LAN_INTERFACE}' '${p.multipassSocket}' >> /etc/labgate/labgate.env`,
     ]);
+    // docs/install.md: Multipass accepts labgate's client certificate once, with the daemon's passphrase.
+    const accepted = await machine.must(
+      'sh',
+      [
+        '-c',
+        `PATH=/usr/local/lib/labgate/bin:$PATH LABGATE_DATA_DIR=/var/lib/labgate LABGATE_MULTIPASS_SOCKET='${p.multipassSocket}' /opt/labgate/bin/labgate multipass-auth`,
+      ],
+      `${LAB_MULTIPASS_PASSPHRASE}\n`,
+    );
+    expect(accepted).toContain("accepted labgate's client certificate");
+    expect((await machine.must('stat', ['-c', '%U %a', '/var/lib/labgate/multipass/client.key'])).trim()).toBe('labgate 600');
     await machine.must('systemctl', ['restart', 'labgate-host', 'labgate-ui']);
     expect((await machine.exec('systemctl', ['is-active', 'labgate-host', 'labgate-ui'])).stdout.trim().split('\n')).toEqual([
       'active',
@@ -164,6 +171,12 @@ describe('scripts/install.sh under a real systemd', () => {
       await browser.close();
     }
 
+    // The host role reads Multipass over its socket, with the certificate it was accepted with.
+    const instances = await eventually('Multipass instances from the host role', async () => {
+      const res = (await hostApi('GET', '/api/host/instances')).json as { instances: { name: string; state: string }[]; error: unknown };
+      return res.error === null && res.instances.length ? res : undefined;
+    });
+    expect(instances.instances.find((i) => i.name === 'ops')?.state).toBe('Running');
     for (const { answers: _, ...f } of FORWARDS) expect((await hostApi('POST', '/api/host/forwards', f)).code).toBe(201);
     await eventually('the forwards to answer from lan', forwardsAnswer, 10_000);
   }, 180_000);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,8 +63,15 @@ function prepareTwoRoles(): { socket: string; node: string; hostData: string; ku
   ownedCopy(kubeconfig, files.kubeconfig.ui, UI_UID, 0o600);
   ownedDir(path.dirname(files.socket), HOST_UID, SHARED_GID, 0o750); // RuntimeDirectory=labgate, RuntimeDirectoryMode=0750
   ownedDir(files.hostData, HOST_UID, HOST_UID, 0o700);
+  acceptedByLabMultipass(files.hostData);
   ownedDir(process.env.LABGATE_E2E_DATA_DIR!, UI_UID, UI_UID, 0o700);
   return files;
+}
+
+/** As after `labgate multipass-auth`: the lab's Multipass daemon accepts the identity in this data dir. */
+function acceptedByLabMultipass(dataDir: string): void {
+  const res = spawnSync(process.execPath, [path.join(ROOT, 'lab', 'cli.mts'), 'multipass', 'accept', dataDir], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`the lab's Multipass daemon did not accept ${dataDir}: ${res.stderr}`);
 }
 
 const withoutPassword = ({ LABGATE_ADMIN_PASSWORD: _, ...env }: Record<string, string>) => env;
@@ -74,6 +82,7 @@ export function webServers(common: { env: Record<string, string>; url: string; p
   // The units' runtime settings; the server trusts the CA it makes.
   const app = { ...runtimeEnv(ROOT), ...common.env, NEXT_TELEMETRY_DISABLED: '1', NODE_EXTRA_CA_CERTS: '' };
   if (SHAPE === 'all') {
+    acceptedByLabMultipass(common.env.LABGATE_DATA_DIR!);
     return [
       {
         ...base,

@@ -1,6 +1,15 @@
 // `npm run lab -- <command>`: the lab in a box from the command line.
 import { parseArgs } from 'node:util';
-import { apiserver, dockerRules, movePod, multipassDaemon, rebootFirewall, setInstanceAddress, setMultipassFormat } from './controls.mts';
+import {
+  acceptedByMultipass,
+  apiserver,
+  dockerRules,
+  movePod,
+  multipassDaemon,
+  rebootFirewall,
+  setInstanceAddress,
+  setMultipassFormat,
+} from './controls.mts';
 import { setRestoreFailing } from './faults.mts';
 import { labDown, labEnv, labStatus, labUp } from './lab.mts';
 import { ensureDebianPackages } from '../scripts/lib/setup.mts';
@@ -20,6 +29,7 @@ const USAGE = `usage: npm run lab -- <command> [--prefix P]
   docker-rules on|off    a Docker-style rule set (FORWARD policy DROP, DOCKER-USER, DOCKER-FORWARD)
   multipass stop|start   stop or start the Multipass stand-in's daemon (with multipassd's firewall clean-up)
   multipass format release|zones
+  multipass accept DATA_DIR        labgate's Multipass identity in DATA_DIR, accepted by the lab's daemon (as after labgate multipass-auth)
   apiserver stop|start
   iptables-restore fail|ok        make labgate's iptables-restore fail (run without CAP_NET_ADMIN), or work again
   move-pod NAMESPACE SELECTOR      cordon the pod's node, delete the pod, wait for it elsewhere
@@ -89,7 +99,8 @@ async function main(raw: string[]): Promise<number> {
     case 'multipass':
       if (args[0] === 'stop' || args[0] === 'start') await multipassDaemon(prefix, args[0] === 'stop' ? 'stopped' : 'running');
       else if (args[0] === 'format' && (args[1] === 'release' || args[1] === 'zones')) setMultipassFormat(prefix, args[1]);
-      else throw new Error('multipass takes stop, start, or format release|zones');
+      else if (args[0] === 'accept' && args[1]) await acceptedByMultipass(prefix, args[1]);
+      else throw new Error('multipass takes stop, start, format release|zones, or accept DATA_DIR');
       return 0;
     case 'apiserver':
       if (args[0] !== 'stop' && args[0] !== 'start') throw new Error('apiserver takes stop or start');

@@ -3,8 +3,9 @@ import { apiserverSpec, controllerSpecs, waitApiserverReady, waitControllersHeal
 import { NamespaceFirewall } from './firewall.mts';
 import { kubectl } from './kube.mts';
 import { changeVmAddress } from './network.mts';
-import { startMultipassDaemon } from './lab.mts';
+import { multipassInstallerUsed, startMultipassDaemon } from './multipassd.mts';
 import { labPaths } from './paths.mts';
+import { clientIdentity } from '../lib/multipass/identity.mts';
 import { startProcess, stopProcess, waitFor } from './processes.mts';
 import { readStandIn, setMultipassDaemon, writeStandIn } from './standin.mts';
 import { APISERVER_ADDRESS, BRIDGE, namespaces, vmByName } from './topology.mts';
@@ -152,12 +153,23 @@ export function grafanaNodePortArgs(nodePort: boolean): string[] {
   return ['patch', 'service', '-n', 'monitoring', 'kps-grafana', '--type=json', '-p', JSON.stringify(patch)];
 }
 
-/** A fresh Multipass daemon (just installed): no client accepted yet, its socket its admin group's only. */
-export async function freshMultipassDaemon(prefix: string): Promise<void> {
+/**
+ * A fresh Multipass daemon (just installed): no client accepted yet, its socket its admin group's
+ * only; `used`: then its installing user's client accepted, as on a host where Multipass has been
+ * used (the lab's default), its socket open to every user.
+ */
+export async function freshMultipassDaemon(prefix: string, { used = false } = {}): Promise<void> {
   const p = labPaths(prefix);
   await stopProcess('multipassd', p.pids, 3_000);
   fs.rmSync(p.multipassCerts, { force: true });
   fs.rmSync(p.multipassSocket, { force: true });
   startMultipassDaemon(p);
   await waitFor('the Multipass daemon stand-in', async () => fs.existsSync(p.multipassSocket), 10_000);
+  if (used) await multipassInstallerUsed(p);
+}
+
+/** labgate's Multipass identity in a server's data dir, accepted by the lab's daemon: as after `labgate multipass-auth`. */
+export async function acceptedByMultipass(prefix: string, dataDir: string): Promise<void> {
+  const { cert } = await clientIdentity(dataDir);
+  fs.appendFileSync(labPaths(prefix).multipassCerts, cert, { mode: 0o600 });
 }

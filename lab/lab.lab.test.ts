@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InfoOutput, ListOutput } from '@/lib/multipass/schema';
+import { InfoOutput, ListOutput } from './multipass/schema.mts';
 import {
   apiserver,
   dockerRules,

@@ -10,6 +10,7 @@ import { run } from './exec.mts';
 import { NamespaceFirewall } from './firewall.mts';
 import { provisionCluster, waitPodsReady } from './kube.mts';
 import { LAB_MULTIPASS_PASSPHRASE, type OutputFormat } from './multipass/model.mts';
+import { multipassInstallerUsed, startMultipassDaemon } from './multipassd.mts';
 import { networkDown, networkUp, listLabNamespaces } from './network.mts';
 import { labPaths, REPO, type LabPaths } from './paths.mts';
 import { makePki } from './pki.mts';
@@ -80,27 +81,6 @@ function startAgents(prefix: string, p: LabPaths): void {
   }
 }
 
-/** The Multipass daemon stand-in over gRPC, in the root namespace (a unix socket needs no network). */
-export function startMultipassDaemon(p: LabPaths): void {
-  startProcess(
-    {
-      name: 'multipassd',
-      ns: null,
-      cmd: process.execPath,
-      args: [agent('multipassd.mts')],
-      env: {
-        ...process.env,
-        LAB_MULTIPASS_STATE: p.multipassState,
-        LAB_MULTIPASS_SOCKET: p.multipassSocket,
-        LAB_MULTIPASS_CERTS: p.multipassCerts,
-        LAB_MULTIPASS_PASSPHRASE: LAB_MULTIPASS_PASSPHRASE,
-      },
-      cwd: REPO,
-    },
-    { logs: p.logs, pids: p.pids },
-  );
-}
-
 export async function labUp(prefix: string, opts: UpOptions = {}): Promise<LabRecord> {
   const log = opts.log ?? (() => {});
   checkPrefix(prefix);
@@ -132,6 +112,8 @@ export async function labUp(prefix: string, opts: UpOptions = {}): Promise<LabRe
   await startControlPlane(prefix, p);
   await provisionCluster(prefix, p);
   startAgents(prefix, p);
+  await waitFor('the Multipass daemon stand-in', async () => fs.existsSync(p.multipassSocket), 10_000);
+  await multipassInstallerUsed(p);
   if (opts.scale) {
     log(`scale profile: ${opts.scale.nodes} nodes, ${opts.scale.services} services, ${opts.scale.pods} pods`);
     await addScale(prefix, p, opts.scale, log);

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { acceptedByMultipass } from './controls.mts';
 import { run } from './exec.mts';
 import { runtimeEnv } from './runtime-env.mts';
 import { eventually } from './testing.mts';
@@ -52,6 +53,10 @@ export async function startServer({
 }: ServerOptions): Promise<StartedServer> {
   if (!fs.existsSync(path.join(ROOT, '.next', 'standalone', 'server.js')))
     throw new Error('no standalone build: run `npm run build` first');
+  // As after `labgate multipass-auth`: the lab's Multipass daemon accepts the host side's identity.
+  const prefix = env.LABGATE_LAB_PREFIX ?? process.env.LABGATE_LAB_PREFIX;
+  if (prefix && env.LABGATE_DATA_DIR && fs.existsSync(env.LABGATE_DATA_DIR) && env.LABGATE_ROLE !== 'ui')
+    await acceptedByMultipass(prefix, env.LABGATE_DATA_DIR);
   const port = String(4200 + Math.floor(Math.random() * 700));
   const cmd = [node, path.join(ROOT, '.next', 'standalone', 'start.mjs')];
   const [bin, ...args] = setpriv ? ['setpriv', ...setpriv, ...cmd] : cmd;

@@ -9,12 +9,13 @@ import { handMadeOn, ipForwardEnabled, multipassBridges, portInUseOnHost } from 
 import { ForwardStore } from '@/lib/host/store/forwards';
 import { describeApiError, loadKubeConfig } from '@/lib/kube/client';
 import { ADMISSION_POLICY, PERMISSIONS, permissionName } from '@/lib/kube/permissions';
-import { classifyFailure, execMultipass, listInstances, MultipassError } from '@/lib/multipass/cli';
+import { MultipassError } from '@/lib/multipass/errors.mts';
+import { clientIdentity } from '@/lib/multipass/identity.mts';
+import { MultipassRpc } from '@/lib/multipass/rpc.mts';
 import { db } from '@/lib/store/db';
 import { env, type Env } from '@/lib/env';
 
 /** Where Multipass puts its socket: the snap, then a native install. */
-const MULTIPASS_SOCKETS = ['/var/snap/multipass/common/multipass_socket', '/run/multipass_socket'];
 
 async function kubeFacts(settings: Env): Promise<DoctorFacts['kube']> {
   try {
@@ -59,34 +60,20 @@ async function admissionPolicyState(kc: ReturnType<typeof loadKubeConfig>): Prom
   return (await exists(() => api.readValidatingAdmissionPolicyBinding({ name: ADMISSION_POLICY }))) ? 'installed' : 'unbound';
 }
 
+/** The daemon as labgate's host role reaches it: its socket, with labgate's own client certificate. */
 async function multipassFacts(): Promise<DoctorFacts['multipass']> {
-  const socketPath = MULTIPASS_SOCKETS.find((p) => fs.existsSync(p));
-  const socket = socketPath ? { path: socketPath, group: groupName(fs.statSync(socketPath).gid) } : null;
-  const res = await execMultipass(['version', '--format', 'json']);
-  if (res.code !== 0) {
-    const err = classifyFailure(res);
-    return { error: err.message, errorKind: err.kind, version: null, daemon: null, socket };
-  }
-  let versions: { multipass?: string; multipassd?: string } = {};
+  const { multipassSocket: path, dataDir } = env();
+  const socket = fs.existsSync(path) ? { path, group: groupName(fs.statSync(path).gid) } : { path, group: null };
+  const rpc = new MultipassRpc(path, await clientIdentity(dataDir));
   try {
-    versions = JSON.parse(res.stdout) as typeof versions;
-  } catch {
-    return { error: 'multipass version printed something that is not JSON.', errorKind: 'malformed', version: null, daemon: null, socket };
-  }
-  if (!versions.multipassd)
-    return {
-      error: 'The Multipass daemon is not running.',
-      errorKind: 'daemon-down',
-      version: versions.multipass ?? null,
-      daemon: null,
-      socket,
-    };
-  try {
-    await listInstances();
-    return { error: null, errorKind: null, version: versions.multipass ?? null, daemon: versions.multipassd, socket };
+    const daemon = await rpc.version();
+    await rpc.info();
+    return { error: null, errorKind: null, daemon, socket };
   } catch (e) {
     const err = e instanceof MultipassError ? e : new MultipassError('failed', String(e));
-    return { error: err.message, errorKind: err.kind, version: versions.multipass ?? null, daemon: versions.multipassd, socket };
+    return { error: err.message, errorKind: err.kind, daemon: null, socket };
+  } finally {
+    rpc.close();
   }
 }
 

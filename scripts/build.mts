@@ -13,6 +13,8 @@ if (built.status !== 0) process.exit(built.status ?? 1);
 // The standalone server serves these from beside itself; Next leaves the copying to the deployer.
 fs.cpSync(path.join(ROOT, '.next', 'static'), path.join(STANDALONE, '.next', 'static'), { recursive: true });
 fs.cpSync(path.join(ROOT, 'public'), path.join(STANDALONE, 'public'), { recursive: true });
+// The Multipass API definition the host role loads at run time (lib/multipass/rpc.ts), where the server runs.
+fs.cpSync(path.join(ROOT, 'lib', 'multipass', 'multipass.proto'), path.join(STANDALONE, 'lib', 'multipass', 'multipass.proto'));
 // The tracer follows the default LABGATE_DATA_DIR (./data) from the instrumentation hook and
 // copies a checkout's store, password hash and sessions included; a build must never carry one.
 fs.rmSync(path.join(STANDALONE, 'data'), { recursive: true, force: true });

@@ -94,25 +94,30 @@ function infoItem(i: StandInInstance, tick: number) {
 export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<StandInDaemon> {
   const identity = await selfSignedIdentity('localhost', 3650);
   const store = opts.certStore;
-  const accepted: string[] =
+  const memory: string[] = [];
+  // The store file is read at every check: the lab's harness may add a server's certificate to it
+  // (as if that server had run `labgate multipass-auth`) while the daemon runs.
+  const acceptedNow = (): string[] =>
     store && fs.existsSync(store)
       ? (fs.readFileSync(store, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [])
-      : [];
+      : memory;
   // Open to the admin group only until a first client is accepted (set_server_socket_restrictions).
   const restrict = (restricted: boolean) => {
     if (restricted && opts.adminGroup !== undefined) fs.chownSync(opts.socket, 0, opts.adminGroup);
     fs.chmodSync(opts.socket, restricted ? 0o660 : 0o666);
   };
   const accept = (cert: string) => {
-    if (!accepted.some((c) => sameCert(c, cert))) accepted.push(cert);
-    if (store) fs.writeFileSync(store, accepted.join(''), { mode: 0o600 });
+    if (!acceptedNow().some((c) => sameCert(c, cert))) {
+      if (store) fs.appendFileSync(store, cert.endsWith('\n') ? cert : `${cert}\n`, { mode: 0o600 });
+      else memory.push(cert);
+    }
     restrict(false);
   };
   const clientCert = (call: grpc.ServerDuplexStream<unknown, unknown> | grpc.ServerUnaryCall<unknown, unknown>) => {
     const raw = peerSocket(call)?.getPeerCertificate()?.raw;
     return raw && raw.length ? pemOf(raw) : '';
   };
-  const verified = (cert: string) => cert !== '' && accepted.some((c) => sameCert(c, cert));
+  const verified = (cert: string) => cert !== '' && acceptedNow().some((c) => sameCert(c, cert));
 
   /** A streaming call as the daemon serves it: read the one request, check the client, answer. */
   const streaming =
@@ -122,7 +127,7 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
         void (async () => {
           const cert = clientCert(call);
           if (!open) {
-            if (accepted.length === 0) accept(cert);
+            if (acceptedNow().length === 0) accept(cert);
             else if (!verified(cert)) return void call.emit('error', refuse(grpc.status.UNAUTHENTICATED, DAEMON_MESSAGES.notAuthenticated));
           }
           try {
@@ -180,10 +185,10 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
   await new Promise<void>((resolve, reject) =>
     server.bindAsync(`unix:${opts.socket}`, credentials, (err) => (err ? reject(err) : resolve())),
   );
-  restrict(accepted.length === 0);
+  restrict(acceptedNow().length === 0);
   return {
     socket: opts.socket,
-    accepted: () => [...accepted],
+    accepted: () => [...acceptedNow()],
     stop: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
   };
 }

@@ -16,9 +16,8 @@ export interface DoctorFacts {
   multipass: {
     error: string | null;
     errorKind: string | null;
-    version: string | null;
-    daemon: string | null;
-    socket: { path: string; group: string } | null;
+    daemon: string | null; // multipassd's version
+    socket: { path: string; group: string | null }; // group: null when nothing is there
   };
   backend: { labgate: 'nft' | 'legacy'; multipass: 'nft' | 'legacy' | null };
   ipForward: boolean | null;
@@ -80,26 +79,29 @@ function admission(state: DoctorFacts['kube']['admissionPolicy']): Finding[] {
   return [];
 }
 
-function multipass(f: DoctorFacts['multipass'], user: string): Finding[] {
+// Never "add labgate's user to the socket's group": that group is sudo, admin or wheel.
+const MULTIPASS_AUTH =
+  'multipass set local.passphrase  # as a user Multipass accepted; then: sudo labgate multipass-auth (the passphrase on stdin)';
+
+function multipass(f: DoctorFacts['multipass']): Finding[] {
   const check = 'Multipass';
-  if (f.errorKind === 'cli-missing')
-    return [
-      { check, severity: 'fail', message: 'The multipass command is not installed (or not on PATH).', fix: 'snap install multipass' },
-    ];
-  if (f.errorKind === 'access-denied') {
+  if (f.errorKind === 'daemon-down' || (!f.error && !f.daemon))
+    return [{ check, severity: 'fail', message: f.error ?? 'The Multipass daemon is not running.', fix: 'snap start multipass' }];
+  if (f.errorKind === 'access-denied')
     return [
       {
         check,
         severity: 'fail',
-        message: `labgate's user ${user} may not use the Multipass socket ${f.socket?.path ?? ''}.`.replace(' .', '.'),
-        fix: `usermod -aG ${f.socket?.group ?? 'sudo'} ${user}  # then restart labgate`,
+        message: `The Multipass daemon has accepted no client yet, so its socket ${f.socket.path} is open only to group ${f.socket.group ?? 'sudo'}.`,
+        fix: `multipass list  # once, as a user in group ${f.socket.group ?? 'sudo'}: the daemon accepts it and opens its socket; then ${MULTIPASS_AUTH}`,
       },
     ];
-  }
-  if (!f.daemon || f.errorKind === 'daemon-down')
-    return [{ check, severity: 'fail', message: f.error ?? 'The Multipass daemon is not running.', fix: 'snap start multipass' }];
+  if (f.errorKind === 'not-authenticated')
+    return [
+      { check, severity: 'fail', message: "The Multipass daemon has not accepted labgate's client certificate.", fix: MULTIPASS_AUTH },
+    ];
   if (f.error) return [{ check, severity: 'fail', message: f.error }];
-  return [ok(check, `multipass ${f.version}, multipassd ${f.daemon}.`)];
+  return [ok(check, `multipassd ${f.daemon}, labgate's client accepted.`)];
 }
 
 function firewall(f: DoctorFacts): Finding[] {
@@ -178,7 +180,7 @@ function firewall(f: DoctorFacts): Finding[] {
 
 /** Every finding, in the order the checks run: the cluster, Multipass, then the firewall. Pure. */
 export function diagnose(f: DoctorFacts): Finding[] {
-  return [...kube(f.kube), ...multipass(f.multipass, f.user), ...firewall(f)];
+  return [...kube(f.kube), ...multipass(f.multipass), ...firewall(f)];
 }
 
 const MARK = { ok: '✔', warn: '!', fail: '✖' } as const;

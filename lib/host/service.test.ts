@@ -253,7 +253,7 @@ describe('Reconciler and Multipass telemetry', () => {
     const s = setup();
     expect((await s.host.create(grafanaInput, 'admin')).ok).toBe(true);
     const daemon = movingTelemetryDaemon();
-    const watcher = new MultipassWatcher(daemon.run, 2_000);
+    const watcher = new MultipassWatcher(daemon.source, 2_000);
     const reconciler = new Reconciler(s.host, () => [watcher]);
     await reconciler.start();
     const wake = vi.spyOn(reconciler, 'request');

@@ -9,8 +9,8 @@ import { unreadableByOthers } from '@/lab/server.mts';
 import { asUser } from '@/lab/setpriv.mts';
 import { eventually, labPrefix } from '@/lab/testing.mts';
 import { selfSignedIdentity } from '@/lib/tls/certificates.mts';
-import { clientIdentity, identityFiles } from './identity';
-import { MultipassRpc } from './rpc';
+import { clientIdentity, identityFiles } from './identity.mts';
+import { MultipassRpc } from './rpc.mts';
 
 // labgate's Multipass client and `labgate multipass-auth` against the lab's daemon stand-in on
 // the lab's socket, owned by group sudo as on a real host, run as an unprivileged user.
@@ -63,7 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients.splice(0)) c.close();
   await multipassDaemon(labPrefix(), 'running');
-  await freshMultipassDaemon(labPrefix());
+  await freshMultipassDaemon(labPrefix(), { used: true }); // the lab's default: Multipass used by its installer
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAEMON_MESSAGES, startStandInDaemon, type StandInDaemon } from '@/lab/multipass/daemon.mts';
 import { seedState } from '@/lab/multipass/model.mts';
 import { selfSignedIdentity } from '@/lib/tls/certificates.mts';
-import { describeRpcError, MultipassRpc, toInstanceRecords, type InfoItem } from './rpc';
+import { describeRpcError, MultipassRpc, toInstanceRecords, type InfoItem } from './rpc.mts';
 
 // The client against the lab's gRPC stand-in of the daemon, over a real unix socket with TLS.
 describe('MultipassRpc against the daemon stand-in', () => {

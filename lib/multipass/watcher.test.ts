@@ -14,7 +14,7 @@ describe('MultipassWatcher: what wakes whom', () => {
     changes.mockClear();
     telemetry.mockClear();
     d = daemon();
-    watcher = new MultipassWatcher(d.run, POLL_MS);
+    watcher = new MultipassWatcher(d.source, POLL_MS);
     await watcher.ready();
     watcher.onChange(changes);
     watcher.onTelemetry(telemetry);

@@ -1,7 +1,21 @@
 import 'server-only';
 import type { InstanceRecord } from '@/lib/domain/records';
 import { metrics } from '@/lib/server/metrics';
-import { listInstances, MultipassError, type CliRunner, execMultipass } from './cli';
+import { env } from '@/lib/env';
+import { MultipassError } from './errors.mts';
+import { clientIdentity } from './identity.mts';
+import { MultipassRpc } from './rpc.mts';
+
+/** Where the instances come from: by default the daemon's gRPC API, with labgate's identity. */
+export type InstanceSource = () => Promise<InstanceRecord[]>;
+
+function daemonSource(): InstanceSource {
+  let rpc: Promise<MultipassRpc> | null = null;
+  return async () => {
+    rpc ??= clientIdentity(env().dataDir).then((identity) => new MultipassRpc(env().multipassSocket, identity));
+    return (await rpc).info();
+  };
+}
 
 export interface MultipassSnapshot {
   version: number; // moves with what forwards and the topology depend on, not with telemetry
@@ -18,7 +32,7 @@ const identity = ({ load: _load, memory: _memory, disk: _disk, ...rest }: Instan
 const telemetry = ({ name, load, memory, disk }: InstanceRecord) => ({ name, load, memory, disk });
 
 /**
- * Asks Multipass every few seconds, once for the whole server process. A change of identity,
+ * Asks the Multipass daemon every few seconds, once for the whole server process. A change of identity,
  * state, addresses or release (or the daemon's health) tells `onChange` listeners at once: the
  * reconciler and the pages. Telemetry moves on every poll of a real daemon; it is kept current
  * in the snapshot and tells `onTelemetry` listeners (the pages only) at most every TELEMETRY_MS.
@@ -34,11 +48,11 @@ export class MultipassWatcher {
   private readonly telemetryListeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private first: Promise<void>;
-  private readonly run: CliRunner;
+  private readonly source: InstanceSource;
   private readonly everyMs: number;
 
-  constructor(run: CliRunner = execMultipass, everyMs = 2_000) {
-    this.run = run;
+  constructor(source: InstanceSource = daemonSource(), everyMs = 2_000) {
+    this.source = source;
     this.everyMs = everyMs;
     this.first = this.poll();
   }
@@ -46,7 +60,7 @@ export class MultipassWatcher {
   private async poll(): Promise<void> {
     let next: Pick<MultipassSnapshot, 'instances' | 'error'>;
     try {
-      next = { instances: await listInstances(this.run), error: null };
+      next = { instances: await this.source(), error: null };
     } catch (e) {
       metrics().sourceErrors.inc({ source: 'multipass' });
       const err = e instanceof MultipassError ? { kind: e.kind, message: e.message } : { kind: 'failed', message: String(e) };

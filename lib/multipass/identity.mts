@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { selfSignedIdentity } from '@/lib/tls/certificates.mts';
-import type { Identity } from './rpc';
+import { selfSignedIdentity } from '../tls/certificates.mts';
+import type { Identity } from './rpc.mts';
 
 /** The files of labgate's own Multipass client identity, in the host role's data dir. */
 export const identityFiles = (dataDir: string) => {

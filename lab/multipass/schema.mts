@@ -1,3 +1,4 @@
+// The real CLI's JSON formats, as the lab's CLI stand-in must print them (checked against lab/fixtures).
 import { z } from 'zod';
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { InstanceRecord } from '@/lib/domain/records';
-import { MultipassError } from './cli';
+import { MultipassError } from './errors.mts';
 
 /**
  * The Multipass daemon's gRPC API (multipass.Rpc) over its unix socket, as the Multipass GUI and
@@ -61,13 +61,21 @@ export interface InfoItem {
 
 let service: grpc.ServiceClientConstructor | null = null;
 
+function beside(): string | undefined {
+  try {
+    return import.meta.dirname ? path.join(import.meta.dirname, 'multipass.proto') : undefined;
+  } catch {
+    return undefined; // bundled, where the module has no folder of its own
+  }
+}
+
 /** The Rpc service's client constructor, from labgate's proto (loaded once per process). */
 export function rpcService(): grpc.ServiceClientConstructor {
   if (service) return service;
-  // The server runs from its build's folder, the tests from the checkout: the same relative path.
-  const file = path.join(process.cwd(), PROTO_FILE);
-  if (!fs.existsSync(file))
-    throw new MultipassError('failed', `labgate's Multipass API definition (${PROTO_FILE}) is missing from this installation.`);
+  // The server runs from its build's folder (a copy beside it), the command line and the lab from
+  // anywhere (the one beside this module).
+  const file = [path.join(process.cwd(), PROTO_FILE), beside()].find((f): f is string => !!f && fs.existsSync(f));
+  if (!file) throw new MultipassError('failed', `labgate's Multipass API definition (${PROTO_FILE}) is missing from this installation.`);
   const definition = protoLoader.loadSync(file, { keepCase: true, enums: String, longs: Number, defaults: true, oneofs: true });
   const multipass = (grpc.loadPackageDefinition(definition) as unknown as { multipass: { Rpc: grpc.ServiceClientConstructor } }).multipass;
   service = multipass.Rpc;
