@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { acceptedByMultipass } from '../lab/controls.mts';
 import { LAB_PACKAGES, labDown, labEnv, labUp } from '../lab/lab.mts';
 import { labPaths } from '../lab/paths.mts';
 import { startProcess, waitFor } from '../lab/processes.mts';
@@ -46,6 +47,9 @@ async function main(): Promise<void> {
     HOSTNAME: '0.0.0.0',
     PORT: port,
   };
+  // As after `labgate multipass-auth`: the lab's Multipass daemon accepts the demo's identity.
+  fs.mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
+  await acceptedByMultipass(prefix, paths.dataDir);
   // labgate runs on the lab's host, reachable at its LAN address from the lab's laptop.
   const app = spawn('ip', ['netns', 'exec', hostNs, process.execPath, path.join(ROOT, '.next', 'standalone', 'start.mjs')], {
     cwd: ROOT,

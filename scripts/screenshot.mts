@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { acceptedByMultipass } from '../lab/controls.mts';
 import { run } from '../lab/exec.mts';
 import { labEnv } from '../lab/lab.mts';
 import { LAN, namespaces } from '../lab/topology.mts';
@@ -20,6 +21,7 @@ const base = `https://${LAN.host}:${port}`;
 const env = { ...process.env, ...labEnv(prefix) };
 const password = randomBytes(12).toString('base64url');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-shot-'));
+await acceptedByMultipass(prefix, dataDir); // as after `labgate multipass-auth`
 
 // The app on the lab's host, the browser on its LAN, and this script in the host namespace.
 const server = spawn(
