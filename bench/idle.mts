@@ -37,12 +37,11 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 function countingPath(dir: string, logFile: string): string {
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);
-  for (const tool of [...TOOLS, 'multipass']) {
-    // The system's own tool (not the lab's fault-injecting wrapper, which finds its tool on PATH:
-    // this one); multipass is the lab's stand-in.
+  for (const tool of TOOLS) {
+    // The system's own tool (not the lab's fault-injecting wrapper, which finds its tool on PATH: this one).
     const real = spawnSync('sh', ['-c', `command -v ${tool}`], {
       encoding: 'utf8',
-      env: { ...process.env, PATH: tool === 'multipass' ? process.env.PATH : '/usr/sbin:/usr/bin:/sbin:/bin' },
+      env: { ...process.env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
     }).stdout.trim();
     if (!real) continue;
     fs.writeFileSync(path.join(bin, tool), `#!/bin/sh\necho ${tool} >> ${logFile}\nexec ${real} "$@"\n`, { mode: 0o755 });
@@ -171,7 +170,6 @@ async function measure() {
         savesPerMinute: perMinute(['iptables-nft-save', 'iptables-legacy-save']),
         checksPerMinute: perMinute(['iptables-nft', 'iptables-legacy']),
         restores: (idle.get('iptables-nft-restore') ?? 0) + (idle.get('iptables-legacy-restore') ?? 0),
-        multipassPerMinute: perMinute(['multipass']),
         pageEventsPerMinute: (pageEvents.count() * 60) / IDLE_SECONDS,
         hostEventsPerMinute: (hostEvents.count() * 60) / IDLE_SECONDS,
         cpuPercent: ((cpu1.own - cpu0.own) / IDLE_SECONDS) * 100,
@@ -205,7 +203,7 @@ function report(f: Figures): string {
       'telemetry only, at most 2 a minute',
     ],
     [
-      `host role CPU while idle: its own; the programs it ran (iptables, and ${f.multipassPerMinute.toFixed(0)} multipass runs per minute: the lab's stand-in is a Node process)`,
+      "host role CPU while idle: its own (Multipass over the daemon's socket included); the programs it ran (iptables)",
       `${f.cpuPercent.toFixed(2)} %; ${f.childCpuPercent.toFixed(2)} %`,
       '—',
     ],

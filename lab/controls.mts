@@ -5,7 +5,6 @@ import { kubectl } from './kube.mts';
 import { changeVmAddress } from './network.mts';
 import { multipassInstallerUsed, startMultipassDaemon } from './multipassd.mts';
 import { labPaths } from './paths.mts';
-import { clientIdentity } from '../lib/multipass/identity.mts';
 import { startProcess, stopProcess, waitFor } from './processes.mts';
 import { readStandIn, setMultipassDaemon, writeStandIn } from './standin.mts';
 import { APISERVER_ADDRESS, BRIDGE, namespaces, vmByName } from './topology.mts';
@@ -170,6 +169,7 @@ export async function freshMultipassDaemon(prefix: string, { used = false } = {}
 
 /** labgate's Multipass identity in a server's data dir, accepted by the lab's daemon: as after `labgate multipass-auth`. */
 export async function acceptedByMultipass(prefix: string, dataDir: string): Promise<void> {
+  const { clientIdentity } = await import('../lib/multipass/identity.mts'); // npm packages: loaded when needed
   const { cert } = await clientIdentity(dataDir);
   fs.appendFileSync(labPaths(prefix).multipassCerts, cert, { mode: 0o600 });
 }

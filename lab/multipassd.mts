@@ -1,6 +1,4 @@
 // The lab's Multipass daemon stand-in over gRPC (lab/agents/multipassd.mts) as a lab process.
-import { MultipassRpc } from '../lib/multipass/rpc.mts';
-import { selfSignedIdentity } from '../lib/tls/certificates.mts';
 import { LAB_MULTIPASS_PASSPHRASE } from './multipass/model.mts';
 import { REPO, type LabPaths } from './paths.mts';
 import { startProcess } from './processes.mts';
@@ -31,6 +29,9 @@ export function startMultipassDaemon(p: LabPaths): void {
 
 /** The installing user's first `multipass` command: the daemon accepts that client and opens its socket. */
 export async function multipassInstallerUsed(p: LabPaths): Promise<void> {
+  // Loaded here, not at the top: `npm test` imports the lab before it has installed the npm packages.
+  const { MultipassRpc } = await import('../lib/multipass/rpc.mts');
+  const { selfSignedIdentity } = await import('../lib/tls/certificates.mts');
   const installer = new MultipassRpc(p.multipassSocket, await selfSignedIdentity('multipass-installer', 3650));
   try {
     await installer.info();
