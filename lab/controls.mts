@@ -83,7 +83,12 @@ export async function dockerRules(prefix: string, on: boolean): Promise<void> {
   fs.writeFileSync(p.labState, JSON.stringify({ ...record, docker: on }, null, 2));
 }
 
-export const multipassDaemon = (prefix: string, to: 'running' | 'stopped') => setMultipassDaemon(prefix, labPaths(prefix), to);
+/** The Multipass daemon stopped or started: its firewall clean-up, and its socket gone or back before this returns. */
+export async function multipassDaemon(prefix: string, to: 'running' | 'stopped'): Promise<void> {
+  const p = labPaths(prefix);
+  await setMultipassDaemon(prefix, p, to);
+  await waitFor(`the Multipass daemon ${to}`, async () => fs.existsSync(p.multipassSocket) === (to === 'running'), 10_000, 50);
+}
 
 export function setMultipassFormat(prefix: string, format: 'release' | 'zones'): void {
   const p = labPaths(prefix);
