@@ -11,7 +11,7 @@ import { MultipassError } from './errors.mts';
  * daemon, or one that authenticated with the daemon's passphrase). Only the host role uses it.
  */
 
-/** labgate's subset of the daemon's proto; found beside the build (next.config.js traces it) or in the checkout. */
+/** labgate's subset of the daemon's proto: copied beside the build by scripts/build.mts, or in the checkout. */
 export const PROTO_FILE = path.join('lib', 'multipass', 'multipass.proto');
 
 /** The daemon's InstanceStatus.Status names, in the words its CLI prints (format_utils.cpp). */
