@@ -176,5 +176,7 @@ export async function freshMultipassDaemon(prefix: string, { used = false } = {}
 export async function acceptedByMultipass(prefix: string, dataDir: string): Promise<void> {
   const { clientIdentity } = await import('../lib/multipass/identity.mts'); // npm packages: loaded when needed
   const { cert } = await clientIdentity(dataDir);
-  fs.appendFileSync(labPaths(prefix).multipassCerts, cert, { mode: 0o600 });
+  const store = labPaths(prefix).multipassCerts;
+  // Once: a data dir started again (or a config read by every test worker) adds nothing.
+  if (!(fs.existsSync(store) && fs.readFileSync(store, 'utf8').includes(cert.trim()))) fs.appendFileSync(store, cert, { mode: 0o600 });
 }

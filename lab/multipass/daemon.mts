@@ -5,16 +5,13 @@
 // certificate must authenticate with the passphrase; the refusals are the daemon's own status
 // codes and messages. Answers come from the lab's Multipass state; telemetry moves on every call.
 import fs from 'node:fs';
-import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { TLSSocket } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import { rpcService, STATUS_WORDS } from '../../lib/multipass/rpc.mts';
 import { selfSignedIdentity } from '../../lib/tls/certificates.mts';
 import { IMAGE, VERSIONS, type StandInInstance, type StandInState } from './model.mts';
-import { withTelemetry } from './render.mts';
-
-const PROTO = path.resolve(import.meta.dirname, '..', '..', 'lib', 'multipass', 'multipass.proto');
+import { RUNNING_STATES, withTelemetry } from './render.mts';
 
 /** The daemon's messages, word for word. */
 export const DAEMON_MESSAGES = {
@@ -24,19 +21,8 @@ export const DAEMON_MESSAGES = {
   wrongPassphrase: 'Passphrase is not correct. Please try again.',
 };
 
-const STATUS: Record<StandInInstance['state'] | 'Delayed Shutdown' | 'Suspending' | 'Restarting' | 'Unknown' | 'Unavailable', string> = {
-  Unknown: 'UNKNOWN',
-  Running: 'RUNNING',
-  Starting: 'STARTING',
-  Restarting: 'RESTARTING',
-  Stopped: 'STOPPED',
-  Deleted: 'DELETED',
-  'Delayed Shutdown': 'DELAYED_SHUTDOWN',
-  Suspending: 'SUSPENDING',
-  Suspended: 'SUSPENDED',
-  Unavailable: 'UNAVAILABLE',
-};
-const RUNNING = new Set(['Running', 'Delayed Shutdown']);
+// The client's table, read the other way: the words the lab's state holds → the daemon's enum names.
+const STATUS: Record<string, string> = Object.fromEntries(Object.entries(STATUS_WORDS).map(([name, words]) => [words, name]));
 
 export interface StandInDaemonOptions {
   socket: string;
@@ -67,11 +53,17 @@ function peerSocket(call: object): TLSSocket | null {
 /** A refusal as the daemon sends it: its status code and message. */
 const refuse = (code: grpc.status, message: string) => Object.assign(new Error(message), { code, details: message });
 const pemOf = (raw: Buffer) => new X509Certificate(raw).toString();
-const sameCert = (a: string, b: string) => new X509Certificate(a).fingerprint256 === new X509Certificate(b).fingerprint256;
+// Every call compares its client against the whole store: each certificate is parsed once.
+const prints = new Map<string, string>();
+const fingerprint = (pem: string) => {
+  if (!prints.has(pem)) prints.set(pem, new X509Certificate(pem).fingerprint256);
+  return prints.get(pem)!;
+};
+const sameCert = (a: string, b: string) => fingerprint(a) === fingerprint(b);
 
 function infoItem(i: StandInInstance, tick: number) {
   const vm = withTelemetry(i, tick);
-  const up = RUNNING.has(vm.state);
+  const up = RUNNING_STATES.has(vm.state);
   return {
     name: vm.name,
     instance_status: { status: STATUS[vm.state] ?? 'UNKNOWN' },
@@ -141,10 +133,8 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
       });
     };
 
-  const definition = protoLoader.loadSync(PROTO, { keepCase: true, enums: String, longs: Number, defaults: true, oneofs: true });
-  const { multipass } = grpc.loadPackageDefinition(definition) as unknown as { multipass: { Rpc: grpc.ServiceClientConstructor } };
   const server = new grpc.Server();
-  server.addService(multipass.Rpc.service, {
+  server.addService(rpcService().service, {
     info: streaming(async () => {
       const tick = Math.floor(Date.now() / 1000);
       return [{ details: opts.state().instances.map((i) => infoItem(i, tick)) }];
@@ -154,8 +144,8 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
       const instances = opts.state().instances.map((i) => ({
         name: i.name,
         instance_status: { status: STATUS[i.state] ?? 'UNKNOWN' },
-        ipv4: RUNNING.has(i.state) ? i.ipv4 : [],
-        current_release: RUNNING.has(i.state) ? IMAGE.guestRelease : '',
+        ipv4: RUNNING_STATES.has(i.state) ? i.ipv4 : [],
+        current_release: RUNNING_STATES.has(i.state) ? IMAGE.guestRelease : '',
         zone: { name: i.zone, available: true },
       }));
       return [{ instance_list: { instances } }];

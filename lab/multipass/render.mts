@@ -9,7 +9,8 @@ export interface CliAnswer {
   code: number;
 }
 
-const RUNNING_STATES = new Set(['Running', 'Delayed Shutdown']);
+/** The states in which the daemon reports an instance's addresses and telemetry. */
+export const RUNNING_STATES = new Set(['Running', 'Delayed Shutdown']);
 const ok = (stdout: string): CliAnswer => ({ stdout, stderr: '', code: 0 });
 const fail = (command: string, message: string): CliAnswer => ({ stdout: '', stderr: `${command} failed: ${message}\n`, code: 2 });
 const zone = (i: StandInInstance): Json => ({ name: i.zone, available: true });
