@@ -1,10 +1,9 @@
+import { LAN } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { ExposeDialog } from './pages/expose';
 import { TablePage } from './pages/tables';
 
 test.describe.configure({ mode: 'serial' });
-
-const LAN = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
 const GRAFANA_URL = `http://${LAN}:30060/`;
 const foreignRules = (save: string) => save.split('\n').filter((l) => l.startsWith('-A ') && !/LABGATE|labgate/.test(l));
 

@@ -1,9 +1,8 @@
+import { LAN } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
 test.describe.configure({ mode: 'serial' });
-
-const LAN = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
 
 test('open a forward from the form, reach it from the LAN, close it', async ({ page, lab, loggedIn: _ }) => {
   const t = new TablePage(page);

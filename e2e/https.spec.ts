@@ -1,3 +1,4 @@
+import { LAN } from './fixtures/lab';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
@@ -5,7 +6,6 @@ import path from 'node:path';
 import { apiLogin, expect, SESSION_COOKIE, test } from './fixtures/app';
 
 // HTTPS by default with labgate's own CA, which the lab's browser trusts as a person's would.
-const LAN = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
 const caFile = () => path.join(process.env.LABGATE_E2E_DATA_DIR!, 'tls', 'ca.crt');
 
 test('the dashboard is HTTPS with a certificate the browser trusts through the CA; the login page offers that CA and its fingerprint', async ({

@@ -1,11 +1,10 @@
+import { LAN } from './fixtures/lab';
 import type { APIRequestContext } from '@playwright/test';
 import { expect, scrapeMetrics, test } from './fixtures/app';
 import type { HostApi } from './fixtures/host-api';
 import { TablePage } from './pages/tables';
 
 test.describe.configure({ mode: 'serial' });
-
-const LAN = process.env.LABGATE_LAN_ADDRESS ?? '192.168.50.27';
 const OUTAGE_MS = Number(process.env.LABGATE_OUTAGE_SECONDS ?? 30) * 1000;
 // What an outage may add to the server's memory: bounded, whatever its length.
 const RSS_GROWTH_LIMIT = 64 * 2 ** 20;

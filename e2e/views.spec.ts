@@ -1,3 +1,4 @@
+import { LAN } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
@@ -28,6 +29,35 @@ test('instances: state, addresses and the node each one hosts', async ({ page, l
   await expect(t.row('Instances', 'scratch')).toContainText('its forwards are kept, marked stale'); // the state in words, for screen readers
   await expect(t.row('Instances', 'scratch').getByRole('button', { name: 'Expose port' })).toHaveCount(0); // only a running instance takes traffic
   await expect(t.row('Instances', /^node2/)).toContainText('10.120.52.24, 10.244.1.0');
+});
+
+test("an instance's address changes: the pages show it without reload and its forward follows it from lan", async ({
+  hostApi,
+  page,
+  lab,
+  loggedIn: _,
+}) => {
+  const t = new TablePage(page);
+  const created = await hostApi.post('/api/host/forwards', {
+    data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  await page.goto('/forwards');
+  await expect(t.row('Forwards', 'Jenkins')).toContainText('10.120.52.31:8080');
+  try {
+    lab.control('set-ip', 'ops', '10.120.52.41');
+    await expect(t.row('Forwards', 'Jenkins')).toContainText('10.120.52.41:8080', { timeout: 15_000 });
+    await expect(t.row('Forwards', 'Jenkins')).toContainText('applied');
+    expect(lab.curlFromLan(`http://${LAN}:8080/`)).toContain('Jenkins');
+    expect(lab.iptablesSave()).not.toContain('10.120.52.31');
+    await page.goto('/instances');
+    await expect(t.row('Instances', 'ops')).toContainText('10.120.52.41');
+  } finally {
+    lab.control('set-ip', 'ops', '10.120.52.31');
+  }
+  await expect(t.row('Instances', 'ops')).toContainText('10.120.52.31', { timeout: 15_000 });
+  expect((await hostApi.delete(`/api/host/forwards/${id}`)).status()).toBe(200);
 });
 
 test('nodes: Ready, with labels, and a label added from outside shows without reload', async ({ page, lab, loggedIn: _ }) => {

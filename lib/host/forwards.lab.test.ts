@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiserver, dockerRules, movePod, rebootFirewall, grafanaNodePortArgs } from '@/lab/controls.mts';
+import { apiserver, dockerRules, movePod, rebootFirewall, grafanaNodePortArgs, setInstanceAddress } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
 import { curlFrom, eventually, iptables, kubectl, labPrefix, ruleset } from '@/lab/testing.mts';
-import { LAN } from '@/lab/topology.mts';
+import { LAN, vmByName } from '@/lab/topology.mts';
 import type { ForwardView } from './service';
 import { hostService, type HostService } from './service';
 import { Reconciler } from './reconciler';
@@ -131,6 +131,55 @@ describe('forwards against the real kernel, with traffic from the LAN', () => {
     } finally {
       await dockerRules(prefix, false);
     }
+  });
+});
+
+describe("a VM's address changes, as DHCP may give it after a restart", () => {
+  /** The addresses labgate's chains send traffic to: DNAT targets only, so the old one can be looked for. */
+  const dnatTargets = async () => [...(await save()).matchAll(/-A LABGATE\S* .*--to-destination (\d+\.\d+\.\d+\.\d+)/g)].map((m) => m[1]);
+
+  it('an instance forward to ops:8080 follows it through Multipass; the old address is no longer targeted', async () => {
+    const res = await host.create({ name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
+    if (!res.ok) throw new Error(res.error);
+    expect(await dnatTargets()).toEqual(['10.120.52.31']);
+    try {
+      await setInstanceAddress(prefix, 'ops', '10.120.52.41');
+      // No sync asked for: the Multipass watcher sees the new address and wakes the reconciler.
+      await eventually('the forward to target the new address', async () => {
+        const s = host.list().find((x) => x.id === res.data.id)?.status;
+        return s?.state === 'applied' && s.targetIP === '10.120.52.41';
+      });
+      expect(await dnatTargets()).toEqual(['10.120.52.41']);
+      expect((await curlFrom('lan', lanUrl(8080))).body).toContain('Jenkins');
+      expect(await foreign()).toBe(foreignBefore);
+    } finally {
+      await setInstanceAddress(prefix, 'ops', '10.120.52.31');
+    }
+    await eventually('the forward to target the old address again', async () => (await dnatTargets()).join() === '10.120.52.31');
+    expect((await curlFrom('lan', lanUrl(8080))).body).toContain('Jenkins');
+  });
+
+  it("a service forward follows its pod's node to the node VM's new address, in Multipass and in Kubernetes", async () => {
+    const f = await grafanaForward();
+    let node = f.status!.node!;
+    // node1 carries the apiserver's address and cannot move: the pod moves off it first.
+    if (node === 'node1') node = (await movePod(prefix, { namespace: 'monitoring', selector: 'app.kubernetes.io/name=grafana' })).to;
+    const old = vmByName(node)!.address;
+    await eventually(`the forward to point at ${node}`, async () => (await dnatTargets()).join() === old);
+    try {
+      await setInstanceAddress(prefix, node, '10.120.52.42');
+      await eventually(`the forward to target ${node}'s new address`, async () => {
+        const s = host.list().find((x) => x.id === f.id)?.status;
+        return s?.state === 'applied' && s.node === node && s.targetIP === '10.120.52.42';
+      });
+      expect(await dnatTargets()).toEqual(['10.120.52.42']);
+      expect(await answerFromLan(30060)).toMatchObject({ service: 'kps-grafana', node });
+    } finally {
+      await setInstanceAddress(prefix, node, old);
+    }
+    await eventually('the forward to target the old address again', async () => (await dnatTargets()).join() === old);
+    expect(await answerFromLan(30060)).toMatchObject({ service: 'kps-grafana', node });
+    expect(await foreign()).toBe(foreignBefore);
   });
 });
 
