@@ -77,6 +77,11 @@ function acceptedByLabMultipass(dataDir: string): void {
 const withoutPassword = ({ LABGATE_ADMIN_PASSWORD: _, ...env }: Record<string, string>) => env;
 
 /** The servers Playwright starts for this shape, with the settings both shapes share. */
+/** The host role's data dir, where its Multipass identity is kept. */
+export function hostDataDir(): string {
+  return SHAPE === 'two-role' ? path.join(process.env.LABGATE_E2E_ROLES_DIR!, 'host-data') : process.env.LABGATE_E2E_DATA_DIR!;
+}
+
 export function webServers(common: { env: Record<string, string>; url: string; port: number }): WebServer[] {
   const base = { cwd: ROOT, reuseExistingServer: false, timeout: 60_000, stdout: 'pipe' as const };
   // The units' runtime settings; the server trusts the CA it makes.

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import {
   acceptedByMultipass,
+  revokedByMultipass,
   apiserver,
   dockerRules,
   movePod,
@@ -30,6 +31,7 @@ const USAGE = `usage: npm run lab -- <command> [--prefix P]
   multipass stop|start   stop or start the Multipass stand-in's daemon (with multipassd's firewall clean-up)
   multipass format release|zones
   multipass accept DATA_DIR        labgate's Multipass identity in DATA_DIR, accepted by the lab's daemon (as after labgate multipass-auth)
+  multipass revoke DATA_DIR        that identity taken out of the daemon's accepted certificates, the daemon restarted
   apiserver stop|start
   iptables-restore fail|ok        make labgate's iptables-restore fail (run without CAP_NET_ADMIN), or work again
   move-pod NAMESPACE SELECTOR      cordon the pod's node, delete the pod, wait for it elsewhere
@@ -100,7 +102,8 @@ async function main(raw: string[]): Promise<number> {
       if (args[0] === 'stop' || args[0] === 'start') await multipassDaemon(prefix, args[0] === 'stop' ? 'stopped' : 'running');
       else if (args[0] === 'format' && (args[1] === 'release' || args[1] === 'zones')) setMultipassFormat(prefix, args[1]);
       else if (args[0] === 'accept' && args[1]) await acceptedByMultipass(prefix, args[1]);
-      else throw new Error('multipass takes stop, start, format release|zones, or accept DATA_DIR');
+      else if (args[0] === 'revoke' && args[1]) await revokedByMultipass(prefix, args[1]);
+      else throw new Error('multipass takes stop, start, format release|zones, accept DATA_DIR or revoke DATA_DIR');
       return 0;
     case 'apiserver':
       if (args[0] !== 'stop' && args[0] !== 'start') throw new Error('apiserver takes stop or start');

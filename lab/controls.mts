@@ -4,6 +4,7 @@ import { NamespaceFirewall } from './firewall.mts';
 import { kubectl } from './kube.mts';
 import { changeVmAddress } from './network.mts';
 import { multipassInstallerUsed, startMultipassDaemon } from './multipassd.mts';
+import { LAB_MULTIPASS_PASSPHRASE, storedCertificates } from './multipass/model.mts';
 import { labPaths } from './paths.mts';
 import { startProcess, stopProcess, waitFor } from './processes.mts';
 import { readStandIn, setMultipassDaemon, writeStandIn } from './standin.mts';
@@ -172,11 +173,34 @@ export async function freshMultipassDaemon(prefix: string, { used = false } = {}
   if (used) await multipassInstallerUsed(p);
 }
 
-/** labgate's Multipass identity in a server's data dir, accepted by the lab's daemon: as after `labgate multipass-auth`. */
+/** labgate's Multipass identity in a server's data dir, accepted by the lab's daemon as `labgate multipass-auth` gets it accepted. */
 export async function acceptedByMultipass(prefix: string, dataDir: string): Promise<void> {
-  const { clientIdentity } = await import('../lib/multipass/identity.mts'); // npm packages: loaded when needed
+  // npm packages: loaded when needed
+  const { clientIdentity } = await import('../lib/multipass/identity.mts');
+  const { MultipassRpc } = await import('../lib/multipass/rpc.mts');
+  const rpc = new MultipassRpc(labPaths(prefix).multipassSocket, await clientIdentity(dataDir));
+  try {
+    await rpc.authenticate(LAB_MULTIPASS_PASSPHRASE);
+  } finally {
+    rpc.close();
+  }
+}
+
+/**
+ * The daemon's owner takes labgate's client certificate back, the one way Multipass offers: out of
+ * the daemon's store of accepted certificates, then the daemon restarted (it reads the store at start).
+ */
+export async function revokedByMultipass(prefix: string, dataDir: string): Promise<void> {
+  const { clientIdentity } = await import('../lib/multipass/identity.mts');
   const { cert } = await clientIdentity(dataDir);
   const store = labPaths(prefix).multipassCerts;
-  // Once: a data dir started again (or a config read by every test worker) adds nothing.
-  if (!(fs.existsSync(store) && fs.readFileSync(store, 'utf8').includes(cert.trim()))) fs.appendFileSync(store, cert, { mode: 0o600 });
+  fs.writeFileSync(
+    store,
+    storedCertificates(store)
+      .filter((pem) => pem.trim() !== cert.trim())
+      .join(''),
+    { mode: 0o600 },
+  );
+  await multipassDaemon(prefix, 'stopped');
+  await multipassDaemon(prefix, 'running');
 }

@@ -37,7 +37,7 @@ export interface AuditEntry {
 
 export interface Health {
   apiserver: { ok: boolean; message: string | null };
-  multipass: { ok: boolean; message: string | null };
+  multipass: { ok: boolean; kind: string | null; message: string | null };
   ipForward: boolean | null; // null: could not be read
   firewall: { ok: boolean; message: string | null };
   problems: string[];

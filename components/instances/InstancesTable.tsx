@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/Button';
 import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
-import { instanceState } from '@/lib/domain/instances';
+import { instanceState, multipassProblemTitle } from '@/lib/domain/instances';
 import type { InstanceRow } from '@/lib/domain/views';
 import { formatBytes, formatUsage } from '@/lib/format';
 import { queryKeys } from '@/lib/query-keys';
@@ -120,7 +120,7 @@ export function InstancesTable({ initial }: { initial: Data }) {
   return (
     <>
       {data.error ? (
-        <Banner title="Multipass is not answering">
+        <Banner title={multipassProblemTitle(data.error.kind)}>
           {data.error.message} {data.rows.length ? 'The list below is the last one Multipass gave.' : ''}
         </Banner>
       ) : null}

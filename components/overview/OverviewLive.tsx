@@ -3,6 +3,7 @@
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { Banner } from '@/components/ui/Banner';
+import { multipassProblemTitle } from '@/lib/domain/instances';
 import { queryKeys } from '@/lib/query-keys';
 import type { Overview } from '@/lib/wire';
 import { useLiveState } from '@/components/providers/useLiveState';
@@ -57,7 +58,7 @@ export function OverviewLive({ initial }: { initial: Overview }) {
         <Banner title="The cluster is not answering">{health.apiserver.message}</Banner>
       ) : null}
       {!health.multipass.ok && health.multipass.message ? (
-        <Banner title="Multipass is not answering">{health.multipass.message}</Banner>
+        <Banner title={multipassProblemTitle(health.multipass.kind)}>{health.multipass.message}</Banner>
       ) : null}
       {!health.firewall.ok && health.firewall.message ? (
         <Banner title="Forwards cannot be kept true">{health.firewall.message}</Banner>

@@ -10,7 +10,7 @@ import { TLSSocket } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { rpcService, STATUS_WORDS } from '../../lib/multipass/rpc.mts';
 import { selfSignedIdentity } from '../../lib/tls/certificates.mts';
-import { IMAGE, VERSIONS, type StandInInstance, type StandInState } from './model.mts';
+import { IMAGE, storedCertificates, VERSIONS, type StandInInstance, type StandInState } from './model.mts';
 import { RUNNING_STATES, withTelemetry } from './render.mts';
 
 /** The daemon's messages, word for word. */
@@ -28,7 +28,7 @@ export interface StandInDaemonOptions {
   socket: string;
   state: () => StandInState; // read at every call, as the daemon knows its VMs
   passphrase?: string | null; // `multipass set local.passphrase`; null: not set
-  certStore?: string; // a file of accepted client certificates (PEM, one after another); kept across restarts
+  certStore?: string; // a file of accepted client certificates (PEM, one after another): read at start, kept across restarts
   adminGroup?: number; // the socket's group while no client is accepted (sudo, admin or wheel on a real host)
   listDelayMs?: number; // the real list reaches into each VM: seconds
 }
@@ -86,22 +86,21 @@ function infoItem(i: StandInInstance, tick: number) {
 export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<StandInDaemon> {
   const identity = await selfSignedIdentity('localhost', 3650);
   const store = opts.certStore;
-  const memory: string[] = [];
-  // The store file is read at every check: the lab's harness may add a server's certificate to it
-  // (as if that server had run `labgate multipass-auth`) while the daemon runs.
-  const acceptedNow = (): string[] =>
-    store && fs.existsSync(store)
-      ? (fs.readFileSync(store, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [])
-      : memory;
+  // As the daemon's client certificate store: read once, at start; every accepted client written
+  // back whole (a save file, then a rename), so revoking one means editing the file and restarting.
+  const accepted: string[] = store ? storedCertificates(store) : [];
   // Open to the admin group only until a first client is accepted (set_server_socket_restrictions).
   const restrict = (restricted: boolean) => {
     if (restricted && opts.adminGroup !== undefined) fs.chownSync(opts.socket, 0, opts.adminGroup);
     fs.chmodSync(opts.socket, restricted ? 0o660 : 0o666);
   };
   const accept = (cert: string) => {
-    if (!acceptedNow().some((c) => sameCert(c, cert))) {
-      if (store) fs.appendFileSync(store, cert.endsWith('\n') ? cert : `${cert}\n`, { mode: 0o600 });
-      else memory.push(cert);
+    if (!accepted.some((c) => sameCert(c, cert))) {
+      accepted.push(cert.endsWith('\n') ? cert : `${cert}\n`);
+      if (store) {
+        fs.writeFileSync(`${store}.new`, accepted.join(''), { mode: 0o600 });
+        fs.renameSync(`${store}.new`, store);
+      }
     }
     restrict(false);
   };
@@ -109,7 +108,7 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
     const raw = peerSocket(call)?.getPeerCertificate()?.raw;
     return raw && raw.length ? pemOf(raw) : '';
   };
-  const verified = (cert: string) => cert !== '' && acceptedNow().some((c) => sameCert(c, cert));
+  const verified = (cert: string) => cert !== '' && accepted.some((c) => sameCert(c, cert));
 
   /** A streaming call as the daemon serves it: read the one request, check the client, answer. */
   const streaming =
@@ -119,7 +118,7 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
         void (async () => {
           const cert = clientCert(call);
           if (!open) {
-            if (acceptedNow().length === 0) accept(cert);
+            if (accepted.length === 0) accept(cert);
             else if (!verified(cert)) return void call.emit('error', refuse(grpc.status.UNAUTHENTICATED, DAEMON_MESSAGES.notAuthenticated));
           }
           try {
@@ -175,10 +174,10 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
   await new Promise<void>((resolve, reject) =>
     server.bindAsync(`unix:${opts.socket}`, credentials, (err) => (err ? reject(err) : resolve())),
   );
-  restrict(acceptedNow().length === 0);
+  restrict(accepted.length === 0);
   return {
     socket: opts.socket,
-    accepted: () => [...acceptedNow()],
+    accepted: () => [...accepted],
     stop: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
   };
 }

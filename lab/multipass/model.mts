@@ -1,9 +1,16 @@
 // What the Multipass stand-in knows: the lab's instances and whether its "daemon" runs.
 // The seed is the reference lab as Multipass reports it (the fixtures' values).
 import { BRIDGE } from '../topology.mts';
+import fs from 'node:fs';
 
 /** The lab daemon's `local.passphrase`: what `labgate multipass-auth` is given in the lab. */
 export const LAB_MULTIPASS_PASSPHRASE = 'lab-multipass-passphrase';
+
+/** The certificates in a daemon's store of accepted clients (PEM, one after another); none if it has none. */
+export function storedCertificates(file: string): string[] {
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
+}
 
 export type OutputFormat = 'release' | 'zones'; // v1.16.3, or main with availability zones
 

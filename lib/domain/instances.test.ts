@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instanceState } from './instances';
+import { instanceState, multipassProblemTitle } from './instances';
 
 describe('instanceState', () => {
   it.each([
@@ -27,4 +27,17 @@ describe('instanceState', () => {
   ])('a state it does not know ($label) is shown as reported and treated as Unknown', ({ state, label }) => {
     expect(instanceState(state)).toMatchObject({ tone: 'red', running: false, label });
   });
+});
+
+describe('multipassProblemTitle', () => {
+  it.each([
+    { kind: 'daemon-down', title: 'Multipass is not answering' },
+    { kind: 'timeout', title: 'Multipass is not answering' },
+    { kind: 'malformed', title: 'Multipass is not answering' },
+    { kind: null, title: 'Multipass is not answering' },
+    { kind: 'access-denied', title: 'Multipass does not accept labgate' },
+    { kind: 'not-authenticated', title: 'Multipass does not accept labgate' },
+    { kind: 'wrong-passphrase', title: 'Multipass does not accept labgate' },
+    { kind: 'no-passphrase', title: 'Multipass does not accept labgate' },
+  ])('$kind: "$title"', ({ kind, title }) => expect(multipassProblemTitle(kind)).toBe(title));
 });

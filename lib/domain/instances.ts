@@ -32,3 +32,11 @@ export function instanceState(state: string): StateInfo & { label: string } {
   const info = Object.hasOwn(STATES, state) ? STATES[state]! : STATES.Unknown!;
   return { ...info, label: Object.hasOwn(STATES, state) ? state : state || 'Unknown' };
 }
+
+// The daemon answered but will not serve labgate: what fixes it is on labgate's side, not the daemon's.
+const REFUSALS = new Set(['access-denied', 'not-authenticated', 'wrong-passphrase', 'no-passphrase']);
+
+/** A banner's title for why labgate has no fresh word from Multipass. */
+export function multipassProblemTitle(kind: string | null | undefined): string {
+  return kind && REFUSALS.has(kind) ? 'Multipass does not accept labgate' : 'Multipass is not answering';
+}

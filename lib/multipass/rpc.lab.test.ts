@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshMultipassDaemon, multipassDaemon } from '@/lab/controls.mts';
+import { freshMultipassDaemon, multipassDaemon, revokedByMultipass } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
 import { labPaths } from '@/lab/paths.mts';
 import { unreadableByOthers } from '@/lab/server.mts';
@@ -121,5 +121,18 @@ describe('the Multipass daemon over its socket, as on a real host', () => {
         ),
       10_000,
     );
+  });
+  it("labgate's certificate revoked (out of the daemon's store, the daemon restarted): not-authenticated, and `labgate multipass-auth` again mends it", async () => {
+    const dir = dataDir();
+    expect((await multipassAuth(dir, 'lab-multipass-passphrase')).code).toBe(0);
+    const labgate = client(await clientIdentity(dir));
+    await expect(labgate.info()).resolves.toContainEqual(expect.objectContaining({ name: 'ops' }));
+    await revokedByMultipass(labPrefix(), dir);
+    await expect(labgate.info()).rejects.toMatchObject({
+      kind: 'not-authenticated',
+      message: expect.stringContaining('run `labgate multipass-auth` with it on stdin'),
+    });
+    expect((await multipassAuth(dir, 'lab-multipass-passphrase')).code).toBe(0);
+    await expect(labgate.info()).resolves.toContainEqual(expect.objectContaining({ name: 'ops' }));
   });
 });

@@ -1,4 +1,5 @@
 import 'server-only';
+import { instanceState } from '@/lib/domain/instances';
 import type { ForwardSummary } from '@/lib/domain/records';
 import { instanceRows, nodeRows, serviceRows, topology } from '@/lib/domain/views';
 import { env } from '@/lib/env';
@@ -114,7 +115,7 @@ export async function overviewView(): Promise<Overview> {
   return {
     counts: {
       instances: joined.instances.length,
-      running: joined.instances.filter((i) => i.state === 'Running').length,
+      running: joined.instances.filter((i) => instanceState(i.state).running).length,
       nodes: joined.nodes.length,
       ready: joined.nodes.filter((n) => n.ready).length,
       services: joined.services.length,
@@ -123,7 +124,7 @@ export async function overviewView(): Promise<Overview> {
     },
     health: {
       apiserver: { ok: s.kubeStatus.reachable, message: kubeMessage },
-      multipass: { ok: !s.multipass.error, message: s.multipass.error?.message ?? null },
+      multipass: { ok: !s.multipass.error, kind: s.multipass.error?.kind ?? null, message: s.multipass.error?.message ?? null },
       ipForward,
       firewall,
       problems,
