@@ -96,6 +96,12 @@ export function setMultipassFormat(prefix: string, format: 'release' | 'zones'):
   writeStandIn(p, { ...readStandIn(p), format });
 }
 
+/** How long the daemon's list and info take from now on (0: at once). */
+export function setMultipassSlowness(prefix: string, answerDelayMs: number): void {
+  const p = labPaths(prefix);
+  writeStandIn(p, { ...readStandIn(p), answerDelayMs });
+}
+
 export async function apiserver(prefix: string, to: 'running' | 'stopped'): Promise<void> {
   const p = labPaths(prefix);
   if (to === 'stopped') {

@@ -66,12 +66,12 @@ async function multipassFacts(): Promise<DoctorFacts['multipass']> {
   const socket = fs.existsSync(path) ? { path, group: groupName(fs.statSync(path).gid) } : { path, group: null };
   const rpc = new MultipassRpc(path, await clientIdentity(dataDir));
   try {
-    const daemon = await rpc.version();
+    const { version: daemon, update } = await rpc.version();
     await rpc.info();
-    return { error: null, errorKind: null, daemon, socket };
+    return { error: null, errorKind: null, daemon, update, socket };
   } catch (e) {
     const err = e instanceof MultipassError ? e : new MultipassError('failed', String(e));
-    return { error: err.message, errorKind: err.kind, daemon: null, socket };
+    return { error: err.message, errorKind: err.kind, daemon: null, update: null, socket };
   } finally {
     rpc.close();
   }

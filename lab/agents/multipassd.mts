@@ -31,7 +31,6 @@ async function follow(): Promise<void> {
         passphrase: process.env.LAB_MULTIPASS_PASSPHRASE ?? null,
         certStore,
         adminGroup,
-        listDelayMs: Number(process.env.LAB_MULTIPASS_LIST_DELAY_MS ?? 0),
       });
       console.log(`multipassd stand-in: listening on ${socket}`);
     } else if (last.daemon !== 'running' && daemon) {

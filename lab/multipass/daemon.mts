@@ -30,7 +30,8 @@ export interface StandInDaemonOptions {
   passphrase?: string | null; // `multipass set local.passphrase`; null: not set
   certStore?: string; // a file of accepted client certificates (PEM, one after another): read at start, kept across restarts
   adminGroup?: number; // the socket's group while no client is accepted (sudo, admin or wheel on a real host)
-  listDelayMs?: number; // the real list reaches into each VM: seconds
+  logLines?: string[]; // log lines the daemon streams to a call before its answer (ClientLogger), each a reply of its own
+  update?: { version: string; url: string; title: string; description: string }; // a newer Multipass, told on list, info and version
 }
 
 export interface StandInDaemon {
@@ -112,7 +113,11 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
 
   /** A streaming call as the daemon serves it: read the one request, check the client, answer. */
   const streaming =
-    (answer: (request: Record<string, unknown>, call: grpc.ServerDuplexStream<unknown, unknown>) => Promise<object[]>, open = false) =>
+    (
+      answer: (request: Record<string, unknown>, call: grpc.ServerDuplexStream<unknown, unknown>) => Promise<object[]>,
+      open = false,
+      tells = !open,
+    ) =>
     (call: grpc.ServerDuplexStream<unknown, unknown>) => {
       call.once('data', (request: Record<string, unknown>) => {
         void (async () => {
@@ -122,7 +127,9 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
             else if (!verified(cert)) return void call.emit('error', refuse(grpc.status.UNAUTHENTICATED, DAEMON_MESSAGES.notAuthenticated));
           }
           try {
-            for (const reply of await answer(request, call)) call.write(reply);
+            const replies = await answer(request, call);
+            for (const line of opts.logLines ?? []) call.write({ log_line: line });
+            for (const reply of replies) call.write(tells && opts.update ? { ...reply, update_info: opts.update } : reply);
             call.end();
           } catch (e) {
             const err = e as { code?: number; message: string };
@@ -132,14 +139,17 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
       });
     };
 
+  const slow = () => new Promise((r) => setTimeout(r, opts.state().answerDelayMs ?? 0));
+
   const server = new grpc.Server();
   server.addService(rpcService().service, {
     info: streaming(async () => {
+      await slow();
       const tick = Math.floor(Date.now() / 1000);
       return [{ details: opts.state().instances.map((i) => infoItem(i, tick)) }];
     }),
     list: streaming(async () => {
-      if (opts.listDelayMs) await new Promise((r) => setTimeout(r, opts.listDelayMs));
+      await slow();
       const instances = opts.state().instances.map((i) => ({
         name: i.name,
         instance_status: { status: STATUS[i.state] ?? 'UNKNOWN' },

@@ -33,6 +33,7 @@ export interface StandInState {
   bridge: string;
   subnet: string;
   instances: StandInInstance[]; // in no particular order, as the daemon's hash map gives them
+  answerDelayMs?: number; // how long list and info take: the real ones reach into each VM over SSH, seconds on a busy host
 }
 
 export const IMAGE = {

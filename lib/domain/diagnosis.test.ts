@@ -8,6 +8,7 @@ const healthy: DoctorFacts = {
     error: null,
     errorKind: null,
     daemon: '1.16.3',
+    update: null,
     socket: { path: '/var/snap/multipass/common/multipass_socket', group: 'sudo' },
   },
   backend: { labgate: 'nft', multipass: 'nft' },
@@ -82,6 +83,13 @@ describe('diagnose', () => {
       fix: /^multipass set local\.passphrase.*sudo labgate multipass-auth/,
     },
     {
+      name: 'a newer Multipass out, as the daemon tells',
+      facts: { multipass: { ...healthy.multipass, update: { version: '1.17.0', url: 'https://multipass.run/install' } } },
+      check: 'Multipass',
+      severity: 'warn',
+      fix: /^snap refresh multipass$/,
+    },
+    {
       name: 'backends differ',
       facts: { backend: { labgate: 'nft', multipass: 'legacy' } },
       check: 'iptables backend',
@@ -154,6 +162,15 @@ describe('diagnose', () => {
     const finding = found.find((x) => x.check === check)!;
     expect(finding.severity).toBe(severity);
     expect(finding.fix).toMatch(fix);
+  });
+
+  it('a newer Multipass: the daemon still reported healthy, and the update named with where it comes from', () => {
+    const update = { version: '1.17.0', url: 'https://multipass.run/install' };
+    const found = diagnose({ ...healthy, multipass: { ...healthy.multipass, update } }).filter((x) => x.check === 'Multipass');
+    expect(found.map((x) => [x.severity, x.message])).toEqual([
+      ['ok', "multipassd 1.16.3, labgate's client accepted."],
+      ['warn', 'Multipass 1.17.0 is out (https://multipass.run/install).'],
+    ]);
   });
 
   it('formats one line per finding, the fix below, and a tally', () => {

@@ -17,6 +17,7 @@ export interface DoctorFacts {
     error: string | null;
     errorKind: string | null;
     daemon: string | null; // multipassd's version
+    update: { version: string; url: string } | null; // a newer Multipass the daemon tells of
     socket: { path: string; group: string | null }; // group: null when nothing is there
   };
   backend: { labgate: 'nft' | 'legacy'; multipass: 'nft' | 'legacy' | null };
@@ -101,7 +102,12 @@ function multipass(f: DoctorFacts['multipass']): Finding[] {
       { check, severity: 'fail', message: "The Multipass daemon has not accepted labgate's client certificate.", fix: MULTIPASS_AUTH },
     ];
   if (f.error) return [{ check, severity: 'fail', message: f.error }];
-  return [ok(check, `multipassd ${f.daemon}, labgate's client accepted.`)];
+  const accepted = ok(check, `multipassd ${f.daemon}, labgate's client accepted.`);
+  if (!f.update) return [accepted];
+  return [
+    accepted,
+    { check, severity: 'warn', message: `Multipass ${f.update.version} is out (${f.update.url}).`, fix: 'snap refresh multipass' },
+  ];
 }
 
 function firewall(f: DoctorFacts): Finding[] {

@@ -144,6 +144,12 @@ export function toInstanceRecords(items: readonly InfoItem[]): InstanceRecord[] 
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** A newer Multipass than the daemon's, as the daemon tells of it. */
+export interface UpdateInfo {
+  version: string;
+  url: string;
+}
+
 /** One client of the daemon: its socket and labgate's identity. */
 export class MultipassRpc {
   private readonly client: grpc.Client & Record<string, (...args: unknown[]) => unknown>;
@@ -181,9 +187,11 @@ export class MultipassRpc {
     return toInstanceRecords(replies.flatMap((r) => r.details ?? []));
   }
 
-  async version(): Promise<string> {
-    const replies = await this.exchange<{ version: string }>('version', {});
-    return replies.map((r) => r.version).find(Boolean) ?? '';
+  /** The daemon's version, and the newer Multipass it tells of when one is out. */
+  async version(): Promise<{ version: string; update: UpdateInfo | null }> {
+    const replies = await this.exchange<{ version: string; update_info?: UpdateInfo | null }>('version', {});
+    const update = replies.map((r) => r.update_info).find((u) => u?.version) ?? null;
+    return { version: replies.map((r) => r.version).find(Boolean) ?? '', update: update && { version: update.version, url: update.url } };
   }
 
   async authenticate(passphrase: string): Promise<void> {

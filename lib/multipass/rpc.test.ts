@@ -48,7 +48,21 @@ describe('MultipassRpc against the daemon stand-in', () => {
       mounts: ['/srv/labshare'],
       release: 'Ubuntu 22.04.5 LTS',
     });
-    expect(await first.version()).toBe('1.17.0-dev.3854+g9b0af2ec3');
+    expect(await first.version()).toEqual({ version: '1.17.0-dev.3854+g9b0af2ec3', update: null });
+  });
+
+  it("the daemon's streaming replies as it sends them: log lines each in a reply of its own, then the answer with its update info", async () => {
+    const update = { version: '1.17.1', url: 'https://multipass.run/install', title: 'Multipass 1.17.1', description: 'Fixes.' };
+    daemon = await startStandInDaemon({
+      socket: path.join(dir, 'multipass_socket'),
+      state: () => seedState('zones'),
+      logLines: ['[2026-12-02T03:00:00.000] [info] [daemon] Updating instance metadata', '[warning] [qemu] ops: slow to answer'],
+      update,
+    });
+    const c = await client();
+    const records = await c.info();
+    expect(records.map((r) => r.name)).toEqual([...seedState('zones').instances.map((i) => i.name)].sort());
+    expect(await c.version()).toEqual({ version: '1.17.0-dev.3854+g9b0af2ec3', update: { version: '1.17.1', url: update.url } });
   });
 
   it('telemetry moves between calls; identity, state and addresses do not', async () => {

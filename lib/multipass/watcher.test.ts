@@ -1,4 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startStandInDaemon, type StandInDaemon } from '@/lab/multipass/daemon.mts';
+import { seedState } from '@/lab/multipass/model.mts';
+import { selfSignedIdentity } from '@/lib/tls/certificates.mts';
+import { MultipassRpc } from './rpc.mts';
 import { movingTelemetryDaemon as daemon } from './testing/daemon';
 import { MultipassWatcher, TELEMETRY_MS } from './watcher';
 
@@ -59,4 +66,50 @@ describe('MultipassWatcher: what wakes whom', () => {
     expect(changes).toHaveBeenCalledTimes(2);
     expect(watcher.snapshot().error).toBeNull();
   });
+});
+
+describe('MultipassWatcher and a daemon slow to answer, over a real socket', () => {
+  let dir: string;
+  let standIn: StandInDaemon;
+  beforeEach(() => void (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-slow-mpd-'))));
+  afterEach(async () => {
+    await standIn?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('info taking a second (a real daemon reaches into each VM): one call at a time, every answer kept, none after stop', async () => {
+    const socket = path.join(dir, 'multipass_socket');
+    standIn = await startStandInDaemon({ socket, state: () => ({ ...seedState('zones'), answerDelayMs: 1_000 }) });
+    const rpc = new MultipassRpc(socket, await selfSignedIdentity('multipass-client', 30));
+    let calls = 0;
+    let inFlight = 0;
+    let most = 0;
+    const source = async () => {
+      calls++;
+      most = Math.max(most, ++inFlight);
+      try {
+        return await rpc.info();
+      } finally {
+        inFlight--;
+      }
+    };
+    const watcher = new MultipassWatcher(source, 10); // asked far more often than it answers
+    try {
+      await watcher.ready();
+      expect(watcher.snapshot()).toMatchObject({
+        error: null,
+        instances: expect.arrayContaining([expect.objectContaining({ name: 'ops' })]),
+      });
+      await new Promise((r) => setTimeout(r, 2_500));
+      watcher.stop();
+      expect(most).toBe(1);
+      expect(calls).toBeGreaterThanOrEqual(3);
+      const stoppedAt = calls;
+      await new Promise((r) => setTimeout(r, 1_500)); // the call still out ends; no next one follows it
+      expect(calls).toBe(stoppedAt);
+    } finally {
+      watcher.stop();
+      rpc.close();
+    }
+  }, 15_000);
 });

@@ -47,6 +47,7 @@ export class MultipassWatcher {
   private readonly listeners = new Set<() => void>();
   private readonly telemetryListeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
   private first: Promise<void>;
   private readonly source: InstanceSource;
   private readonly everyMs: number;
@@ -85,7 +86,8 @@ export class MultipassWatcher {
       this.telemetryToldAt = Date.now();
       for (const l of this.telemetryListeners) l();
     }
-    this.timer = setTimeout(() => void this.poll(), this.everyMs);
+    // The next call once this one has its answer: a slow daemon is never asked twice at once.
+    if (!this.stopped) this.timer = setTimeout(() => void this.poll(), this.everyMs);
   }
 
   async ready(): Promise<void> {
@@ -107,6 +109,7 @@ export class MultipassWatcher {
   }
 
   stop(): void {
+    this.stopped = true; // a call still out schedules no next one
     if (this.timer) clearTimeout(this.timer);
   }
 }
