@@ -132,8 +132,9 @@ async function measure() {
 
     const browser = await chromium.launch({ executablePath: process.env.LABGATE_LAB_CHROMIUM, args: CHROMIUM_ARGS });
     try {
-      const context = await browser.newContext({ baseURL: ui.base.replace('127.0.0.1', LAN.host) });
-      const login = await context.request.post('/api/auth/login', { data: { password } });
+      const baseURL = ui.base.replace('127.0.0.1', LAN.host);
+      const context = await browser.newContext({ baseURL });
+      const login = await context.request.post('/api/auth/login', { data: { password }, headers: { origin: baseURL } });
       if (!login.ok()) throw new Error(`login: ${login.status()}`);
       for (const url of PAGES) await (await context.newPage()).goto(url, { waitUntil: 'networkidle' });
 

@@ -85,7 +85,7 @@ async function stopApp(): Promise<void> {
 async function login(): Promise<string> {
   const res = await fetch(`${BASE}/api/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: BASE },
     body: JSON.stringify({ password }),
   });
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('labgate_session='));

@@ -57,7 +57,7 @@ async function measure() {
 
     const login = await fetch(`${ui.base}/api/auth/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', origin: ui.base },
       body: JSON.stringify({ password }),
     });
     const cookie = login.headers

@@ -223,6 +223,8 @@ describe('scripts/install.sh under a real systemd', () => {
       '--fail',
       '-H',
       'content-type: application/json',
+      '-H',
+      `origin: ${DASHBOARD}`,
       '-d',
       JSON.stringify({ password }),
     ]);

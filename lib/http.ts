@@ -45,17 +45,22 @@ export function clientKey(headers: Headers): string {
 }
 
 /**
- * A browser sends Origin on every cross-site POST; when it names another host than the one
- * addressed, the request came from a page that is not ours.
+ * Why a change may not have come from one of labgate's own pages, or null when it did. A browser
+ * sends Sec-Fetch-Site on every request and Origin on every POST; a change that carries neither
+ * is refused rather than trusted (scripts send `Origin: <the dashboard's URL>`).
  */
-export function isCrossOrigin(headers: Headers): boolean {
+export function crossOriginReason(headers: Headers): string | null {
+  const site = headers.get('sec-fetch-site');
+  if (site !== null && site !== 'same-origin') return `Cross-origin request refused (Sec-Fetch-Site: ${site.slice(0, 20)}).`;
   const origin = headers.get('origin');
-  if (!origin) return false;
+  if (origin === null) {
+    return site === 'same-origin' ? null : "Refused: a change must come from labgate's own pages, and this request has no Origin header.";
+  }
   const host = headers.get('x-forwarded-host') ?? headers.get('host');
   try {
-    return new URL(origin).host !== host;
+    return new URL(origin).host === host ? null : 'Cross-origin request refused.';
   } catch {
-    return true;
+    return 'Cross-origin request refused.';
   }
 }
 

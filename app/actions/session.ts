@@ -7,8 +7,11 @@ import { actionSessionId, clearedSessionCookie, sessionCookie } from '@/lib/auth
 import { safeNextPath } from '@/lib/auth/next-path';
 import { clientKey, isHttps } from '@/lib/http';
 import type { ActionResult } from '@/lib/result';
+import { crossOriginAction } from '@/lib/server/action';
 
 export async function login(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const refused = await crossOriginAction();
+  if (refused) return refused;
   const h = await headers();
   const result = await openSession({ password: form.get('password') ?? undefined }, clientKey(h), await actionSessionId());
   if (!result.ok) return { ok: false, error: result.error, fieldErrors: result.fieldErrors };
@@ -18,6 +21,7 @@ export async function login(_prev: ActionResult | null, form: FormData): Promise
 }
 
 export async function logout(): Promise<void> {
+  if (await crossOriginAction()) return; // another site may not log the admin out
   closeSession(await actionSessionId());
   const cookie = clearedSessionCookie(isHttps(await headers()));
   (await cookies()).set(cookie.name, cookie.value, cookie.options);

@@ -1,7 +1,7 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { isCrossOrigin, isHttps, problem, readCookie } from '@/lib/http';
+import { crossOriginReason, isHttps, problem, readCookie } from '@/lib/http';
 import { db } from '@/lib/store/db';
 import { readSession, sessionCookieName, type Session } from './session';
 
@@ -30,9 +30,8 @@ export type RequestAuth = { ok: true; session: Session } | { ok: false; response
 /** For route handlers: a live session cookie, and for changes, a same-origin request. */
 export function authenticateRequest(req: Request): RequestAuth {
   const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
-  if (mutating && isCrossOrigin(req.headers)) {
-    return { ok: false, response: problem(403, 'Cross-origin request refused.') };
-  }
+  const crossOrigin = mutating ? crossOriginReason(req.headers) : null;
+  if (crossOrigin) return { ok: false, response: problem(403, crossOrigin) };
   const session = readSession(db(), requestSessionId(req));
   if (!session) return { ok: false, response: problem(401, 'Log in first: no valid session.') };
   return { ok: true, session };

@@ -164,7 +164,12 @@ export class MultipassRpc {
       checkServerIdentity: () => undefined,
     });
     const Rpc = rpcService();
-    this.client = new Rpc(`unix:${socket}`, credentials) as MultipassRpc['client'];
+    // grpc-js backs off reconnecting up to 2 minutes: after a long outage the daemon would stay
+    // unasked that long once back. A local socket is cheap to retry; the watcher asks every 2 s.
+    this.client = new Rpc(`unix:${socket}`, credentials, {
+      'grpc.initial_reconnect_backoff_ms': 250,
+      'grpc.max_reconnect_backoff_ms': 2_000,
+    }) as MultipassRpc['client'];
   }
 
   /** One request on one of the daemon's streaming calls; every reply it sends (log lines, update info, the answer). */

@@ -2,11 +2,16 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 
 const session = vi.hoisted(() => ({ current: null as { key: string; expiresAt: number } | null }));
+const request = vi.hoisted(() => ({ headers: new Headers() }));
 vi.mock('@/lib/auth/request', () => ({ currentSession: async () => session.current }));
+vi.mock('next/headers', () => ({ headers: async () => request.headers }));
 const { invalidInput, SESSION_ENDED, withSession } = await import('./action');
 
 describe('withSession', () => {
-  beforeEach(() => (session.current = null));
+  beforeEach(() => {
+    session.current = null;
+    request.headers = new Headers({ host: 'lab:3000', origin: 'https://lab:3000' });
+  });
 
   it('runs nothing without a session, and the action with one', async () => {
     const work = vi.fn(async (n: number) => ({ ok: true as const, data: n * 2 }));
@@ -16,6 +21,21 @@ describe('withSession', () => {
     session.current = { key: 'k', expiresAt: Date.now() + 1000 };
     expect(await action(2)).toEqual({ ok: true, data: 4 });
   });
+
+  it.each([
+    { name: 'no Origin and no Sec-Fetch-Site', headers: { host: 'lab:3000' }, error: /has no Origin header/ },
+    { name: 'another site', headers: { host: 'lab:3000', origin: 'https://evil.example' }, error: /Cross-origin/ },
+    { name: 'Sec-Fetch-Site cross-site', headers: { host: 'lab:3000', 'sec-fetch-site': 'cross-site' }, error: /Cross-origin/ },
+  ] as { name: string; headers: Record<string, string>; error: RegExp }[])(
+    'a live session, but $name: refused, the action never runs',
+    async ({ headers, error }) => {
+      session.current = { key: 'k', expiresAt: Date.now() + 1000 };
+      request.headers = new Headers(headers);
+      const work = vi.fn(async () => ({ ok: true as const, data: null }));
+      expect(await withSession(work)()).toEqual({ ok: false, error: expect.stringMatching(error) });
+      expect(work).not.toHaveBeenCalled();
+    },
+  );
 });
 
 describe('invalidInput', () => {

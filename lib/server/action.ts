@@ -1,6 +1,8 @@
 import 'server-only';
 import type { z } from 'zod';
+import { headers } from 'next/headers';
 import { currentSession } from '@/lib/auth/request';
+import { crossOriginReason } from '@/lib/http';
 import type { ActionResult, Outcome } from '@/lib/result';
 import { CHECK_FIELDS, fieldErrorsOf } from '@/lib/schemas/errors';
 
@@ -8,12 +10,21 @@ export const SESSION_ENDED: ActionResult<never> = { ok: false, error: 'Your sess
 
 /**
  * A server action is a public endpoint: this runs it only for a live session, checked before
- * anything else. Every action but logging in and out is made with it.
+ * anything else (after its origin). Every action but logging in and out is made with it.
  */
 export function withSession<A extends unknown[], T>(
   action: (...args: A) => Promise<ActionResult<T>>,
 ): (...args: A) => Promise<ActionResult<T>> {
-  return async (...args: A) => ((await currentSession()) ? action(...args) : SESSION_ENDED);
+  return async (...args: A) => (await crossOriginAction()) ?? ((await currentSession()) ? action(...args) : SESSION_ENDED);
+}
+
+/**
+ * An action's request that may not have come from labgate's own pages, refused; null when it did.
+ * Next refuses an Origin that names another host, but lets a request without one through.
+ */
+export async function crossOriginAction(): Promise<ActionResult<never> | null> {
+  const reason = crossOriginReason(await headers());
+  return reason ? { ok: false, error: reason } : null;
 }
 
 /** Bad input, as the form shows it: a summary and each field's messages. */

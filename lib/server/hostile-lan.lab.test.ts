@@ -49,7 +49,7 @@ function login(from: string, attempt: string, headers: Record<string, string> = 
         method: 'POST',
         localAddress: from,
         agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...headers },
+        headers: { 'content-type': 'application/json', 'content-length': String(body.length), origin: base, ...headers },
       },
       (res) => {
         res.resume();

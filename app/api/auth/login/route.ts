@@ -1,12 +1,13 @@
 import { NextResponse } from 'next/server';
 import { login } from '@/lib/auth/login';
 import { requestSessionId, sessionCookie } from '@/lib/auth/request';
-import { clientKey, isCrossOrigin, isHttps, problem } from '@/lib/http';
+import { clientKey, crossOriginReason, isHttps, problem } from '@/lib/http';
 import { readBody } from '@/lib/request-body';
 
 /** Logs in with `{ password }` as JSON or a urlencoded form; sets the session cookie. */
 export async function POST(req: Request) {
-  if (isCrossOrigin(req.headers)) return problem(403, 'Cross-origin request refused.');
+  const crossOrigin = crossOriginReason(req.headers);
+  if (crossOrigin) return problem(403, crossOrigin);
   const body = await readBody(req);
   if (!body.ok) return problem(body.status, body.error);
   const result = await login(body.data, clientKey(req.headers), requestSessionId(req));
