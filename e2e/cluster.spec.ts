@@ -87,3 +87,109 @@ test('bad input in each form: a field error, and nothing changes', async ({ page
       .filter((l) => l.startsWith('-A')),
   ).toEqual(saveBefore);
 });
+
+test("the service form shows the chosen service's own settings, sends only a change, and the cluster's range and taken ports are refused and audited", async ({
+  page,
+  lab,
+  hostApi,
+  loggedIn: _,
+}) => {
+  const redis = (path: string) => lab.kubectl('get', 'service', '-n', 'default', 'redis', '-o', `jsonpath={${path}}`);
+  await page.goto('/services');
+  const form = page.getByRole('form', { name: 'Change a service' });
+  const save = form.getByRole('button', { name: 'Save service' });
+  await form.getByLabel('Service', { exact: true }).selectOption('default/docs');
+  await expect(form.getByLabel('Type', { exact: true })).toHaveValue('NodePort');
+  await expect(form.getByLabel('External traffic policy', { exact: true })).toHaveValue('Local');
+  await form.getByLabel('Service', { exact: true }).selectOption('default/redis');
+  await expect(form.getByLabel('Type', { exact: true })).toHaveValue('ClusterIP');
+  await expect(form.getByLabel('External traffic policy', { exact: true })).toHaveValue('');
+  await expect(save).toBeDisabled(); // nothing changed, nothing to send
+  await expect(form.getByText('Nothing changed yet.')).toBeVisible();
+  expect(redis('.spec.type')).toBe('ClusterIP');
+
+  try {
+    await form.getByLabel('Type', { exact: true }).selectOption('NodePort');
+    for (const outside of ['29999', '32768']) {
+      await form.getByLabel('nodePort', { exact: true }).fill(outside);
+      await save.click();
+      await expect(form.getByText(`nodePort ${outside} is outside the cluster's range 30000-32767.`)).toBeVisible();
+      expect(redis('.spec.type')).toBe('ClusterIP');
+    }
+    await form.getByLabel('nodePort', { exact: true }).fill('30081'); // docs has it
+    await save.click();
+    await expect(form.getByText('nodePort 30081 is taken by another service.')).toBeVisible();
+    expect(redis('.spec.type')).toBe('ClusterIP');
+    const audit = (await (await hostApi.get('/api/host/audit')).json()) as { action: string; subject: string; result: string }[];
+    const refused = audit.filter((e) => e.action === 'service.patch' && e.subject === 'default/redis NodePort').map((e) => e.result);
+    expect(refused).toEqual(
+      expect.arrayContaining([
+        "nodePort 29999 is outside the cluster's range 30000-32767.",
+        "nodePort 32768 is outside the cluster's range 30000-32767.",
+        'nodePort 30081 is taken by another service.',
+      ]),
+    );
+
+    await form.getByLabel('nodePort', { exact: true }).fill('31999');
+    await save.click();
+    await expect(form.getByText('Service changed.')).toBeVisible();
+    expect(redis('.spec.type')).toBe('NodePort');
+    expect(redis('.spec.ports[0].nodePort')).toBe('31999');
+  } finally {
+    lab.kubectl(
+      'patch',
+      'service',
+      '-n',
+      'default',
+      'redis',
+      '--type=json',
+      '-p',
+      JSON.stringify([
+        { op: 'replace', path: '/spec/type', value: 'ClusterIP' },
+        { op: 'remove', path: '/spec/ports/0/nodePort' },
+        { op: 'remove', path: '/spec/externalTrafficPolicy' },
+      ]),
+    );
+  }
+});
+
+test("the pin form shows the chosen workload's own pin, and clears it", async ({ page, lab, loggedIn: _ }) => {
+  const selector = () => lab.kubectl('get', 'deployment', '-n', 'default', 'whoami', '-o', 'jsonpath={.spec.template.spec.nodeSelector}');
+  const node = lab.podNode('default', 'app.kubernetes.io/name=whoami');
+  lab.kubectl(
+    'patch',
+    'deployment',
+    '-n',
+    'default',
+    'whoami',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { template: { spec: { nodeSelector: { 'kubernetes.io/hostname': node } } } } }),
+  );
+  try {
+    await page.goto('/nodes');
+    const pin = page.getByRole('form', { name: 'Pin a workload' });
+    await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/default/whoami');
+    await expect(pin.getByLabel('Node label key', { exact: true })).toHaveValue('kubernetes.io/hostname');
+    await expect(pin.getByLabel('Node label value', { exact: true })).toHaveValue(node);
+    await expect(pin.getByRole('button', { name: 'Pin', exact: true })).toBeDisabled(); // already so
+    await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/default/docs');
+    await expect(pin.getByLabel('Node label key', { exact: true })).toHaveValue('');
+    await expect(pin.getByRole('button', { name: 'Clear pinning' })).toBeDisabled(); // not pinned
+    await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/default/whoami');
+    await pin.getByRole('button', { name: 'Clear pinning' }).click();
+    await expect(pin.getByText(/nodeSelector is set/)).toBeVisible();
+    await expect.poll(selector).toBe('');
+  } finally {
+    lab.kubectl(
+      'patch',
+      'deployment',
+      '-n',
+      'default',
+      'whoami',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { template: { spec: { nodeSelector: null } } } }),
+    );
+  }
+});

@@ -60,6 +60,41 @@ test("an instance's address changes: the pages show it without reload and its fo
   expect((await hostApi.delete(`/api/host/forwards/${id}`)).status()).toBe(200);
 });
 
+test('an instance in Delayed Shutdown runs: its address used, its forward applied and answering, Expose port offered; Starting: none of it', async ({
+  hostApi,
+  page,
+  lab,
+  loggedIn: _,
+}) => {
+  const t = new TablePage(page);
+  const created = await hostApi.post('/api/host/forwards', {
+    data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  const exposeOps = () => t.row('Instances', 'ops').getByLabel('Port to expose on ops');
+  try {
+    lab.control('multipass', 'state', 'ops', 'Delayed Shutdown');
+    await page.goto('/instances');
+    await expect(t.row('Instances', 'ops')).toContainText('Delayed Shutdown', { timeout: 15_000 });
+    await expect(t.row('Instances', 'ops')).toContainText('10.120.52.31');
+    await expect(exposeOps()).toBeVisible();
+    await page.goto('/forwards');
+    await expect(t.row('Forwards', 'Jenkins')).toContainText('applied');
+    expect(lab.curlFromLan(`http://${LAN}:8080/`)).toContain('Jenkins');
+
+    lab.control('multipass', 'state', 'ops', 'Starting'); // the daemon lists no address while an instance starts
+    await expect(t.row('Forwards', 'Jenkins')).toContainText('stale', { timeout: 15_000 });
+    await page.goto('/instances');
+    await expect(t.row('Instances', 'ops')).toContainText('Starting');
+    await expect(exposeOps()).toHaveCount(0);
+  } finally {
+    lab.control('multipass', 'state', 'ops', 'Running');
+  }
+  await expect(exposeOps()).toBeVisible({ timeout: 15_000 });
+  expect((await hostApi.delete(`/api/host/forwards/${id}`)).status()).toBe(200);
+});
+
 test('nodes: Ready, with labels, and a label added from outside shows without reload', async ({ page, lab, loggedIn: _ }) => {
   const t = new TablePage(page);
   await page.goto('/nodes');

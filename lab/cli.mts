@@ -4,6 +4,7 @@ import {
   acceptedByMultipass,
   revokedByMultipass,
   setMultipassSlowness,
+  setMultipassState,
   apiserver,
   dockerRules,
   movePod,
@@ -32,6 +33,7 @@ const USAGE = `usage: npm run lab -- <command> [--prefix P]
   multipass stop|start   stop or start the Multipass stand-in's daemon (with multipassd's firewall clean-up)
   multipass format release|zones
   multipass accept DATA_DIR        labgate's Multipass identity in DATA_DIR, accepted by the lab's daemon (as after labgate multipass-auth)
+  multipass state INSTANCE STATE   what the daemon reports of an instance's state (e.g. "Delayed Shutdown"); the VM itself is untouched
   multipass slow MS                the daemon's list and info take MS milliseconds from now on (0: at once)
   multipass revoke DATA_DIR        that identity taken out of the daemon's accepted certificates, the daemon restarted
   apiserver stop|start
@@ -105,8 +107,12 @@ async function main(raw: string[]): Promise<number> {
       else if (args[0] === 'format' && (args[1] === 'release' || args[1] === 'zones')) setMultipassFormat(prefix, args[1]);
       else if (args[0] === 'accept' && args[1]) await acceptedByMultipass(prefix, args[1]);
       else if (args[0] === 'revoke' && args[1]) await revokedByMultipass(prefix, args[1]);
+      else if (args[0] === 'state' && args.length === 3) setMultipassState(prefix, args[1]!, args[2]!);
       else if (args[0] === 'slow' && /^\d+$/.test(args[1] ?? '')) setMultipassSlowness(prefix, Number(args[1]));
-      else throw new Error('multipass takes stop, start, format release|zones, slow MS, accept DATA_DIR or revoke DATA_DIR');
+      else
+        throw new Error(
+          'multipass takes stop, start, format release|zones, state INSTANCE STATE, slow MS, accept DATA_DIR or revoke DATA_DIR',
+        );
       return 0;
     case 'apiserver':
       if (args[0] !== 'stop' && args[0] !== 'start') throw new Error('apiserver takes stop or start');

@@ -4,7 +4,7 @@ import { NamespaceFirewall } from './firewall.mts';
 import { kubectl } from './kube.mts';
 import { changeVmAddress } from './network.mts';
 import { multipassInstallerUsed, startMultipassDaemon } from './multipassd.mts';
-import { LAB_MULTIPASS_PASSPHRASE, storedCertificates } from './multipass/model.mts';
+import { LAB_MULTIPASS_PASSPHRASE, STATE_WORDS, storedCertificates, type InstanceStateWord } from './multipass/model.mts';
 import { labPaths } from './paths.mts';
 import { startProcess, stopProcess, waitFor } from './processes.mts';
 import { readStandIn, setMultipassDaemon, writeStandIn } from './standin.mts';
@@ -94,6 +94,18 @@ export async function multipassDaemon(prefix: string, to: 'running' | 'stopped')
 export function setMultipassFormat(prefix: string, format: 'release' | 'zones'): void {
   const p = labPaths(prefix);
   writeStandIn(p, { ...readStandIn(p), format });
+}
+
+/** What Multipass reports of an instance's state from now on (the VM itself keeps running: only the daemon's word changes). */
+export function setMultipassState(prefix: string, instance: string, state: string): void {
+  const p = labPaths(prefix);
+  const standIn = readStandIn(p);
+  const entry = standIn.instances.find((i) => i.name === instance);
+  if (!entry) throw new Error(`Multipass has no lab instance "${instance}"`);
+  if (!(STATE_WORDS as readonly string[]).includes(state))
+    throw new Error(`"${state}" is not a Multipass state: ${STATE_WORDS.join(', ')}`);
+  entry.state = state as InstanceStateWord;
+  writeStandIn(p, standIn);
 }
 
 /** How long the daemon's list and info take from now on (0: at once). */

@@ -9,13 +9,18 @@ import { kubeCache } from '@/lib/kube/cache';
 import { patchNodeLabels, patchService, setNodeSelector } from '@/lib/kube/mutations';
 import type { ActionResult, Outcome } from '@/lib/result';
 import { PatchService, PinWorkload, RemoveNodeLabel, SetNodeLabel } from '@/lib/schemas/cluster';
+import { formInteger } from '@/lib/schemas/names';
 import { invalidInput, withSession } from '@/lib/server/action';
 
 async function finish<T>(action: string, subject: string, res: Outcome<T>, field?: string): Promise<ActionResult<T>> {
   await hostClient().record({ action, subject, detail: '', result: res.ok ? 'ok' : res.error });
   revalidatePath('/', 'layout');
   if (res.ok) return res;
-  return { ok: false, error: res.error, fieldErrors: field && res.status === 422 ? { [field]: [res.error] } : undefined };
+  return {
+    ok: false,
+    error: res.error,
+    fieldErrors: res.fieldErrors ?? (field && res.status === 422 ? { [field]: [res.error] } : undefined),
+  };
 }
 
 const formValue = (form: FormData, key: string) => {
@@ -26,13 +31,8 @@ const formValue = (form: FormData, key: string) => {
 /** Node labels: set (add or change) or remove, guarded by the resourceVersion the person saw. */
 export const changeNodeLabel = withSession(async (_prev: ActionResult<unknown> | null, form: FormData): Promise<ActionResult<unknown>> => {
   const remove = form.get('intent') === 'remove';
-  const raw = {
-    node: formValue(form, 'node'),
-    key: formValue(form, 'key'),
-    value: formValue(form, 'value') ?? '',
-    resourceVersion: formValue(form, 'resourceVersion'),
-  };
-  const parsed = remove ? RemoveNodeLabel.safeParse(raw) : SetNodeLabel.safeParse(raw);
+  const raw = { node: formValue(form, 'node'), key: formValue(form, 'key'), resourceVersion: formValue(form, 'resourceVersion') };
+  const parsed = remove ? RemoveNodeLabel.safeParse(raw) : SetNodeLabel.safeParse({ ...raw, value: formValue(form, 'value') ?? '' });
   if (!parsed.success) return invalidInput(parsed.error);
   const { node, key } = parsed.data;
   const value = remove ? null : (parsed.data as z.infer<typeof SetNodeLabel>).value;
@@ -51,33 +51,44 @@ export const changeService = withSession(async (_prev: ActionResult<unknown> | n
     namespace: formValue(form, 'namespace'),
     name: formValue(form, 'name'),
     type: formValue(form, 'type'),
-    nodePorts: port && nodePort ? { [port]: nodePort } : {},
+    nodePorts: port && nodePort ? { [port]: formInteger(nodePort) } : {},
     externalTrafficPolicy: formValue(form, 'externalTrafficPolicy') || undefined,
     resourceVersion: formValue(form, 'resourceVersion'),
   });
   if (!parsed.success) return invalidInput(parsed.error, { nodePorts: 'nodePort' });
   const s = parsed.data;
+  const subject = `${s.namespace}/${s.name} ${s.type}`;
   const wanted = Object.values(s.nodePorts)[0];
+  // Only what the person changed is sent; nothing changed, nothing is sent.
+  const current = kubeCache()
+    .snapshot()
+    .services.find((x) => x.namespace === s.namespace && x.name === s.name);
+  const samePolicy = (s.externalTrafficPolicy ?? current?.externalTrafficPolicy) === current?.externalTrafficPolicy;
+  if (current && current.type === s.type && wanted === undefined && samePolicy)
+    return { ok: false, error: `Nothing to save: ${s.namespace}/${s.name} already has these settings.` };
   if (wanted) {
+    // Refused here, before Kubernetes is asked: recorded in the audit log all the same.
     const range = env().nodePortRange;
     if (wanted < range.from || wanted > range.to)
-      return {
+      return finish('service.patch', subject, {
         ok: false,
+        status: 422,
         error: `nodePort ${wanted} is outside the cluster's range ${formatRange(range)}.`,
         fieldErrors: { nodePort: [`Use a port in ${formatRange(range)}.`] },
-      };
+      });
     const used = nodePortsInUse(kubeCache().snapshot().services, s);
     if (used.has(wanted))
-      return {
+      return finish('service.patch', subject, {
         ok: false,
+        status: 409,
         error: `nodePort ${wanted} is taken by another service.`,
         fieldErrors: { nodePort: [`Taken; ${freeNodePort(wanted, range, used) ?? 'no other'} is free.`] },
-      };
+      });
   }
   const nodePorts = Object.fromEntries(Object.entries(s.nodePorts).map(([k, v]) => [Number(k), v]));
   return finish(
     'service.patch',
-    `${s.namespace}/${s.name} ${s.type}`,
+    subject,
     await patchService(s.namespace, s.name, {
       type: s.type,
       nodePorts,
@@ -96,6 +107,11 @@ export const pinWorkload = withSession(async (_prev: ActionResult<unknown> | nul
   const parsed = PinWorkload.safeParse({ kind, namespace, name, nodeSelector: clear ? null : { [key]: formValue(form, 'value') ?? '' } });
   if (!parsed.success) return invalidInput(parsed.error, { nodeSelector: 'key' });
   const p = parsed.data;
+  const current = kubeCache()
+    .snapshot()
+    .workloads.find((w) => w.kind === p.kind && w.namespace === p.namespace && w.name === p.name);
+  if (current && JSON.stringify(current.nodeSelector) === JSON.stringify(p.nodeSelector ?? {}))
+    return { ok: false, error: `Nothing to save: ${p.namespace}/${p.name} is ${clear ? 'not pinned' : 'pinned so already'}.` };
   return finish(
     clear ? 'workload.unpin' : 'workload.pin',
     `${p.kind} ${p.namespace}/${p.name}`,

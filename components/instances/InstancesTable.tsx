@@ -82,7 +82,8 @@ const columns: Column<InstanceRow>[] = [
     id: 'expose',
     header: '',
     value: () => null,
-    render: (r) => (instanceState(r.state).running ? <ExposePort instance={r.name} /> : null),
+    // Only where a forward would take traffic now: running, with its management address.
+    render: (r) => (instanceState(r.state).running && r.ipv4[0] ? <ExposePort instance={r.name} /> : null),
     width: '13rem',
   },
 ];

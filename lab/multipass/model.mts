@@ -12,11 +12,26 @@ export function storedCertificates(file: string): string[] {
   return fs.readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
 }
 
+/** Every state the daemon reports, in its CLI's words (format_utils.cpp). */
+export const STATE_WORDS = [
+  'Unknown',
+  'Running',
+  'Starting',
+  'Restarting',
+  'Stopped',
+  'Deleted',
+  'Delayed Shutdown',
+  'Suspending',
+  'Suspended',
+  'Unavailable',
+] as const;
+export type InstanceStateWord = (typeof STATE_WORDS)[number];
+
 export type OutputFormat = 'release' | 'zones'; // v1.16.3, or main with availability zones
 
 export interface StandInInstance {
   name: string;
-  state: 'Running' | 'Stopped' | 'Suspended' | 'Starting' | 'Deleted';
+  state: InstanceStateWord;
   ipv4: string[]; // management address first, then the other global ones
   cpuCount: string;
   load: number[];

@@ -188,7 +188,16 @@ export class HostService {
       const before = this.store.get(parsed.data.id);
       if (!before) return fail(404, `No forward ${parsed.data.id}.`);
       const { id, ...changes } = parsed.data;
-      const merged = CreateForward.parse({ ...before, listenAddress: before.listenAddress ?? undefined, ...changes });
+      const { name, protocol, listenPort, listenAddress, target, description } = before; // what a person asked for, not who or when
+      const merged = CreateForward.parse({
+        name,
+        protocol,
+        listenPort,
+        listenAddress: listenAddress ?? undefined,
+        target,
+        description,
+        ...changes,
+      });
       const checked = await this.check(merged, id);
       if (!checked.ok) return this.record(actor, 'forward.update', `${before.name} :${before.listenPort}`, checked);
       this.store.update(id, merged); // one UPDATE: the forward keeps its status and its sticky node

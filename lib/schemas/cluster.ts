@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isSystemLabel } from '@/lib/domain/labels';
 import { Port } from './forwards';
-import { NamespaceName, ResourceName } from './names';
+import { exactObject, NamespaceName, ResourceName } from './names';
 
 /** Kubernetes' own syntax rules (apimachinery validation): qualified names and label values. */
 const NAME_63 = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -32,15 +32,15 @@ const ChangeableLabelKey = LabelKey.refine((k) => !isSystemLabel(k), {
   error: (i) =>
     `${String(i.input)} belongs to Kubernetes itself: labgate changes only labels outside the kubernetes.io and k8s.io prefixes.`,
 });
-export const SetNodeLabel = z.object({
+export const SetNodeLabel = exactObject({
   node: ResourceName,
   key: ChangeableLabelKey,
   value: LabelValue.default(''),
   resourceVersion: ResourceVersion,
 });
-export const RemoveNodeLabel = z.object({ node: ResourceName, key: ChangeableLabelKey, resourceVersion: ResourceVersion });
+export const RemoveNodeLabel = exactObject({ node: ResourceName, key: ChangeableLabelKey, resourceVersion: ResourceVersion });
 
-export const PatchService = z.object({
+export const PatchService = exactObject({
   namespace: NamespaceName,
   name: ResourceName,
   type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer'], { error: 'The type is ClusterIP, NodePort or LoadBalancer.' }),
@@ -49,7 +49,7 @@ export const PatchService = z.object({
   resourceVersion: ResourceVersion,
 });
 
-export const PinWorkload = z.object({
+export const PinWorkload = exactObject({
   kind: z.enum(['Deployment', 'StatefulSet']),
   namespace: NamespaceName,
   name: ResourceName,

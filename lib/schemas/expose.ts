@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ForwardId, Port } from './forwards';
-import { InstanceName, NamespaceName, ResourceName } from './names';
+import { exactObject, InstanceName, NamespaceName, ResourceName } from './names';
 
 /** A page shows an Expose's URL as a link: only http(s) to an IPv4 address or a host name, nothing a browser would run. */
 export const HttpUrl = z
@@ -9,10 +9,10 @@ export const HttpUrl = z
   .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[A-Za-z0-9._~/-]*$/, 'Not an http(s) URL.');
 
 /** What to expose: the Grafana service (found by its label), any service, or an instance's port. */
-export const ExposeService = z.object({ namespace: NamespaceName, name: ResourceName, port: Port.optional() });
-export const ExposeInstance = z.object({ instance: InstanceName, port: Port });
+export const ExposeService = exactObject({ namespace: NamespaceName, name: ResourceName, port: Port.optional() });
+export const ExposeInstance = exactObject({ instance: InstanceName, port: Port });
 export const ExposeTarget = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('grafana'), namespace: NamespaceName.optional(), name: ResourceName.optional() }),
+  exactObject({ kind: z.literal('grafana'), namespace: NamespaceName.optional(), name: ResourceName.optional() }),
   ExposeService.extend({ kind: z.literal('service') }),
   ExposeInstance.extend({ kind: z.literal('instance') }),
 ]);

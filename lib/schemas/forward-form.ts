@@ -1,3 +1,5 @@
+import { formInteger } from './names';
+
 /** The forward form's flat fields → the nested input CreateForward checks (lxd-ui's toNetworkForward). */
 export function readForwardForm(form: FormData): unknown {
   const get = (k: string) => {
@@ -5,7 +7,7 @@ export function readForwardForm(form: FormData): unknown {
     return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
   };
   const kind = get('targetKind');
-  const port = get('targetPort');
+  const port = formInteger(get('targetPort'));
   const target =
     kind === 'instance'
       ? { kind, name: get('targetInstance'), port }
@@ -15,7 +17,7 @@ export function readForwardForm(form: FormData): unknown {
   return {
     name: get('name'),
     protocol: get('protocol') ?? 'tcp',
-    listenPort: get('listenPort'),
+    listenPort: formInteger(get('listenPort')),
     listenAddress: get('listenAddress'),
     target,
     description: get('description') ?? '',

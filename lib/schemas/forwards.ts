@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InstanceName, NamespaceName, ResourceName } from './names';
+import { exactObject, InstanceName, NamespaceName, ResourceName } from './names';
 
 /**
  * One forward model for store, host API, actions and forms. Anything that could end up in an
@@ -8,7 +8,8 @@ import { InstanceName, NamespaceName, ResourceName } from './names';
 export const SafeText = z.string().regex(/^[A-Za-z0-9 ._:/,()-]*$/, 'Use letters, digits, spaces and . _ : / , ( ) - only.');
 
 export const ForwardId = z.string().regex(/^[a-z0-9]{6,20}$/, 'A forward id is 6-20 lower-case letters and digits.');
-export const Port = z.coerce
+// A number, never coerced: true, [31556] or "1e4" are not ports (forms read their fields with formInteger).
+export const Port = z
   .number({ error: 'Enter a port number.' })
   .int('A port is a whole number.')
   .min(1, 'Ports run from 1 to 65535.')
@@ -19,9 +20,9 @@ export const Ipv4 = z.ipv4({ error: 'Enter an IPv4 address such as 10.120.52.23.
 export const ForwardTarget = z.discriminatedUnion(
   'kind',
   [
-    z.object({ kind: z.literal('static'), ip: Ipv4, port: Port }),
-    z.object({ kind: z.literal('instance'), name: InstanceName, port: Port }),
-    z.object({
+    exactObject({ kind: z.literal('static'), ip: Ipv4, port: Port }),
+    exactObject({ kind: z.literal('instance'), name: InstanceName, port: Port }),
+    exactObject({
       kind: z.literal('service'),
       namespace: NamespaceName,
       name: ResourceName.max(63, 'A Service name has at most 63 characters.'),
@@ -32,8 +33,13 @@ export const ForwardTarget = z.discriminatedUnion(
 );
 export type ForwardTarget = z.infer<typeof ForwardTarget>;
 
-export const CreateForward = z.object({
-  name: z.string().trim().min(1, 'Give the forward a name.').max(48, 'At most 48 characters.').pipe(SafeText),
+export const CreateForward = exactObject({
+  name: z
+    .string({ error: 'Give the forward a name.' })
+    .trim()
+    .min(1, 'Give the forward a name.')
+    .max(48, 'At most 48 characters.')
+    .pipe(SafeText),
   protocol: Protocol.default('tcp'),
   listenPort: Port,
   listenAddress: Ipv4.optional(),
@@ -45,7 +51,7 @@ export type CreateForward = z.infer<typeof CreateForward>;
 export const UpdateForward = CreateForward.partial().extend({ id: ForwardId });
 export type UpdateForward = z.infer<typeof UpdateForward>;
 
-export const AdoptRule = z.object({
+export const AdoptRule = exactObject({
   ruleKey: z.string().min(1).max(2000),
   confirm: z.literal(true, { error: 'Confirm that labgate may remove the hand-made rules.' }),
   // Needed when the hand-made rules match less than labgate's forward would (a source, another interface).

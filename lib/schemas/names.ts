@@ -10,3 +10,14 @@ export const NamespaceName = z
 export const InstanceName = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9-]{0,62}$/, 'Instance names are letters, digits and -, starting with a letter.');
+
+/** An object of exactly these fields: an unknown one is refused by name, never silently dropped. */
+export const exactObject = <T extends z.ZodRawShape>(shape: T) =>
+  z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `Unknown field${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.join(', ')}.` : undefined,
+  });
+
+/** A form field's text as the whole number it spells; anything else ("1e4", "0x50", "-1") stays text, for the schema to refuse. */
+export const formInteger = (text: string | undefined): number | string | undefined =>
+  text !== undefined && /^[0-9]{1,6}$/.test(text) ? Number(text) : text;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { exactObject } from './names';
 
 /** The login form, the login action and POST /api/auth/login all take this. */
-export const Login = z.object({
+export const Login = exactObject({
   password: z
     .string({ error: 'Enter the password.' })
     .min(1, 'Enter the password.')

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { auditCsv } from '@/lib/domain/csv';
 import { env } from '@/lib/env';
 import { hostRoute, outcomeResponse } from '@/lib/host/route';
 import { csvDownload } from '@/lib/http';
+import { AuditRecord } from '@/lib/schemas/host';
 import { AuditPage } from '@/lib/schemas/state';
 
 export const dynamic = 'force-dynamic';
@@ -20,19 +20,11 @@ export const GET = hostRoute(async ({ host, req }) => {
   return csvDownload(auditCsv(host.audit({ limit: env().auditRetention.maxEntries })));
 });
 
-// No actor: the server sets it from how the request authenticated, never from the body.
-const Entry = z.strictObject({
-  action: z.string().regex(/^[a-z.]{1,40}$/),
-  subject: z.string().max(300),
-  detail: z.string().max(2000),
-  result: z.string().max(2000),
-});
-
 /** The UI role records its Kubernetes changes here, so one log has everything. */
 export const POST = hostRoute(async ({ host, actor, body }) => {
   const input = await body();
   if (!input.ok) return outcomeResponse(input);
-  const entry = Entry.safeParse(input.data);
+  const entry = AuditRecord.safeParse(input.data);
   if (!entry.success) return outcomeResponse({ ok: false, status: 400, error: entry.error.issues[0]?.message ?? 'Bad audit entry.' });
   host.recordAudit({ ...entry.data, actor });
   return outcomeResponse({ ok: true, data: null }, 201);

@@ -1,15 +1,8 @@
-import { z } from 'zod';
 import { hostRoute, outcomeResponse } from '@/lib/host/route';
 import { problem } from '@/lib/http';
+import { JournalPut } from '@/lib/schemas/host';
 
 export const dynamic = 'force-dynamic';
-
-const Entry = z.object({
-  id: z.string().regex(/^[a-z0-9]{6,24}$/),
-  operation: z.string().regex(/^[a-z.]{1,40}$/),
-  state: z.enum(['running', 'done', 'undone', 'failed']),
-  steps: z.unknown(),
-});
 
 export const GET = hostRoute(async ({ host, req }) => {
   const operation = new URL(req.url).searchParams.get('operation') ?? undefined;
@@ -20,7 +13,7 @@ export const GET = hostRoute(async ({ host, req }) => {
 export const POST = hostRoute(async ({ host, body }) => {
   const input = await body();
   if (!input.ok) return outcomeResponse(input);
-  const entry = Entry.safeParse(input.data);
+  const entry = JournalPut.safeParse(input.data);
   if (!entry.success) return problem(400, entry.error.issues[0]?.message ?? 'Bad journal entry.');
   host.putJournal({ ...entry.data, steps: entry.data.steps ?? null });
   return outcomeResponse({ ok: true, data: null });
