@@ -2,6 +2,7 @@ import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { apiLogin, expect, plantExpiredSession, SESSION_COOKIE, test } from './fixtures/app';
 import type { HostApi } from './fixtures/host-api';
 import type { Lab } from './fixtures/lab';
+import { actionRequest } from '../lab/actions.mts';
 import { discoverServerActions, type ServerAction } from './fixtures/routes';
 
 // Every server action is a public endpoint: called for real through Next's action endpoint, as a
@@ -44,13 +45,11 @@ function argumentsFor(name: string, ctx: { forwardId: string; nodeVersion: strin
 
 /** A call of Next's action endpoint as React's client makes it: a form as multipart (its entries "_1_…", then the root "0"), else JSON. */
 function callAction(request: APIRequestContext, action: ServerAction, args: Args, headers: Record<string, string>): Promise<APIResponse> {
+  if ('json' in args) {
+    const json = actionRequest(action, args.json, headers);
+    return request.post(json.path, { headers: json.headers, data: json.body, maxRedirects: 0 });
+  }
   const common = { 'next-action': action.id, accept: 'text/x-component', ...headers };
-  if ('json' in args)
-    return request.post(action.page, {
-      headers: { ...common, 'content-type': 'text/plain;charset=UTF-8' },
-      data: JSON.stringify(args.json),
-      maxRedirects: 0,
-    });
   // The root goes last, as React's client sends it: the server resolves "$K1" when the root arrives
   // (a FormData, not an object: an object would put the integer-like key "0" first).
   const multipart = new FormData();

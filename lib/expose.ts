@@ -77,6 +77,19 @@ export function planExposeInstance(instance: string, port: number): ExposePlan {
   };
 }
 
+/**
+ * Test-only: with LABGATE_TEST_PAUSE_AT naming this boundary, the process stops here for a test to
+ * kill it with SIGKILL (the crash tests). Unset, as in every deployment, it does nothing.
+ */
+async function boundary(name: string): Promise<void> {
+  if (process.env.LABGATE_TEST_PAUSE_AT !== name) return;
+  console.log(`labgate: paused at ${name}`);
+  await new Promise(() => {});
+}
+
+/** The forward an Expose opens names the Expose, so a crash between creating it and recording its id leaves none unfound. */
+const forwardDescription = (id: string) => `exposed ${id}`;
+
 /** Whether the URL answers: a TCP connection to the host's LAN address and port, from the host, within the deadline. */
 export async function answers(port: number, deadlineMs = 10_000): Promise<boolean> {
   const until = Date.now() + deadlineMs;
@@ -125,6 +138,7 @@ export async function applyExpose(plan: ExposePlan, actor: string): Promise<Outc
   const record: ExposeRecord = { plan, done: [], forwardId: null, url };
   const save = (state: 'running' | 'done' | 'undone' | 'failed') => host.journalPut({ id, operation: 'expose', state, steps: record });
   await save('running');
+  await boundary('expose:journal-written');
   const steps: ExposeResult['steps'] = [];
   let failure: string | null = null;
   for (const step of plan.steps) {
@@ -140,8 +154,9 @@ export async function applyExpose(plan: ExposePlan, actor: string): Promise<Outc
               .slice(0, 48),
             listenPort: step.listenPort,
             target: step.target,
-            description: `exposed ${id}`,
+            description: forwardDescription(id),
           });
+    await boundary(step.kind === 'service-nodeport' ? 'expose:service-patched' : 'expose:forward-created');
     if (!res.ok) {
       failure = `${describeStep(step)}: ${res.error}`;
       steps.push({ text: describeStep(step), state: 'failed' });
@@ -153,28 +168,41 @@ export async function applyExpose(plan: ExposePlan, actor: string): Promise<Outc
     await save('running');
   }
   if (!failure && !(await answers(plan.listenPort))) failure = `${url} did not answer within 10 s`;
+  if (!failure) await boundary('expose:url-verified');
   if (failure) {
-    await undoSteps(record, actor);
+    await undoSteps(id, record, actor);
     await save('failed');
     await host.record({ action: 'expose', subject: plan.title, detail: failure, result: failure });
     return { ok: false, status: 502, error: `Expose failed and was undone. ${failure}.` };
   }
   await save('done');
+  await boundary('expose:journal-done');
   await host.record({ action: 'expose', subject: plan.title, detail: url, result: 'ok' });
   return { ok: true, data: { id, url, steps } };
 }
 
-async function undoSteps(record: ExposeRecord, actor: string): Promise<string | null> {
+/**
+ * Takes back what an Expose did. `afterCrash`: the process may have died between a step and its
+ * record, so every step of the plan is taken back, the forward found by the Expose it names.
+ */
+async function undoSteps(id: string, record: ExposeRecord, actor: string, afterCrash = false): Promise<string | null> {
   const host = hostClient(actor);
   const errors: string[] = [];
-  if (record.forwardId) {
-    const res = await host.deleteForward(record.forwardId);
+  const forwardIds = new Set(record.forwardId ? [record.forwardId] : []);
+  if (afterCrash) {
+    const listed = await host.listForwards();
+    if (!listed.ok) return listed.error;
+    for (const f of listed.data) if (f.description === forwardDescription(id)) forwardIds.add(f.id);
+  }
+  for (const forwardId of forwardIds) {
+    const res = await host.deleteForward(forwardId);
     if (!res.ok && res.status !== 404) errors.push(res.error);
   }
+  if (afterCrash || forwardIds.size) await boundary('undo:forward-removed');
   const svcStep = record.plan.steps.find((s): s is Extract<ExposeStep, { kind: 'service-nodeport' }> => s.kind === 'service-nodeport');
   if (
     svcStep &&
-    record.done.includes('service-nodeport') &&
+    (afterCrash || record.done.includes('service-nodeport')) &&
     (svcStep.previous.type !== 'NodePort' || svcStep.previous.nodePort !== svcStep.nodePort)
   ) {
     const res = await patchService(svcStep.namespace, svcStep.name, {
@@ -182,6 +210,7 @@ async function undoSteps(record: ExposeRecord, actor: string): Promise<string | 
       nodePorts: { [svcStep.port]: svcStep.previous.nodePort },
     });
     if (!res.ok) errors.push(res.error);
+    await boundary('undo:service-restored');
   }
   return errors.length ? errors.join(' ') : null;
 }
@@ -194,9 +223,16 @@ export async function undoExpose(id: string, actor: string): Promise<Outcome<{ i
   const entry = list.data.find((e) => e.id === id);
   if (!entry || entry.state !== 'done') return fail(404, 'Nothing to undo: that Expose is not in effect.');
   const { record } = entry;
-  const error = await undoSteps(record, actor);
-  if (error) return fail(502, `Undo did not finish: ${error}`);
+  // Running again while it is undone: a crash from here on is rolled back whole at the next start.
+  await host.journalPut({ id, operation: 'expose', state: 'running', steps: record });
+  await boundary('undo:journal-written');
+  const error = await undoSteps(id, record, actor);
+  if (error) {
+    await host.journalPut({ id, operation: 'expose', state: 'done', steps: record }); // still in effect: undo can be tried again
+    return fail(502, `Undo did not finish: ${error}`);
+  }
   await host.journalPut({ id, operation: 'expose', state: 'undone', steps: record });
+  await boundary('undo:journal-done');
   await host.record({ action: 'expose.undo', subject: record.plan.title, detail: record.url, result: 'ok' });
   return { ok: true, data: { id } };
 }
@@ -217,7 +253,7 @@ export async function recoverExposes(actor = 'recovery'): Promise<number> {
   if (!list.ok) return 0;
   let recovered = 0;
   for (const { id, record } of list.data.filter((e) => e.state === 'running')) {
-    const error = await undoSteps(record, actor);
+    const error = await undoSteps(id, record, actor, true);
     await host.journalPut({ id, operation: 'expose', state: error ? 'failed' : 'undone', steps: record });
     await host.record({
       action: 'expose.recover',
