@@ -24,7 +24,7 @@ test('open a forward from the form, reach it from the LAN, close it', async ({ p
   expect(lab.curlFromLan(`http://${LAN}:8080/`)).toContain('Jenkins');
 
   page.once('dialog', (d) => void d.accept());
-  await row.getByRole('button', { name: 'Close forward Jenkins' }).click();
+  await row.getByRole('button', { name: 'Delete forward Jenkins' }).click();
   await expect(t.row('Forwards', 'Jenkins')).toHaveCount(0);
   expect(lab.curlFromLan(`http://${LAN}:8080/`)).toBeNull();
 });

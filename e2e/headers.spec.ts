@@ -35,3 +35,39 @@ test('every response, API too, says nosniff; a new login gets a new session id',
   const b = await apiLogin(request);
   expect(a).not.toBe(b);
 });
+
+test('no page breaks its CSP: every area, the login page and the 404 run their scripts with the nonce of their own response', async ({
+  page,
+  browser,
+  loggedIn: _,
+}) => {
+  const violations: string[] = [];
+  const watch = (p: typeof page) =>
+    p.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(`${p.url()}: ${m.text()}`);
+    });
+  watch(page);
+  for (const url of ['/', '/instances', '/nodes', '/services', '/forwards', '/activity', '/no-such-page']) {
+    const res = await page.goto(url);
+    const nonce = /'nonce-([^']+)'/.exec(res!.headers()['content-security-policy']!)![1];
+    const scripts = [...(await res!.text()).matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    for (const tag of scripts) expect(tag, url).toContain(`nonce="${nonce}"`);
+    await page.waitForLoadState('networkidle');
+  }
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await page.getByRole('link', { name: 'Back to the overview' }).click(); // its scripts run: a client-side navigation
+  await expect(page.getByRole('figure', { name: /^Topology: \d+ VMs/ })).toBeVisible();
+  const anonymous = await browser.newPage();
+  watch(anonymous);
+  await anonymous.goto('/login');
+  await anonymous.waitForLoadState('networkidle');
+  await anonymous.close();
+  expect(violations).toEqual([]);
+});
+
+test('/favicon.ico is an icon, served to anyone', async ({ bareRequest }) => {
+  const res = await bareRequest.get('/favicon.ico');
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toMatch(/image\/(x-icon|vnd\.microsoft\.icon)/);
+  expect((await res.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+});

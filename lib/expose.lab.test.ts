@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { kubectl } from '@/lab/testing.mts';
 import { hostClient } from '@/lib/host/client';
 import { patchService } from '@/lib/kube/mutations';
-import { recoverExposes, type ExposeRecord } from './expose';
+import { describeStep } from '@/lib/domain/plan';
+import { applyExpose, planExposeService, recoverExposes, undoExpose, type ExposeRecord } from './expose';
 
 describe('an Expose cut short by a crash', () => {
   it('is rolled back exactly at the next start', async () => {
@@ -35,5 +36,33 @@ describe('an Expose cut short by a crash', () => {
     const journal = await hostClient().journalList('expose');
     expect(journal.ok && journal.data.find((e) => e.id === 'crashtest01')?.state).toBe('undone');
     expect(await recoverExposes()).toBe(0);
+  });
+});
+
+describe('Expose of a service with two ports', () => {
+  const spec = async () =>
+    JSON.parse(await kubectl(['get', 'service', '-n', 'monitoring', 'kps-kube-prometheus-stack-prometheus', '-o', 'json'])) as {
+      spec: { type: string; ports: { port: number; nodePort?: number }[]; externalTrafficPolicy?: string };
+    };
+
+  it("plans every change Kubernetes makes (Prometheus' reloader port gets a nodePort too), and Undo takes them all back", async () => {
+    const before = (await spec()).spec;
+    const plan = await planExposeService('monitoring', 'kps-kube-prometheus-stack-prometheus', 9090, 30090);
+    if (!plan.ok) throw new Error(plan.error);
+    expect(plan.data.steps.map(describeStep)[0]).toContain('Kubernetes also gives port 8080 a nodePort of its choosing');
+    const applied = await applyExpose(plan.data, 'test');
+    if (!applied.ok) throw new Error(applied.error);
+    const exposed = (await spec()).spec;
+    expect(exposed.type).toBe('NodePort');
+    expect(exposed.ports.find((p) => p.port === 9090)?.nodePort).toBe(30090);
+    expect(exposed.ports.find((p) => p.port === 8080)?.nodePort).toEqual(expect.any(Number));
+
+    expect((await undoExpose(applied.data.id, 'test')).ok).toBe(true);
+    const after = (await spec()).spec;
+    expect({ type: after.type, ports: after.ports, policy: after.externalTrafficPolicy }).toEqual({
+      type: before.type,
+      ports: before.ports,
+      policy: before.externalTrafficPolicy,
+    });
   });
 });

@@ -89,11 +89,11 @@ const AdoptButton = ({ handMade }: { handMade: HandMadeForward }) => (
   />
 );
 
-const CloseButton = ({ forward }: { forward: ForwardView }) => (
+const DeleteButton = ({ forward }: { forward: ForwardView }) => (
   <ConfirmButton
-    label={`Close forward ${forward.name}`}
-    busy="Closing…"
-    confirm={`Close the forward "${forward.name}" on port ${forward.listenPort}?`}
+    label={`Delete forward ${forward.name}`}
+    busy="Deleting…"
+    confirm={`Delete the forward "${forward.name}" on port ${forward.listenPort}? Its rules leave the kernel and ${forward.url} stops answering.`}
     run={() => deleteForward(forward.id)}
   />
 );
@@ -159,7 +159,7 @@ const columns: Column<ForwardView>[] = [
       ),
     width: 'minmax(10rem, 1fr)',
   },
-  { id: 'actions', header: '', value: () => null, render: (f) => <CloseButton forward={f} />, width: '6rem' },
+  { id: 'actions', header: '', value: () => null, render: (f) => <DeleteButton forward={f} />, width: '6rem' },
 ];
 
 export function ForwardsLive({ initial, initialStatus }: { initial: ForwardView[]; initialStatus: HostStatus | null }) {

@@ -24,6 +24,26 @@ describe('Expose plan', () => {
     expect(plan.steps[0]).toMatchObject({ previous: { type: 'ClusterIP', nodePort: null } });
   });
 
+  it("names every change Kubernetes makes: a second port of the service gets a nodePort too (Prometheus' reloader)", () => {
+    const prometheus = service(
+      'monitoring',
+      'kps-prometheus',
+      { app: 'prometheus' },
+      {
+        ports: [
+          { name: 'http-web', protocol: 'TCP', port: 9090, targetPort: '9090', nodePort: null },
+          { name: 'reloader-web', protocol: 'TCP', port: 8080, targetPort: 'reloader-web', nodePort: null },
+        ],
+      },
+    );
+    const plan = planServiceExpose(prometheus, 9090, 30090, 'Prometheus');
+    if ('error' in plan) throw new Error(plan.error);
+    expect(describeStep(plan.steps[0]!)).toBe(
+      'Make Service monitoring/kps-prometheus a NodePort with nodePort 30090 (now ClusterIP); Kubernetes also gives port 8080 a nodePort of its choosing',
+    );
+    expect(plan.steps[0]).toMatchObject({ alsoPorts: [8080] });
+  });
+
   it('keeps an existing nodePort', () => {
     const np = { ...grafana, type: 'NodePort' as const, ports: [{ ...grafana.ports[0]!, nodePort: 31555 }] };
     const plan = planServiceExpose(np, 80, 30060, 'Grafana');

@@ -9,6 +9,8 @@ export type ExposeStep =
       port: number;
       nodePort: number;
       previous: { type: ServiceRecord['type']; nodePort: number | null };
+      // The service's other ports without a nodePort: Kubernetes gives each one of its choosing (Undo takes them back).
+      alsoPorts?: number[];
     }
   | {
       kind: 'open-forward';
@@ -26,7 +28,11 @@ export function describeStep(s: ExposeStep): string {
   if (s.kind === 'service-nodeport') {
     return s.previous.type === 'NodePort' || s.previous.type === 'LoadBalancer'
       ? `Keep Service ${s.namespace}/${s.name} as ${s.previous.type} with nodePort ${s.nodePort}`
-      : `Make Service ${s.namespace}/${s.name} a NodePort with nodePort ${s.nodePort} (now ${s.previous.type})`;
+      : `Make Service ${s.namespace}/${s.name} a NodePort with nodePort ${s.nodePort} (now ${s.previous.type})${
+          s.alsoPorts?.length
+            ? `; Kubernetes also gives port${s.alsoPorts.length === 1 ? '' : 's'} ${s.alsoPorts.join(', ')} a nodePort of its choosing`
+            : ''
+        }`;
   }
   return s.target.kind === 'service'
     ? `Open host port ${s.listenPort} to service ${s.target.namespace}/${s.target.name}, following its pod`
@@ -49,6 +55,8 @@ export function planServiceExpose(
     return { error: `Port ${port.port} of ${svc.namespace}/${svc.name} is ${port.protocol}; Expose opens TCP ports.` };
   const isNodePort = (svc.type === 'NodePort' || svc.type === 'LoadBalancer') && port.nodePort !== null;
   const chosen = isNodePort ? port.nodePort! : nodePort;
+  // Once the type is NodePort, every port has a nodePort: the others get theirs from the cluster.
+  const alsoPorts = svc.ports.filter((p) => p !== port && p.nodePort === null).map((p) => p.port);
   return {
     title: `Expose ${name} on the LAN`,
     listenPort: chosen,
@@ -60,6 +68,7 @@ export function planServiceExpose(
         port: port.port,
         nodePort: chosen,
         previous: { type: svc.type, nodePort: port.nodePort },
+        ...(isNodePort || !alsoPorts.length ? {} : { alsoPorts }),
       },
       { kind: 'open-forward', listenPort: chosen, target: { kind: 'service', namespace: svc.namespace, name: svc.name, port: port.port } },
     ],

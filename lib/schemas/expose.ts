@@ -30,6 +30,7 @@ const ExposeStep = z.discriminatedUnion('kind', [
     port: StrictPort,
     nodePort: StrictPort,
     previous: z.strictObject({ type: ServiceType, nodePort: StrictPort.nullable() }),
+    alsoPorts: z.array(StrictPort).max(100).optional(),
   }),
   z.strictObject({
     kind: z.literal('open-forward'),
