@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { ConcurrencyLimit } from '@/lib/concurrency';
 import { describeStep, planServiceExpose, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
 import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/ports';
 import { env } from '@/lib/env';
@@ -66,7 +67,11 @@ export async function planExposeService(
   const chosen = freeNodePort(wanted, range, nodePortsInUse(services, svc));
   if (chosen === null) return fail(409, `Every nodePort in ${formatRange(range)} is taken.`);
   const plan = planServiceExpose(svc, port, chosen, svc.labels[GRAFANA.label] === GRAFANA.value ? 'Grafana' : `${namespace}/${name}`);
-  return 'error' in plan ? fail(422, plan.error) : { ok: true, data: plan };
+  if ('error' in plan) return fail(422, plan.error);
+  const holder = services.find((s) => s !== svc && s.ports.some((p) => p.nodePort === wanted));
+  if (plan.listenPort === chosen && chosen !== wanted && holder)
+    plan.note = `nodePort ${wanted} is taken by ${holder.namespace}/${holder.name}: the plan uses ${chosen}, the next free one.`;
+  return { ok: true, data: plan };
 }
 
 export function planExposeInstance(instance: string, port: number): ExposePlan {
@@ -120,7 +125,18 @@ async function existing(plan: ExposePlan): Promise<(ExposeRecord & { id: string 
  * Runs the plan's steps in order, then checks the URL answers. A failure undoes what was done
  * and says which step failed and why. Pressing it again on an exposed target shows the URL.
  */
-export async function applyExpose(plan: ExposePlan, actor: string): Promise<Outcome<ExposeResult>> {
+export function applyExpose(plan: ExposePlan, actor: string): Promise<Outcome<ExposeResult>> {
+  return oneAtATime().run(() => applyNow(plan, actor));
+}
+
+/**
+ * Exposes and Undos one at a time in this process: two applies of the same target at once would
+ * both patch the Service, and the loser's rollback would take it back from under the winner.
+ * The second finds the first's exposure done and shows its URL.
+ */
+const oneAtATime = () => ((globalThis as { labgateExposeQueue?: ConcurrencyLimit }).labgateExposeQueue ??= new ConcurrencyLimit(1));
+
+async function applyNow(plan: ExposePlan, actor: string): Promise<Outcome<ExposeResult>> {
   const already = await existing(plan);
   if (already)
     return {
@@ -216,7 +232,11 @@ async function undoSteps(id: string, record: ExposeRecord, actor: string, afterC
 }
 
 /** Removes exactly what an Expose added: the forward goes, the Service's type and nodePort come back. */
-export async function undoExpose(id: string, actor: string): Promise<Outcome<{ id: string }>> {
+export function undoExpose(id: string, actor: string): Promise<Outcome<{ id: string }>> {
+  return oneAtATime().run(() => undoNow(id, actor));
+}
+
+async function undoNow(id: string, actor: string): Promise<Outcome<{ id: string }>> {
   const host = hostClient(actor);
   const list = await journalExposes(host);
   if (!list.ok) return list;

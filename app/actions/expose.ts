@@ -12,6 +12,7 @@ export interface PlanView {
   title: string;
   listenPort: number;
   steps: string[];
+  note?: string; // what the plan chose for the person (another nodePort than the usual one)
   choices?: { namespace: string; name: string }[]; // several Grafanas: the person picks
 }
 
@@ -55,6 +56,7 @@ export const planExpose = withSession(async (target: ExposeTarget): Promise<Acti
             title: res.data.title,
             listenPort: res.data.listenPort,
             steps: res.data.steps.map(describeStep),
+            note: res.data.note,
             choices: res.data.choices,
           },
         }

@@ -102,6 +102,7 @@ export function ExposeButton({
                   <li key={s}>{s}</li>
                 ))}
               </ol>
+              {phase.plan.note ? <p className="text-amber-700 dark:text-amber-400">{phase.plan.note}</p> : null}
             </>
           ) : null}
           {phase.at === 'done' ? (

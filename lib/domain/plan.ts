@@ -22,6 +22,7 @@ export interface ExposePlan {
   title: string;
   steps: ExposeStep[];
   listenPort: number;
+  note?: string; // what the plan chose for the person, e.g. another nodePort than the usual one
 }
 
 export function describeStep(s: ExposeStep): string {

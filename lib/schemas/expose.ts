@@ -47,7 +47,12 @@ const ExposeStep = z.discriminatedUnion('kind', [
  * and Undo act on it, so they trust nothing in it unchecked.
  */
 export const ExposeRecord = z.strictObject({
-  plan: z.strictObject({ title: z.string().max(200), steps: z.array(ExposeStep).max(4), listenPort: StrictPort }),
+  plan: z.strictObject({
+    title: z.string().max(200),
+    steps: z.array(ExposeStep).max(4),
+    listenPort: StrictPort,
+    note: z.string().max(300).optional(),
+  }),
   done: z.array(z.enum(['service-nodeport', 'open-forward'])).max(4),
   forwardId: ForwardId.nullable(),
   url: HttpUrl,
