@@ -21,7 +21,7 @@ import { installStandIn, readStandIn } from './standin.mts';
 import { installRestoreSwitch, setRestoreFailing } from './faults.mts';
 import { BRIDGE, KUBE_NODES, LAN, namespaces, validPrefix, vmByName } from './topology.mts';
 
-export const LAB_PACKAGES = ['iproute2', 'iptables', 'openssl', 'curl', 'ca-certificates'];
+export const LAB_PACKAGES = ['iproute2', 'iptables', 'conntrack', 'openssl', 'curl', 'ca-certificates'];
 export const AGENTS = [...KUBE_NODES.map((n) => `node-proxy-${n.name}`), 'services-ops', 'services-nfs', 'multipassd'];
 
 export interface UpOptions {

@@ -1,4 +1,6 @@
-// The services of the VMs outside Kubernetes: Jenkins on ops:8080, MySQL's port on nfs:3306.
+// The services of the VMs outside Kubernetes: Jenkins on ops:8080, MySQL's port on nfs:3306, and
+// on both a UDP echo on 5005 (what a UDP forward is tested with).
+import dgram from 'node:dgram';
 import http from 'node:http';
 import net from 'node:net';
 import { assertInLabNamespace } from '../exec.mts';
@@ -29,4 +31,7 @@ if (role === 'ops') {
 } else {
   throw new Error(`no services for VM "${role}"`);
 }
+const echo = dgram.createSocket('udp4');
+echo.on('message', (msg, from) => echo.send(`${role} ${msg.toString().slice(0, 100)}`, from.port, from.address));
+echo.bind(5005, '0.0.0.0');
 console.log(`services of ${role} listening`);

@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiserver, dockerRules, movePod, rebootFirewall, grafanaNodePortArgs, setInstanceAddress } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
 import { curlFrom, eventually, iptables, kubectl, labPrefix, ruleset } from '@/lab/testing.mts';
-import { LAN, vmByName } from '@/lab/topology.mts';
+import { LAN, namespaces, vmByName } from '@/lab/topology.mts';
 import type { ForwardView } from './service';
 import { hostService, type HostService } from './service';
 import { Reconciler } from './reconciler';
@@ -159,6 +160,50 @@ describe("a VM's address changes, as DHCP may give it after a restart", () => {
     expect((await curlFrom('lan', lanUrl(8080))).body).toContain('Jenkins');
   });
 
+  it("a UDP flow that was already running reaches the new address: the old target's conntrack entries are forgotten", async () => {
+    const res = await host.create(
+      { name: 'Echo', protocol: 'udp', listenPort: 5005, target: { kind: 'instance', name: 'ops', port: 5005 } },
+      'test',
+    );
+    if (!res.ok) throw new Error(res.error);
+    // A laptop's flow: one source port, a datagram every 100 ms, each reply printed (what a game or a VoIP call does).
+    const flow = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        namespaces(prefix).lan,
+        process.execPath,
+        '-e',
+        `const s = require('node:dgram').createSocket('udp4');
+         s.on('message', (m) => console.log(m.toString()));
+         s.bind(${40000 + Math.floor(Math.random() * 20000)}, () => setInterval(() => s.send('ping', 5005, ${JSON.stringify(LAN.host)}), 100));`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let replies = 0;
+    flow.stdout.on(
+      'data',
+      (d: Buffer) =>
+        (replies += d
+          .toString()
+          .split('\n')
+          .filter((l) => l === 'ops ping').length),
+    );
+    try {
+      await eventually('the flow to be answered', async () => replies > 3);
+      await setInstanceAddress(prefix, 'ops', '10.120.52.41');
+      await eventually('the forward to target the new address', async () => (await dnatTargets()).join() === '10.120.52.41');
+      const before = replies;
+      // The same flow, never paused: answered again from the new address.
+      await eventually('the running flow answered again', async () => replies > before + 3, 10_000);
+    } finally {
+      flow.kill();
+      await setInstanceAddress(prefix, 'ops', '10.120.52.31');
+    }
+    await eventually('the forward to target the old address again', async () => (await dnatTargets()).join() === '10.120.52.31');
+  });
+
   it("a service forward follows its pod's node to the node VM's new address, in Multipass and in Kubernetes", async () => {
     const f = await grafanaForward();
     let node = f.status!.node!;
@@ -240,6 +285,24 @@ describe('a node that reports an address it should not', () => {
     });
     expect(await foreign()).toBe(before);
     expect(await foreign()).toBe(foreignBefore);
+  });
+});
+
+describe('a forward with a listen address', () => {
+  it('answers only on that address of the host, not on its other one', async () => {
+    // A second address on the host's LAN interface, as a host with an alias or a second DHCP lease has.
+    await run('ip', ['addr', 'add', '192.168.50.28/24', 'dev', LAN.hostInterface]);
+    try {
+      const res = await host.create(
+        { name: 'Jenkins', listenPort: 8083, listenAddress: '192.168.50.28', target: { kind: 'instance', name: 'ops', port: 8080 } },
+        'test',
+      );
+      if (!res.ok) throw new Error(res.error);
+      expect((await curlFrom('lan', 'http://192.168.50.28:8083/')).body).toContain('Jenkins');
+      expect((await curlFrom('lan', `http://${LAN.host}:8083/`)).ok).toBe(false);
+    } finally {
+      await run('ip', ['addr', 'del', '192.168.50.28/24', 'dev', LAN.hostInterface]);
+    }
   });
 });
 

@@ -345,6 +345,7 @@ export class HostService {
           changed = true;
         }
       }
+      await this.forgetMovedFlows(statuses, next);
       if (changed) hostChanged();
       this.lastSync = { at: new Date().toISOString(), applied: res.applied, error: null };
       return { ok: true, data: { applied: res.applied } };
@@ -352,6 +353,23 @@ export class HostService {
       const message = describeFirewallError(e);
       this.lastSync = { at: new Date().toISOString(), applied: false, error: message };
       return fail(502, message);
+    }
+  }
+
+  /** A UDP forward whose target moved: its running flows follow to the new target (see Firewall.forgetFlows). */
+  private async forgetMovedFlows(before: Map<string, ForwardStatus>, now: Map<string, Omit<ForwardStatus, 'updatedAt'>>): Promise<void> {
+    for (const f of this.store.list()) {
+      const old = before.get(f.id);
+      const s = now.get(f.id);
+      if (f.protocol !== 'udp' || !old?.targetIP || !old.targetPort || s?.state !== 'applied') continue;
+      if (old.targetIP === s.targetIP && old.targetPort === s.targetPort) continue;
+      const error = await this.firewall.forgetFlows({
+        protocol: 'udp',
+        listenPort: f.listenPort,
+        targetIP: old.targetIP,
+        targetPort: old.targetPort,
+      });
+      if (error) console.error(`labgate: ${error}`);
     }
   }
 

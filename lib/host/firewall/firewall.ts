@@ -67,6 +67,29 @@ export class Firewall {
     return { applied: true, diff };
   }
 
+  /**
+   * Forgets the kernel's connection-tracking entries of a forward's old target. A UDP flow that
+   * keeps sending would otherwise stay DNATed to the old address for as long as it runs: the NAT
+   * rules are consulted only for a flow's first packet. Best effort: without the conntrack tool
+   * (Debian's conntrack package) running flows keep their old target until they pause.
+   */
+  async forgetFlows(old: { protocol: 'tcp' | 'udp'; listenPort: number; targetIP: string; targetPort: number }): Promise<string | null> {
+    const res = await this.runner.run('conntrack', [
+      '-D',
+      '-p',
+      old.protocol,
+      '--orig-port-dst',
+      String(old.listenPort),
+      '--reply-src',
+      old.targetIP,
+      '--reply-port-src',
+      String(old.targetPort),
+    ]);
+    // Exit 1 with "0 flow entries have been deleted": there were none, which is fine.
+    if (res.code === 0 || /0 flow entries/.test(res.stderr)) return null;
+    return `conntrack could not forget the flows to ${old.targetIP}:${old.targetPort} (exit ${res.code}): ${permissionHint(res.stderr)}`;
+  }
+
   /** Takes labgate's chains and jumps off the host, and nothing else (uninstall). False when there were none. */
   async remove(): Promise<boolean> {
     const payload = renderRemoval(await this.read());

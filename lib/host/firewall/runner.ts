@@ -3,10 +3,10 @@ import { execFile } from 'node:child_process';
 
 /** The only binaries labgate runs for the firewall; which pair depends on the host's backend. */
 export type Backend = 'nft' | 'legacy';
-export type Tool = 'save' | 'restore' | 'iptables';
+export type Tool = 'save' | 'restore' | 'iptables' | 'conntrack';
 const BINARIES: Record<Backend, Record<Tool, string>> = {
-  nft: { save: 'iptables-nft-save', restore: 'iptables-nft-restore', iptables: 'iptables-nft' },
-  legacy: { save: 'iptables-legacy-save', restore: 'iptables-legacy-restore', iptables: 'iptables-legacy' },
+  nft: { save: 'iptables-nft-save', restore: 'iptables-nft-restore', iptables: 'iptables-nft', conntrack: 'conntrack' },
+  legacy: { save: 'iptables-legacy-save', restore: 'iptables-legacy-restore', iptables: 'iptables-legacy', conntrack: 'conntrack' },
 };
 
 export interface RunResult {

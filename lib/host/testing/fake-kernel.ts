@@ -17,7 +17,9 @@ export class FakeKernel implements Runner {
   readonly backend: Backend = 'nft';
   readonly payloads: string[] = [];
   /** How often each tool ran: what the reconciler's cost is counted in. */
-  readonly calls: Record<Tool, number> = { save: 0, restore: 0, iptables: 0 };
+  readonly calls: Record<Tool, number> = { save: 0, restore: 0, iptables: 0, conntrack: 0 };
+  /** The conntrack deletions asked for, as their arguments. */
+  readonly forgotten: string[][] = [];
   /** Set to make every restore fail as it does without CAP_NET_ADMIN. */
   refuse = false;
   private tables = new Map<string, Table>();
@@ -64,6 +66,10 @@ export class FakeKernel implements Runner {
     this.calls[tool]++;
     if (tool === 'save') return { code: 0, stdout: this.save(), stderr: '' };
     if (tool === 'iptables') return this.list(args);
+    if (tool === 'conntrack') {
+      this.forgotten.push([...args]);
+      return { code: 1, stdout: '', stderr: 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.\n' };
+    }
     this.payloads.push(stdin);
     if (this.refuse)
       return {
