@@ -25,6 +25,10 @@ function argumentsFor(name: string, ctx: { forwardId: string; nodeVersion: strin
       return { form: { workload: 'Deployment/default/whoami', key: 'kubernetes.io/hostname', value: 'node3' } };
     case 'createForward':
       return { form: { name: 'Forged', listenPort: '8081', targetKind: 'instance', targetInstance: 'ops', targetPort: '8080' } };
+    case 'editForward':
+      return {
+        form: { id: ctx.forwardId, name: 'Forged', listenPort: '8084', targetKind: 'instance', targetInstance: 'ops', targetPort: '8080' },
+      };
     case 'login':
       return { form: { password: ctx.password } };
     case 'deleteForward':

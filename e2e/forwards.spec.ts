@@ -29,6 +29,36 @@ test('open a forward from the form, reach it from the LAN, close it', async ({ p
   expect(lab.curlFromLan(`http://${LAN}:8080/`)).toBeNull();
 });
 
+test('edit a forward from the UI: the form starts from it, the change is one PATCH, and the LAN follows', async ({
+  page,
+  hostApi,
+  lab,
+  loggedIn: _,
+}) => {
+  const t = new TablePage(page);
+  const created = await hostApi.post('/api/host/forwards', {
+    data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } },
+  });
+  const { id } = (await created.json()) as { id: string };
+  try {
+    await page.goto('/forwards');
+    await t.row('Forwards', 'Jenkins').getByRole('button', { name: 'Edit forward Jenkins' }).click();
+    const form = page.getByRole('form', { name: 'Edit forward Jenkins' });
+    await expect(form.getByLabel('Name', { exact: true })).toHaveValue('Jenkins');
+    await expect(form.getByLabel('An instance (follows its address)')).toBeChecked();
+    await expect(form.getByLabel('Instance', { exact: true })).toHaveValue('ops');
+    await form.getByLabel('Host port').fill('8085');
+    await form.getByRole('button', { name: 'Save forward' }).click();
+    await expect(t.row('Forwards', 'Jenkins')).toContainText(':8085/tcp');
+    await expect(form).toHaveCount(0);
+    expect(((await (await hostApi.get(`/api/host/forwards/${id}`)).json()) as { id: string; listenPort: number }).listenPort).toBe(8085);
+    expect(lab.curlFromLan(`http://${LAN}:8085/`)).toContain('Jenkins');
+    expect(lab.curlFromLan(`http://${LAN}:8080/`)).toBeNull();
+  } finally {
+    await hostApi.delete(`/api/host/forwards/${id}`);
+  }
+});
+
 test('the form says what is wrong and opens nothing', async ({ page, loggedIn: _ }) => {
   await page.goto('/forwards');
   await page.getByRole('button', { name: 'Open a forward' }).click();

@@ -6,7 +6,7 @@ import type { ForwardView } from '@/lib/host/service';
 import type { ActionResult } from '@/lib/result';
 import { asAction, invalidInput, withSession } from '@/lib/server/action';
 import { readForwardForm } from '@/lib/schemas/forward-form';
-import { AdoptRule, CreateForward, ForwardId } from '@/lib/schemas/forwards';
+import { AdoptRule, CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
 
 /** Each action parses its schema, then asks the host; the host checks the input again (it is an API too). */
 async function done<T>(res: Parameters<typeof asAction<T>>[0]): Promise<ActionResult<T>> {
@@ -19,6 +19,15 @@ export const createForward = withSession(
     const parsed = CreateForward.safeParse(readForwardForm(form));
     if (!parsed.success) return invalidInput(parsed.error);
     return done(await hostClient().createForward(parsed.data));
+  },
+);
+
+/** Changes a forward: the same form, its id with it; the host re-checks and re-points it in one step. */
+export const editForward = withSession(
+  async (_prev: ActionResult<ForwardView> | null, form: FormData): Promise<ActionResult<ForwardView>> => {
+    const parsed = UpdateForward.safeParse({ id: form.get('id'), ...(readForwardForm(form) as object) });
+    if (!parsed.success) return invalidInput(parsed.error);
+    return done(await hostClient().updateForward(parsed.data));
   },
 );
 

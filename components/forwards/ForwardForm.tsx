@@ -1,24 +1,51 @@
 'use client';
 
 import { useState } from 'react';
-import { createForward } from '@/app/actions/forwards';
+import { createForward, editForward } from '@/app/actions/forwards';
 import { useLiveAction } from '@/components/providers/useLiveAction';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
 import { ActionForm } from '@/components/ui/ActionForm';
+import type { ForwardView } from '@/lib/host/service';
 
 type Kind = 'service' | 'instance' | 'static';
 
-export function ForwardForm({ onDone }: { onDone?: () => void }) {
-  const [kind, setKind] = useState<Kind>('service');
+/** A forward as the form's fields spell it: what the edit form starts from. */
+function fieldsOf(f: ForwardView): Record<string, string> {
+  const t = f.target;
+  return {
+    name: f.name,
+    listenPort: String(f.listenPort),
+    protocol: f.protocol,
+    targetPort: String(t.port),
+    description: f.description,
+    ...(t.kind === 'service'
+      ? { targetNamespace: t.namespace, targetService: t.name }
+      : t.kind === 'instance'
+        ? { targetInstance: t.name }
+        : { targetIp: t.ip }),
+  };
+}
+
+/** Opens a forward, or with `editing` changes that one (the same fields, sent as a PATCH of it). */
+export function ForwardForm({ onDone, editing }: { onDone?: () => void; editing?: ForwardView }) {
+  const [kind, setKind] = useState<Kind>(editing?.target.kind ?? 'service');
   // What was typed comes back as default values: React resets a form after its action runs.
-  const { state, submit, pending, typed, errors } = useLiveAction(
-    createForward,
-    (f) => `Forward ${f.name} is open${f.url ? ` at ${f.url}` : ''}.`,
+  const {
+    state,
+    submit,
+    pending,
+    typed: typedNow,
+    errors,
+  } = useLiveAction(
+    editing ? editForward : createForward,
+    (f) => `Forward ${f.name} is ${editing ? 'changed' : 'open'}${f.url ? ` at ${f.url}` : ''}.`,
     () => onDone?.(),
   );
+  const typed = Object.keys(typedNow).length || !editing ? typedNow : fieldsOf(editing);
   return (
-    <ActionForm label="Open a forward" className="space-y-4" action={submit} typed={typed}>
+    <ActionForm label={editing ? `Edit forward ${editing.name}` : 'Open a forward'} className="space-y-4" action={submit} typed={typed}>
+      {editing ? <input type="hidden" name="id" value={editing.id} /> : null}
       <div className="grid gap-4 md:grid-cols-3">
         <Field label="Name" name="name" defaultValue={typed.name} required maxLength={48} errors={errors('name')} placeholder="Grafana" />
         <Field
@@ -125,12 +152,13 @@ export function ForwardForm({ onDone }: { onDone?: () => void }) {
         {state?.ok === false ? <p className="text-red-600 dark:text-red-400">{state.error}</p> : null}
         {state?.ok ? (
           <p className="text-emerald-700 dark:text-emerald-400">
-            Forward {state.data.name} is open{state.data.url ? ` at ${state.data.url}` : ''}.
+            Forward {state.data.name} is {editing ? 'changed' : 'open'}
+            {state.data.url ? ` at ${state.data.url}` : ''}.
           </p>
         ) : null}
       </div>
       <Button type="submit" disabled={pending}>
-        {pending ? 'Opening…' : 'Open forward'}
+        {pending ? 'Saving…' : editing ? 'Save forward' : 'Open forward'}
       </Button>
     </ActionForm>
   );

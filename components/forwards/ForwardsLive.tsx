@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, useTransition } from 'react';
+import { useMemo, useState, useTransition } from 'react';
 import { adoptForward, deleteForward } from '@/app/actions/forwards';
 import { Badge } from '@/components/ui/Badge';
 import { useToast } from '@/components/ui/Toaster';
@@ -159,11 +159,38 @@ const columns: Column<ForwardView>[] = [
       ),
     width: 'minmax(10rem, 1fr)',
   },
-  { id: 'actions', header: '', value: () => null, render: (f) => <DeleteButton forward={f} />, width: '6rem' },
+];
+
+/** The table's columns with each row's actions: edit (in the form above the table) and delete. */
+const withActions = (edit: (f: ForwardView) => void): Column<ForwardView>[] => [
+  ...columns,
+  {
+    id: 'actions',
+    header: '',
+    value: () => null,
+    render: (f) => (
+      <span className="inline-flex gap-2">
+        <Button variant="secondary" aria-label={`Edit forward ${f.name}`} onClick={() => edit(f)}>
+          Edit
+        </Button>
+        <DeleteButton forward={f} />
+      </span>
+    ),
+    width: '10rem',
+  },
 ];
 
 export function ForwardsLive({ initial, initialStatus }: { initial: ForwardView[]; initialStatus: HostStatus | null }) {
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<ForwardView | null>(null);
+  const tableColumns = useMemo(
+    () =>
+      withActions((f) => {
+        setAdding(false);
+        setEditing(f);
+      }),
+    [],
+  );
   const forwards = useQuery({
     queryKey: queryKeys.forwards,
     queryFn: () => fetchJson<ForwardView[]>('/api/state/forwards'),
@@ -231,10 +258,18 @@ export function ForwardsLive({ initial, initialStatus }: { initial: ForwardView[
         ) : null}
       </div>
       {adding ? <ForwardForm onDone={() => setAdding(false)} /> : null}
+      {editing ? (
+        <div className="space-y-2">
+          <ForwardForm key={editing.id} editing={editing} onDone={() => setEditing(null)} />
+          <Button variant="secondary" onClick={() => setEditing(null)}>
+            Cancel editing
+          </Button>
+        </div>
+      ) : null}
       <DataTable
         label="Forwards"
         rows={forwards.data}
-        columns={columns}
+        columns={tableColumns}
         rowKey={(f) => f.id}
         initialSort={{ id: 'port', direction: 'asc' }}
         empty="No forwards yet. Open one to reach a VM, a node port or a service from the LAN."
