@@ -24,7 +24,6 @@ test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, i
   const node = lab.podNode('monitoring', 'app.kubernetes.io/name=grafana');
   expect(JSON.parse(lab.curlFromLan(GRAFANA_URL)!)).toMatchObject({ service: 'kps-grafana', node });
   expect(foreignRules(lab.iptablesSave())).toEqual(foreignBefore);
-
   // The pod moves: the same URL answers from the new node, with no click.
   const { to } = lab.movePod('monitoring', 'app.kubernetes.io/name=grafana');
   await expect.poll(() => JSON.parse(lab.curlFromLan(GRAFANA_URL) ?? '{}').node, { timeout: 15_000 }).toBe(to);
@@ -41,6 +40,10 @@ test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, i
   await expect(expose.dialog()).toContainText('Already exposed');
   await expect(expose.url(GRAFANA_URL)).toBeVisible();
   await expose.close();
+
+  // The Services page shows the exposure as its LAN URL.
+  await page.goto('/services');
+  await expect(new TablePage(page).row('Services', 'kps-grafana').getByRole('link', { name: GRAFANA_URL })).toBeVisible();
 
   // Pictures of the exposed lab, kept as test artifacts.
   for (const [path, file] of [

@@ -31,6 +31,31 @@ test('instances: state, addresses and the node each one hosts', async ({ page, l
   await expect(t.row('Instances', /^node2/)).toContainText('10.120.52.24, 10.244.1.0');
 });
 
+test('the Instances table says what the Multipass daemon says, field by field', async ({ page, lab, loggedIn: _ }) => {
+  const daemon = JSON.parse(lab.control('multipass', 'instances')) as {
+    name: string;
+    state: string;
+    ipv4: string[];
+    cpuCount: string;
+    zone: string;
+  }[];
+  const t = new TablePage(page);
+  await page.goto('/instances');
+  await expect(t.table('Instances').getByRole('row')).toHaveCount(daemon.length + 1);
+  for (const vm of daemon) {
+    const cells = await t.cells('Instances', vm.name);
+    const up = vm.state === 'Running' || vm.state === 'Delayed Shutdown'; // the daemon reports addresses and resources only then
+    expect(cells.Name, vm.name).toContain(vm.name);
+    expect(cells.State, vm.name).toContain(vm.state);
+    const addresses = (cells.IPv4 ?? '').split(/[\s,]+/).filter((a) => /^\d/.test(a));
+    expect(addresses, vm.name).toEqual(up ? vm.ipv4 : []);
+    expect(cells.Image, vm.name).toBe('22.04 LTS');
+    expect(cells.CPUs, vm.name).toBe(up ? vm.cpuCount : '—');
+    expect(cells.Zone, vm.name).toBe(vm.zone); // the lab's daemon reports availability zones
+    if (!up) for (const column of ['IPv4', 'Memory', 'Disk']) expect(cells[column], `${vm.name} ${column}`).toBe('—');
+  }
+});
+
 test("an instance's address changes: the pages show it without reload and its forward follows it from lan", async ({
   hostApi,
   page,

@@ -17,6 +17,7 @@ import { setRestoreFailing } from './faults.mts';
 import { labDown, labEnv, labStatus, labUp } from './lab.mts';
 import { ensureDebianPackages } from '../scripts/lib/setup.mts';
 import { labPaths } from './paths.mts';
+import { readStandIn } from './standin.mts';
 import { ensureSystemRoot, SYSTEM_PACKAGES } from './system.mts';
 import { DEFAULT_SCALE } from './scale.mts';
 import { DEFAULT_PREFIX } from './topology.mts';
@@ -33,6 +34,7 @@ const USAGE = `usage: npm run lab -- <command> [--prefix P]
   multipass stop|start   stop or start the Multipass stand-in's daemon (with multipassd's firewall clean-up)
   multipass format release|zones
   multipass accept DATA_DIR        labgate's Multipass identity in DATA_DIR, accepted by the lab's daemon (as after labgate multipass-auth)
+  multipass instances              the daemon's instances as it knows them (JSON)
   multipass state INSTANCE STATE   what the daemon reports of an instance's state (e.g. "Delayed Shutdown"); the VM itself is untouched
   multipass slow MS                the daemon's list and info take MS milliseconds from now on (0: at once)
   multipass revoke DATA_DIR        that identity taken out of the daemon's accepted certificates, the daemon restarted
@@ -107,6 +109,7 @@ async function main(raw: string[]): Promise<number> {
       else if (args[0] === 'format' && (args[1] === 'release' || args[1] === 'zones')) setMultipassFormat(prefix, args[1]);
       else if (args[0] === 'accept' && args[1]) await acceptedByMultipass(prefix, args[1]);
       else if (args[0] === 'revoke' && args[1]) await revokedByMultipass(prefix, args[1]);
+      else if (args[0] === 'instances') process.stdout.write(`${JSON.stringify(readStandIn(labPaths(prefix)).instances)}\n`);
       else if (args[0] === 'state' && args.length === 3) setMultipassState(prefix, args[1]!, args[2]!);
       else if (args[0] === 'slow' && /^\d+$/.test(args[1] ?? '')) setMultipassSlowness(prefix, Number(args[1]));
       else

@@ -16,6 +16,21 @@ export class TablePage {
     return this.table(label).getByRole('row').filter({ hasText: text });
   }
 
+  /** The cells of the row whose first cell is `first`, by their column's header (as the page spells it, not as CSS shows it). */
+  async cells(label: string, first: string): Promise<Record<string, string>> {
+    const headers = await this.table(label).getByRole('columnheader').allTextContents();
+    const row = this.table(label)
+      .getByRole('row')
+      .filter({
+        has: this.page
+          .getByRole('cell')
+          .first()
+          .filter({ hasText: new RegExp(`^${first}$`) }),
+      });
+    const cells = await row.getByRole('cell').allTextContents();
+    return Object.fromEntries(headers.map((h, i) => [h.replace(/[▲▼↑↓]/g, '').trim(), (cells[i] ?? '').trim()]));
+  }
+
   filter(label: string) {
     return this.page.getByLabel(`Filter ${label}`);
   }
