@@ -45,6 +45,16 @@ test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, i
   await page.goto('/services');
   await expect(new TablePage(page).row('Services', 'kps-grafana').getByRole('link', { name: GRAFANA_URL })).toBeVisible();
 
+  // The topology draws the forward's URL above every box (edges lie under nodes unless raised).
+  await page.goto('/');
+  const label = page.getByRole('figure', { name: /^Topology/ }).getByText(GRAFANA_URL, { exact: true });
+  await expect(label).toBeVisible();
+  const stacking = await label.evaluate((el) => {
+    const z = (e: Element | null) => Number(e ? getComputedStyle(e).zIndex : 0) || 0;
+    return { label: z(el.closest('svg')), boxes: Math.max(...[...document.querySelectorAll('.react-flow__node')].map(z)) };
+  });
+  expect(stacking.label).toBeGreaterThan(stacking.boxes);
+
   // Pictures of the exposed lab, kept as test artifacts.
   for (const [path, file] of [
     ['/', 'overview.png'],

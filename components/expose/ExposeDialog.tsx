@@ -1,5 +1,6 @@
 'use client';
 
+import { LanUrl } from '@/components/ui/LanUrl';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, useTransition } from 'react';
 import { applyExposeAction, planExpose, undoExposeAction, type PlanView } from '@/app/actions/expose';
@@ -7,7 +8,6 @@ import type { ExposeTarget } from '@/lib/schemas/expose';
 import { Button } from '@/components/ui/Button';
 import type { ExposeResult } from '@/lib/wire';
 import { queryKeys } from '@/lib/query-keys';
-import { safeHref } from '@/lib/format';
 
 type Phase =
   | { at: 'idle' }
@@ -109,14 +109,7 @@ export function ExposeButton({
             <>
               <p>{phase.result.alreadyExposed ? 'Already exposed:' : 'Exposed. It answers at:'}</p>
               <p>
-                <a
-                  href={safeHref(phase.result.url)}
-                  className="text-base font-semibold text-brand-600 underline dark:text-brand-500"
-                  target="_blank"
-                  rel="noreferrer"
-                >
-                  {phase.result.url}
-                </a>
+                <LanUrl url={phase.result.url} className="text-base font-semibold" newTab />
               </p>
             </>
           ) : null}

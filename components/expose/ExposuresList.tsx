@@ -1,12 +1,12 @@
 'use client';
 
+import { LanUrl } from '@/components/ui/LanUrl';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { undoExposeAction } from '@/app/actions/expose';
 import { Button } from '@/components/ui/Button';
 import { queryKeys } from '@/lib/query-keys';
-import { safeHref } from '@/lib/format';
 
 export interface ExposureItem {
   id: string;
@@ -32,9 +32,7 @@ export function ExposuresList({ items }: { items: ExposureItem[] }) {
         {items.map((e) => (
           <li key={e.id} className="flex flex-wrap items-center gap-3">
             <span>{e.title.replace(/^Expose | on the LAN$/g, '')}</span>
-            <a href={safeHref(e.url)} className="font-mono text-brand-600 underline dark:text-brand-500">
-              {e.url}
-            </a>
+            <LanUrl url={e.url} className="font-mono" />
             <Button
               variant="secondary"
               disabled={pending}

@@ -1,5 +1,6 @@
 'use client';
 
+import { LanUrl } from '@/components/ui/LanUrl';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, useTransition } from 'react';
 import { adoptForward, deleteForward } from '@/app/actions/forwards';
@@ -14,7 +15,6 @@ import type { HandMadeForward } from '@/lib/domain/handmade';
 import type { ForwardView, HostStatus } from '@/lib/wire';
 import { queryKeys } from '@/lib/query-keys';
 import { ForwardForm } from './ForwardForm';
-import { safeHref } from '@/lib/format';
 
 const stateTone = { applied: 'green', pending: 'amber', stale: 'amber', error: 'red' } as const;
 
@@ -149,14 +149,7 @@ const columns: Column<ForwardView>[] = [
     id: 'url',
     header: 'LAN URL',
     value: (f) => f.url ?? '',
-    render: (f) =>
-      f.url ? (
-        <a className="text-brand-600 underline dark:text-brand-500" href={safeHref(f.url)}>
-          {f.url}
-        </a>
-      ) : (
-        '—'
-      ),
+    render: (f) => (f.url ? <LanUrl url={f.url} /> : '—'),
     width: 'minmax(10rem, 1fr)',
   },
 ];

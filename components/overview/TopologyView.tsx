@@ -90,6 +90,11 @@ export function TopologyView({ topology }: { topology: Topology }) {
       target: l.target,
       label: l.label,
       animated: l.source === 'lan',
+      // A forward's URL is drawn above every box (edges sit below nodes by default, and the
+      // service boxes hid it), on a background of its own.
+      ...(l.label
+        ? { zIndex: 2000, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 4, labelStyle: { fontFamily: 'monospace' } }
+        : {}),
     }));
     return { nodes, edges };
   }, [topology]);

@@ -1,5 +1,6 @@
 'use client';
 
+import { LanUrl } from '@/components/ui/LanUrl';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { ExposeButton } from '@/components/expose/ExposeDialog';
@@ -13,7 +14,6 @@ import type { ServiceRow } from '@/lib/domain/views';
 import { fetchJson } from '@/lib/fetch-json';
 import { queryKeys } from '@/lib/query-keys';
 import type { ServicesView } from '@/lib/wire';
-import { safeHref } from '@/lib/format';
 
 type Data = ServicesView;
 
@@ -84,13 +84,7 @@ const columns: Column<ServiceRow>[] = [
         <ul className="space-y-0.5">
           {r.exposure.map((e) => (
             <li key={e.nodePort}>
-              {e.exposure.exposed ? (
-                <a className="text-brand-600 underline dark:text-brand-500" href={safeHref(e.exposure.url)}>
-                  {e.exposure.url}
-                </a>
-              ) : (
-                <span className="text-zinc-500">:{e.nodePort} not exposed</span>
-              )}
+              {e.exposure.exposed ? <LanUrl url={e.exposure.url} /> : <span className="text-zinc-500">:{e.nodePort} not exposed</span>}
             </li>
           ))}
         </ul>
