@@ -75,7 +75,7 @@ const columns: Column<InstanceRow>[] = [
     id: 'node',
     header: 'Node',
     value: (r) => r.node ?? '',
-    render: (r) => r.node ?? <span className="text-zinc-400">not a node</span>,
+    render: (r) => r.node ?? <span className="text-zinc-500 dark:text-zinc-400">not a node</span>,
     width: '7rem',
   },
   {

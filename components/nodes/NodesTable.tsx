@@ -69,7 +69,7 @@ const columns: Column<NodeRow>[] = [
     id: 'vm',
     header: 'VM',
     value: (r) => r.instance ?? '',
-    render: (r) => r.instance ?? <span className="text-zinc-400">unknown</span>,
+    render: (r) => r.instance ?? <span className="text-zinc-500 dark:text-zinc-400">unknown</span>,
     width: '6rem',
   },
   { id: 'pods', header: 'Pods', value: (r) => r.podCount, width: '4.5rem' },

@@ -3,6 +3,7 @@
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { Banner } from '@/components/ui/Banner';
+import { TopologyList } from './TopologyList';
 import { multipassProblemTitle } from '@/lib/domain/instances';
 import { queryKeys } from '@/lib/query-keys';
 import type { Overview } from '@/lib/wire';
@@ -99,7 +100,13 @@ export function OverviewLive({ initial }: { initial: Overview }) {
         <h2 id="topology-heading" className="mb-2 text-sm font-semibold">
           Topology
         </h2>
-        <TopologyView topology={data.topology} />
+        {/* The picture where it stays legible; a list on a phone's width. */}
+        <div className="hidden md:block">
+          <TopologyView topology={data.topology} />
+        </div>
+        <div className="md:hidden">
+          <TopologyList topology={data.topology} />
+        </div>
       </section>
     </div>
   );

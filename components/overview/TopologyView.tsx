@@ -27,7 +27,9 @@ function NodeBox({ data }: NodeProps<Node<Data>>) {
       <Handle type="target" position={Position.Top} style={hidden} />
       <p className="text-xs font-semibold">
         node {String(data.name)}{' '}
-        <span className={data.ready ? 'text-emerald-600' : 'text-red-600'}>{data.ready ? 'Ready' : 'NotReady'}</span>
+        <span className={data.ready ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>
+          {data.ready ? 'Ready' : 'NotReady'}
+        </span>
       </p>
       <ul className="mt-1 space-y-0.5">
         {pods.map((p) => (

@@ -55,7 +55,7 @@ const columns: Column<ServiceRow>[] = [
             .join(', ')}
         </span>
       ) : (
-        <span className="text-zinc-400">none</span>
+        <span className="text-zinc-500 dark:text-zinc-400">none</span>
       ),
     width: 'minmax(8rem, 1.2fr)',
   },
@@ -69,7 +69,7 @@ const columns: Column<ServiceRow>[] = [
           {r.pods.length} on {r.nodes.join(', ') || 'no node'}
         </span>
       ) : (
-        <span className="text-zinc-400">no ready pods</span>
+        <span className="text-zinc-500 dark:text-zinc-400">no ready pods</span>
       ),
     width: 'minmax(8rem, 1fr)',
   },
@@ -79,7 +79,7 @@ const columns: Column<ServiceRow>[] = [
     value: (r) => r.exposure.map((e) => (e.exposure.exposed ? e.exposure.url : 'not exposed')).join(' '),
     render: (r) =>
       r.exposure.length === 0 ? (
-        <span className="text-zinc-400">—</span>
+        <span className="text-zinc-500 dark:text-zinc-400">—</span>
       ) : (
         <ul className="space-y-0.5">
           {r.exposure.map((e) => (

@@ -8,7 +8,7 @@ export function Nav() {
   const active = activeHref(usePathname());
   return (
     <nav aria-label="Main">
-      <ul className="flex gap-1 overflow-x-auto md:flex-col">
+      <ul className="flex flex-wrap gap-1 md:flex-col">
         {NAV_ITEMS.map((item) => {
           const current = item.href === active;
           return (
