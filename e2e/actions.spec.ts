@@ -2,7 +2,7 @@ import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { apiLogin, expect, plantExpiredSession, SESSION_COOKIE, test } from './fixtures/app';
 import type { HostApi } from './fixtures/host-api';
 import type { Lab } from './fixtures/lab';
-import { actionRequest } from '../lab/actions.mts';
+import { actionRequest, formActionRequest } from '../lab/actions.mts';
 import { discoverServerActions, type ServerAction } from './fixtures/routes';
 
 // Every server action is a public endpoint: called for real through Next's action endpoint, as a
@@ -47,19 +47,14 @@ function argumentsFor(name: string, ctx: { forwardId: string; nodeVersion: strin
   }
 }
 
-/** A call of Next's action endpoint as React's client makes it: a form as multipart (its entries "_1_…", then the root "0"), else JSON. */
+/** A call of Next's action endpoint as React's client makes it: a form as multipart, else JSON. */
 function callAction(request: APIRequestContext, action: ServerAction, args: Args, headers: Record<string, string>): Promise<APIResponse> {
   if ('json' in args) {
     const json = actionRequest(action, args.json, headers);
     return request.post(json.path, { headers: json.headers, data: json.body, maxRedirects: 0 });
   }
-  const common = { 'next-action': action.id, accept: 'text/x-component', ...headers };
-  // The root goes last, as React's client sends it: the server resolves "$K1" when the root arrives
-  // (a FormData, not an object: an object would put the integer-like key "0" first).
-  const multipart = new FormData();
-  for (const [k, v] of Object.entries(args.form)) multipart.append(`_1_${k}`, v);
-  multipart.append('0', JSON.stringify([null, '$K1']));
-  return request.post(action.page, { headers: common, multipart, maxRedirects: 0 });
+  const form = formActionRequest(action, args.form, headers);
+  return request.post(form.path, { headers: form.headers, multipart: form.body, maxRedirects: 0 });
 }
 
 /** What the forged calls must leave as it was: the host's forwards and the cluster's labels, services and pins. */

@@ -38,3 +38,11 @@ export function actionRequest(action: ServerAction, args: unknown[], headers: Re
     body: JSON.stringify(args),
   };
 }
+
+/** The request a browser's React client sends for a form action (previous state, then the form): its fields, then the root. */
+export function formActionRequest(action: ServerAction, fields: Record<string, string>, headers: Record<string, string>) {
+  const body = new FormData();
+  for (const [k, v] of Object.entries(fields)) body.append(`_1_${k}`, v);
+  body.append('0', JSON.stringify([null, '$K1'])); // last: the server resolves "$K1" when the root arrives
+  return { path: action.page, method: 'POST', headers: { 'next-action': action.id, accept: 'text/x-component', ...headers }, body };
+}
