@@ -91,3 +91,27 @@ test('Expose port on an instance: ops:8080 answers from the LAN as Jenkins', asy
   await expect(expose.dialog()).toContainText('Undone');
   expect(lab.curlFromLan(`http://${LAN}:8080/`)).toBeNull();
 });
+
+test('expose by annotation: labgate.dev/expose on the Service, no click; the Services page marks it and shows its URL; off, it is undone', async ({
+  page,
+  lab,
+  loggedIn: _,
+}) => {
+  const t = new TablePage(page);
+  lab.kubectl('annotate', 'service', '-n', 'monitoring', 'kps-grafana', 'labgate.dev/expose=true');
+  try {
+    await page.goto('/services');
+    const row = t.row('Services', 'kps-grafana');
+    await expect(row.getByText('exposed by annotation')).toBeVisible({ timeout: 20_000 });
+    await expect(row.getByRole('link', { name: GRAFANA_URL })).toBeVisible({ timeout: 20_000 });
+    await expect.poll(() => lab.curlFromLan(GRAFANA_URL), { timeout: 15_000 }).toContain('kps-grafana');
+    await page.goto('/activity');
+    await expect(t.row('Activity', /annotation.*Expose Grafana on the LAN/)).toBeVisible();
+  } finally {
+    lab.kubectl('annotate', 'service', '-n', 'monitoring', 'kps-grafana', 'labgate.dev/expose-');
+  }
+  await expect.poll(() => lab.curlFromLan(GRAFANA_URL), { timeout: 20_000 }).toBeNull();
+  await expect
+    .poll(() => lab.kubectl('get', 'service', '-n', 'monitoring', 'kps-grafana', '-o', 'jsonpath={.spec.type}'), { timeout: 20_000 })
+    .toBe('ClusterIP');
+});

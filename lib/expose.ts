@@ -15,7 +15,7 @@ import { ExposeRecord as ExposeRecordSchema } from '@/lib/schemas/expose';
 import type { ExposeResult } from '@/lib/wire';
 
 /** What an Expose did, kept in the host's journal: enough to undo it exactly (schema: lib/schemas/expose.ts). */
-export type ExposeRecord = { plan: ExposePlan; done: ExposeStep['kind'][]; forwardId: string | null; url: string };
+export type ExposeRecord = { plan: ExposePlan; done: ExposeStep['kind'][]; forwardId: string | null; url: string; source?: 'annotation' };
 
 /** The journal's Expose entries whose record passes its schema; the others are reported, never acted on. */
 async function journalExposes(
@@ -125,8 +125,8 @@ async function existing(plan: ExposePlan): Promise<(ExposeRecord & { id: string 
  * Runs the plan's steps in order, then checks the URL answers. A failure undoes what was done
  * and says which step failed and why. Pressing it again on an exposed target shows the URL.
  */
-export function applyExpose(plan: ExposePlan, actor: string): Promise<Outcome<ExposeResult>> {
-  return oneAtATime().run(() => applyNow(plan, actor));
+export function applyExpose(plan: ExposePlan, actor: string, source?: 'annotation'): Promise<Outcome<ExposeResult>> {
+  return oneAtATime().run(() => applyNow(plan, actor, source));
 }
 
 /**
@@ -136,7 +136,7 @@ export function applyExpose(plan: ExposePlan, actor: string): Promise<Outcome<Ex
  */
 const oneAtATime = () => ((globalThis as { labgateExposeQueue?: ConcurrencyLimit }).labgateExposeQueue ??= new ConcurrencyLimit(1));
 
-async function applyNow(plan: ExposePlan, actor: string): Promise<Outcome<ExposeResult>> {
+async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'): Promise<Outcome<ExposeResult>> {
   const already = await existing(plan);
   if (already)
     return {
@@ -151,7 +151,7 @@ async function applyNow(plan: ExposePlan, actor: string): Promise<Outcome<Expose
   const host = hostClient(actor);
   const id = randomBytes(8).toString('hex');
   const url = `http://${lanAddress()}:${plan.listenPort}/`;
-  const record: ExposeRecord = { plan, done: [], forwardId: null, url };
+  const record: ExposeRecord = { plan, done: [], forwardId: null, url, ...(source ? { source } : {}) };
   const save = (state: 'running' | 'done' | 'undone' | 'failed') => host.journalPut({ id, operation: 'expose', state, steps: record });
   await save('running');
   await boundary('expose:journal-written');
@@ -225,7 +225,7 @@ async function undoSteps(id: string, record: ExposeRecord, actor: string, afterC
       type: svcStep.previous.type === 'ExternalName' ? 'ClusterIP' : svcStep.previous.type,
       nodePorts: { [svcStep.port]: svcStep.previous.nodePort },
     });
-    if (!res.ok) errors.push(res.error);
+    if (!res.ok && res.status !== 404) errors.push(res.error); // a Service that is gone has nothing to restore
     await boundary('undo:service-restored');
   }
   return errors.length ? errors.join(' ') : null;

@@ -9,6 +9,7 @@ import { Badge } from '@/components/ui/Badge';
 import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
+import { exposeAnnotation } from '@/lib/domain/annotations';
 import { describePorts } from '@/lib/domain/joins';
 import type { ServiceRow } from '@/lib/domain/views';
 import { fetchJson } from '@/lib/fetch-json';
@@ -22,7 +23,24 @@ const columns: Column<ServiceRow>[] = [
     id: 'name',
     header: 'Name',
     value: (r) => r.name,
-    render: (r) => <span className="font-medium">{r.name}</span>,
+    render: (r) => {
+      const asked = exposeAnnotation(r.annotations);
+      return (
+        <span className="space-y-1">
+          <span className="block font-medium">{r.name}</span>
+          {asked && 'error' in asked ? (
+            <>
+              <Badge tone="red">bad annotation</Badge>
+              <span className="block text-xs text-red-700 dark:text-red-400">{asked.error}</span>
+            </>
+          ) : asked ? (
+            <Badge tone="green" title="labgate exposes it because its annotation labgate.dev/expose says so">
+              exposed by annotation
+            </Badge>
+          ) : null}
+        </span>
+      );
+    },
     width: 'minmax(8rem, 1.2fr)',
   },
   { id: 'namespace', header: 'Namespace', value: (r) => r.namespace, width: 'minmax(7rem, 0.8fr)' },

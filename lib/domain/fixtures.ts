@@ -63,6 +63,7 @@ export const service = (
   selector,
   externalTrafficPolicy: null,
   labels: {},
+  annotations: {},
   resourceVersion: '1',
   ...extra,
 });

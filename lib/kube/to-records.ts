@@ -1,3 +1,4 @@
+import { labgateAnnotations } from '@/lib/domain/annotations';
 import type { V1Deployment, V1Namespace, V1Node, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { NamespaceRecord, NodeRecord, PodRecord, ServiceRecord, WorkloadRecord } from '@/lib/domain/records';
 
@@ -59,6 +60,7 @@ export function toServiceRecord(s: V1Service): ServiceRecord {
     selector: s.spec?.selector && Object.keys(s.spec.selector).length ? s.spec.selector : null,
     externalTrafficPolicy: policy === 'Local' || policy === 'Cluster' ? policy : null,
     labels: s.metadata?.labels ?? {},
+    annotations: labgateAnnotations(s.metadata?.annotations),
     resourceVersion: s.metadata?.resourceVersion ?? '',
   };
 }

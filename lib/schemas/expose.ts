@@ -47,6 +47,7 @@ const ExposeStep = z.discriminatedUnion('kind', [
  * and Undo act on it, so they trust nothing in it unchecked.
  */
 export const ExposeRecord = z.strictObject({
+  source: z.literal('annotation').optional(), // made for a Service's labgate.dev/expose (else by a person)
   plan: z.strictObject({
     title: z.string().max(200),
     steps: z.array(ExposeStep).max(4),

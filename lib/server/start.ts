@@ -51,7 +51,8 @@ export function serverReady(): Promise<void> {
     if (role === 'ui') (await import('@/lib/host/follow')).followHostChanges();
     purgeExpiredSessions(store);
     const { generated } = await ensureAdminPassword(store, env().adminPassword);
-    void recoverAfterCrash();
+    // Half-done Exposes rolled back first; then the Services' labgate.dev/expose annotations are kept true.
+    void recoverAfterCrash().then(async () => (await import('@/lib/expose-annotations')).startAnnotationExposer());
     if (generated) {
       console.log(
         `labgate: generated the admin password: ${generated}\n` +

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { exposeAnnotation, labgateAnnotations } from './annotations';
+
+describe('exposeAnnotation', () => {
+  it.each([
+    { name: 'none', annotations: {}, want: null },
+    { name: 'expose "false"', annotations: { 'labgate.dev/expose': 'false' }, want: null },
+    { name: 'expose "true"', annotations: { 'labgate.dev/expose': 'true' }, want: { port: null, name: null } },
+    {
+      name: 'with a port and a name',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/port': '3000', 'labgate.dev/name': 'grafana' },
+      want: { port: 3000, name: 'grafana' },
+    },
+    {
+      name: 'https "false"',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/https': 'false' },
+      want: { port: null, name: null },
+    },
+    {
+      name: 'expose "yes"',
+      annotations: { 'labgate.dev/expose': 'yes' },
+      want: { error: 'labgate.dev/expose is "yes": use "true" or "false".' },
+    },
+    {
+      name: 'a port that is not one',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/port': '1e4' },
+      want: { error: 'labgate.dev/port is "1e4": use one of the Service\'s port numbers.' },
+    },
+    {
+      name: 'port 0',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/port': '0' },
+      want: { error: expect.stringContaining('port') },
+    },
+    {
+      name: 'a name with a rule smuggled in',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/name': 'x\n-A INPUT -j ACCEPT' },
+      want: { error: expect.stringContaining('use a DNS label') },
+    },
+    {
+      name: 'https asked (not served yet)',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/https': 'true' },
+      want: { error: expect.stringContaining('not served yet') },
+    },
+  ] as { name: string; annotations: Record<string, string>; want: unknown }[])('$name', ({ annotations, want }) =>
+    expect(exposeAnnotation(annotations)).toEqual(want),
+  );
+
+  it("keeps only labgate's own annotations", () =>
+    expect(
+      labgateAnnotations({
+        'labgate.dev/expose': 'true',
+        'meta.helm.sh/release-name': 'kps',
+        'kubectl.kubernetes.io/last-applied-configuration': '{}',
+      }),
+    ).toEqual({
+      'labgate.dev/expose': 'true',
+    }));
+});

@@ -1,0 +1,40 @@
+/**
+ * Expose by annotation: a Service says it wants to be on the LAN, GitOps-style, with nothing of
+ * labgate's state in the browser. Annotations come from whoever may edit the Service: untrusted,
+ * each value checked; a bad one is reported, never acted on.
+ */
+export const EXPOSE_ANNOTATIONS = {
+  expose: 'labgate.dev/expose', // "true"
+  port: 'labgate.dev/port', // which service port (default: its first)
+  name: 'labgate.dev/name', // the name it is shown (and later published) as
+  https: 'labgate.dev/https', // "true": behind labgate's TLS terminator (not served yet: refused clearly)
+} as const;
+
+export type ExposeAnnotation = { port: number | null; name: string | null } | { error: string };
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const shown = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+
+/** What a Service's annotations ask: null when it asks nothing (no labgate.dev/expose, or "false"). */
+export function exposeAnnotation(annotations: Readonly<Record<string, string>>): ExposeAnnotation | null {
+  const expose = annotations[EXPOSE_ANNOTATIONS.expose];
+  if (expose === undefined || expose === 'false') return null;
+  if (expose !== 'true') return { error: `${EXPOSE_ANNOTATIONS.expose} is ${shown(expose)}: use "true" or "false".` };
+  const port = annotations[EXPOSE_ANNOTATIONS.port];
+  if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535))
+    return { error: `${EXPOSE_ANNOTATIONS.port} is ${shown(port)}: use one of the Service's port numbers.` };
+  const name = annotations[EXPOSE_ANNOTATIONS.name];
+  if (name !== undefined && !DNS_LABEL.test(name))
+    return { error: `${EXPOSE_ANNOTATIONS.name} is ${shown(name)}: use a DNS label (a-z, 0-9 and -, at most 63).` };
+  const https = annotations[EXPOSE_ANNOTATIONS.https];
+  if (https !== undefined && https !== 'false')
+    return {
+      error: `${EXPOSE_ANNOTATIONS.https} is ${shown(https)}: HTTPS in front of an exposure is not served yet; remove it or use "false".`,
+    };
+  return { port: port === undefined ? null : Number(port), name: name ?? null };
+}
+
+/** Only labgate's own annotations are kept from a Service: all the rest is none of its business (and memory). */
+export function labgateAnnotations(annotations: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(annotations ?? {}).filter(([k]) => k.startsWith('labgate.dev/')));
+}
