@@ -1,3 +1,4 @@
+import { backToClusterIpArgs } from '../lab/service-args.mts';
 import { expect, test } from './fixtures/app';
 
 test.describe.configure({ mode: 'serial' });
@@ -136,20 +137,7 @@ test("the service form shows the chosen service's own settings, sends only a cha
     expect(redis('.spec.type')).toBe('NodePort');
     expect(redis('.spec.ports[0].nodePort')).toBe('31999');
   } finally {
-    lab.kubectl(
-      'patch',
-      'service',
-      '-n',
-      'default',
-      'redis',
-      '--type=json',
-      '-p',
-      JSON.stringify([
-        { op: 'replace', path: '/spec/type', value: 'ClusterIP' },
-        { op: 'remove', path: '/spec/ports/0/nodePort' },
-        { op: 'remove', path: '/spec/externalTrafficPolicy' },
-      ]),
-    );
+    lab.kubectl(...backToClusterIpArgs('default', 'redis'));
   }
 });
 

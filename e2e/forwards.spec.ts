@@ -1,3 +1,4 @@
+import { JENKINS } from './fixtures/host-api';
 import { LAN } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
@@ -36,10 +37,7 @@ test('edit a forward from the UI: the form starts from it, the change is one PAT
   loggedIn: _,
 }) => {
   const t = new TablePage(page);
-  const created = await hostApi.post('/api/host/forwards', {
-    data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } },
-  });
-  const { id } = (await created.json()) as { id: string };
+  const id = await hostApi.openForward(JENKINS);
   try {
     await page.goto('/forwards');
     await t.row('Forwards', 'Jenkins').getByRole('button', { name: 'Edit forward Jenkins' }).click();

@@ -1,7 +1,7 @@
 import { LAN } from './fixtures/lab';
 import type { APIRequestContext } from '@playwright/test';
 import { expect, scrapeMetrics, test } from './fixtures/app';
-import type { HostApi } from './fixtures/host-api';
+import { JENKINS, type HostApi } from './fixtures/host-api';
 import { TablePage } from './pages/tables';
 import { hostDataDir, SHAPE } from './shape';
 
@@ -12,13 +12,10 @@ const RSS_GROWTH_LIMIT = 64 * 2 ** 20;
 const rss = async (request: Parameters<typeof scrapeMetrics>[0]) =>
   (await scrapeMetrics(request)).get('labgate_process_resident_memory_bytes')!;
 const WHOAMI = { name: 'Whoami', listenPort: 30080, target: { kind: 'service', namespace: 'default', name: 'whoami', port: 80 } };
-const JENKINS = { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } };
 
 /** A forward made through the host API, and the server's memory before the outage starts. */
 async function forwardBeforeOutage(request: APIRequestContext, hostApi: HostApi, data: object): Promise<{ id: string; rssBefore: number }> {
-  const created = await hostApi.post('/api/host/forwards', { data });
-  expect(created.status()).toBe(201);
-  return { id: ((await created.json()) as { id: string }).id, rssBefore: await rss(request) };
+  return { id: await hostApi.openForward(data), rssBefore: await rss(request) };
 }
 
 test(`the apiserver away for ${OUTAGE_MS / 1000} s: a banner, the forward stays (stale), and all recovers by itself`, async ({

@@ -1,3 +1,4 @@
+import { JENKINS } from './fixtures/host-api';
 import { LAN } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
@@ -63,11 +64,7 @@ test("an instance's address changes: the pages show it without reload and its fo
   loggedIn: _,
 }) => {
   const t = new TablePage(page);
-  const created = await hostApi.post('/api/host/forwards', {
-    data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } },
-  });
-  expect(created.status()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
+  const id = await hostApi.openForward(JENKINS);
   await page.goto('/forwards');
   await expect(t.row('Forwards', 'Jenkins')).toContainText('10.120.52.31:8080');
   try {
@@ -92,11 +89,7 @@ test('an instance in Delayed Shutdown runs: its address used, its forward applie
   loggedIn: _,
 }) => {
   const t = new TablePage(page);
-  const created = await hostApi.post('/api/host/forwards', {
-    data: { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } },
-  });
-  expect(created.status()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
+  const id = await hostApi.openForward(JENKINS);
   const exposeOps = () => t.row('Instances', 'ops').getByLabel('Port to expose on ops');
   try {
     lab.control('multipass', 'state', 'ops', 'Delayed Shutdown');

@@ -18,6 +18,7 @@ import { run } from './exec.mts';
 import { labPaths } from './paths.mts';
 import { curlFrom, eventually, iptables, kubectl, kubectlJson, labPrefix } from './testing.mts';
 import { APISERVER_ADDRESS, BRIDGE, LAN, VMS } from './topology.mts';
+import { backToClusterIpArgs } from '@/lab/service-args.mts';
 
 const prefix = labPrefix();
 const p = labPaths(prefix);
@@ -301,19 +302,7 @@ describe('controls', () => {
       );
       expect(JSON.parse(body)).toMatchObject({ service: 'redis', node: 'node2', nodePort: port });
     } finally {
-      await kubectl([
-        'patch',
-        'service',
-        '-n',
-        'default',
-        'redis',
-        '--type=json',
-        '-p',
-        JSON.stringify([
-          { op: 'replace', path: '/spec/type', value: 'ClusterIP' },
-          { op: 'remove', path: '/spec/ports/0/nodePort' },
-        ]),
-      ]);
+      await kubectl(backToClusterIpArgs('default', 'redis'));
     }
   });
 });

@@ -6,6 +6,7 @@ import { hostClient } from '@/lib/host/client';
 import { patchService } from '@/lib/kube/mutations';
 import { describeStep } from '@/lib/domain/plan';
 import { applyExpose, grafanaServices, planExposeService, recoverExposes, undoExpose, type ExposeRecord } from './expose';
+import { backToClusterIpArgs } from '@/lab/service-args.mts';
 
 describe('an Expose cut short by a crash', () => {
   it('is rolled back exactly at the next start', async () => {
@@ -163,20 +164,7 @@ describe("Expose's other paths against the real cluster and kernel", () => {
       expect(plan.listenPort).toBe(30061);
       expect(plan.note).toBe('nodePort 30060 is taken by default/redis: the plan uses 30061, the next free one.');
     } finally {
-      await kubectl([
-        'patch',
-        'service',
-        '-n',
-        'default',
-        'redis',
-        '--type=json',
-        '-p',
-        JSON.stringify([
-          { op: 'replace', path: '/spec/type', value: 'ClusterIP' },
-          { op: 'remove', path: '/spec/ports/0/nodePort' },
-          { op: 'remove', path: '/spec/externalTrafficPolicy' },
-        ]),
-      ]);
+      await kubectl(backToClusterIpArgs('default', 'redis'));
     }
   });
 

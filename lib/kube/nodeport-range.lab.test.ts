@@ -4,6 +4,7 @@ import { discoverServerActions, formActionRequest } from '@/lab/actions.mts';
 import { REPO } from '@/lab/paths.mts';
 import { startServer, type StartedServer } from '@/lab/server.mts';
 import { kubectl } from '@/lab/testing.mts';
+import { backToClusterIpArgs } from '@/lab/service-args.mts';
 
 // LABGATE_NODEPORT_RANGE as the real server honours it: the service form's action, called as the
 // browser calls it, against a server started with a narrower range than the cluster's.
@@ -37,20 +38,7 @@ describe('the nodePort range a host sets', () => {
       expect(await change('31500')).toContain('"ok":true');
       expect(await kubectl(['get', 'service', '-n', 'default', 'redis', '-o', 'jsonpath={.spec.ports[0].nodePort}'])).toBe('31500');
     } finally {
-      await kubectl([
-        'patch',
-        'service',
-        '-n',
-        'default',
-        'redis',
-        '--type=json',
-        '-p',
-        JSON.stringify([
-          { op: 'replace', path: '/spec/type', value: 'ClusterIP' },
-          { op: 'remove', path: '/spec/ports/0/nodePort' },
-          { op: 'remove', path: '/spec/externalTrafficPolicy' },
-        ]),
-      ]).catch(() => undefined);
+      await kubectl(backToClusterIpArgs('default', 'redis')).catch(() => undefined);
     }
   });
 });
