@@ -143,17 +143,19 @@ test("the service form shows the chosen service's own settings, sends only a cha
 
 test("the pin form shows the chosen workload's own pin, and clears it", async ({ page, lab, loggedIn: _ }) => {
   const selector = () => lab.kubectl('get', 'deployment', '-n', 'default', 'whoami', '-o', 'jsonpath={.spec.template.spec.nodeSelector}');
+  const pinWhoami = (nodeSelector: Record<string, string> | null) =>
+    lab.kubectl(
+      'patch',
+      'deployment',
+      '-n',
+      'default',
+      'whoami',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { template: { spec: { nodeSelector } } } }),
+    );
   const node = lab.podNode('default', 'app.kubernetes.io/name=whoami');
-  lab.kubectl(
-    'patch',
-    'deployment',
-    '-n',
-    'default',
-    'whoami',
-    '--type=merge',
-    '-p',
-    JSON.stringify({ spec: { template: { spec: { nodeSelector: { 'kubernetes.io/hostname': node } } } } }),
-  );
+  pinWhoami({ 'kubernetes.io/hostname': node });
   try {
     await page.goto('/nodes');
     const pin = page.getByRole('form', { name: 'Pin a workload' });
@@ -169,15 +171,6 @@ test("the pin form shows the chosen workload's own pin, and clears it", async ({
     await expect(pin.getByText(/nodeSelector is set/)).toBeVisible();
     await expect.poll(selector).toBe('');
   } finally {
-    lab.kubectl(
-      'patch',
-      'deployment',
-      '-n',
-      'default',
-      'whoami',
-      '--type=merge',
-      '-p',
-      JSON.stringify({ spec: { template: { spec: { nodeSelector: null } } } }),
-    );
+    pinWhoami(null);
   }
 });

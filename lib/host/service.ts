@@ -292,7 +292,8 @@ export class HostService {
     const statuses = this.store.statuses();
     const resolved: ResolvedForward[] = [];
     const next = new Map<string, Omit<ForwardStatus, 'updatedAt'>>();
-    for (const f of this.store.list()) {
+    const forwards = this.store.list();
+    for (const f of forwards) {
       const current = statuses.get(f.id) ?? null;
       const rendered = (targetIP: string, targetPort: number): ResolvedForward => ({
         id: f.id,
@@ -345,7 +346,7 @@ export class HostService {
           changed = true;
         }
       }
-      await this.forgetMovedFlows(statuses, next);
+      await this.forgetMovedFlows(forwards, statuses, next);
       if (changed) hostChanged();
       this.lastSync = { at: new Date().toISOString(), applied: res.applied, error: null };
       return { ok: true, data: { applied: res.applied } };
@@ -357,8 +358,12 @@ export class HostService {
   }
 
   /** A UDP forward whose target moved: its running flows follow to the new target (see Firewall.forgetFlows). */
-  private async forgetMovedFlows(before: Map<string, ForwardStatus>, now: Map<string, Omit<ForwardStatus, 'updatedAt'>>): Promise<void> {
-    for (const f of this.store.list()) {
+  private async forgetMovedFlows(
+    forwards: readonly Forward[],
+    before: Map<string, ForwardStatus>,
+    now: Map<string, Omit<ForwardStatus, 'updatedAt'>>,
+  ): Promise<void> {
+    for (const f of forwards) {
       const old = before.get(f.id);
       const s = now.get(f.id);
       if (f.protocol !== 'udp' || !old?.targetIP || !old.targetPort || s?.state !== 'applied') continue;
