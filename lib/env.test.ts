@@ -23,7 +23,20 @@ describe('parseEnv', () => {
       kubeconfig: null,
       kubeContext: null,
       multipassSocket: '/var/snap/multipass/common/multipass_socket',
+      lanName: 'labgate',
+      caddyAdmin: '/run/labgate-caddy/admin.sock',
     });
+  });
+
+  it.each([
+    [{ LABGATE_LAN_NAME: 'lab' }, 'lab'],
+    [{ LABGATE_LAN_NAME: 'off' }, null],
+  ])('takes the dashboard’s LAN name %j', (source, lanName) => {
+    expect(parseEnv(source).lanName).toBe(lanName);
+  });
+
+  it.each([['Lab'], ['lab.local'], ['-lab'], ['']])('refuses LABGATE_LAN_NAME=%j by name', (value) => {
+    expect(() => parseEnv({ LABGATE_LAN_NAME: value })).toThrow(/LABGATE_LAN_NAME is a DNS label/);
   });
 
   it('takes allowed networks as a list, and names what is wrong with one', () => {

@@ -98,6 +98,16 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\/[^\0\s]*$/, "LABGATE_MULTIPASS_SOCKET is the absolute path of the Multipass daemon's socket")
     .default('/var/snap/multipass/common/multipass_socket'),
+  // The dashboard's own name on the LAN (published by avahi-daemon as NAME.local); "off": none.
+  LABGATE_LAN_NAME: z
+    .string()
+    .regex(/^(off|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$/, 'LABGATE_LAN_NAME is a DNS label such as labgate (for labgate.local), or off')
+    .default('labgate'),
+  // Caddy's admin API (a unix socket only the host role may open): HTTPS in front of exposures.
+  LABGATE_CADDY_ADMIN: z
+    .string()
+    .regex(/^\/[^\s]+$/, "LABGATE_CADDY_ADMIN is the path of Caddy's admin socket, such as /run/labgate-caddy/admin.sock")
+    .default('/run/labgate-caddy/admin.sock'),
   LABGATE_LAN_INTERFACE: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name (1-15 of A-Z a-z 0-9 _ . -)')
@@ -123,6 +133,8 @@ export type Env = {
   kubeconfig: string | null; // KUBECONFIG: null, the default kubeconfig or the in-cluster account
   kubeContext: string | null; // LABGATE_KUBE_CONTEXT
   multipassSocket: string; // LABGATE_MULTIPASS_SOCKET: the daemon's gRPC socket (the snap's by default)
+  lanName: string | null; // LABGATE_LAN_NAME: the dashboard's mDNS name (without .local), null when off
+  caddyAdmin: string; // LABGATE_CADDY_ADMIN
 };
 
 /** An issue's message, naming the setting where the schema's own words do not (zod's defaults). */
@@ -157,6 +169,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     kubeconfig: e.KUBECONFIG ?? null,
     kubeContext: e.LABGATE_KUBE_CONTEXT ?? null,
     multipassSocket: e.LABGATE_MULTIPASS_SOCKET,
+    lanName: e.LABGATE_LAN_NAME === 'off' ? null : e.LABGATE_LAN_NAME,
+    caddyAdmin: e.LABGATE_CADDY_ADMIN,
   };
 }
 

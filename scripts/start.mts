@@ -70,7 +70,11 @@ async function tlsOptions(): Promise<https.ServerOptions | null> {
   }
   const own = await ensureTls(
     process.env.LABGATE_DATA_DIR!,
-    hostNames((process.env.LABGATE_ALLOWED_HOSTS ?? '').split(',').filter(Boolean)),
+    hostNames([
+      ...(process.env.LABGATE_ALLOWED_HOSTS ?? '').split(',').filter(Boolean),
+      // The dashboard's name on the LAN (LABGATE_LAN_NAME, published by the host role).
+      ...(process.env.LABGATE_LAN_NAME === 'off' ? [] : [`${process.env.LABGATE_LAN_NAME || 'labgate'}.local`]),
+    ]),
   );
   process.env.LABGATE_CA_CERT = own.caCert; // the login page offers it for download
   const caPem = fs.readFileSync(own.caCert, 'utf8');

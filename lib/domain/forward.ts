@@ -9,6 +9,8 @@ export interface Forward {
   listenAddress: string | null;
   target: ForwardTarget;
   description: string;
+  lanName: string | null; // published on the LAN as lanName.local
+  https: boolean; // Caddy serves https://lanName.local/ in front of it
   createdBy: string;
   createdAt: string;
 }

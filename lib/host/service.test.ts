@@ -11,6 +11,9 @@ import { Firewall, FirewallError } from './firewall/firewall';
 import { Reconciler, RESYNC_MS } from './reconciler';
 import { HostService, type HostFacts, type TargetSources } from './service';
 import { FakeKernel } from './testing/fake-kernel';
+import { FakeLanNames, FakeTlsProxy } from './testing/fake-names';
+import { issueSiteCertificate } from '@/lib/tls/certificates.mts';
+import os from 'node:os';
 
 // The firewall logic and the host service, fast, against a stand-in kernel (the lab tests run the
 // same against the real iptables in a network namespace).
@@ -76,14 +79,18 @@ function setup(pods = [pod('monitoring', 'a', 'node1', app)]) {
     portInUse: () => false,
     handMade: (save) => findHandMade(save, net),
   };
+  const names = new FakeLanNames(['printer']);
+  const tls = new FakeTlsProxy();
   const host = new HostService({
     db: testDb(),
     firewall: new Firewall(kernel),
     sources,
     facts,
-    settings: { auditRetention: { days: 30, maxEntries: 1000 }, journalRetentionDays: 30 },
+    settings: { auditRetention: { days: 30, maxEntries: 1000 }, journalRetentionDays: 30, lanName: 'labgate' },
+    names,
+    tlsProxy: tls,
   });
-  return { host, kernel, world };
+  return { host, kernel, world, names, tls };
 }
 
 const grafanaInput = {
@@ -168,6 +175,92 @@ const flushed = (save: string, table: string) => {
     })
     .join('\n');
 };
+
+describe('HostService: names on the LAN and HTTPS', () => {
+  const caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-ca-'));
+  const jenkins = { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } };
+
+  it('a named forward publishes NAME.local at the LAN address and shows it as its URL; the dashboard keeps its own name', async () => {
+    const { host, names } = setup();
+    const res = await host.create({ ...grafanaInput, lanName: 'grafana' }, 'admin');
+    expect(res.ok && res.data.url).toBe('http://grafana.local:30060/');
+    expect(Object.fromEntries(names.published)).toEqual({ labgate: '192.168.50.27', grafana: '192.168.50.27' });
+    await host.remove(res.ok ? res.data.id : '', 'admin');
+    expect(Object.fromEntries(names.published)).toEqual({ labgate: '192.168.50.27' });
+  });
+
+  it.each([
+    [{ lanName: 'printer' }, 409, /printer\.local is already taken on the LAN.*Try printer-2\.local/],
+    [{ lanName: 'labgate' }, 422, /the dashboard's own name/],
+    [{ lanName: 'Grafana!' }, 400, /./],
+  ])('%j is refused and nothing is stored or written', async (extra, status, message) => {
+    const { host, kernel } = setup();
+    const before = kernel.save();
+    const res = await host.create({ ...grafanaInput, ...extra }, 'admin');
+    expect(res.ok).toBe(false);
+    if (!res.ok) {
+      expect(res.status).toBe(status);
+      expect(`${res.error} ${JSON.stringify(res.fieldErrors ?? {})}`).toMatch(message);
+    }
+    expect(host.list()).toEqual([]);
+    expect(kernel.save()).toBe(before);
+  });
+
+  it('HTTPS: Caddy gets the name, the certificate and where the forward points, and follows it when the pod moves', async () => {
+    const { host, tls, world } = setup();
+    const cert = await issueSiteCertificate(caDir, 'grafana.local');
+    const res = await host.create({ ...grafanaInput, lanName: 'grafana', tls: cert }, 'admin');
+    expect(res.ok && res.data.url).toBe('https://grafana.local/');
+    expect(tls.sites).toEqual([{ name: 'grafana.local', upstream: '10.120.52.23:30060', ...cert }]);
+    expect(JSON.stringify(host.list())).not.toContain('PRIVATE KEY');
+    world.ctx = { ...world.ctx, cluster: { ...world.ctx.cluster!, pods: [pod('monitoring', 'b', 'node2', app)] } };
+    await host.sync();
+    expect(tls.sites[0]!.upstream).toBe('10.120.52.24:30060');
+    // Renamed without HTTPS: the site goes, the forward stays.
+    const id = res.ok ? res.data.id : '';
+    const plain = await host.update({ id, tls: null }, 'admin');
+    expect(plain.ok && plain.data.url).toBe('http://grafana.local:30060/');
+    expect(tls.sites).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a certificate for another name',
+      async () => ({ lanName: 'grafana', tls: await issueSiteCertificate(caDir, 'jenkins.local') }),
+      /not for grafana\.local/,
+    ],
+    [
+      'a key of another certificate',
+      async () => ({
+        lanName: 'grafana',
+        tls: { ...(await issueSiteCertificate(caDir, 'grafana.local')), key: (await issueSiteCertificate(caDir, 'grafana.local')).key },
+      }),
+      /key does not belong/,
+    ],
+    ['HTTPS without a name', async () => ({ tls: await issueSiteCertificate(caDir, 'grafana.local') }), /needs a name/],
+  ])('HTTPS with %s is refused', async (_, extra, message) => {
+    const { host, tls } = setup();
+    const res = await host.create({ ...grafanaInput, ...(await extra()) }, 'admin');
+    expect(res.ok).toBe(false);
+    expect(!res.ok && JSON.stringify(res)).toMatch(message);
+    expect(host.list()).toEqual([]);
+    expect(tls.sites).toEqual([]);
+  });
+
+  it('Caddy down: the HTTPS forward is refused and undone whole, kernel included', async () => {
+    const { host, tls, kernel } = setup();
+    await host.create(jenkins, 'admin');
+    const before = kernel.save();
+    tls.down = true;
+    const res = await host.create(
+      { ...grafanaInput, lanName: 'grafana', tls: await issueSiteCertificate(caDir, 'grafana.local') },
+      'admin',
+    );
+    expect(!res.ok && res.error).toMatch(/Caddy is not running/);
+    expect(host.list().map((f) => f.name)).toEqual(['Jenkins']);
+    expect(kernel.save()).toBe(before);
+  });
+});
 
 describe('Reconciler: cheap while nothing happens, a full read only when something may have', () => {
   let s: ReturnType<typeof setup>;

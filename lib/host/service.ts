@@ -24,6 +24,11 @@ import { detectBackend, execRunner } from './firewall/runner';
 import { handMadeOn, hostAddresses, hostNetwork, hostNetworkOrNull, ipForwardEnabled, multipassBridges, portInUseOnHost } from './hostinfo';
 import { hostChanged } from './events';
 import { SerialQueue } from './queue';
+import { CaddyAdmin, type TlsProxy } from './caddy';
+import { AvahiNames, type LanNames } from './lan-names';
+import { mdnsName } from '@/lib/domain/lan-names';
+import type { Site } from '@/lib/domain/caddy';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { AuditLog } from './store/audit';
 import { ForwardStore } from './store/forwards';
 import { Journal } from './store/journal';
@@ -63,7 +68,9 @@ export interface HostDeps {
   firewall: Firewall;
   sources: TargetSources;
   facts: HostFacts;
-  settings: Pick<Env, 'auditRetention' | 'journalRetentionDays'>;
+  settings: Pick<Env, 'auditRetention' | 'journalRetentionDays' | 'lanName'>;
+  names: LanNames; // NAME.local on the LAN
+  tlsProxy: TlsProxy; // HTTPS in front of named forwards
 }
 
 export class HostService {
@@ -73,12 +80,18 @@ export class HostService {
   private readonly firewall: Firewall;
   private readonly sources: TargetSources;
   private readonly facts: HostFacts;
+  private readonly names: LanNames;
+  private readonly tlsProxy: TlsProxy;
+  private readonly dashboardName: string | null;
   private readonly queue = new SerialQueue();
   private lastSync: HostStatus['lastSync'] = null;
   /** The last full read of the kernel, and how many restores this process had made by then. */
   private lastRead: { at: number; restores: number; status: Outcome<HostStatus> } | null = null;
 
-  constructor({ db, firewall, sources, facts, settings }: HostDeps) {
+  constructor({ db, firewall, sources, facts, settings, names, tlsProxy }: HostDeps) {
+    this.names = names;
+    this.tlsProxy = tlsProxy;
+    this.dashboardName = settings.lanName;
     this.store = new ForwardStore(db);
     this.auditLog = new AuditLog(db, settings.auditRetention);
     this.journalStore = new Journal(db, settings.journalRetentionDays);
@@ -103,8 +116,47 @@ export class HostService {
 
   private url(f: Forward): string | null {
     if (f.protocol !== 'tcp') return null;
-    const address = f.listenAddress ?? this.facts.lanAddress();
+    if (f.lanName) return f.https ? `https://${mdnsName(f.lanName)}/` : `http://${mdnsName(f.lanName)}:${f.listenPort}/`;
+    const address = this.address(f);
     return address ? `http://${address}:${f.listenPort}/` : null;
+  }
+
+  /** The host address a forward takes traffic on: its own listen address, else the LAN's. */
+  private address(f: Pick<Forward, 'listenAddress'>): string | null {
+    return f.listenAddress ?? this.facts.lanAddress();
+  }
+
+  /** A name and its certificate, checked before anything is published or written. */
+  private nameProblem(input: CreateForward, exceptId: string | null): Outcome<never> | null {
+    const refuse = (field: 'lanName' | 'tls', message: string) => fail(422, message, { [field]: [message] });
+    if (input.tls && !input.lanName) return refuse('tls', 'HTTPS needs a name on the LAN for its certificate.');
+    if (!input.lanName) return null;
+    if (input.lanName === this.dashboardName) return refuse('lanName', `${mdnsName(input.lanName)} is the dashboard's own name.`);
+    if (!this.address(input as Pick<Forward, 'listenAddress'>))
+      return refuse('lanName', 'This host has no LAN address to publish the name with.');
+    if (input.tls) {
+      if (input.protocol !== 'tcp') return refuse('tls', 'HTTPS is for TCP forwards.');
+      const clash = this.store.list().find((f) => f.id !== exceptId && f.https && f.lanName === input.lanName);
+      if (clash) return refuse('lanName', `https://${mdnsName(input.lanName)}/ is already served for "${clash.name}".`);
+      try {
+        const cert = new X509Certificate(input.tls.certificate);
+        if (!cert.checkHost(mdnsName(input.lanName))) return refuse('tls', `The certificate is not for ${mdnsName(input.lanName)}.`);
+        if (!cert.checkPrivateKey(createPrivateKey(input.tls.key))) return refuse('tls', 'The key does not belong to the certificate.');
+        if (new Date(cert.validTo).getTime() <= Date.now()) return refuse('tls', 'The certificate has expired.');
+      } catch {
+        return refuse('tls', 'The certificate or its key cannot be read.');
+      }
+    }
+    return null;
+  }
+
+  /** Publishes a forward's new name before anything is written: a name taken on the LAN is refused, with an alternative. */
+  private async claimName(input: CreateForward, before: Forward | null): Promise<Outcome<null>> {
+    if (!input.lanName) return { ok: true, data: null };
+    const address = this.address(input as Pick<Forward, 'listenAddress'>)!;
+    if (before?.lanName === input.lanName && this.address(before) === address) return { ok: true, data: null };
+    const claimed = await this.names.claim(input.lanName, address);
+    return claimed.ok ? claimed : fail(claimed.status, claimed.error, { lanName: [claimed.error] });
   }
 
   /** The desired forwards as stored, without their status. */
@@ -126,6 +178,8 @@ export class HostService {
 
   /** Checks a new or changed forward against the host before anything is written. */
   private async check(input: CreateForward, exceptId: string | null): Promise<Outcome<Resolution & { ok: true }>> {
+    const badName = this.nameProblem(input, exceptId);
+    if (badName) return badName;
     await this.sources.ready();
     if (this.facts.ipForward() === false) {
       return fail(
@@ -175,6 +229,8 @@ export class HostService {
     return this.queue.run(async () => {
       const checked = await this.check(input, null);
       if (!checked.ok) return this.record(actor, 'forward.create', `:${input.listenPort}`, checked);
+      const claimed = await this.claimName(input, null);
+      if (!claimed.ok) return this.record(actor, 'forward.create', `${mdnsName(input.lanName!)} :${input.listenPort}`, claimed);
       const f = this.store.insert(input, actor);
       const synced = await this.applyOrUndo(() => this.store.remove(f.id));
       return this.record(actor, 'forward.create', `${f.name} :${f.listenPort}`, synced.ok ? this.get(f.id) : synced);
@@ -185,21 +241,32 @@ export class HostService {
     const parsed = UpdateForward.safeParse(raw);
     if (!parsed.success) return Promise.resolve(fail(400, CHECK_FIELDS, fieldErrorsOf(parsed.error)));
     return this.queue.run(async () => {
-      const before = this.store.get(parsed.data.id);
+      const before = this.store.stored(parsed.data.id);
       if (!before) return fail(404, `No forward ${parsed.data.id}.`);
       const { id, ...changes } = parsed.data;
-      const { name, protocol, listenPort, listenAddress, target, description } = before; // what a person asked for, not who or when
-      const merged = CreateForward.parse({
-        name,
-        protocol,
-        listenPort,
-        listenAddress: listenAddress ?? undefined,
-        target,
-        description,
-        ...changes,
-      });
+      const { name, protocol, listenPort, listenAddress, target, description, lanName, tls } = before; // what a person asked for, not who or when
+      const merged = CreateForward.parse(
+        Object.fromEntries(
+          Object.entries({
+            name,
+            protocol,
+            listenPort,
+            listenAddress,
+            target,
+            description,
+            lanName,
+            tls,
+            ...changes,
+            ...(changes.lanName === null ? { tls: null } : {}),
+          }).filter(
+            ([, v]) => v !== null && v !== undefined, // null: take it away (a name, HTTPS)
+          ),
+        ),
+      );
       const checked = await this.check(merged, id);
       if (!checked.ok) return this.record(actor, 'forward.update', `${before.name} :${before.listenPort}`, checked);
+      const claimed = await this.claimName(merged, before);
+      if (!claimed.ok) return this.record(actor, 'forward.update', `${before.name} :${before.listenPort}`, claimed);
       this.store.update(id, merged); // one UPDATE: the forward keeps its status and its sticky node
       const synced = await this.applyOrUndo(() => this.store.restore(before));
       if (!synced.ok) return this.record(actor, 'forward.update', `${before.name} :${before.listenPort}`, synced);
@@ -211,7 +278,7 @@ export class HostService {
     const parsed = ForwardId.safeParse(rawId);
     if (!parsed.success) return Promise.resolve(fail(400, parsed.error.issues[0]!.message));
     return this.queue.run(async () => {
-      const before = this.store.get(parsed.data);
+      const before = this.store.stored(parsed.data);
       if (!before) return fail(404, `No forward ${parsed.data}.`);
       this.store.remove(before.id);
       const synced = await this.applyOrUndo(() => this.store.restore(before));
@@ -347,6 +414,9 @@ export class HostService {
         }
       }
       await this.forgetMovedFlows(forwards, statuses, next);
+      this.names.sync(this.wantedNames(forwards));
+      const tlsProblem = await this.tlsProxy.sync(this.sites(next));
+      if (tlsProblem) throw new Error(tlsProblem);
       if (changed) hostChanged();
       this.lastSync = { at: new Date().toISOString(), applied: res.applied, error: null };
       return { ok: true, data: { applied: res.applied } };
@@ -355,6 +425,31 @@ export class HostService {
       this.lastSync = { at: new Date().toISOString(), applied: false, error: message };
       return fail(502, message);
     }
+  }
+
+  /** The names to publish: the dashboard's and every named forward's, each at the address it takes traffic on. */
+  private wantedNames(forwards: readonly Forward[]): Map<string, string> {
+    const wanted = new Map<string, string>();
+    const lan = this.facts.lanAddress();
+    if (this.dashboardName && lan) wanted.set(this.dashboardName, lan);
+    for (const f of forwards) {
+      const address = this.address(f);
+      if (f.lanName && address && !wanted.has(f.lanName)) wanted.set(f.lanName, address);
+    }
+    return wanted;
+  }
+
+  /** Caddy's sites: each HTTPS forward's name, proxied to where the forward points now. */
+  private sites(statuses: Map<string, Omit<ForwardStatus, 'updatedAt'>>): Site[] {
+    return this.store.withTls().map((f) => {
+      const s = statuses.get(f.id);
+      return {
+        name: mdnsName(f.lanName!),
+        upstream: s?.targetIP && s.targetPort ? `${s.targetIP}:${s.targetPort}` : null,
+        certificate: f.tls.certificate,
+        key: f.tls.key,
+      };
+    });
   }
 
   /** A UDP forward whose target moved: its running flows follow to the new target (see Firewall.forgetFlows). */
@@ -513,6 +608,8 @@ export function hostService(): Promise<HostService> {
         sources: liveSources,
         facts: liveFacts,
         settings: env(),
+        names: new AvahiNames(),
+        tlsProxy: new CaddyAdmin(env().caddyAdmin),
       }),
   );
   return holder.labgateHost;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { exactObject, InstanceName, NamespaceName, ResourceName } from './names';
+import { exactObject, InstanceName, LanName, NamespaceName, ResourceName, SiteTls } from './names';
 
 /**
  * One forward model for store, host API, actions and forms. Anything that could end up in an
@@ -45,10 +45,16 @@ export const CreateForward = exactObject({
   listenAddress: Ipv4.optional(),
   target: ForwardTarget,
   description: z.string().max(200, 'At most 200 characters.').pipe(SafeText).default(''),
+  lanName: LanName.optional(), // published as lanName.local
+  tls: SiteTls.optional(), // HTTPS at https://lanName.local/ (Caddy in front), certificate from labgate's CA
 });
 export type CreateForward = z.infer<typeof CreateForward>;
 
-export const UpdateForward = CreateForward.partial().extend({ id: ForwardId });
+export const UpdateForward = CreateForward.partial().extend({
+  id: ForwardId,
+  lanName: LanName.nullable().optional(), // null takes the name away (and HTTPS with it)
+  tls: SiteTls.nullable().optional(), // null: plain HTTP again
+});
 export type UpdateForward = z.infer<typeof UpdateForward>;
 
 export const AdoptRule = exactObject({

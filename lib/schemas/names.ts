@@ -21,3 +21,18 @@ export const exactObject = <T extends z.ZodRawShape>(shape: T) =>
 /** A form field's text as the whole number it spells; anything else ("1e4", "0x50", "-1") stays text, for the schema to refuse. */
 export const formInteger = (text: string | undefined): number | string | undefined =>
   text !== undefined && /^[0-9]{1,6}$/.test(text) ? Number(text) : text;
+
+/** A DNS label: what a name on the LAN (NAME.local) may be. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const LanName = z
+  .string()
+  .regex(DNS_LABEL, 'A LAN name is a-z, 0-9 and - (at most 63, not starting or ending with -), such as grafana for grafana.local.');
+
+const pem = (label: string) =>
+  z
+    .string()
+    .max(16_000)
+    .regex(new RegExp(`^-----BEGIN ${label}-----\\n[A-Za-z0-9+/=\\n]+-----END ${label}-----\\n?$`), `Not a PEM ${label.toLowerCase()}.`);
+/** A certificate and its key, as PEM: what Caddy serves an exposure's name with. */
+export const SiteTls = exactObject({ certificate: pem('CERTIFICATE'), key: pem('PRIVATE KEY') });
+export type SiteTls = z.infer<typeof SiteTls>;

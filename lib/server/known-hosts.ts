@@ -13,7 +13,7 @@ export function knownHosts(now = Date.now()): KnownHosts {
   );
   const e = env();
   const known = {
-    names: [hostname, `${hostname}.local`, ...e.allowedHosts],
+    names: [hostname, `${hostname}.local`, ...(e.lanName ? [`${e.lanName}.local`] : []), ...e.allowedHosts],
     addresses: [...addresses, ...(e.lanAddress ? [e.lanAddress] : [])],
   };
   cached = { at: now, known };

@@ -74,6 +74,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "a forward's name on the LAN and its HTTPS certificate",
+    sql: `
+      ALTER TABLE forwards ADD COLUMN lan_name TEXT;      -- published as lan_name.local
+      ALTER TABLE forwards ADD COLUMN tls_cert TEXT;      -- PEM: Caddy serves https://lan_name.local/ with it
+      ALTER TABLE forwards ADD COLUMN tls_key  TEXT;      -- PEM, never shown: only Caddy gets it
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -111,7 +111,8 @@ async function makeCa(files: TlsFiles, now: Date): Promise<void> {
   write(files.caCert, cert.toString('pem'), 0o644);
 }
 
-async function makeServerCert(files: TlsFiles, names: ServerNames, now: Date): Promise<void> {
+/** A server certificate for these names, signed by labgate's CA (PEM). */
+async function signLeaf(files: TlsFiles, names: ServerNames, now: Date): Promise<{ certificate: string; key: string }> {
   const ca = new x509.X509Certificate(fs.readFileSync(files.caCert, 'utf8'));
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
@@ -134,8 +135,30 @@ async function makeServerCert(files: TlsFiles, names: ServerNames, now: Date): P
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  write(files.key, await exportKey(keys.privateKey), 0o600);
-  write(files.cert, cert.toString('pem'), 0o644);
+  return { certificate: cert.toString('pem'), key: await exportKey(keys.privateKey) };
+}
+
+async function makeServerCert(files: TlsFiles, names: ServerNames, now: Date): Promise<void> {
+  const leaf = await signLeaf(files, names, now);
+  write(files.key, leaf.key, 0o600);
+  write(files.cert, leaf.certificate, 0o644);
+}
+
+async function ensureCa(files: TlsFiles, now: Date): Promise<boolean> {
+  fs.mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+  const create = !fs.existsSync(files.caCert) || !fs.existsSync(files.caKey);
+  if (create) await makeCa(files, now);
+  return create;
+}
+
+/**
+ * A certificate for an exposure's name (grafana.local) from the same CA the dashboard's comes
+ * from, so a device that trusts the dashboard trusts it too. Caddy serves it; nothing keeps it here.
+ */
+export async function issueSiteCertificate(dataDir: string, name: string, now = new Date()): Promise<{ certificate: string; key: string }> {
+  const files = tlsFiles(dataDir);
+  await ensureCa(files, now);
+  return signLeaf(files, { dns: [name], ips: [] }, now);
 }
 
 /** Whether the certificate names all of these and is not near its end. */
@@ -157,9 +180,7 @@ export async function ensureTls(
   now = new Date(),
 ): Promise<TlsFiles & { issued: boolean; createdCa: boolean }> {
   const files = tlsFiles(dataDir);
-  fs.mkdirSync(files.dir, { recursive: true, mode: 0o700 });
-  const createdCa = !fs.existsSync(files.caCert) || !fs.existsSync(files.caKey);
-  if (createdCa) await makeCa(files, now);
+  const createdCa = await ensureCa(files, now);
   const issued = createdCa || !fs.existsSync(files.cert) || !fs.existsSync(files.key) || !covers(files.cert, names, now);
   if (issued) await makeServerCert(files, names, now);
   return { ...files, issued, createdCa };

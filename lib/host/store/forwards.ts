@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Forward, ForwardStatus } from '@/lib/domain/forward';
 import { ForwardTarget, type CreateForward } from '@/lib/schemas/forwards';
+import type { SiteTls } from '@/lib/schemas/names';
 
 interface Row {
   id: string;
@@ -12,9 +13,19 @@ interface Row {
   listen_address: string | null;
   target: string;
   description: string;
+  lan_name: string | null;
+  tls_cert: string | null;
+  tls_key: string | null;
   created_by: string;
   created_at: string;
 }
+
+const tlsOf = (r: Row): SiteTls | null => (r.tls_cert && r.tls_key ? { certificate: r.tls_cert, key: r.tls_key } : null);
+/** No name, no certificate: HTTPS is only ever for a name. */
+const named = (lanName: string | undefined, tls: SiteTls | undefined) => ({
+  lanName: lanName ?? null,
+  tls: lanName ? (tls ?? null) : null,
+});
 
 const toForward = (r: Row): Forward => ({
   id: r.id,
@@ -24,11 +35,16 @@ const toForward = (r: Row): Forward => ({
   listenAddress: r.listen_address,
   target: ForwardTarget.parse(JSON.parse(r.target)),
   description: r.description,
+  lanName: r.lan_name,
+  https: r.tls_cert !== null,
   createdBy: r.created_by,
   createdAt: r.created_at,
 });
 
 export const newForwardId = () => randomBytes(6).toString('hex');
+
+/** A forward with its HTTPS certificate and key: only the store and Caddy's config see the key. */
+export type StoredForward = Forward & { tls: SiteTls | null };
 
 /** The desired forwards, as stored. */
 export class ForwardStore {
@@ -46,20 +62,43 @@ export class ForwardStore {
     return row ? toForward(row) : null;
   }
 
+  /** The forward with its certificate and key (for Caddy), or null. */
+  stored(id: string): StoredForward | null {
+    const row = this.db.prepare('SELECT * FROM forwards WHERE id = ?').get(id) as Row | undefined;
+    return row ? { ...toForward(row), tls: tlsOf(row) } : null;
+  }
+
+  /** Every forward served over HTTPS, with its certificate and key. */
+  withTls(): (Forward & { tls: SiteTls })[] {
+    return (this.db.prepare('SELECT * FROM forwards WHERE tls_cert IS NOT NULL ORDER BY listen_port, id').all() as Row[]).map((r) => ({
+      ...toForward(r),
+      tls: tlsOf(r)!,
+    }));
+  }
+
   insert(input: CreateForward, actor: string, id = newForwardId()): Forward {
     const now = new Date().toISOString();
-    this.write('INSERT', { id, ...input, listenAddress: input.listenAddress ?? null, createdBy: actor, createdAt: now });
+    const { tls, ...rest } = input;
+    this.write('INSERT', {
+      id,
+      ...rest,
+      ...named(rest.lanName, tls),
+      listenAddress: input.listenAddress ?? null,
+      createdBy: actor,
+      createdAt: now,
+    });
     return this.get(id)!;
   }
 
   /** Changes a forward in place, in one statement, so its status (and the node it sticks to) stays. */
   update(id: string, input: CreateForward): void {
-    const before = this.get(id);
-    if (before) this.write('UPSERT', { ...before, ...input, listenAddress: input.listenAddress ?? null });
+    const before = this.stored(id);
+    const { tls, ...rest } = input;
+    if (before) this.write('UPSERT', { ...before, ...rest, ...named(rest.lanName, tls), listenAddress: input.listenAddress ?? null });
   }
 
   /** Puts a forward back exactly as it was (undoing a delete or an update). */
-  restore(f: Forward): void {
+  restore(f: StoredForward): void {
     this.write('UPSERT', f);
   }
 
@@ -67,14 +106,15 @@ export class ForwardStore {
    * INSERT fails on an id that exists; UPSERT updates it in place — never REPLACE, which would
    * delete the row and take its status with it (ON DELETE CASCADE).
    */
-  private write(how: 'INSERT' | 'UPSERT', f: Omit<Forward, 'createdAt'> & { createdAt: string }): void {
+  private write(how: 'INSERT' | 'UPSERT', f: Omit<StoredForward, 'https'>): void {
     this.db
       .prepare(
-        `INSERT INTO forwards (id, name, protocol, listen_port, listen_address, target, description, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${
+        `INSERT INTO forwards (id, name, protocol, listen_port, listen_address, target, description, lan_name, tls_cert, tls_key, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${
            how === 'UPSERT'
              ? ` ON CONFLICT (id) DO UPDATE SET name = excluded.name, protocol = excluded.protocol, listen_port = excluded.listen_port,
-                 listen_address = excluded.listen_address, target = excluded.target, description = excluded.description, updated_at = excluded.updated_at`
+                 listen_address = excluded.listen_address, target = excluded.target, description = excluded.description,
+                 lan_name = excluded.lan_name, tls_cert = excluded.tls_cert, tls_key = excluded.tls_key, updated_at = excluded.updated_at`
              : ''
          }`,
       )
@@ -86,6 +126,9 @@ export class ForwardStore {
         f.listenAddress,
         JSON.stringify(f.target),
         f.description,
+        f.lanName,
+        f.tls?.certificate ?? null,
+        f.tls?.key ?? null,
         f.createdBy,
         f.createdAt,
         new Date().toISOString(),

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { caddyConfig, type Site } from './caddy';
+
+const site = (name: string, upstream: string | null): Site => ({ name, upstream, certificate: `cert of ${name}`, key: `key of ${name}` });
+type Server = {
+  listen: string[];
+  routes: { match: { host: string[] }[]; handle: { handler: string; upstreams?: { dial: string }[] }[] }[];
+};
+const servers = (c: Record<string, unknown>) => (c.apps as { http: { servers: Record<string, Server> } }).http.servers;
+
+describe('caddyConfig', () => {
+  it('without sites keeps only the admin API on its socket', () => {
+    expect(caddyConfig('/run/labgate-caddy/admin.sock', [])).toEqual({
+      admin: { listen: 'unix//run/labgate-caddy/admin.sock', config: { persist: false } },
+    });
+  });
+
+  it.each([
+    [[site('grafana.local', '10.120.52.23:30060')], ['10.120.52.23:30060']],
+    [
+      [site('grafana.local', '10.120.52.24:30060'), site('jenkins.local', '10.120.52.31:8080')],
+      ['10.120.52.24:30060', '10.120.52.31:8080'],
+    ],
+  ])('proxies each name to its forward’s target', (sites, dials) => {
+    const c = caddyConfig('/s', sites);
+    const https = servers(c).https!;
+    expect(https.listen).toEqual([':443']);
+    expect(https.routes.map((r) => r.match[0]!.host)).toEqual(sites.map((s) => [s.name]));
+    expect(https.routes.map((r) => r.handle[0]!.upstreams?.[0]!.dial)).toEqual(dials);
+    expect((c.apps as { tls: { certificates: { load_pem: unknown[] } } }).tls.certificates.load_pem).toEqual(
+      sites.map((s) => ({ certificate: s.certificate, key: s.key, tags: [s.name] })),
+    );
+    expect((c.admin as { listen: string }).listen).toBe('unix//s');
+  });
+
+  it('answers 503 for a name whose forward points nowhere, and redirects plain HTTP', () => {
+    const c = caddyConfig('/s', [site('grafana.local', null)]);
+    expect(servers(c).https!.routes[0]!.handle[0]!.handler).toBe('static_response');
+    const redirect = servers(c).redirect!;
+    expect(redirect.listen).toEqual([':80']);
+    expect(redirect.routes[0]!.match[0]!.host).toEqual(['grafana.local']);
+    expect(JSON.stringify(redirect.routes[0]!.handle)).toContain('https://{http.request.host}{http.request.uri}');
+  });
+
+  it('never lets Caddy make certificates of its own', () => {
+    for (const server of Object.values(servers(caddyConfig('/s', [site('a.local', '10.0.0.1:1')]))))
+      expect(server).toMatchObject({ automatic_https: { disable: true } });
+  });
+});

@@ -1,0 +1,52 @@
+import 'server-only';
+import http from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
+import { caddyConfig, type Site } from '@/lib/domain/caddy';
+
+/** labgate's TLS terminator: Caddy, its own unit, driven through its admin API on a unix socket. */
+export interface TlsProxy {
+  /** Makes Caddy serve exactly these sites; null when it did, else why not. */
+  sync(sites: readonly Site[]): Promise<string | null>;
+}
+
+function adminRequest(socket: string, method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    // Caddy's admin API takes an empty Host on a unix socket (any other is refused: DNS rebinding).
+    const req = http.request(
+      { socketPath: socket, method, path, headers: { Host: '', 'Content-Type': 'application/json' }, timeout: 10_000 },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('Caddy did not answer within 10 s')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export class CaddyAdmin implements TlsProxy {
+  private readonly socket: string;
+  constructor(socket: string) {
+    this.socket = socket;
+  }
+
+  async sync(sites: readonly Site[]): Promise<string | null> {
+    const wanted = caddyConfig(this.socket, sites);
+    try {
+      const current = await adminRequest(this.socket, 'GET', '/config/');
+      // Caddy restarted (its unit, a reboot) comes back with its bootstrap config: load ours again.
+      if (current.status === 200 && isDeepStrictEqual(JSON.parse(current.text || 'null'), wanted)) return null;
+      const res = await adminRequest(this.socket, 'POST', '/load', JSON.stringify(wanted));
+      return res.status === 200 ? null : `Caddy refused the configuration (${res.status}): ${res.text.trim().slice(0, 300)}`;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (!sites.length && (code === 'ENOENT' || code === 'ECONNREFUSED')) return null; // no HTTPS exposure: Caddy need not run
+      return code === 'ENOENT' || code === 'ECONNREFUSED'
+        ? `Caddy is not running (no admin socket at ${this.socket}): systemctl enable --now labgate-caddy`
+        : `Caddy's admin API: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+}
