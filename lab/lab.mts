@@ -20,9 +20,30 @@ import { systemRootPath } from './system.mts';
 import { installStandIn, readStandIn } from './standin.mts';
 import { installRestoreSwitch, setRestoreFailing } from './faults.mts';
 import { BRIDGE, KUBE_NODES, LAN, namespaces, validPrefix, vmByName } from './topology.mts';
+import { busAddress, MDNS_PROCESSES, startMdns } from './mdns.mts';
+import { caddyAdminSocket, startCaddy } from './caddy.mts';
 
-export const LAB_PACKAGES = ['iproute2', 'iptables', 'conntrack', 'openssl', 'curl', 'ca-certificates'];
-export const AGENTS = [...KUBE_NODES.map((n) => `node-proxy-${n.name}`), 'services-ops', 'services-nfs', 'multipassd'];
+// The LAN's mDNS (avahi-daemon on its D-Bus) and the TLS terminator (Caddy) are Debian's own.
+export const LAB_PACKAGES = [
+  'iproute2',
+  'iptables',
+  'conntrack',
+  'openssl',
+  'curl',
+  'ca-certificates',
+  'dbus',
+  'avahi-daemon',
+  'avahi-utils',
+  'caddy',
+];
+export const AGENTS = [
+  ...KUBE_NODES.map((n) => `node-proxy-${n.name}`),
+  'services-ops',
+  'services-nfs',
+  'multipassd',
+  ...MDNS_PROCESSES,
+  'caddy',
+];
 
 export interface UpOptions {
   docker?: boolean;
@@ -112,6 +133,8 @@ export async function labUp(prefix: string, opts: UpOptions = {}): Promise<LabRe
   await startControlPlane(prefix, p);
   await provisionCluster(prefix, p);
   startAgents(prefix, p);
+  await startMdns(prefix, p);
+  await startCaddy(prefix, p);
   await waitFor('the Multipass daemon stand-in', async () => fs.existsSync(p.multipassSocket), 10_000);
   await multipassInstallerUsed(p);
   if (opts.scale) {
@@ -224,6 +247,9 @@ export function labEnv(prefix: string): Record<string, string> {
     LABGATE_LAB_BIN: p.bin,
     LABGATE_LAB_KUBECTL: binary('kubectl'),
     LABGATE_LAB_CHROMIUM: path.join(p.bin, 'chromium-lan'),
+    DBUS_SYSTEM_BUS_ADDRESS: busAddress(p, 'host'), // the lab host's system bus, where its avahi-daemon is
+    LABGATE_LAB_LAN_BUS: busAddress(p, 'lan'), // the laptop's, for resolving names as it would
+    LABGATE_CADDY_ADMIN: caddyAdminSocket(p),
     PATH: `${p.bin}:${process.env.PATH ?? ''}`,
   };
 }

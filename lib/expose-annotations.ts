@@ -1,6 +1,7 @@
 import 'server-only';
 import { exposeAnnotation } from '@/lib/domain/annotations';
-import { applyExpose, exposures, planExposeService, undoExpose } from '@/lib/expose';
+import { namePlan } from '@/lib/domain/plan';
+import { applyExpose, exposures, planExposeService, suggestedNaming, undoExpose } from '@/lib/expose';
 import { kubeCache } from '@/lib/kube/cache';
 
 const ACTOR = 'annotation';
@@ -90,8 +91,9 @@ export class AnnotationExposer {
     for (const [key, s] of wanted) {
       if (current.some((e) => serviceOf(e) === key)) continue; // exposed already, by annotation or by a person
       if (this.failedAt.get(key) === s.version) continue;
-      const plan = await planExposeService(s.namespace, s.name, s.port ?? undefined);
-      const res = plan.ok ? await applyExpose(plan.data, ACTOR, 'annotation') : plan;
+      const planned = await planExposeService(s.namespace, s.name, s.port ?? undefined);
+      const named = planned.ok ? namePlan(planned.data, suggestedNaming(planned.data)) : { error: planned.error };
+      const res = 'error' in named ? ({ ok: false, error: named.error } as const) : await applyExpose(named, ACTOR, 'annotation');
       if (res.ok) {
         this.failedAt.delete(key);
         pass.exposed.push(key);

@@ -1,8 +1,14 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
+import tls from 'node:tls';
+import { mdnsName } from '@/lib/domain/lan-names';
+import { issueSiteCertificate, tlsFiles } from '@/lib/tls/certificates.mts';
 import { ConcurrencyLimit } from '@/lib/concurrency';
-import { describeStep, planServiceExpose, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
+import { EXPOSE_ANNOTATIONS, exposeAnnotation } from '@/lib/domain/annotations';
+import { describeStep, planServiceExpose, type ExposeNaming, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
 import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/ports';
 import { env } from '@/lib/env';
 import { hostClient } from '@/lib/host/client';
@@ -74,6 +80,23 @@ export async function planExposeService(
   return { ok: true, data: plan };
 }
 
+/**
+ * The name an exposure gets unless the person says otherwise: what its Service's annotations
+ * ask (labgate.dev/name, labgate.dev/https), else grafana for Grafana; an instance gets none.
+ */
+export function suggestedNaming(plan: ExposePlan): ExposeNaming {
+  const step = plan.steps.find((s) => s.kind === 'open-forward');
+  if (step?.kind !== 'open-forward' || step.target.kind !== 'service') return {};
+  const { namespace, name } = step.target;
+  const svc = kubeCache()
+    .snapshot()
+    .services.find((s) => s.namespace === namespace && s.name === name);
+  if (!svc) return {};
+  const asked = exposeAnnotation({ ...svc.annotations, [EXPOSE_ANNOTATIONS.expose]: 'true' });
+  if (asked && !('error' in asked) && asked.name) return { lanName: asked.name, ...(asked.https ? { https: true } : {}) };
+  return svc.labels[GRAFANA.label] === GRAFANA.value ? { lanName: GRAFANA.value } : {};
+}
+
 export function planExposeInstance(instance: string, port: number): ExposePlan {
   return {
     title: `Expose ${instance}:${port} on the LAN`,
@@ -104,6 +127,38 @@ export async function answers(port: number, deadlineMs = 10_000): Promise<boolea
       sock.once('connect', () => (sock.destroy(), resolve(true)));
       sock.once('error', () => resolve(false));
       sock.once('timeout', () => (sock.destroy(), resolve(false)));
+    });
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+/**
+ * Whether https://NAME/ answers through Caddy at the host's LAN address with a certificate for
+ * NAME from labgate's CA (what a device that trusts the CA will check), within the deadline.
+ */
+export async function answersHttps(name: string, deadlineMs = 10_000): Promise<boolean> {
+  const ca = fs.readFileSync(tlsFiles(env().dataDir).caCert, 'utf8');
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = https.request(
+        {
+          host: lanAddress(),
+          port: 443,
+          path: '/',
+          headers: { Host: name },
+          servername: name,
+          ca,
+          checkServerIdentity: (_host, cert) => tls.checkServerIdentity(name, cert),
+          timeout: 2_000,
+        },
+        (res) => (res.resume(), resolve((res.statusCode ?? 500) < 500)),
+      );
+      req.once('error', () => resolve(false));
+      req.once('timeout', () => req.destroy());
+      req.end();
     });
     if (ok) return true;
     await new Promise((r) => setTimeout(r, 250));
@@ -171,6 +226,9 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
             listenPort: step.listenPort,
             target: step.target,
             description: forwardDescription(id),
+            ...(step.lanName ? { lanName: step.lanName } : {}),
+            // The CA's key stays with this role: the host role gets only the name's certificate.
+            ...(step.lanName && step.https ? { tls: await issueSiteCertificate(env().dataDir, mdnsName(step.lanName)) } : {}),
           });
     await boundary(step.kind === 'service-nodeport' ? 'expose:service-patched' : 'expose:forward-created');
     if (!res.ok) {
@@ -178,12 +236,19 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
       steps.push({ text: describeStep(step), state: 'failed' });
       break;
     }
-    if (step.kind === 'open-forward') record.forwardId = (res.data as { id: string }).id;
+    if (step.kind === 'open-forward') {
+      const forward = res.data as { id: string; url: string | null };
+      record.forwardId = forward.id;
+      record.url = forward.url ?? url; // its name on the LAN, when it has one
+    }
     record.done.push(step.kind);
     steps.push({ text: describeStep(step), state: 'done' });
     await save('running');
   }
+  const opened = plan.steps.find((s) => s.kind === 'open-forward');
   if (!failure && !(await answers(plan.listenPort))) failure = `${url} did not answer within 10 s`;
+  if (!failure && opened?.https && opened.lanName && !(await answersHttps(mdnsName(opened.lanName))))
+    failure = `${record.url} did not answer within 10 s`;
   if (!failure) await boundary('expose:url-verified');
   if (failure) {
     await undoSteps(id, record, actor);
@@ -193,8 +258,8 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
   }
   await save('done');
   await boundary('expose:journal-done');
-  await host.record({ action: 'expose', subject: plan.title, detail: url, result: 'ok' });
-  return { ok: true, data: { id, url, steps } };
+  await host.record({ action: 'expose', subject: plan.title, detail: record.url, result: 'ok' });
+  return { ok: true, data: { id, url: record.url, steps } };
 }
 
 /**

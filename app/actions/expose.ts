@@ -1,11 +1,20 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { describeStep, type ExposePlan } from '@/lib/domain/plan';
-import { applyExpose, GRAFANA, grafanaServices, planExposeInstance, planExposeService, undoExpose, type ExposeResult } from '@/lib/expose';
+import { describeStep, namePlan, type ExposePlan } from '@/lib/domain/plan';
+import {
+  applyExpose,
+  GRAFANA,
+  grafanaServices,
+  planExposeInstance,
+  planExposeService,
+  suggestedNaming,
+  undoExpose,
+  type ExposeResult,
+} from '@/lib/expose';
 import type { ActionResult, Outcome } from '@/lib/result';
 import { fieldErrorsOf, CHECK_FIELDS } from '@/lib/schemas/errors';
-import { ExposeId, ExposeTarget } from '@/lib/schemas/expose';
+import { ExposeId, ExposeNaming, ExposeTarget } from '@/lib/schemas/expose';
 import { asAction, invalidInput, withSession } from '@/lib/server/action';
 
 export interface PlanView {
@@ -14,9 +23,23 @@ export interface PlanView {
   steps: string[];
   note?: string; // what the plan chose for the person (another nodePort than the usual one)
   choices?: { namespace: string; name: string }[]; // several Grafanas: the person picks
+  lanName?: string; // the name it gets on the LAN (NAME.local)
+  https?: boolean;
 }
 
-async function plan(raw: unknown): Promise<Outcome<ExposePlan & { choices?: PlanView['choices'] }>> {
+/** A plan, named as asked; without naming, as labgate would name it (Grafana → grafana.local). */
+async function plan(raw: unknown, rawNaming?: unknown): Promise<Outcome<ExposePlan & { choices?: PlanView['choices'] }>> {
+  const naming = rawNaming === undefined ? null : ExposeNaming.safeParse(rawNaming);
+  if (naming && !naming.success) return { ok: false, status: 400, error: CHECK_FIELDS, fieldErrors: fieldErrorsOf(naming.error) };
+  const res = await unnamedPlan(raw);
+  if (!res.ok || res.data.choices) return res;
+  const named = namePlan(res.data, naming ? naming.data : suggestedNaming(res.data));
+  return 'error' in named
+    ? { ok: false, status: 422, error: named.error, fieldErrors: { https: [named.error] } }
+    : { ok: true, data: named };
+}
+
+async function unnamedPlan(raw: unknown): Promise<Outcome<ExposePlan & { choices?: PlanView['choices'] }>> {
   const parsed = ExposeTarget.safeParse(raw);
   if (!parsed.success) return { ok: false, status: 400, error: CHECK_FIELDS, fieldErrors: fieldErrorsOf(parsed.error) };
   const t = parsed.data;
@@ -46,8 +69,8 @@ async function plan(raw: unknown): Promise<Outcome<ExposePlan & { choices?: Plan
   return planExposeService(chosen.namespace, chosen.name);
 }
 
-export const planExpose = withSession(async (target: ExposeTarget): Promise<ActionResult<PlanView>> => {
-  const res = await plan(target);
+export const planExpose = withSession(async (target: ExposeTarget, naming?: ExposeNaming): Promise<ActionResult<PlanView>> => {
+  const res = await plan(target, naming);
   return asAction(
     res.ok
       ? {
@@ -58,15 +81,21 @@ export const planExpose = withSession(async (target: ExposeTarget): Promise<Acti
             steps: res.data.steps.map(describeStep),
             note: res.data.note,
             choices: res.data.choices,
+            ...opened(res.data),
           },
         }
       : res,
   );
 });
 
+const opened = (p: ExposePlan): Pick<PlanView, 'lanName' | 'https'> => {
+  const step = p.steps.find((s) => s.kind === 'open-forward');
+  return step?.kind === 'open-forward' ? { lanName: step.lanName, https: step.https } : {};
+};
+
 /** Plans again on the server from the target (a plan from the browser is never trusted), then applies. */
-export const applyExposeAction = withSession(async (target: ExposeTarget): Promise<ActionResult<ExposeResult>> => {
-  const p = await plan(target);
+export const applyExposeAction = withSession(async (target: ExposeTarget, naming?: ExposeNaming): Promise<ActionResult<ExposeResult>> => {
+  const p = await plan(target, naming);
   if (!p.ok) return asAction(p);
   if (p.data.choices) return { ok: false, error: 'Choose which Grafana to expose.' };
   const res = await applyExpose(p.data, 'admin');

@@ -4,7 +4,7 @@ import { LanUrl } from '@/components/ui/LanUrl';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, useTransition } from 'react';
 import { applyExposeAction, planExpose, undoExposeAction, type PlanView } from '@/app/actions/expose';
-import type { ExposeTarget } from '@/lib/schemas/expose';
+import type { ExposeNaming, ExposeTarget } from '@/lib/schemas/expose';
 import { Button } from '@/components/ui/Button';
 import type { ExposeResult } from '@/lib/wire';
 import { queryKeys } from '@/lib/query-keys';
@@ -37,20 +37,34 @@ export function ExposeButton({
   const client = useQueryClient();
   const [phase, setPhase] = useState<Phase>({ at: 'idle' });
   const [chosen, setChosen] = useState<ExposeTarget>(target);
+  // The name on the LAN the plan proposes, as the person edits it ('' for none).
+  const [naming, setNaming] = useState<{ lanName: string; https: boolean }>({ lanName: '', https: false });
+  const [namingError, setNamingError] = useState<string | null>(null);
   const [, start] = useTransition();
+  const asked = (n = naming): ExposeNaming => (n.lanName ? { lanName: n.lanName, https: n.https } : {});
 
   const open = (t: ExposeTarget = target) =>
     start(async () => {
       setChosen(t);
       setPhase({ at: 'planning' });
+      setNamingError(null);
       dialog.current?.showModal();
       const res = await planExpose(t);
+      if (res.ok) setNaming({ lanName: res.data.lanName ?? '', https: !!res.data.https });
       setPhase(res.ok ? { at: 'plan', plan: res.data } : { at: 'error', error: res.error });
+    });
+  /** The plan again with the name as edited, so its steps say what Apply will do. */
+  const rename = (n: { lanName: string; https: boolean }) =>
+    start(async () => {
+      setNaming(n);
+      const res = await planExpose(chosen, asked(n));
+      setNamingError(res.ok ? null : (res.fieldErrors?.lanName?.[0] ?? res.fieldErrors?.https?.[0] ?? res.error));
+      if (res.ok) setPhase({ at: 'plan', plan: res.data });
     });
   const apply = (plan: PlanView) =>
     start(async () => {
       setPhase({ at: 'applying', plan });
-      const res = await applyExposeAction(chosen);
+      const res = await applyExposeAction(chosen, asked());
       await client.invalidateQueries({ queryKey: queryKeys.state });
       setPhase(res.ok ? { at: 'done', result: res.data } : { at: 'error', error: res.error, plan });
     });
@@ -103,6 +117,40 @@ export function ExposeButton({
                 ))}
               </ol>
               {phase.plan.note ? <p className="text-amber-700 dark:text-amber-400">{phase.plan.note}</p> : null}
+              <fieldset disabled={phase.at === 'applying'} className="space-y-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
+                <legend className="sr-only">Name on the LAN</legend>
+                <label className="block">
+                  <span className="font-medium">Name on the LAN</span>{' '}
+                  <span className="text-zinc-600 dark:text-zinc-400">(optional; published by avahi-daemon)</span>
+                  <span className="mt-1 flex items-center gap-1">
+                    <input
+                      name="lanName"
+                      value={naming.lanName}
+                      onChange={(e) => setNaming({ ...naming, lanName: e.target.value.trim().toLowerCase() })}
+                      onBlur={() => rename(naming)}
+                      aria-invalid={!!namingError}
+                      aria-describedby={namingError ? 'expose-naming-error' : undefined}
+                      className="w-40 rounded-md border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-950"
+                    />
+                    <span>.local</span>
+                  </span>
+                </label>
+                <label className="flex items-center gap-2">
+                  <input
+                    type="checkbox"
+                    name="https"
+                    checked={naming.https}
+                    disabled={!naming.lanName}
+                    onChange={(e) => rename({ ...naming, https: e.target.checked })}
+                  />
+                  <span>HTTPS, with a certificate from labgate&apos;s CA</span>
+                </label>
+                {namingError ? (
+                  <p id="expose-naming-error" role="alert" className="text-red-700 dark:text-red-400">
+                    {namingError}
+                  </p>
+                ) : null}
+              </fieldset>
             </>
           ) : null}
           {phase.at === 'done' ? (
@@ -121,7 +169,11 @@ export function ExposeButton({
           ) : null}
         </div>
         <div className="mt-6 flex justify-end gap-2">
-          {phase.at === 'plan' && !phase.plan.choices ? <Button onClick={() => apply(phase.plan)}>Apply</Button> : null}
+          {phase.at === 'plan' && !phase.plan.choices ? (
+            <Button onClick={() => apply(phase.plan)} disabled={!!namingError}>
+              Apply
+            </Button>
+          ) : null}
           {phase.at === 'applying' ? <Button disabled>Applying…</Button> : null}
           {phase.at === 'done' ? (
             <Button variant="secondary" onClick={() => undo(phase.result.id)}>

@@ -5,16 +5,16 @@ describe('exposeAnnotation', () => {
   it.each([
     { name: 'none', annotations: {}, want: null },
     { name: 'expose "false"', annotations: { 'labgate.dev/expose': 'false' }, want: null },
-    { name: 'expose "true"', annotations: { 'labgate.dev/expose': 'true' }, want: { port: null, name: null } },
+    { name: 'expose "true"', annotations: { 'labgate.dev/expose': 'true' }, want: { port: null, name: null, https: false } },
     {
       name: 'with a port and a name',
       annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/port': '3000', 'labgate.dev/name': 'grafana' },
-      want: { port: 3000, name: 'grafana' },
+      want: { port: 3000, name: 'grafana', https: false },
     },
     {
       name: 'https "false"',
       annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/https': 'false' },
-      want: { port: null, name: null },
+      want: { port: null, name: null, https: false },
     },
     {
       name: 'expose "yes"',
@@ -37,9 +37,19 @@ describe('exposeAnnotation', () => {
       want: { error: expect.stringContaining('use a DNS label') },
     },
     {
-      name: 'https asked (not served yet)',
+      name: 'https with a name',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/https': 'true', 'labgate.dev/name': 'grafana' },
+      want: { port: null, name: 'grafana', https: true },
+    },
+    {
+      name: 'https without a name (the certificate needs one)',
       annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/https': 'true' },
-      want: { error: expect.stringContaining('not served yet') },
+      want: { error: expect.stringContaining('labgate.dev/https needs labgate.dev/name') },
+    },
+    {
+      name: 'https "yes"',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/https': 'yes', 'labgate.dev/name': 'grafana' },
+      want: { error: expect.stringContaining('use "true" or "false"') },
     },
   ] as { name: string; annotations: Record<string, string>; want: unknown }[])('$name', ({ annotations, want }) =>
     expect(exposeAnnotation(annotations)).toEqual(want),

@@ -1,3 +1,5 @@
+import { DNS_LABEL } from '@/lib/schemas/names';
+
 /**
  * Expose by annotation: a Service says it wants to be on the LAN, GitOps-style, with nothing of
  * labgate's state in the browser. Annotations come from whoever may edit the Service: untrusted,
@@ -6,13 +8,12 @@
 export const EXPOSE_ANNOTATIONS = {
   expose: 'labgate.dev/expose', // "true"
   port: 'labgate.dev/port', // which service port (default: its first)
-  name: 'labgate.dev/name', // the name it is shown (and later published) as
-  https: 'labgate.dev/https', // "true": behind labgate's TLS terminator (not served yet: refused clearly)
+  name: 'labgate.dev/name', // published on the LAN as NAME.local
+  https: 'labgate.dev/https', // "true": https://NAME.local/ through labgate's TLS terminator (needs a name)
 } as const;
 
-export type ExposeAnnotation = { port: number | null; name: string | null } | { error: string };
+export type ExposeAnnotation = { port: number | null; name: string | null; https: boolean } | { error: string };
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const shown = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
 
 /** What a Service's annotations ask: null when it asks nothing (no labgate.dev/expose, or "false"). */
@@ -27,11 +28,11 @@ export function exposeAnnotation(annotations: Readonly<Record<string, string>>):
   if (name !== undefined && !DNS_LABEL.test(name))
     return { error: `${EXPOSE_ANNOTATIONS.name} is ${shown(name)}: use a DNS label (a-z, 0-9 and -, at most 63).` };
   const https = annotations[EXPOSE_ANNOTATIONS.https];
-  if (https !== undefined && https !== 'false')
-    return {
-      error: `${EXPOSE_ANNOTATIONS.https} is ${shown(https)}: HTTPS in front of an exposure is not served yet; remove it or use "false".`,
-    };
-  return { port: port === undefined ? null : Number(port), name: name ?? null };
+  if (https !== undefined && https !== 'false' && https !== 'true')
+    return { error: `${EXPOSE_ANNOTATIONS.https} is ${shown(https)}: use "true" or "false".` };
+  if (https === 'true' && name === undefined)
+    return { error: `${EXPOSE_ANNOTATIONS.https} needs ${EXPOSE_ANNOTATIONS.name}: the certificate is for that name (NAME.local).` };
+  return { port: port === undefined ? null : Number(port), name: name ?? null, https: https === 'true' };
 }
 
 /** Only labgate's own annotations are kept from a Service: all the rest is none of its business (and memory). */

@@ -1,3 +1,4 @@
+import { mdnsName } from './lan-names';
 import type { ServiceRecord } from './records';
 
 /** The steps of an Expose, shown before anything changes and kept in the journal to undo. */
@@ -16,7 +17,15 @@ export type ExposeStep =
       kind: 'open-forward';
       listenPort: number;
       target: { kind: 'service'; namespace: string; name: string; port: number } | { kind: 'instance'; name: string; port: number };
+      lanName?: string; // published as lanName.local
+      https?: boolean; // Caddy in front: https://lanName.local/
     };
+
+/** How an exposure is named on the LAN (and whether HTTPS goes in front), chosen in the dialog or by annotation. */
+export interface ExposeNaming {
+  lanName?: string;
+  https?: boolean;
+}
 
 export interface ExposePlan {
   title: string;
@@ -35,9 +44,24 @@ export function describeStep(s: ExposeStep): string {
             : ''
         }`;
   }
-  return s.target.kind === 'service'
-    ? `Open host port ${s.listenPort} to service ${s.target.namespace}/${s.target.name}, following its pod`
-    : `Open host port ${s.listenPort} to instance ${s.target.name}:${s.target.port}, following its address`;
+  const open =
+    s.target.kind === 'service'
+      ? `Open host port ${s.listenPort} to service ${s.target.namespace}/${s.target.name}, following its pod`
+      : `Open host port ${s.listenPort} to instance ${s.target.name}:${s.target.port}, following its address`;
+  if (!s.lanName) return open;
+  return `${open}; publish ${mdnsName(s.lanName)} on the LAN${s.https ? `; serve https://${mdnsName(s.lanName)}/ with a certificate from labgate's CA` : ''}`;
+}
+
+/** The plan with its forward named (and HTTPS in front), or why not. Pure. */
+export function namePlan(plan: ExposePlan, naming: ExposeNaming): ExposePlan | { error: string } {
+  if (naming.https && !naming.lanName) return { error: 'HTTPS needs a name on the LAN (its certificate is for that name).' };
+  if (!naming.lanName) return plan;
+  return {
+    ...plan,
+    steps: plan.steps.map((s) =>
+      s.kind === 'open-forward' ? { ...s, lanName: naming.lanName, ...(naming.https ? { https: true } : {}) } : s,
+    ),
+  };
 }
 
 /**

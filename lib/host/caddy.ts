@@ -13,7 +13,7 @@ function adminRequest(socket: string, method: 'GET' | 'POST', path: string, body
   return new Promise((resolve, reject) => {
     // Caddy's admin API takes an empty Host on a unix socket (any other is refused: DNS rebinding).
     const req = http.request(
-      { socketPath: socket, method, path, headers: { Host: '', 'Content-Type': 'application/json' }, timeout: 10_000 },
+      { socketPath: socket, method, path, setHost: false, headers: { Host: '', 'Content-Type': 'application/json' }, timeout: 10_000 },
       (res) => {
         let text = '';
         res.setEncoding('utf8');

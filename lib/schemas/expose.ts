@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ForwardId, Port } from './forwards';
-import { exactObject, InstanceName, NamespaceName, ResourceName } from './names';
+import { exactObject, InstanceName, LanName, NamespaceName, ResourceName } from './names';
 
 /** A page shows an Expose's URL as a link: only http(s) to an IPv4 address or a host name, nothing a browser would run. */
 export const HttpUrl = z
@@ -17,6 +17,9 @@ export const ExposeTarget = z.discriminatedUnion('kind', [
   ExposeInstance.extend({ kind: z.literal('instance') }),
 ]);
 export type ExposeTarget = z.infer<typeof ExposeTarget>;
+/** How the exposure is named on the LAN: the dialog's fields, the action's and the annotations' one schema. */
+export const ExposeNaming = exactObject({ lanName: LanName.optional(), https: z.boolean().optional() });
+export type ExposeNaming = z.infer<typeof ExposeNaming>;
 export const ExposeId = z.string().regex(/^[a-z0-9]{6,24}$/, 'Not an expose id.');
 
 const ServiceType = z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);
@@ -39,6 +42,8 @@ const ExposeStep = z.discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('service'), namespace: NamespaceName, name: ResourceName, port: StrictPort }),
       z.strictObject({ kind: z.literal('instance'), name: InstanceName, port: StrictPort }),
     ]),
+    lanName: LanName.optional(),
+    https: z.literal(true).optional(),
   }),
 ]);
 

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { restartCaddy } from '@/lab/caddy.mts';
+import { claimFromLan, curlNamedFromLan, resolveFromLan } from '@/lab/mdns-client.mts';
+import { labPaths } from '@/lab/paths.mts';
+import { eventually, kubectl, labPrefix, ruleset } from '@/lab/testing.mts';
+import { namePlan } from '@/lib/domain/plan';
+import { hostClient } from '@/lib/host/client';
+import { env } from '@/lib/env';
+import { tlsFiles } from '@/lib/tls/certificates.mts';
+import { applyExpose, planExposeService, undoExpose } from './expose';
+
+// Names on the LAN and HTTPS in front, with the lab's real avahi-daemons (host and laptop) and
+// real Caddy: everything checked from the laptop's side, as a person on the LAN would.
+const LAN_HOST = '192.168.50.27';
+
+async function exposeGrafana(naming: { lanName?: string; https?: boolean }) {
+  const plan = await planExposeService('monitoring', 'kps-grafana');
+  if (!plan.ok) throw new Error(plan.error);
+  const named = namePlan(plan.data, naming);
+  if ('error' in named) throw new Error(named.error);
+  return applyExpose(named, 'test');
+}
+
+const serviceType = () => kubectl(['get', 'service', '-n', 'monitoring', 'kps-grafana', '-o', 'jsonpath={.spec.type}']);
+
+describe('Expose with a name on the LAN and HTTPS', () => {
+  it('grafana.local resolves from the LAN, answers over HTTP and HTTPS with the CA’s certificate, and redirects; undo takes all of it back', async () => {
+    const rulesBefore = await ruleset();
+    const clicked = Date.now();
+    const res = await exposeGrafana({ lanName: 'grafana', https: true });
+    expect(res.ok ? res.data.url : res.error).toBe('https://grafana.local/');
+    const address = await eventually('grafana.local to resolve from the LAN', () => resolveFromLan('grafana.local'));
+    console.log(`labgate: Expose pressed → grafana.local resolving from the LAN: ${Date.now() - clicked} ms`);
+    expect(address).toBe(LAN_HOST);
+
+    const plain = await curlNamedFromLan('http://grafana.local:30060/');
+    expect(plain.body).toContain('kps-grafana');
+    const ca = tlsFiles(env().dataDir).caCert;
+    const secure = await curlNamedFromLan('https://grafana.local/', ['--cacert', ca, '-w', '\nverify=%{ssl_verify_result}']);
+    expect(secure.stderr).toBe('');
+    expect(secure.body).toContain('kps-grafana'); // through Caddy to the node that runs Grafana
+    expect(secure.body).toContain('verify=0'); // the certificate is for grafana.local and from labgate's CA
+    const redirect = await curlNamedFromLan('http://grafana.local/some/page?x=1', [
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{redirect_url}',
+    ]);
+    expect(redirect.body).toBe('308 https://grafana.local/some/page?x=1');
+
+    expect(res.ok && (await undoExpose(res.data.id, 'test')).ok).toBe(true);
+    await eventually('grafana.local to leave the LAN', async () => (await resolveFromLan('grafana.local')) === null);
+    expect((await curlNamedFromLan('https://grafana.local/', ['--cacert', ca])).ok).toBe(false);
+    expect(await serviceType()).toBe('ClusterIP');
+    expect(await ruleset()).toBe(rulesBefore);
+  });
+
+  it('a name another device holds on the LAN is refused with an alternative, and nothing changes', async () => {
+    const other = await claimFromLan('grafana.local');
+    try {
+      const rulesBefore = await ruleset();
+      const res = await exposeGrafana({ lanName: 'grafana' });
+      expect(res.ok).toBe(false);
+      expect(!res.ok && res.error).toMatch(/grafana\.local is already taken on the LAN by another device\. Try grafana-2\.local/);
+      expect(await resolveFromLan('grafana.local')).toBe('192.168.50.10'); // still the other device's
+      expect(await serviceType()).toBe('ClusterIP');
+      expect(await ruleset()).toBe(rulesBefore);
+      const listed = await hostClient().listForwards();
+      expect(listed.ok && listed.data.filter((f) => f.lanName === 'grafana')).toEqual([]);
+    } finally {
+      other.kill('SIGTERM');
+    }
+  });
+
+  it('Caddy restarted comes back with nothing; the next sync serves the site again', async () => {
+    const res = await exposeGrafana({ lanName: 'grafana', https: true });
+    expect(res.ok).toBe(true);
+    try {
+      await restartCaddy(labPrefix(), labPaths(labPrefix()));
+      const ca = tlsFiles(env().dataDir).caCert;
+      expect((await curlNamedFromLan('https://grafana.local/', ['--cacert', ca])).ok).toBe(false);
+      expect((await hostClient().sync()).ok).toBe(true);
+      expect((await curlNamedFromLan('https://grafana.local/', ['--cacert', ca])).body).toContain('kps-grafana');
+    } finally {
+      if (res.ok) await undoExpose(res.data.id, 'test');
+    }
+  });
+});
+
+describe('names never outlive labgate', () => {
+  it('a process that published a name and is killed with SIGKILL takes the name with it', async () => {
+    // What the host role's publisher leaves when its process dies: avahi-publish gets the parent's death signal.
+    const script = path.join(env().dataDir, 'publish-then-wait.mts');
+    fs.writeFileSync(
+      script,
+      `import { spawn } from 'node:child_process';
+spawn('setpriv', ['--pdeathsig', 'TERM', 'avahi-publish', '--address', '--no-reverse', '--verbose', '--no-fail', 'orphan.local', '${LAN_HOST}'], { stdio: 'inherit' });
+setInterval(() => {}, 1000);`,
+    );
+    const parent = spawn(process.execPath, [script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await eventually('orphan.local to resolve', () => resolveFromLan('orphan.local'));
+    parent.kill('SIGKILL');
+    await eventually('orphan.local to leave the LAN', async () => (await resolveFromLan('orphan.local')) === null);
+  });
+});
