@@ -26,6 +26,7 @@ describe('the systemd units', () => {
   const { dir, units } = rendered();
   const host = units['labgate-host.service']!;
   const ui = units['labgate-ui.service']!;
+  const caddy = units['labgate-caddy.service']!;
 
   it('pass systemd-analyze verify as installed', () => {
     const res = spawnSync('systemd-analyze', ['verify', ...fs.readdirSync(dir).map((f) => path.join(dir, f))], { encoding: 'utf8' });
@@ -61,10 +62,25 @@ describe('the systemd units', () => {
     expect(fs.readFileSync(path.join(dir, 'labgate-host.service'), 'utf8')).not.toMatch(/@NODE@|@APP@|npm|with-node/);
   });
 
+  it("run Caddy as its own user with only the right to bind 80 and 443, its admin socket the host role's alone", () => {
+    expect(caddy.get('User')).toEqual(['labgate-caddy']);
+    expect(caddy.get('AmbientCapabilities')).toEqual(['CAP_NET_BIND_SERVICE']);
+    expect(caddy.get('CapabilityBoundingSet')).toEqual(['CAP_NET_BIND_SERVICE']);
+    expect(caddy.get('ExecStart')).toEqual([`/usr/bin/caddy run --config ${ROOT}/deploy/caddy/bootstrap.json`]);
+    const bootstrap = JSON.parse(fs.readFileSync(path.join(ROOT, 'deploy', 'caddy', 'bootstrap.json'), 'utf8'));
+    expect(bootstrap).toEqual({ admin: { listen: 'unix//run/labgate-caddy/admin.sock', config: { persist: false } } });
+    expect(caddy.get('RuntimeDirectory')).toEqual(['labgate-caddy']);
+    expect([caddy.get('RuntimeDirectoryMode'), caddy.get('UMask')]).toEqual([['0750'], ['0007']]);
+    // Only the host role joins its group: the LAN-facing ui role must not reconfigure the TLS terminator.
+    expect(host.get('SupplementaryGroups')).toEqual(['labgate-caddy']);
+    expect(ui.get('SupplementaryGroups')).toEqual(['labgate']);
+  });
+
   // systemd's own exposure score (0 best, 10 worst) for each unit as installed.
   it.each([
     { file: 'labgate-ui.service', goal: 1.5 },
     { file: 'labgate-host.service', goal: 2.5 },
+    { file: 'labgate-caddy.service', goal: 2.0 },
   ])('$file scores at most $goal in systemd-analyze security', ({ file, goal }) => {
     const res = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', path.join(dir, file)], { encoding: 'utf8' });
     const score = Number(/Overall exposure level for \S+: ([\d.]+)/.exec(res.stdout)?.[1]);
@@ -74,7 +90,7 @@ describe('the systemd units', () => {
   });
 
   it('sandbox both as far as they still work: no devices, kernel, clock, namespaces or foreign syscalls', () => {
-    for (const unit of [host, ui]) {
+    for (const unit of [host, ui, caddy]) {
       for (const key of [
         'PrivateDevices',
         'ProtectKernelTunables',

@@ -1,3 +1,4 @@
+import { resolveFromLan } from '../lab/mdns-client.mts';
 import { LAN } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { ExposeDialog } from './pages/expose';
@@ -5,6 +6,7 @@ import { TablePage } from './pages/tables';
 
 test.describe.configure({ mode: 'serial' });
 const GRAFANA_URL = `http://${LAN}:30060/`;
+const GRAFANA_NAMED = 'http://grafana.local:30060/'; // the dialog proposes grafana.local
 const foreignRules = (save: string) => save.split('\n').filter((l) => l.startsWith('-A ') && !/LABGATE|labgate/.test(l));
 
 test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, is idempotent, and Undo removes it all', async ({
@@ -18,8 +20,11 @@ test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, i
   await page.getByRole('button', { name: 'Expose Grafana', exact: true }).click();
   await expect(expose.plan()).toContainText('Make Service monitoring/kps-grafana a NodePort with nodePort 30060 (now ClusterIP)');
   await expect(expose.plan()).toContainText('Open host port 30060 to service monitoring/kps-grafana, following its pod');
+  await expect(expose.plan()).toContainText('publish grafana.local on the LAN');
+  await expect(expose.lanName()).toHaveValue('grafana');
   await expose.apply();
-  await expect(expose.url(GRAFANA_URL)).toBeVisible({ timeout: 20_000 });
+  await expect(expose.url(GRAFANA_NAMED)).toBeVisible({ timeout: 20_000 });
+  expect(await resolveFromLan('grafana.local')).toBe(LAN);
 
   const node = lab.podNode('monitoring', 'app.kubernetes.io/name=grafana');
   expect(JSON.parse(lab.curlFromLan(GRAFANA_URL)!)).toMatchObject({ service: 'kps-grafana', node });
@@ -38,16 +43,16 @@ test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, i
   await page.getByRole('button', { name: 'Expose Grafana', exact: true }).click();
   await expose.apply();
   await expect(expose.dialog()).toContainText('Already exposed');
-  await expect(expose.url(GRAFANA_URL)).toBeVisible();
+  await expect(expose.url(GRAFANA_NAMED)).toBeVisible();
   await expose.close();
 
   // The Services page shows the exposure as its LAN URL.
   await page.goto('/services');
-  await expect(new TablePage(page).row('Services', 'kps-grafana').getByRole('link', { name: GRAFANA_URL })).toBeVisible();
+  await expect(new TablePage(page).row('Services', 'kps-grafana').getByRole('link', { name: GRAFANA_NAMED })).toBeVisible();
 
   // The topology draws the forward's URL above every box (edges lie under nodes unless raised).
   await page.goto('/');
-  const label = page.getByRole('figure', { name: /^Topology/ }).getByText(GRAFANA_URL, { exact: true });
+  const label = page.getByRole('figure', { name: /^Topology/ }).getByText(GRAFANA_NAMED, { exact: true });
   await expect(label).toBeVisible();
   const stacking = await label.evaluate((el) => {
     const z = (e: Element | null) => Number(e ? getComputedStyle(e).zIndex : 0) || 0;
@@ -72,6 +77,7 @@ test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, i
   await page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' }).click();
   await expect(page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' })).toHaveCount(0);
   await expect.poll(() => lab.curlFromLan(GRAFANA_URL), { timeout: 15_000 }).toBeNull();
+  await expect.poll(() => resolveFromLan('grafana.local'), { timeout: 15_000 }).toBeNull();
   expect(lab.kubectl('get', 'service', '-n', 'monitoring', 'kps-grafana', '-o', 'jsonpath={.spec.type}')).toBe('ClusterIP');
   expect(lab.iptablesSave()).not.toMatch(/labgate:[a-z0-9]/);
   expect(foreignRules(lab.iptablesSave())).toEqual(foreignAfterReboot);

@@ -20,6 +20,7 @@ const HOST_UID = 64_100;
 const UI_UID = 64_101;
 const SHARED_GID = 64_100;
 const HOST_CAPS = ['net_admin', 'net_raw']; // deploy/systemd/labgate-host.service
+const CADDY_GID = 64_102; // its SupplementaryGroups=labgate-caddy: Caddy's admin socket (lab/caddy.mts)
 
 type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, unknown[]>[number];
 
@@ -106,7 +107,7 @@ export function webServers(common: { env: Record<string, string>; url: string; p
   return [
     {
       ...base,
-      command: start(['setpriv', ...asUser(HOST_UID, SHARED_GID, [], HOST_CAPS)]),
+      command: start(['setpriv', ...asUser(HOST_UID, SHARED_GID, [CADDY_GID], HOST_CAPS)]),
       wait: { stdout: /labgate: listening on unix:/ },
       env: {
         ...withoutPassword(app), // the host role has no login

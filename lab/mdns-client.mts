@@ -59,7 +59,10 @@ export async function claimFromLan(name: string, address = '192.168.50.10'): Pro
     const timer = setTimeout(() => reject(new Error(`the LAN device could not claim ${name}: ${text}`)), 10_000);
     child.stderr!.on('data', (d: Buffer) => {
       text += d.toString();
-      if (text.includes('Established')) (clearTimeout(timer), resolve());
+      if (text.includes('Established')) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
   });
   return child;

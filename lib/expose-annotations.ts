@@ -1,7 +1,7 @@
 import 'server-only';
 import { exposeAnnotation } from '@/lib/domain/annotations';
-import { namePlan } from '@/lib/domain/plan';
-import { applyExpose, exposures, planExposeService, suggestedNaming, undoExpose } from '@/lib/expose';
+import { namePlan, type ExposeNaming } from '@/lib/domain/plan';
+import { applyExpose, exposures, planExposeService, undoExpose } from '@/lib/expose';
 import { kubeCache } from '@/lib/kube/cache';
 
 const ACTOR = 'annotation';
@@ -67,7 +67,7 @@ export class AnnotationExposer {
     const cache = kubeCache();
     if (!cache.getStatus().reachable) return;
     const pass = { exposed: [] as string[], undone: [] as string[], refused: [] as string[] };
-    const wanted = new Map<string, { namespace: string; name: string; port: number | null; version: string }>();
+    const wanted = new Map<string, { namespace: string; name: string; port: number | null; naming: ExposeNaming; version: string }>();
     for (const s of cache.snapshot().services) {
       const asked = exposeAnnotation(s.annotations);
       if (!asked) continue;
@@ -78,7 +78,13 @@ export class AnnotationExposer {
         pass.refused.push(key);
         continue;
       }
-      wanted.set(key, { namespace: s.namespace, name: s.name, port: asked.port, version: s.resourceVersion });
+      wanted.set(key, {
+        namespace: s.namespace,
+        name: s.name,
+        port: asked.port,
+        naming: asked.name ? { lanName: asked.name, https: asked.https } : {}, // only what the annotations say
+        version: s.resourceVersion,
+      });
     }
     const current = await exposures();
     for (const e of current.filter((x) => x.source === 'annotation')) {
@@ -92,7 +98,7 @@ export class AnnotationExposer {
       if (current.some((e) => serviceOf(e) === key)) continue; // exposed already, by annotation or by a person
       if (this.failedAt.get(key) === s.version) continue;
       const planned = await planExposeService(s.namespace, s.name, s.port ?? undefined);
-      const named = planned.ok ? namePlan(planned.data, suggestedNaming(planned.data)) : { error: planned.error };
+      const named = planned.ok ? namePlan(planned.data, s.naming) : { error: planned.error };
       const res = 'error' in named ? ({ ok: false, error: named.error } as const) : await applyExpose(named, ACTOR, 'annotation');
       if (res.ok) {
         this.failedAt.delete(key);

@@ -81,8 +81,8 @@ export async function planExposeService(
 }
 
 /**
- * The name an exposure gets unless the person says otherwise: what its Service's annotations
- * ask (labgate.dev/name, labgate.dev/https), else grafana for Grafana; an instance gets none.
+ * The name the dialog proposes: what the Service's annotations ask (labgate.dev/name,
+ * labgate.dev/https), else grafana for Grafana; an instance gets none. The person may change it.
  */
 export function suggestedNaming(plan: ExposePlan): ExposeNaming {
   const step = plan.steps.find((s) => s.kind === 'open-forward');

@@ -17,7 +17,7 @@ APP="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 NODE_DIR=/usr/local/lib/labgate          # the Node the units run: resolved once, never fetched at boot
 ETC=/etc/labgate
 ENV_FILE="$ETC/labgate.env"
-UNITS=(labgate-host.service labgate-ui.service)
+UNITS=(labgate-caddy.service labgate-host.service labgate-ui.service)
 MULTIPASS_SOCKETS=(/var/snap/multipass/common/multipass_socket /run/multipass_socket)
 
 say() { echo "labgate install: $*" >&2; }
@@ -85,6 +85,7 @@ install_all() {
     (cd "$APP" && "$APP/scripts/with-node.sh" npm ci --no-audit --no-fund --loglevel=error && "$APP/scripts/with-node.sh" node scripts/build.mts >/dev/null)
   fi
 
+  ensure_user labgate-caddy
   ensure_user labgate
   ensure_user labgate-ui labgate
   # The Multipass socket belongs to sudo, admin or wheel (the snap has no group of its own):
@@ -121,11 +122,20 @@ install_all() {
   chown root:labgate "$ENV_FILE" && chmod 0640 "$ENV_FILE"
   [ -f "$ETC/kubeconfig" ] || say "no $ETC/kubeconfig yet: create it as docs/install.md shows, then: systemctl restart labgate-host labgate-ui"
 
+  # Names on the LAN and HTTPS in front of exposures (docs/https.md): Debian's avahi-daemon and Caddy.
+  command -v avahi-publish >/dev/null || say "no avahi-publish: names on the LAN (grafana.local) need: apt install avahi-daemon avahi-utils"
+  command -v caddy >/dev/null || say "no caddy: HTTPS exposures need: apt install caddy (labgate runs its own Caddy unit)"
+  if [ -d /run/systemd/system ] && systemctl is-enabled --quiet caddy.service 2>/dev/null; then
+    say "Debian's own caddy.service is enabled and holds ports 80 and 443: labgate-caddy cannot start while it runs (systemctl disable --now caddy)"
+  fi
+
   render /etc/systemd/system "$node"
   if [ -d /run/systemd/system ]; then
     systemctl daemon-reload
-    systemctl enable labgate-host.service labgate-ui.service
-    systemctl restart labgate-host.service labgate-ui.service
+    local run=(labgate-host.service labgate-ui.service)
+    if command -v caddy >/dev/null; then run=(labgate-caddy.service "${run[@]}"); fi
+    systemctl enable "${run[@]}"
+    systemctl restart "${run[@]}"
     say "running; the admin password is in: journalctl -u labgate-ui | grep password"
   else
     say "systemd is not running here: units written, not started"
@@ -141,8 +151,8 @@ uninstall_all() {
   [ ! -d /run/systemd/system ] || systemctl daemon-reload
   # The CLI runs on the Node installed here (this host may have no other).
   PATH="$NODE_DIR/bin:$PATH" "$APP/bin/labgate" remove-rules
-  rm -rf /var/lib/labgate /var/lib/labgate-ui "$ETC" /run/labgate "$NODE_DIR"
-  for user in labgate-ui labgate; do
+  rm -rf /var/lib/labgate /var/lib/labgate-ui /var/lib/labgate-caddy "$ETC" /run/labgate "$NODE_DIR"
+  for user in labgate-ui labgate labgate-caddy; do
     if id -u "$user" >/dev/null 2>&1; then userdel "$user"; fi
     if getent group "$user" >/dev/null; then groupdel "$user"; fi
   done

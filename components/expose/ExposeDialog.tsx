@@ -54,13 +54,14 @@ export function ExposeButton({
       setPhase(res.ok ? { at: 'plan', plan: res.data } : { at: 'error', error: res.error });
     });
   /** The plan again with the name as edited, so its steps say what Apply will do. */
-  const rename = (n: { lanName: string; https: boolean }) =>
+  const rename = (n: { lanName: string; https: boolean }) => {
+    setNaming(n); // at once, outside the transition: the field shows what was typed or ticked
     start(async () => {
-      setNaming(n);
       const res = await planExpose(chosen, asked(n));
       setNamingError(res.ok ? null : (res.fieldErrors?.lanName?.[0] ?? res.fieldErrors?.https?.[0] ?? res.error));
       if (res.ok) setPhase({ at: 'plan', plan: res.data });
     });
+  };
   const apply = (plan: PlanView) =>
     start(async () => {
       setPhase({ at: 'applying', plan });

@@ -10,6 +10,14 @@ export class ExposeDialog {
   readonly dialog = () => this.page.getByRole('dialog');
   readonly plan = () => this.dialog().getByRole('list', { name: 'Plan' });
   readonly url = (url: string) => this.dialog().getByRole('link', { name: url });
+  readonly lanName = () => this.dialog().getByLabel(/Name on the LAN/);
+  readonly https = () => this.dialog().getByLabel(/HTTPS/);
+
+  /** Names the exposure (the plan is made again when the field is left). */
+  async name(label: string) {
+    await this.lanName().fill(label);
+    await this.lanName().blur();
+  }
 
   async apply() {
     await this.dialog().getByRole('button', { name: 'Apply' }).click();

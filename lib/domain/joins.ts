@@ -77,7 +77,7 @@ export function nodePortExposure(
     (f) => f.targetPort === nodePort && (f.service ? f.service.namespace === service.namespace && f.service.name === service.name : true),
   );
   if (!fwd) return { exposed: false };
-  return { exposed: true, url: `http://${lanAddress}:${fwd.listenPort}/`, forwardId: fwd.id };
+  return { exposed: true, url: fwd.url ?? `http://${lanAddress}:${fwd.listenPort}/`, forwardId: fwd.id };
 }
 
 /** "80:30060/TCP" style port descriptions, as kubectl prints them. */

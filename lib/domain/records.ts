@@ -86,4 +86,5 @@ export interface ForwardSummary {
   targetIP: string | null;
   targetPort: number;
   service: { namespace: string; name: string } | null;
+  url?: string | null; // the host's URL for it: its name on the LAN (NAME.local, https) when it has one
 }

@@ -26,6 +26,7 @@ async function forwardSummaries(): Promise<ForwardSummary[]> {
     targetIP: f.status?.targetIP ?? null,
     targetPort: f.status?.targetPort ?? f.target.port,
     service: f.target.kind === 'service' ? { namespace: f.target.namespace, name: f.target.name } : null,
+    url: f.url,
   }));
 }
 
