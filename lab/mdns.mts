@@ -57,9 +57,31 @@ publish-workstation=no
 `;
 }
 
+/**
+ * The lab host's service users, as install.sh makes them on a real host (the two-role tests run
+ * the roles under these ids). dbus-daemon looks every peer up by its uid and drops one it cannot
+ * find, so its /etc/passwd and /etc/group have them (bind-mounted over the machine's, for it alone).
+ */
+const SERVICE_USERS = [
+  { name: 'labgate', id: 64_100 },
+  { name: 'labgate-ui', id: 64_101 },
+  { name: 'labgate-caddy', id: 64_102 },
+];
+
+function withServiceUsers(dir: string): string {
+  const passwd = path.join(dir, 'passwd');
+  const group = path.join(dir, 'group');
+  const users = SERVICE_USERS.map((u) => `${u.name}:x:${u.id}:${u.id}::/nonexistent:/usr/sbin/nologin`);
+  const groups = SERVICE_USERS.map((u) => `${u.name}:x:${u.id}:`);
+  fs.writeFileSync(passwd, `${fs.readFileSync('/etc/passwd', 'utf8').trimEnd()}\n${users.join('\n')}\n`);
+  fs.writeFileSync(group, `${fs.readFileSync('/etc/group', 'utf8').trimEnd()}\n${groups.join('\n')}\n`);
+  return `mount --bind '${passwd}' /etc/passwd && mount --bind '${group}' /etc/group`;
+}
+
 export async function startMdns(prefix: string, p: LabPaths): Promise<void> {
   const dir = path.join(p.shared, 'mdns');
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const users = withServiceUsers(dir);
   fs.mkdirSync('/run/avahi-daemon', { recursive: true }); // the mount point each daemon's private one goes on
   const dirs = { logs: p.logs, pids: p.pids };
   for (const side of Object.keys(SIDES) as Side[]) {
@@ -68,7 +90,22 @@ export async function startMdns(prefix: string, p: LabPaths): Promise<void> {
     const avahiFile = path.join(dir, `${side}-avahi.conf`);
     fs.writeFileSync(busFile, busConfig(busSocket(p, side)));
     fs.writeFileSync(avahiFile, avahiConfig(side));
-    startProcess({ name: `dbus-${side}`, ns, cmd: 'dbus-daemon', args: [`--config-file=${busFile}`, '--nofork', '--nopidfile'] }, dirs);
+    startProcess(
+      {
+        name: `dbus-${side}`,
+        ns,
+        cmd: 'unshare',
+        args: [
+          '--mount',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          `${users} && exec dbus-daemon --config-file='${busFile}' --nofork --nopidfile`,
+        ],
+      },
+      dirs,
+    );
     await waitFor(`the ${side} side's D-Bus`, async () => fs.existsSync(busSocket(p, side)), 10_000, 50);
     startProcess(
       {
