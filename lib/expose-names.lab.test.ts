@@ -10,7 +10,8 @@ import { namePlan } from '@/lib/domain/plan';
 import { hostClient } from '@/lib/host/client';
 import { env } from '@/lib/env';
 import { tlsFiles } from '@/lib/tls/certificates.mts';
-import { applyExpose, planExposeService, undoExpose } from './expose';
+import { applyExpose, exposures, planExposeService, undoExpose } from './expose';
+import { AnnotationExposer } from './expose-annotations';
 
 // Names on the LAN and HTTPS in front, with the lab's real avahi-daemons (host and laptop) and
 // real Caddy: everything checked from the laptop's side, as a person on the LAN would.
@@ -24,11 +25,13 @@ async function exposeGrafana(naming: { lanName?: string; https?: boolean }) {
   return applyExpose(named, 'test');
 }
 
+// Every rule but labgate's own chains (which an earlier test file's server may have left in another state).
+const foreignRules = async () => (await ruleset()).split('\n').filter((l) => !/LABGATE|labgate/.test(l));
 const serviceType = () => kubectl(['get', 'service', '-n', 'monitoring', 'kps-grafana', '-o', 'jsonpath={.spec.type}']);
 
 describe('Expose with a name on the LAN and HTTPS', () => {
   it('grafana.local resolves from the LAN, answers over HTTP and HTTPS with the CA’s certificate, and redirects; undo takes all of it back', async () => {
-    const rulesBefore = await ruleset();
+    const rulesBefore = await foreignRules();
     const clicked = Date.now();
     const res = await exposeGrafana({ lanName: 'grafana', https: true });
     expect(res.ok ? res.data.url : res.error).toBe('https://grafana.local/');
@@ -55,19 +58,20 @@ describe('Expose with a name on the LAN and HTTPS', () => {
     await eventually('grafana.local to leave the LAN', async () => (await resolveFromLan('grafana.local')) === null);
     expect((await curlNamedFromLan('https://grafana.local/', ['--cacert', ca])).ok).toBe(false);
     expect(await serviceType()).toBe('ClusterIP');
-    expect(await ruleset()).toBe(rulesBefore);
+    expect(await foreignRules()).toEqual(rulesBefore);
+    expect(await ruleset()).not.toMatch(/labgate:[a-z0-9]/); // no forward of labgate's left
   });
 
   it('a name another device holds on the LAN is refused with an alternative, and nothing changes', async () => {
     const other = await claimFromLan('grafana.local');
     try {
-      const rulesBefore = await ruleset();
+      const rulesBefore = await foreignRules();
       const res = await exposeGrafana({ lanName: 'grafana' });
       expect(res.ok).toBe(false);
       expect(!res.ok && res.error).toMatch(/grafana\.local is already taken on the LAN by another device\. Try grafana-2\.local/);
       expect(await resolveFromLan('grafana.local')).toBe('192.168.50.10'); // still the other device's
       expect(await serviceType()).toBe('ClusterIP');
-      expect(await ruleset()).toBe(rulesBefore);
+      expect(await foreignRules()).toEqual(rulesBefore);
       const listed = await hostClient().listForwards();
       expect(listed.ok && listed.data.filter((f) => f.lanName === 'grafana')).toEqual([]);
     } finally {
@@ -87,6 +91,35 @@ describe('Expose with a name on the LAN and HTTPS', () => {
     } finally {
       if (res.ok) await undoExpose(res.data.id, 'test');
     }
+  });
+});
+
+describe('by annotation', () => {
+  it('labgate.dev/name and labgate.dev/https: named and served over HTTPS with no click; the annotation off undoes all of it', async () => {
+    const exposer = new AnnotationExposer();
+    exposer.start();
+    const annotate = (...a: string[]) => kubectl(['annotate', 'service', '-n', 'monitoring', 'kps-grafana', ...a]);
+    try {
+      await annotate('labgate.dev/expose=true', 'labgate.dev/name=dashboards', 'labgate.dev/https=true');
+      const [e] = await eventually(
+        'the annotated Service exposed',
+        async () => {
+          const list = (await exposures()).filter((x) => x.source === 'annotation');
+          return list.length ? list : undefined;
+        },
+        20_000,
+      );
+      expect(e!.url).toBe('https://dashboards.local/');
+      expect(await resolveFromLan('dashboards.local')).toBe(LAN_HOST);
+      const ca = tlsFiles(env().dataDir).caCert;
+      expect((await curlNamedFromLan('https://dashboards.local/', ['--cacert', ca])).body).toContain('kps-grafana');
+    } finally {
+      await annotate('labgate.dev/expose-', 'labgate.dev/name-', 'labgate.dev/https-');
+    }
+    await eventually('the Expose undone', async () => (await exposures()).length === 0, 20_000);
+    exposer.stop();
+    await eventually('dashboards.local to leave the LAN', async () => (await resolveFromLan('dashboards.local')) === null);
+    expect(await serviceType()).toBe('ClusterIP');
   });
 });
 

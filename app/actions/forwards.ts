@@ -7,6 +7,10 @@ import type { ActionResult } from '@/lib/result';
 import { asAction, invalidInput, withSession } from '@/lib/server/action';
 import { readForwardForm } from '@/lib/schemas/forward-form';
 import { AdoptRule, CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
+import type { SiteTls } from '@/lib/schemas/names';
+import { mdnsName } from '@/lib/domain/lan-names';
+import { env } from '@/lib/env';
+import { issueSiteCertificate } from '@/lib/tls/certificates.mts';
 
 /** Each action parses its schema, then asks the host; the host checks the input again (it is an API too). */
 async function done<T>(res: Parameters<typeof asAction<T>>[0]): Promise<ActionResult<T>> {
@@ -14,20 +18,37 @@ async function done<T>(res: Parameters<typeof asAction<T>>[0]): Promise<ActionRe
   return asAction(res);
 }
 
+const HTTPS_NEEDS_NAME = 'HTTPS needs a name on the LAN (its certificate is for that name).';
+
+/**
+ * "HTTPS" ticked: a certificate for the forward's name from labgate's CA, made here (the CA's
+ * key never leaves this role); unticked on an edit: plain HTTP again.
+ */
+async function tlsFor(lanName: string | null | undefined, https: boolean, editing: boolean): Promise<{ tls?: SiteTls | null }> {
+  if (!https || !lanName) return editing ? { tls: null } : {};
+  return { tls: await issueSiteCertificate(env().dataDir, mdnsName(lanName)) };
+}
+
 export const createForward = withSession(
   async (_prev: ActionResult<ForwardView> | null, form: FormData): Promise<ActionResult<ForwardView>> => {
     const parsed = CreateForward.safeParse(readForwardForm(form));
     if (!parsed.success) return invalidInput(parsed.error);
-    return done(await hostClient().createForward(parsed.data));
+    const https = form.get('https') === 'on';
+    if (https && !parsed.data.lanName) return { ok: false, error: HTTPS_NEEDS_NAME, fieldErrors: { lanName: [HTTPS_NEEDS_NAME] } };
+    return done(await hostClient().createForward({ ...parsed.data, ...(await tlsFor(parsed.data.lanName, https, false)) }));
   },
 );
 
 /** Changes a forward: the same form, its id with it; the host re-checks and re-points it in one step. */
 export const editForward = withSession(
   async (_prev: ActionResult<ForwardView> | null, form: FormData): Promise<ActionResult<ForwardView>> => {
-    const parsed = UpdateForward.safeParse({ id: form.get('id'), ...(readForwardForm(form) as object) });
+    const fields = readForwardForm(form) as { lanName?: string };
+    // An emptied name takes the name away (and HTTPS with it).
+    const parsed = UpdateForward.safeParse({ id: form.get('id'), ...fields, lanName: fields.lanName ?? null });
     if (!parsed.success) return invalidInput(parsed.error);
-    return done(await hostClient().updateForward(parsed.data));
+    const https = form.get('https') === 'on';
+    if (https && !parsed.data.lanName) return { ok: false, error: HTTPS_NEEDS_NAME, fieldErrors: { lanName: [HTTPS_NEEDS_NAME] } };
+    return done(await hostClient().updateForward({ ...parsed.data, ...(await tlsFor(parsed.data.lanName, https, true)) }));
   },
 );
 

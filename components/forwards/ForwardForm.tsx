@@ -19,6 +19,8 @@ function fieldsOf(f: ForwardView): Record<string, string> {
     protocol: f.protocol,
     targetPort: String(t.port),
     description: f.description,
+    lanName: f.lanName ?? '',
+    https: f.https ? 'on' : '',
     ...(t.kind === 'service'
       ? { targetNamespace: t.namespace, targetService: t.name }
       : t.kind === 'instance'
@@ -148,6 +150,25 @@ export function ForwardForm({ onDone, editing }: { onDone?: () => void; editing?
         maxLength={200}
         errors={errors('description')}
       />
+      <div className="grid items-end gap-4 md:grid-cols-3">
+        <Field
+          label="Name on the LAN (optional, NAME.local)"
+          name="lanName"
+          defaultValue={typed.lanName}
+          maxLength={63}
+          errors={errors('lanName')}
+          placeholder="grafana"
+        />
+        <label className="inline-flex items-center gap-2 pb-2 text-sm md:col-span-2">
+          <input type="checkbox" name="https" defaultChecked={typed.https === 'on'} />
+          HTTPS on that name, with a certificate from labgate&apos;s CA
+        </label>
+      </div>
+      {errors('tls') ? (
+        <p className="text-sm text-red-600 dark:text-red-400" role="alert">
+          {errors('tls')!.join(' ')}
+        </p>
+      ) : null}
       <div aria-live="polite" className="text-sm">
         {state?.ok === false ? <p className="text-red-600 dark:text-red-400">{state.error}</p> : null}
         {state?.ok ? (

@@ -43,10 +43,12 @@ export class CaddyAdmin implements TlsProxy {
       return res.status === 200 ? null : `Caddy refused the configuration (${res.status}): ${res.text.trim().slice(0, 300)}`;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (!sites.length && (code === 'ENOENT' || code === 'ECONNREFUSED')) return null; // no HTTPS exposure: Caddy need not run
-      return code === 'ENOENT' || code === 'ECONNREFUSED'
-        ? `Caddy is not running (no admin socket at ${this.socket}): systemctl enable --now labgate-caddy`
-        : `Caddy's admin API: ${e instanceof Error ? e.message : String(e)}`;
+      if (!sites.length) return null; // no HTTPS exposure: Caddy need not run, nor be this role's to drive
+      if (code === 'ENOENT' || code === 'ECONNREFUSED')
+        return `Caddy is not running (no admin socket at ${this.socket}): systemctl enable --now labgate-caddy`;
+      if (code === 'EACCES')
+        return `labgate's host role may not open Caddy's admin socket ${this.socket}: it needs the group labgate-caddy (SupplementaryGroups= in its unit)`;
+      return `Caddy's admin API: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
 }

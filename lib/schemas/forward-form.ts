@@ -21,5 +21,6 @@ export function readForwardForm(form: FormData): unknown {
     listenAddress: get('listenAddress'),
     target,
     description: get('description') ?? '',
+    lanName: get('lanName')?.toLowerCase(),
   };
 }
