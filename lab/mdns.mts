@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LabPaths } from './paths.mts';
-import { startProcess, waitFor } from './processes.mts';
+import { startProcess, waitFor, type ProcessSpec } from './processes.mts';
 import { LAN, namespaces } from './topology.mts';
 
 export const MDNS_PROCESSES = ['dbus-host', 'avahi-host', 'dbus-lan', 'avahi-lan'];
@@ -78,6 +78,11 @@ function withServiceUsers(dir: string): string {
   return `mount --bind '${passwd}' /etc/passwd && mount --bind '${group}' /etc/group`;
 }
 
+/** A daemon in a mount namespace of its own: `mounts` are made there (and only there), then it runs. */
+function inOwnMounts(name: string, ns: string, mounts: string, command: string): ProcessSpec {
+  return { name, ns, cmd: 'unshare', args: ['--mount', '--propagation', 'private', 'sh', '-c', `${mounts} && exec ${command}`] };
+}
+
 export async function startMdns(prefix: string, p: LabPaths): Promise<void> {
   const dir = path.join(p.shared, 'mdns');
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
@@ -90,36 +95,16 @@ export async function startMdns(prefix: string, p: LabPaths): Promise<void> {
     const avahiFile = path.join(dir, `${side}-avahi.conf`);
     fs.writeFileSync(busFile, busConfig(busSocket(p, side)));
     fs.writeFileSync(avahiFile, avahiConfig(side));
-    startProcess(
-      {
-        name: `dbus-${side}`,
-        ns,
-        cmd: 'unshare',
-        args: [
-          '--mount',
-          '--propagation',
-          'private',
-          'sh',
-          '-c',
-          `${users} && exec dbus-daemon --config-file='${busFile}' --nofork --nopidfile`,
-        ],
-      },
-      dirs,
-    );
+    startProcess(inOwnMounts(`dbus-${side}`, ns, users, `dbus-daemon --config-file='${busFile}' --nofork --nopidfile`), dirs);
     await waitFor(`the ${side} side's D-Bus`, async () => fs.existsSync(busSocket(p, side)), 10_000, 50);
     startProcess(
       {
-        name: `avahi-${side}`,
-        ns,
-        cmd: 'unshare',
-        args: [
-          '--mount',
-          '--propagation',
-          'private',
-          'sh',
-          '-c',
-          `mount -t tmpfs -o mode=0755 tmpfs /run/avahi-daemon && exec avahi-daemon -f '${avahiFile}' --no-chroot --no-drop-root --no-rlimits`,
-        ],
+        ...inOwnMounts(
+          `avahi-${side}`,
+          ns,
+          'mount -t tmpfs -o mode=0755 tmpfs /run/avahi-daemon',
+          `avahi-daemon -f '${avahiFile}' --no-chroot --no-drop-root --no-rlimits`,
+        ),
         env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: busAddress(p, side) },
       },
       dirs,

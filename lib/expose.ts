@@ -8,7 +8,7 @@ import { mdnsName } from '@/lib/domain/lan-names';
 import { issueSiteCertificate, tlsFiles } from '@/lib/tls/certificates.mts';
 import { ConcurrencyLimit } from '@/lib/concurrency';
 import { EXPOSE_ANNOTATIONS, exposeAnnotation } from '@/lib/domain/annotations';
-import { describeStep, planServiceExpose, type ExposeNaming, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
+import { describeStep, openStep, planServiceExpose, type ExposeNaming, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
 import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/ports';
 import { env } from '@/lib/env';
 import { hostClient } from '@/lib/host/client';
@@ -85,8 +85,8 @@ export async function planExposeService(
  * labgate.dev/https), else grafana for Grafana; an instance gets none. The person may change it.
  */
 export function suggestedNaming(plan: ExposePlan): ExposeNaming {
-  const step = plan.steps.find((s) => s.kind === 'open-forward');
-  if (step?.kind !== 'open-forward' || step.target.kind !== 'service') return {};
+  const step = openStep(plan);
+  if (step?.target.kind !== 'service') return {};
   const { namespace, name } = step.target;
   const svc = kubeCache()
     .snapshot()
@@ -118,61 +118,65 @@ async function boundary(name: string): Promise<void> {
 /** The forward an Expose opens names the Expose, so a crash between creating it and recording its id leaves none unfound. */
 const forwardDescription = (id: string) => `exposed ${id}`;
 
-/** Whether the URL answers: a TCP connection to the host's LAN address and port, from the host, within the deadline. */
-export async function answers(port: number, deadlineMs = 10_000): Promise<boolean> {
+/** Tries until one attempt succeeds or the deadline passes, a quarter second apart. */
+async function triedUntil(deadlineMs: number, attempt: () => Promise<boolean>): Promise<boolean> {
   const until = Date.now() + deadlineMs;
   while (Date.now() < until) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const sock = net.connect({ host: lanAddress(), port, timeout: 1_000 });
-      sock.once('connect', () => (sock.destroy(), resolve(true)));
-      sock.once('error', () => resolve(false));
-      sock.once('timeout', () => (sock.destroy(), resolve(false)));
-    });
-    if (ok) return true;
+    if (await attempt()) return true;
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;
+}
+
+/** Whether the URL answers: a TCP connection to the host's LAN address and port, from the host, within the deadline. */
+export function answers(port: number, deadlineMs = 10_000): Promise<boolean> {
+  return triedUntil(
+    deadlineMs,
+    () =>
+      new Promise<boolean>((resolve) => {
+        const sock = net.connect({ host: lanAddress(), port, timeout: 1_000 });
+        sock.once('connect', () => (sock.destroy(), resolve(true)));
+        sock.once('error', () => resolve(false));
+        sock.once('timeout', () => (sock.destroy(), resolve(false)));
+      }),
+  );
 }
 
 /**
  * Whether https://NAME/ answers through Caddy at the host's LAN address with a certificate for
  * NAME from labgate's CA (what a device that trusts the CA will check), within the deadline.
  */
-export async function answersHttps(name: string, deadlineMs = 10_000): Promise<boolean> {
+export function answersHttps(name: string, deadlineMs = 10_000): Promise<boolean> {
   const ca = fs.readFileSync(tlsFiles(env().dataDir).caCert, 'utf8');
-  const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const req = https.request(
-        {
-          host: lanAddress(),
-          port: 443,
-          path: '/',
-          headers: { Host: name },
-          servername: name,
-          ca,
-          checkServerIdentity: (_host, cert) => tls.checkServerIdentity(name, cert),
-          timeout: 2_000,
-        },
-        (res) => (res.resume(), resolve((res.statusCode ?? 500) < 500)),
-      );
-      req.once('error', () => resolve(false));
-      req.once('timeout', () => req.destroy());
-      req.end();
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
+  return triedUntil(
+    deadlineMs,
+    () =>
+      new Promise<boolean>((resolve) => {
+        const req = https.request(
+          {
+            host: lanAddress(),
+            port: 443,
+            path: '/',
+            headers: { Host: name },
+            servername: name,
+            ca,
+            checkServerIdentity: (_host, cert) => tls.checkServerIdentity(name, cert),
+            timeout: 2_000,
+          },
+          (res) => (res.resume(), resolve((res.statusCode ?? 500) < 500)),
+        );
+        req.once('error', () => resolve(false));
+        req.once('timeout', () => req.destroy());
+        req.end();
+      }),
+  );
 }
 
 async function existing(plan: ExposePlan): Promise<(ExposeRecord & { id: string }) | null> {
   const res = await journalExposes(hostClient());
   if (!res.ok) return null;
-  const key = JSON.stringify(plan.steps.find((s) => s.kind === 'open-forward')?.target);
-  const found = res.data.find(
-    (e) => e.state === 'done' && JSON.stringify(e.record.plan.steps.find((s) => s.kind === 'open-forward')?.target) === key,
-  );
+  const key = JSON.stringify(openStep(plan)?.target);
+  const found = res.data.find((e) => e.state === 'done' && JSON.stringify(openStep(e.record.plan)?.target) === key);
   return found ? { id: found.id, ...found.record } : null;
 }
 
@@ -245,7 +249,7 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
     steps.push({ text: describeStep(step), state: 'done' });
     await save('running');
   }
-  const opened = plan.steps.find((s) => s.kind === 'open-forward');
+  const opened = openStep(plan);
   if (!failure && !(await answers(plan.listenPort))) failure = `${url} did not answer within 10 s`;
   if (!failure && opened?.https && opened.lanName && !(await answersHttps(mdnsName(opened.lanName))))
     failure = `${record.url} did not answer within 10 s`;

@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { describeStep, namePlan, type ExposePlan } from '@/lib/domain/plan';
+import { describeStep, namePlan, openStep, type ExposePlan } from '@/lib/domain/plan';
 import {
   applyExpose,
   GRAFANA,
@@ -89,8 +89,8 @@ export const planExpose = withSession(async (target: ExposeTarget, naming?: Expo
 });
 
 const opened = (p: ExposePlan): Pick<PlanView, 'lanName' | 'https'> => {
-  const step = p.steps.find((s) => s.kind === 'open-forward');
-  return step?.kind === 'open-forward' ? { lanName: step.lanName, https: step.https } : {};
+  const step = openStep(p);
+  return step ? { lanName: step.lanName, https: step.https } : {};
 };
 
 /** Plans again on the server from the target (a plan from the browser is never trusted), then applies. */

@@ -8,7 +8,7 @@ import { asAction, invalidInput, withSession } from '@/lib/server/action';
 import { readForwardForm } from '@/lib/schemas/forward-form';
 import { AdoptRule, CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
 import type { SiteTls } from '@/lib/schemas/names';
-import { mdnsName } from '@/lib/domain/lan-names';
+import { HTTPS_NEEDS_NAME, mdnsName } from '@/lib/domain/lan-names';
 import { env } from '@/lib/env';
 import { issueSiteCertificate } from '@/lib/tls/certificates.mts';
 
@@ -17,8 +17,6 @@ async function done<T>(res: Parameters<typeof asAction<T>>[0]): Promise<ActionRe
   if (res.ok) revalidatePath('/forwards');
   return asAction(res);
 }
-
-const HTTPS_NEEDS_NAME = 'HTTPS needs a name on the LAN (its certificate is for that name).';
 
 /**
  * "HTTPS" ticked: a certificate for the forward's name from labgate's CA, made here (the CA's

@@ -2,6 +2,9 @@
 
 export const mdnsName = (label: string) => `${label}.local`;
 
+/** Said wherever HTTPS is asked without a name: the form, the dialog, the host API. */
+export const HTTPS_NEEDS_NAME = 'HTTPS needs a name on the LAN (its certificate is for that name).';
+
 /** What to offer when a name is taken: grafana → grafana-2, grafana-2 → grafana-3 (as avahi's own alternatives go). */
 export function alternativeName(label: string): string {
   const m = /^(.*)-(\d{1,6})$/.exec(label);

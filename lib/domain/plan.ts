@@ -1,4 +1,4 @@
-import { mdnsName } from './lan-names';
+import { HTTPS_NEEDS_NAME, mdnsName } from './lan-names';
 import type { ServiceRecord } from './records';
 
 /** The steps of an Expose, shown before anything changes and kept in the journal to undo. */
@@ -20,6 +20,11 @@ export type ExposeStep =
       lanName?: string; // published as lanName.local
       https?: boolean; // Caddy in front: https://lanName.local/
     };
+
+/** The plan's forward step: what an Expose opens, names and journals. */
+export function openStep(plan: ExposePlan): Extract<ExposeStep, { kind: 'open-forward' }> | undefined {
+  return plan.steps.find((s): s is Extract<ExposeStep, { kind: 'open-forward' }> => s.kind === 'open-forward');
+}
 
 /** How an exposure is named on the LAN (and whether HTTPS goes in front), chosen in the dialog or by annotation. */
 export interface ExposeNaming {
@@ -54,7 +59,7 @@ export function describeStep(s: ExposeStep): string {
 
 /** The plan with its forward named (and HTTPS in front), or why not. Pure. */
 export function namePlan(plan: ExposePlan, naming: ExposeNaming): ExposePlan | { error: string } {
-  if (naming.https && !naming.lanName) return { error: 'HTTPS needs a name on the LAN (its certificate is for that name).' };
+  if (naming.https && !naming.lanName) return { error: HTTPS_NEEDS_NAME };
   if (!naming.lanName) return plan;
   return {
     ...plan,

@@ -29,11 +29,20 @@ function adminRequest(socket: string, method: 'GET' | 'POST', path: string, body
 
 export class CaddyAdmin implements TlsProxy {
   private readonly socket: string;
+  /** Caddy was seen serving no site: while none is wanted, syncs need not ask it again. */
+  private emptyConfirmed = false;
   constructor(socket: string) {
     this.socket = socket;
   }
 
   async sync(sites: readonly Site[]): Promise<string | null> {
+    if (!sites.length && this.emptyConfirmed) return null;
+    const problem = await this.load(sites);
+    this.emptyConfirmed = !sites.length && !problem;
+    return problem;
+  }
+
+  private async load(sites: readonly Site[]): Promise<string | null> {
     const wanted = caddyConfig(this.socket, sites);
     try {
       const current = await adminRequest(this.socket, 'GET', '/config/');

@@ -26,7 +26,7 @@ import { hostChanged } from './events';
 import { SerialQueue } from './queue';
 import { CaddyAdmin, type TlsProxy } from './caddy';
 import { AvahiNames, type LanNames } from './lan-names';
-import { mdnsName } from '@/lib/domain/lan-names';
+import { HTTPS_NEEDS_NAME, mdnsName } from '@/lib/domain/lan-names';
 import type { Site } from '@/lib/domain/caddy';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { AuditLog } from './store/audit';
@@ -122,18 +122,17 @@ export class HostService {
   }
 
   /** The host address a forward takes traffic on: its own listen address, else the LAN's. */
-  private address(f: Pick<Forward, 'listenAddress'>): string | null {
+  private address(f: { listenAddress?: string | null }): string | null {
     return f.listenAddress ?? this.facts.lanAddress();
   }
 
   /** A name and its certificate, checked before anything is published or written. */
   private nameProblem(input: CreateForward, exceptId: string | null): Outcome<never> | null {
     const refuse = (field: 'lanName' | 'tls', message: string) => fail(422, message, { [field]: [message] });
-    if (input.tls && !input.lanName) return refuse('tls', 'HTTPS needs a name on the LAN for its certificate.');
+    if (input.tls && !input.lanName) return refuse('tls', HTTPS_NEEDS_NAME);
     if (!input.lanName) return null;
     if (input.lanName === this.dashboardName) return refuse('lanName', `${mdnsName(input.lanName)} is the dashboard's own name.`);
-    if (!this.address(input as Pick<Forward, 'listenAddress'>))
-      return refuse('lanName', 'This host has no LAN address to publish the name with.');
+    if (!this.address(input)) return refuse('lanName', 'This host has no LAN address to publish the name with.');
     if (input.tls) {
       if (input.protocol !== 'tcp') return refuse('tls', 'HTTPS is for TCP forwards.');
       const clash = this.store.list().find((f) => f.id !== exceptId && f.https && f.lanName === input.lanName);
@@ -153,7 +152,7 @@ export class HostService {
   /** Publishes a forward's new name before anything is written: a name taken on the LAN is refused, with an alternative. */
   private async claimName(input: CreateForward, before: Forward | null): Promise<Outcome<null>> {
     if (!input.lanName) return { ok: true, data: null };
-    const address = this.address(input as Pick<Forward, 'listenAddress'>)!;
+    const address = this.address(input)!;
     if (before?.lanName === input.lanName && this.address(before) === address) return { ok: true, data: null };
     const claimed = await this.names.claim(input.lanName, address);
     return claimed.ok ? claimed : fail(claimed.status, claimed.error, { lanName: [claimed.error] });
@@ -415,7 +414,7 @@ export class HostService {
       }
       await this.forgetMovedFlows(forwards, statuses, next);
       this.names.sync(this.wantedNames(forwards));
-      const tlsProblem = await this.tlsProxy.sync(this.sites(next));
+      const tlsProblem = await this.tlsProxy.sync(forwards.some((f) => f.https) ? this.sites(next) : []);
       if (tlsProblem) throw new Error(tlsProblem);
       if (changed) hostChanged();
       this.lastSync = { at: new Date().toISOString(), applied: res.applied, error: null };
