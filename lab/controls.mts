@@ -2,9 +2,9 @@
 import { apiserverSpec, controllerSpecs, waitApiserverReady, waitControllersHealthy } from './control-plane.mts';
 import { NamespaceFirewall } from './firewall.mts';
 import { kubectl } from './kube.mts';
-import { changeVmAddress } from './network.mts';
+import { changeVmAddress, vmNetworkDown, vmNetworkUp } from './network.mts';
 import { multipassInstallerUsed, startMultipassDaemon } from './multipassd.mts';
-import { LAB_MULTIPASS_PASSPHRASE, STATE_WORDS, storedCertificates, type InstanceStateWord } from './multipass/model.mts';
+import { LAB_MULTIPASS_PASSPHRASE, seedState, STATE_WORDS, storedCertificates, type InstanceStateWord } from './multipass/model.mts';
 import { labPaths } from './paths.mts';
 import { startProcess, stopProcess, waitFor } from './processes.mts';
 import { readStandIn, setMultipassDaemon, writeStandIn } from './standin.mts';
@@ -186,7 +186,7 @@ export async function freshMultipassDaemon(prefix: string, { used = false } = {}
   await stopProcess('multipassd', p.pids, 3_000);
   fs.rmSync(p.multipassCerts, { force: true });
   fs.rmSync(p.multipassSocket, { force: true });
-  startMultipassDaemon(p);
+  startMultipassDaemon(prefix, p);
   await waitFor('the Multipass daemon stand-in', async () => fs.existsSync(p.multipassSocket), 10_000);
   if (used) await multipassInstallerUsed(p);
 }
@@ -221,4 +221,15 @@ export async function revokedByMultipass(prefix: string, dataDir: string): Promi
   );
   await multipassDaemon(prefix, 'stopped');
   await multipassDaemon(prefix, 'running');
+}
+
+/** Puts an instance back as the lab seeds it (after a test deleted, purged or started it): state, addresses, network. */
+export async function restoreSeedInstance(prefix: string, name: string): Promise<void> {
+  const p = labPaths(prefix);
+  const seed = seedState().instances.find((i) => i.name === name);
+  if (!seed) throw new Error(`the lab seeds no instance "${name}"`);
+  const state = readStandIn(p);
+  writeStandIn(p, { ...state, instances: [...state.instances.filter((i) => i.name !== name), seed] });
+  if (seed.state === 'Running') await vmNetworkUp(prefix, name, []);
+  else await vmNetworkDown(prefix, name);
 }

@@ -86,7 +86,7 @@ function startAgents(prefix: string, p: LabPaths): void {
       dirs,
     );
   }
-  startMultipassDaemon(p);
+  startMultipassDaemon(prefix, p);
   for (const vm of ['ops', 'nfs']) {
     startProcess(
       {

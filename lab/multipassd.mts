@@ -7,7 +7,7 @@ import path from 'node:path';
 const agent = path.join(REPO, 'lab', 'agents', 'multipassd.mts');
 
 /** The Multipass daemon stand-in over gRPC, in the root namespace (a unix socket needs no network). */
-export function startMultipassDaemon(p: LabPaths): void {
+export function startMultipassDaemon(prefix: string, p: LabPaths): void {
   startProcess(
     {
       name: 'multipassd',
@@ -20,6 +20,7 @@ export function startMultipassDaemon(p: LabPaths): void {
         LAB_MULTIPASS_SOCKET: p.multipassSocket,
         LAB_MULTIPASS_CERTS: p.multipassCerts,
         LAB_MULTIPASS_PASSPHRASE: LAB_MULTIPASS_PASSPHRASE,
+        LAB_PREFIX: prefix,
       },
       cwd: REPO,
     },

@@ -65,3 +65,42 @@ export async function changeVmAddress(prefix: string, vm: string, to: string): P
   await ipIn(ns, 'addr', 'add', `${to}/24`, 'dev', 'eth0');
   await ipIn(ns, 'route', 'replace', 'default', 'via', BRIDGE.address);
 }
+
+/** Addresses the bridge's DHCP hands to VMs that come up without one (a started or launched instance). */
+export const DHCP_RANGE = { first: 100, last: 199 } as const;
+
+async function vmAddress(ns: string): Promise<string | null> {
+  const out = await run('ip', ['-n', ns, '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
+  if (out.code !== 0) return null;
+  const [link] = JSON.parse(out.stdout || '[]') as { addr_info?: { local: string }[] }[];
+  return link?.addr_info?.[0]?.local ?? null;
+}
+
+/**
+ * A VM's network comes up as the daemon boots it: its eth0 up again, or, for an instance that has
+ * never run here, a namespace of its own on the bridge with the next free address of DHCP_RANGE.
+ */
+export async function vmNetworkUp(prefix: string, name: string, taken: readonly string[]): Promise<string> {
+  const ns = namespaces(prefix).vm(name);
+  if ((await listLabNamespaces(prefix)).includes(ns)) {
+    await ipIn(ns, 'link', 'set', 'eth0', 'up');
+    await ipIn(ns, 'route', 'replace', 'default', 'via', BRIDGE.address);
+    const address = await vmAddress(ns);
+    if (!address) throw new Error(`${name} has no address on eth0`);
+    return address;
+  }
+  const base = BRIDGE.address.split('.').slice(0, 3).join('.');
+  let address: string | undefined;
+  for (let n: number = DHCP_RANGE.first; n <= DHCP_RANGE.last && !address; n++)
+    if (!taken.includes(`${base}.${n}`)) address = `${base}.${n}`;
+  if (!address) throw new Error('the bridge has no free address left');
+  await addNamespace(ns);
+  await attachVm(prefix, { name, address });
+  return address;
+}
+
+/** A VM's network goes down as it stops, suspends or is deleted: nothing reaches it any more. */
+export async function vmNetworkDown(prefix: string, name: string): Promise<void> {
+  const ns = namespaces(prefix).vm(name);
+  if ((await listLabNamespaces(prefix)).includes(ns)) await ipIn(ns, 'link', 'set', 'eth0', 'down');
+}

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { ExposeButton } from '@/components/expose/ExposeDialog';
+import { InstanceActions } from './InstanceActions';
 import { Badge } from '@/components/ui/Badge';
 import { Button } from '@/components/ui/Button';
 import { Banner } from '@/components/ui/Banner';
@@ -85,6 +86,13 @@ const columns: Column<InstanceRow>[] = [
     // Only where a forward would take traffic now: running, with its management address.
     render: (r) => (instanceState(r.state).running && r.ipv4[0] ? <ExposePort instance={r.name} /> : null),
     width: '13rem',
+  },
+  {
+    id: 'actions',
+    header: 'Actions',
+    value: () => null,
+    render: (r) => <InstanceActions row={r} />,
+    width: 'minmax(12rem, 1.5fr)',
   },
 ];
 

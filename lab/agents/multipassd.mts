@@ -3,7 +3,9 @@
 // its socket away, as stopping multipassd does. Accepted client certificates are kept in a file.
 import fs from 'node:fs';
 import { startStandInDaemon, type StandInDaemon } from '../multipass/daemon.mts';
+import { Lifecycle } from '../multipass/lifecycle.mts';
 import type { StandInState } from '../multipass/model.mts';
+import { vmNetworkDown, vmNetworkUp } from '../network.mts';
 
 const { LAB_MULTIPASS_STATE: stateFile, LAB_MULTIPASS_SOCKET: socket, LAB_MULTIPASS_CERTS: certStore } = process.env;
 if (!stateFile || !socket || !certStore) throw new Error('LAB_MULTIPASS_STATE, LAB_MULTIPASS_SOCKET and LAB_MULTIPASS_CERTS are needed');
@@ -16,6 +18,33 @@ const read = (): StandInState | null => {
   }
 };
 let last: StandInState = read()!;
+const prefix = process.env.LAB_PREFIX ?? '';
+// Written whole and renamed, as the lab writes it: the CLI and the next call never read half a file.
+const write = (state: StandInState) => {
+  fs.writeFileSync(`${stateFile}.daemon`, JSON.stringify(state, null, 2), { mode: 0o644 });
+  fs.renameSync(`${stateFile}.daemon`, stateFile);
+};
+// A VM boots in about a second here (the real ones take 20 s to a minute); a shutdown's minute is a minute.
+const lifecycle = new Lifecycle({
+  update: async (change) => {
+    const state = read() ?? last;
+    change(state);
+    write(state);
+    return (last = state);
+  },
+  network: {
+    up: (name) =>
+      vmNetworkUp(
+        prefix,
+        name,
+        (read() ?? last).instances.flatMap((i) => i.ipv4),
+      ),
+    down: (name) => vmNetworkDown(prefix, name),
+  },
+  bootMs: Number(process.env.LAB_MULTIPASS_BOOT_MS ?? 1_000),
+  minuteMs: 60_000,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+});
 let daemon: StandInDaemon | null = null;
 let changing = false;
 
@@ -31,6 +60,7 @@ async function follow(): Promise<void> {
         passphrase: process.env.LAB_MULTIPASS_PASSPHRASE ?? null,
         certStore,
         adminGroup,
+        lifecycle,
       });
       console.log(`multipassd stand-in: listening on ${socket}`);
     } else if (last.daemon !== 'running' && daemon) {

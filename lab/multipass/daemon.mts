@@ -12,6 +12,7 @@ import { rpcService, STATUS_WORDS } from '../../lib/multipass/rpc.mts';
 import { selfSignedIdentity } from '../../lib/tls/certificates.mts';
 import { IMAGE, storedCertificates, VERSIONS, type StandInInstance, type StandInState } from './model.mts';
 import { RUNNING_STATES, withTelemetry } from './render.mts';
+import type { Lifecycle } from './lifecycle.mts';
 
 /** The daemon's messages, word for word. */
 export const DAEMON_MESSAGES = {
@@ -32,6 +33,7 @@ export interface StandInDaemonOptions {
   adminGroup?: number; // the socket's group while no client is accepted (sudo, admin or wheel on a real host)
   logLines?: string[]; // log lines the daemon streams to a call before its answer (ClientLogger), each a reply of its own
   update?: { version: string; url: string; title: string; description: string }; // a newer Multipass, told on list, info and version
+  lifecycle?: Lifecycle; // start, stop, suspend, restart, delete and purge; without it the daemon refuses them
 }
 
 export interface StandInDaemon {
@@ -81,6 +83,47 @@ function infoItem(i: StandInInstance, tick: number) {
       ipv4: up ? vm.ipv4 : [],
     },
     zone: { name: vm.zone, available: true },
+  };
+}
+
+type Streaming = (
+  answer: (request: Record<string, unknown>) => Promise<object[]>,
+) => (call: grpc.ServerDuplexStream<unknown, unknown>) => void;
+
+/** The lifecycle calls, as the daemon's proto names them; their requests read as the daemon reads them. */
+function lifecycleCalls(lifecycle: Lifecycle | undefined, streaming: Streaming) {
+  const names = (r: Record<string, unknown>) => (r.instance_names as { instance_name?: string[] } | null)?.instance_name ?? [];
+  const run = async (call: Parameters<Lifecycle['run']>[0]) => {
+    if (!lifecycle) throw refuse(grpc.status.FAILED_PRECONDITION, 'this daemon cannot change instances');
+    try {
+      return await lifecycle.run(call);
+    } catch (e) {
+      const err = e as { code?: number; message: string };
+      throw refuse(err.code ?? grpc.status.INTERNAL, err.message);
+    }
+  };
+  return {
+    start: streaming(async (r) => (await run({ op: 'start', names: names(r) }), [])),
+    stop: streaming(
+      async (r) => (
+        await run({
+          op: 'stop',
+          names: names(r),
+          minutes: Number(r.time_minutes ?? 0),
+          cancel: !!r.cancel_shutdown,
+          force: !!r.force_stop,
+        }),
+        []
+      ),
+    ),
+    suspend: streaming(async (r) => (await run({ op: 'suspend', names: names(r) }), [])),
+    restart: streaming(async (r) => (await run({ op: 'restart', names: names(r) }), [])),
+    delet: streaming(async (r) => {
+      const pairs = (r.instance_snapshot_pairs as { instance_name: string }[] | undefined) ?? [];
+      const { purged } = await run({ op: 'delete', names: pairs.map((p) => p.instance_name), purge: !!r.purge });
+      return [{ purged_instances: purged }];
+    }),
+    purge: streaming(async () => [{ purged_instances: (await run({ op: 'purge' })).purged }]),
   };
 }
 
@@ -166,6 +209,7 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
       accept(clientCert(call));
       return [];
     }, true),
+    ...lifecycleCalls(opts.lifecycle, streaming),
     ping: (call: grpc.ServerUnaryCall<unknown, unknown>, done: grpc.sendUnaryData<object>) =>
       verified(clientCert(call)) ? done(null, {}) : done(refuse(grpc.status.UNAUTHENTICATED, '')),
   });
@@ -188,6 +232,10 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
   return {
     socket: opts.socket,
     accepted: () => [...accepted],
-    stop: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
+    stop: () =>
+      new Promise((resolve) => {
+        opts.lifecycle?.close();
+        server.tryShutdown(() => resolve());
+      }),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instanceState, multipassProblemTitle } from './instances';
+import { instanceActions, instanceState, multipassProblemTitle } from './instances';
 
 describe('instanceState', () => {
   it.each([
@@ -40,4 +40,20 @@ describe('multipassProblemTitle', () => {
     { kind: 'wrong-passphrase', title: 'Multipass does not accept labgate' },
     { kind: 'no-passphrase', title: 'Multipass does not accept labgate' },
   ])('$kind: "$title"', ({ kind, title }) => expect(multipassProblemTitle(kind)).toBe(title));
+});
+
+describe('instanceActions', () => {
+  it.each([
+    { state: 'Running', actions: ['stop', 'restart', 'suspend', 'delete'] },
+    { state: 'Delayed Shutdown', actions: ['cancel-stop', 'stop', 'restart', 'delete'] },
+    { state: 'Stopped', actions: ['start', 'delete'] },
+    { state: 'Suspended', actions: ['start', 'delete'] },
+    { state: 'Deleted', actions: ['delete'] },
+    { state: 'Unknown', actions: ['stop', 'delete'] },
+    { state: 'Starting', actions: [] },
+    { state: 'Suspending', actions: [] },
+    { state: 'Hibernating', actions: [] },
+  ])('$state offers $actions', ({ state, actions }) => {
+    expect(instanceActions(state)).toEqual(actions);
+  });
 });

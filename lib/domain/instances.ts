@@ -40,3 +40,33 @@ const REFUSALS = new Set(['access-denied', 'not-authenticated', 'wrong-passphras
 export function multipassProblemTitle(kind: string | null | undefined): string {
   return kind && REFUSALS.has(kind) ? 'Multipass does not accept labgate' : 'Multipass is not answering';
 }
+
+/** What may be asked of an instance in a state, as the daemon would take it (the rest it refuses). */
+export function instanceActions(state: string): ('start' | 'stop' | 'cancel-stop' | 'restart' | 'suspend' | 'delete')[] {
+  switch (state) {
+    case 'Running':
+      return ['stop', 'restart', 'suspend', 'delete'];
+    case 'Delayed Shutdown':
+      return ['cancel-stop', 'stop', 'restart', 'delete'];
+    case 'Stopped':
+    case 'Suspended':
+      return ['start', 'delete'];
+    case 'Deleted':
+      return ['delete']; // with purge: gone for good
+    case 'Unknown':
+    case 'Unavailable':
+      return ['stop', 'delete'];
+    default:
+      return []; // starting, restarting, suspending: wait for it
+  }
+}
+
+/** The audit log's and the toast's words for a change. */
+export const ACTION_WORDS: Record<string, { doing: string; done: string }> = {
+  start: { doing: 'Starting', done: 'started' },
+  stop: { doing: 'Stopping', done: 'stopped' },
+  'cancel-stop': { doing: 'Cancelling the shutdown of', done: 'keeps running: shutdown cancelled' },
+  restart: { doing: 'Restarting', done: 'restarted' },
+  suspend: { doing: 'Suspending', done: 'suspended' },
+  delete: { doing: 'Deleting', done: 'deleted' },
+};

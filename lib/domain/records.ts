@@ -81,10 +81,12 @@ export interface NamespaceRecord {
 /** A host forward as the views need it (the full model arrives with the host API). */
 export interface ForwardSummary {
   id: string;
+  name?: string;
   protocol: 'tcp' | 'udp';
   listenPort: number;
   targetIP: string | null;
   targetPort: number;
   service: { namespace: string; name: string } | null;
+  instance?: string | null; // a forward to an instance by name, which follows its address
   url?: string | null; // the host's URL for it: its name on the LAN (NAME.local, https) when it has one
 }

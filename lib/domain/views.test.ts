@@ -48,6 +48,42 @@ describe('views', () => {
     ]);
   });
 
+  it('instances know the forwards that point at them: by name, or at their address', () => {
+    const rows = instanceRows({
+      ...sources,
+      forwards: [
+        ...sources.forwards,
+        {
+          id: 'f2',
+          name: 'Jenkins',
+          protocol: 'tcp',
+          listenPort: 8080,
+          targetIP: '10.120.52.31',
+          targetPort: 8080,
+          service: null,
+          instance: 'ops',
+        },
+        {
+          id: 'f3',
+          name: 'ssh',
+          protocol: 'tcp',
+          listenPort: 2222,
+          targetIP: '10.120.52.31',
+          targetPort: 22,
+          service: null,
+          instance: null,
+        },
+        { id: 'f4', name: 'gone', protocol: 'tcp', listenPort: 2223, targetIP: null, targetPort: 22, service: null, instance: null },
+      ],
+    });
+    expect(Object.fromEntries(rows.map((r) => [r.name, r.forwards.map((f) => f.name)]))).toEqual({
+      node1: [],
+      node2: [], // the service forward lands there, but points at the Service
+      ops: ['Jenkins', 'ssh'],
+      scratch: [],
+    });
+  });
+
   it('nodes know their VM and count their pods (not the terminating ones)', () => {
     expect(nodeRows(sources).map((r) => [r.name, r.instance, r.podCount])).toEqual([
       ['node1', 'node1', 1],

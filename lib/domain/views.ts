@@ -5,6 +5,8 @@ import type { ForwardSummary, InstanceRecord, NodeRecord, PodRecord, ServiceReco
 
 export interface InstanceRow extends InstanceRecord {
   node: string | null;
+  /** Forwards that point at it: what deleting it leaves without a target. */
+  forwards: { id: string; name: string }[];
 }
 
 export interface NodeRow extends NodeRecord {
@@ -27,8 +29,14 @@ export interface Sources {
   lanAddress: string;
 }
 
-export function instanceRows(s: Pick<Sources, 'instances' | 'nodes'>): InstanceRow[] {
-  return s.instances.map((i) => ({ ...i, node: nodeForInstance(i, s.nodes)?.name ?? null }));
+export function instanceRows(s: Pick<Sources, 'instances' | 'nodes' | 'forwards'>): InstanceRow[] {
+  return s.instances.map((i) => ({
+    ...i,
+    node: nodeForInstance(i, s.nodes)?.name ?? null,
+    forwards: s.forwards
+      .filter((f) => f.instance === i.name || (!f.instance && !f.service && f.targetIP !== null && f.targetIP === i.ipv4[0]))
+      .map((f) => ({ id: f.id, name: f.name ?? f.id })),
+  }));
 }
 
 export function nodeRows(s: Pick<Sources, 'instances' | 'nodes' | 'pods'>): NodeRow[] {

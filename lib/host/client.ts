@@ -7,6 +7,7 @@ import type { ForwardView, HostStatus } from './service';
 import { auditCsv } from '@/lib/domain/csv';
 import { env } from '@/lib/env';
 import type { MultipassSnapshot } from '@/lib/multipass/watcher';
+import type { InstanceChanged } from './instances';
 import type { Outcome } from '@/lib/result';
 import { AUDIT_PAGE_SIZE } from '@/lib/schemas/state';
 
@@ -31,6 +32,8 @@ export interface HostClient {
   journalList(operation: string): Promise<Outcome<JournalEntry[]>>;
   /** Multipass's instances: only the host role talks to the daemon. */
   instances(): Promise<Outcome<MultipassSnapshot>>;
+  /** Start, stop, suspend, restart or delete an instance through the daemon (InstanceChange). */
+  changeInstance(input: unknown): Promise<Outcome<InstanceChanged>>;
 }
 
 const ok = <T>(data: T): Outcome<T> => ({ ok: true, data });
@@ -55,6 +58,11 @@ function inProcessClient(actor: string): HostClient {
       const { multipassWatcher } = await import('@/lib/multipass/watcher');
       await multipassWatcher().ready();
       return ok(multipassWatcher().snapshot());
+    },
+    changeInstance: async (input) => {
+      const { instanceControl } = await import('./instances');
+      const service = await host();
+      return instanceControl((entry) => service.recordAudit(entry)).change(input, actor);
     },
   };
 }
@@ -94,6 +102,11 @@ function httpClient(base: string, token: string, actor: string): HostClient {
     journalPut: (entry) => call('/api/host/journal', { method: 'POST', body: JSON.stringify(entry) }),
     journalList: (operation) => call(`/api/host/journal?operation=${encodeURIComponent(operation)}`),
     instances: () => call('/api/host/instances'),
+    changeInstance: (input) =>
+      call(`/api/host/instances/${encodeURIComponent(String((input as { instance?: unknown })?.instance ?? ''))}`, {
+        method: 'POST',
+        body: JSON.stringify(input),
+      }),
   };
 }
 

@@ -1,5 +1,13 @@
 export type MultipassErrorKind =
-  'daemon-down' | 'access-denied' | 'not-authenticated' | 'wrong-passphrase' | 'no-passphrase' | 'timeout' | 'malformed' | 'failed';
+  | 'daemon-down'
+  | 'access-denied'
+  | 'not-authenticated'
+  | 'wrong-passphrase'
+  | 'no-passphrase'
+  | 'timeout'
+  | 'malformed'
+  | 'refused'
+  | 'failed';
 
 /** A failure to get an answer from the Multipass daemon, with a message fit for a banner. */
 export class MultipassError extends Error {

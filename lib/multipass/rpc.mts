@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { InstanceRecord } from '@/lib/domain/records';
 import { MultipassError } from './errors.mts';
+import type { InstanceChange } from '@/lib/schemas/instances';
 
 /**
  * The Multipass daemon's gRPC API (multipass.Rpc) over its unix socket, as the Multipass GUI and
@@ -29,6 +30,8 @@ export const STATUS_WORDS: Record<string, string> = {
 };
 
 const TIMEOUT_MS = 10_000;
+const BOOT_TIMEOUT_MS = 330_000; // the daemon's own wait for a booting instance (5 min), and a little
+const CHANGE_TIMEOUT_MS = 120_000; // a stop or a delete waits for the guest to shut down
 
 export interface Identity {
   cert: string; // PEM
@@ -83,7 +86,7 @@ export function rpcService(): grpc.ServiceClientConstructor {
 }
 
 /** A failed call, in words fit for a banner, each with what fixes it. */
-export function describeRpcError(err: grpc.ServiceError, socket: string): MultipassError {
+export function describeRpcError(err: grpc.ServiceError, socket: string, timeoutMs = TIMEOUT_MS): MultipassError {
   const details = err.details ?? err.message;
   switch (err.code) {
     case grpc.status.UNAVAILABLE:
@@ -103,11 +106,14 @@ export function describeRpcError(err: grpc.ServiceError, socket: string): Multip
     case grpc.status.FAILED_PRECONDITION:
       return new MultipassError('no-passphrase', `Multipass has no passphrase to check against: ${details}`);
     case grpc.status.DEADLINE_EXCEEDED:
-      return new MultipassError('timeout', `Multipass did not answer within ${TIMEOUT_MS / 1000} s.`);
+      return new MultipassError('timeout', `Multipass did not answer within ${timeoutMs / 1000} s.`);
+
     default:
       return new MultipassError('failed', `Multipass failed (${grpc.status[err.code] ?? err.code}): ${details || 'no message'}`);
   }
 }
+
+const REFUSALS = new Set([grpc.status.INVALID_ARGUMENT, grpc.status.NOT_FOUND, grpc.status.FAILED_PRECONDITION, grpc.status.ABORTED]);
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/;
 const num = (s: string | undefined) => (s === undefined || s === '' || !Number.isFinite(Number(s)) ? null : Number(s));
@@ -173,12 +179,19 @@ export class MultipassRpc {
   }
 
   /** One request on one of the daemon's streaming calls; every reply it sends (log lines, update info, the answer). */
-  private exchange<Reply>(method: string, request: object): Promise<Reply[]> {
+  private exchange<Reply>(method: string, request: object, timeoutMs = TIMEOUT_MS): Promise<Reply[]> {
     return new Promise((resolve, reject) => {
-      const call = this.client[method]!({ deadline: Date.now() + TIMEOUT_MS }) as grpc.ClientDuplexStream<object, Reply>;
+      const call = this.client[method]!({ deadline: Date.now() + timeoutMs }) as grpc.ClientDuplexStream<object, Reply>;
       const replies: Reply[] = [];
       call.on('data', (reply: Reply) => replies.push(reply));
-      call.on('error', (e: grpc.ServiceError) => reject(describeRpcError(e, this.socket)));
+      call.on('error', (e: grpc.ServiceError) =>
+        reject(
+          // A change the daemon will not make (no such instance, not running): its own words.
+          method !== 'authenticate' && REFUSALS.has(e.code)
+            ? new MultipassError('refused', `Multipass refused: ${e.details || e.message}.`)
+            : describeRpcError(e, this.socket, timeoutMs),
+        ),
+      );
       call.on('status', (s: grpc.StatusObject) => {
         if (s.code === grpc.status.OK) resolve(replies);
       });
@@ -197,6 +210,33 @@ export class MultipassRpc {
     const replies = await this.exchange<{ version: string; update_info?: UpdateInfo | null }>('version', {});
     const update = replies.map((r) => r.update_info).find((u) => u?.version) ?? null;
     return { version: replies.map((r) => r.version).find(Boolean) ?? '', update: update && { version: update.version, url: update.url } };
+  }
+
+  /**
+   * Changes an instance's life as the CLI's start, stop, suspend, restart, delete and purge do. A
+   * start or restart answers once the instance is up, which takes a minute or more on a real host:
+   * the daemon's own wait (5 minutes) is allowed.
+   */
+  async lifecycle(name: string, change: InstanceChange): Promise<void> {
+    const instance_names = { instance_name: [name] };
+    switch (change.action) {
+      case 'start':
+      case 'restart':
+        await this.exchange(change.action, { instance_names }, BOOT_TIMEOUT_MS);
+        return;
+      case 'suspend':
+        await this.exchange('suspend', { instance_names }, CHANGE_TIMEOUT_MS);
+        return;
+      case 'stop':
+        await this.exchange('stop', { instance_names, time_minutes: change.delayMinutes }, CHANGE_TIMEOUT_MS);
+        return;
+      case 'cancel-stop':
+        await this.exchange('stop', { instance_names, cancel_shutdown: true }, CHANGE_TIMEOUT_MS);
+        return;
+      case 'delete':
+        await this.exchange('delet', { instance_snapshot_pairs: [{ instance_name: name }], purge: change.purge }, CHANGE_TIMEOUT_MS);
+        return;
+    }
   }
 
   async authenticate(passphrase: string): Promise<void> {

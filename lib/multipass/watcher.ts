@@ -49,13 +49,14 @@ export class MultipassWatcher {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private first: Promise<void>;
+  private current: Promise<void>;
   private readonly source: InstanceSource;
   private readonly everyMs: number;
 
   constructor(source: InstanceSource = daemonSource(), everyMs = 2_000) {
     this.source = source;
     this.everyMs = everyMs;
-    this.first = this.poll();
+    this.first = this.current = this.poll();
   }
 
   private async poll(): Promise<void> {
@@ -87,11 +88,21 @@ export class MultipassWatcher {
       for (const l of this.telemetryListeners) l();
     }
     // The next call once this one has its answer: a slow daemon is never asked twice at once.
-    if (!this.stopped) this.timer = setTimeout(() => void this.poll(), this.everyMs);
+    if (!this.stopped) this.timer = setTimeout(() => void (this.current = this.poll()), this.everyMs);
   }
 
   async ready(): Promise<void> {
     await this.first;
+  }
+
+  /** Asks now (after a call already out), as after a change labgate made: its listeners hear of it at once. */
+  async refresh(): Promise<void> {
+    const before = this.current;
+    await before;
+    if (this.stopped) return;
+    if (this.current !== before) return this.current; // another refresh asked already
+    if (this.timer) clearTimeout(this.timer);
+    await (this.current = this.poll());
   }
 
   snapshot(): MultipassSnapshot {

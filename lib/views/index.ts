@@ -21,11 +21,13 @@ async function forwardSummaries(): Promise<ForwardSummary[]> {
   if (!res.ok) return [];
   return res.data.map((f) => ({
     id: f.id,
+    name: f.name,
     protocol: f.protocol,
     listenPort: f.listenPort,
     targetIP: f.status?.targetIP ?? null,
     targetPort: f.status?.targetPort ?? f.target.port,
     service: f.target.kind === 'service' ? { namespace: f.target.namespace, name: f.target.name } : null,
+    instance: f.target.kind === 'instance' ? f.target.name : null,
     url: f.url,
   }));
 }
