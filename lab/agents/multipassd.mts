@@ -43,6 +43,7 @@ const lifecycle = new Lifecycle({
   },
   bootMs: Number(process.env.LAB_MULTIPASS_BOOT_MS ?? 1_000),
   minuteMs: 60_000,
+  downloadStepMs: Number(process.env.LAB_MULTIPASS_DOWNLOAD_STEP_MS ?? 150),
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
 });
 let daemon: StandInDaemon | null = null;

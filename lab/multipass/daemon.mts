@@ -8,11 +8,12 @@ import fs from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { TLSSocket } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { rpcService, STATUS_WORDS } from '../../lib/multipass/rpc.mts';
+import { launchErrorMessage, rpcService, STATUS_DETAILS, STATUS_WORDS } from '../../lib/multipass/rpc.mts';
 import { selfSignedIdentity } from '../../lib/tls/certificates.mts';
 import { IMAGE, storedCertificates, VERSIONS, type StandInInstance, type StandInState } from './model.mts';
 import { RUNNING_STATES, withTelemetry } from './render.mts';
 import type { Lifecycle } from './lifecycle.mts';
+import { IMAGES } from './launch.mts';
 
 /** The daemon's messages, word for word. */
 export const DAEMON_MESSAGES = {
@@ -87,7 +88,7 @@ function infoItem(i: StandInInstance, tick: number) {
 }
 
 type Streaming = (
-  answer: (request: Record<string, unknown>) => Promise<object[]>,
+  answer: (request: Record<string, unknown>, call: grpc.ServerDuplexStream<unknown, unknown>) => Promise<object[]>,
 ) => (call: grpc.ServerDuplexStream<unknown, unknown>) => void;
 
 /** The lifecycle calls, as the daemon's proto names them; their requests read as the daemon reads them. */
@@ -124,6 +125,23 @@ function lifecycleCalls(lifecycle: Lifecycle | undefined, streaming: Streaming) 
       return [{ purged_instances: purged }];
     }),
     purge: streaming(async () => [{ purged_instances: (await run({ op: 'purge' })).purged }]),
+    find: streaming(async () => [{ images_info: IMAGES.map((i) => ({ ...i, remote_name: 'release' })) }]),
+    // Each step written as it happens: the client shows the download and the boot as they go.
+    launch: streaming(async (r, call) => {
+      if (!lifecycle) throw refuse(grpc.status.FAILED_PRECONDITION, 'this daemon cannot launch instances');
+      await lifecycle.launch(
+        {
+          name: String(r.instance_name ?? ''),
+          image: String(r.image ?? ''),
+          cpus: Number(r.num_cores ?? 0),
+          memory: String(r.mem_size ?? ''),
+          disk: String(r.disk_space ?? ''),
+          userData: String(r.cloud_init_user_data ?? ''),
+        },
+        (step) => call.write(step),
+      );
+      return [];
+    }),
   };
 }
 
@@ -175,8 +193,16 @@ export async function startStandInDaemon(opts: StandInDaemonOptions): Promise<St
             for (const reply of replies) call.write(tells && opts.update ? { ...reply, update_info: opts.update } : reply);
             call.end();
           } catch (e) {
-            const err = e as { code?: number; message: string };
-            call.emit('error', refuse(err.code ?? grpc.status.INTERNAL, err.message));
+            const err = e as { code?: number; message: string; launchErrors?: number[] };
+            const refusal = refuse(err.code ?? grpc.status.INTERNAL, err.message);
+            if (err.launchErrors?.length) {
+              // As the daemon sends a LaunchError: serialized into the status's details.
+              const metadata = new grpc.Metadata();
+              const message = launchErrorMessage();
+              metadata.set(STATUS_DETAILS, Buffer.from(message.encode(message.create({ error_codes: err.launchErrors })).finish()));
+              Object.assign(refusal, { metadata });
+            }
+            call.emit('error', refusal);
           }
         })();
       });

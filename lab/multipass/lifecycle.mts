@@ -4,6 +4,7 @@
 // a restart answers once the instance is up again; a stop with a delay leaves it in "Delayed
 // Shutdown" until its time comes or the stop is cancelled. What the lab does to a VM's network
 // when it goes down or comes up is handed in, so this runs in unit tests on a state in memory.
+import { DEFAULT_DISK, DEFAULT_MEMORY, findImage, launchErrors, parseMemorySize, type LaunchArgs } from './launch.mts';
 import type { InstanceStateWord, StandInInstance, StandInState } from './model.mts';
 
 /** gRPC status codes the daemon answers with. */
@@ -11,11 +12,19 @@ export const CODES = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, FAILED_PRECONDITION: 9
 
 export class Refusal extends Error {
   readonly code: number;
-  constructor(code: number, message: string) {
+  readonly launchErrors: number[]; // LaunchError's codes, sent as the status's details
+  constructor(code: number, message: string, launchErrors: number[] = []) {
     super(message);
     this.code = code;
+    this.launchErrors = launchErrors;
   }
 }
+
+/** One LaunchReply as the daemon streams them: a step's words, a progress figure, or the name at the end. */
+export type LaunchStep =
+  | { create_message: string }
+  | { launch_progress: { type: 'IMAGE' | 'EXTRACT' | 'VERIFY' | 'WAITING'; percent_complete: string } }
+  | { vm_instance_name: string };
 
 export type LifecycleCall =
   | { op: 'start'; names: string[] }
@@ -33,7 +42,10 @@ export interface LifecycleHooks {
   /** How long a boot takes, a shutdown's minute, and waiting. */
   bootMs: number;
   minuteMs: number;
+  downloadStepMs: number; // each tenth of an image's download
   sleep(ms: number): Promise<void>;
+  /** A launched instance runs: what its cloud-init does (a Kubernetes worker joins). */
+  launched?(name: string, address: string, userData: string): Promise<void>;
 }
 
 const RUNNING = new Set<InstanceStateWord>(['Running', 'Delayed Shutdown']);
@@ -165,6 +177,54 @@ export class Lifecycle {
     });
     return { purged: names };
   }
+
+  /**
+   * A launch as the daemon makes it: the request checked whole first, then the image downloaded
+   * (once; later launches find it cached) and verified, the VM created, booted and waited for.
+   */
+  async launch(args: LaunchArgs, step: (reply: LaunchStep) => void): Promise<string> {
+    const errors = launchErrors(args);
+    if (errors.length) throw new Refusal(CODES.INVALID_ARGUMENT, 'Invalid arguments supplied', errors);
+    const name = args.name || `lab-${Date.now().toString(36)}`;
+    if ((await this.hooks.update(() => {})).instances.some((i) => i.name === name))
+      throw new Refusal(CODES.INVALID_ARGUMENT, `instance "${name}" already exists`);
+    const image = findImage(args.image);
+    if (!image) throw new Refusal(CODES.FAILED_PRECONDITION, `Unable to find an image matching "${args.image}" in remote "release".`);
+    step({ create_message: `Creating ${name}` });
+    if (!this.cached.has(image.codename)) {
+      for (let percent = 0; percent <= 100; percent += 10) {
+        step({ launch_progress: { type: 'IMAGE', percent_complete: String(percent) } });
+        if (percent < 100) await this.hooks.sleep(this.hooks.downloadStepMs);
+      }
+      step({ launch_progress: { type: 'VERIFY', percent_complete: '100' } });
+      this.cached.add(image.codename);
+    }
+    step({ create_message: `Configuring ${name}` });
+    const memory = parseMemorySize(args.memory || DEFAULT_MEMORY)!;
+    const disk = parseMemorySize(args.disk || DEFAULT_DISK)!;
+    const instance: StandInInstance = {
+      name,
+      state: 'Stopped',
+      ipv4: [],
+      cpuCount: String(args.cpus || 1),
+      load: [0.12, 0.05, 0.01],
+      disk: { used: String(Math.min(disk, 2_100_000_000)), total: String(disk) },
+      memory: { used: Math.floor(memory / 5), total: memory },
+      snapshotCount: '0',
+      mounts: {},
+      zone: 'zone1',
+    };
+    await this.hooks.update((s) => void s.instances.push(instance));
+    step({ create_message: `Starting ${name}` });
+    step({ launch_progress: { type: 'WAITING', percent_complete: '-1' } });
+    await this.boot(instance, 'Starting');
+    const address = (await this.hooks.update(() => {})).instances.find((i) => i.name === name)!.ipv4[0]!;
+    await this.hooks.launched?.(name, address, args.userData);
+    step({ vm_instance_name: name });
+    return name;
+  }
+
+  private readonly cached = new Set<string>();
 
   /** The daemon stops: its pending shutdowns go with it. */
   close(): void {

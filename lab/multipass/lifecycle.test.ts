@@ -23,6 +23,7 @@ function daemon(edit: (s: StandInState) => void = () => {}) {
     },
     bootMs: 0,
     minuteMs: 5,
+    downloadStepMs: 0,
     sleep: async () => {},
   });
   const stateOf = (name: string) => state.instances.find((i) => i.name === name)?.state ?? null;
@@ -74,6 +75,38 @@ describe('the stand-in daemon lifecycle', () => {
     await d.lifecycle.run({ op: 'stop', names: ['nfs'], minutes: 0, cancel: true, force: false });
     await new Promise((r) => setTimeout(r, 30));
     expect([d.stateOf('ops'), d.stateOf('nfs')]).toEqual(['Stopped', 'Running']);
+  });
+
+  it('a launch downloads its image once, boots and reports each step; the next finds the image cached', async () => {
+    const d = daemon();
+    const steps: unknown[] = [];
+    const args = { name: 'worker1', image: 'noble', cpus: 2, memory: '2G', disk: '10G', userData: '' };
+    expect(await d.lifecycle.launch(args, (s) => steps.push(s))).toBe('worker1');
+    expect(steps[0]).toEqual({ create_message: 'Creating worker1' });
+    expect(steps.filter((s) => JSON.stringify(s).includes('"IMAGE"'))).toHaveLength(11);
+    expect(steps.at(-1)).toEqual({ vm_instance_name: 'worker1' });
+    expect(d.state.instances.find((i) => i.name === 'worker1')).toMatchObject({
+      state: 'Running',
+      cpuCount: '2',
+      memory: { total: 2 * 1024 ** 3 },
+      disk: { total: String(10 * 1024 ** 3) },
+    });
+    expect(d.network).toEqual(['up worker1']);
+    const again: unknown[] = [];
+    await d.lifecycle.launch({ ...args, name: 'worker2' }, (s) => again.push(s));
+    expect(again.filter((s) => JSON.stringify(s).includes('"IMAGE"'))).toHaveLength(0);
+  });
+
+  it.each([
+    { change: { memory: '64M', name: 'bad_name' }, code: CODES.INVALID_ARGUMENT, message: 'Invalid arguments supplied', errors: [1, 3] },
+    { change: { name: 'ops' }, code: CODES.INVALID_ARGUMENT, message: 'instance "ops" already exists', errors: [] },
+    { change: { image: 'windows' }, code: CODES.FAILED_PRECONDITION, message: 'Unable to find an image matching "windows" in remote "release".', errors: [] },
+  ])('a launch it refuses ($message) changes nothing', async ({ change, code, message, errors }) => {
+    const d = daemon();
+    const before = JSON.stringify(d.state);
+    const args = { name: 'worker1', image: 'lts', cpus: 1, memory: '1G', disk: '', userData: '', ...change };
+    await expect(d.lifecycle.launch(args, () => {})).rejects.toMatchObject({ code, message, launchErrors: errors });
+    expect(JSON.stringify(d.state)).toBe(before);
   });
 
   it.each<{ call: LifecycleCall; before?: string; code: number; message: string }>([

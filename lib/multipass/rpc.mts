@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
 import type { InstanceRecord } from '@/lib/domain/records';
 import { MultipassError } from './errors.mts';
 import type { InstanceChange } from '@/lib/schemas/instances';
@@ -32,6 +33,55 @@ export const STATUS_WORDS: Record<string, string> = {
 const TIMEOUT_MS = 10_000;
 const BOOT_TIMEOUT_MS = 330_000; // the daemon's own wait for a booting instance (5 min), and a little
 const CHANGE_TIMEOUT_MS = 120_000; // a stop or a delete waits for the guest to shut down
+const LAUNCH_TIMEOUT_MS = 20 * 60_000; // an image download on a slow line, then a boot
+
+export interface ImageChoice {
+  os: string;
+  release: string;
+  version: string;
+  aliases: string[];
+  codename: string;
+}
+
+export interface LaunchSpec {
+  name: string;
+  image: string;
+  cpus: number;
+  memory: string;
+  disk: string;
+  cloudInit: string;
+}
+
+interface LaunchReply {
+  vm_instance_name?: string;
+  create_message?: string;
+  launch_progress?: { type: string; percent_complete: string } | null;
+}
+
+/** A launch's progress as the pages show it: what it does, and how far when the daemon says (0-100). */
+export interface LaunchStep {
+  phase: 'download' | 'extract' | 'verify' | 'waiting' | 'message';
+  text: string;
+  percent: number | null;
+}
+
+const PHASES: Record<string, { phase: LaunchStep['phase']; text: string }> = {
+  IMAGE: { phase: 'download', text: 'Downloading the image' },
+  EXTRACT: { phase: 'extract', text: 'Extracting the image' },
+  VERIFY: { phase: 'verify', text: 'Verifying the image' },
+  WAITING: { phase: 'waiting', text: 'Waiting for the instance to be ready' },
+};
+
+/** One LaunchReply in the pages' words; null for replies that tell nothing of progress. */
+export function launchStep(reply: LaunchReply): LaunchStep | null {
+  if (reply.launch_progress) {
+    const known = PHASES[reply.launch_progress.type] ?? { phase: 'message' as const, text: 'Working' };
+    const n = Number(reply.launch_progress.percent_complete);
+    return { ...known, percent: Number.isInteger(n) && n >= 0 && n <= 100 ? n : null };
+  }
+  if (reply.create_message) return { phase: 'message', text: reply.create_message.slice(0, 200), percent: null };
+  return null;
+}
 
 export interface Identity {
   cert: string; // PEM
@@ -72,13 +122,26 @@ function beside(): string | undefined {
   }
 }
 
+// The server runs from its build's folder (a copy beside it), the command line and the lab from
+// anywhere (the one beside this module).
+function protoFile(): string {
+  const file = [path.join(process.cwd(), PROTO_FILE), beside()].find((f): f is string => !!f && fs.existsSync(f));
+  if (!file) throw new MultipassError('failed', `labgate's Multipass API definition (${PROTO_FILE}) is missing from this installation.`);
+  return file;
+}
+
+/** The status details a refused launch carries: the daemon's LaunchError, as protobuf bytes. */
+export const STATUS_DETAILS = 'grpc-status-details-bin';
+let launchErrorType: protobuf.Type | null = null;
+export function launchErrorMessage(): protobuf.Type {
+  launchErrorType ??= protobuf.loadSync(protoFile()).lookupType('multipass.LaunchError');
+  return launchErrorType;
+}
+
 /** The Rpc service's client constructor, from labgate's proto (loaded once per process). */
 export function rpcService(): grpc.ServiceClientConstructor {
   if (service) return service;
-  // The server runs from its build's folder (a copy beside it), the command line and the lab from
-  // anywhere (the one beside this module).
-  const file = [path.join(process.cwd(), PROTO_FILE), beside()].find((f): f is string => !!f && fs.existsSync(f));
-  if (!file) throw new MultipassError('failed', `labgate's Multipass API definition (${PROTO_FILE}) is missing from this installation.`);
+  const file = protoFile();
   const definition = protoLoader.loadSync(file, { keepCase: true, enums: String, longs: Number, defaults: true, oneofs: true });
   const multipass = (grpc.loadPackageDefinition(definition) as unknown as { multipass: { Rpc: grpc.ServiceClientConstructor } }).multipass;
   service = multipass.Rpc;
@@ -110,6 +173,18 @@ export function describeRpcError(err: grpc.ServiceError, socket: string, timeout
 
     default:
       return new MultipassError('failed', `Multipass failed (${grpc.status[err.code] ?? err.code}): ${details || 'no message'}`);
+  }
+}
+
+/** The LaunchError codes a refused launch carries in its status details, by name; none if it carries none. */
+function launchErrorsOf(e: grpc.ServiceError): string[] {
+  const raw = e.metadata?.get(STATUS_DETAILS)[0];
+  if (!Buffer.isBuffer(raw) || raw.length === 0) return [];
+  try {
+    const message = launchErrorMessage();
+    return (message.toObject(message.decode(raw), { enums: String }) as { error_codes?: string[] }).error_codes ?? [];
+  } catch {
+    return []; // details of another kind: the message alone says it
   }
 }
 
@@ -179,16 +254,19 @@ export class MultipassRpc {
   }
 
   /** One request on one of the daemon's streaming calls; every reply it sends (log lines, update info, the answer). */
-  private exchange<Reply>(method: string, request: object, timeoutMs = TIMEOUT_MS): Promise<Reply[]> {
+  private exchange<Reply>(method: string, request: object, timeoutMs = TIMEOUT_MS, onReply?: (reply: Reply) => void): Promise<Reply[]> {
     return new Promise((resolve, reject) => {
       const call = this.client[method]!({ deadline: Date.now() + timeoutMs }) as grpc.ClientDuplexStream<object, Reply>;
       const replies: Reply[] = [];
-      call.on('data', (reply: Reply) => replies.push(reply));
+      call.on('data', (reply: Reply) => {
+        replies.push(reply);
+        onReply?.(reply);
+      });
       call.on('error', (e: grpc.ServiceError) =>
         reject(
           // A change the daemon will not make (no such instance, not running): its own words.
           method !== 'authenticate' && REFUSALS.has(e.code)
-            ? new MultipassError('refused', `Multipass refused: ${e.details || e.message}.`)
+            ? new MultipassError('refused', `Multipass refused: ${e.details || e.message}.`, launchErrorsOf(e))
             : describeRpcError(e, this.socket, timeoutMs),
         ),
       );
@@ -237,6 +315,40 @@ export class MultipassRpc {
         await this.exchange('delet', { instance_snapshot_pairs: [{ instance_name: name }], purge: change.purge }, CHANGE_TIMEOUT_MS);
         return;
     }
+  }
+
+  /** The images the daemon can launch (`multipass find`). */
+  async find(): Promise<ImageChoice[]> {
+    const replies = await this.exchange<{ images_info: ImageChoice[] }>('find', { search_string: '', remote_name: '' });
+    return replies.flatMap((r) => r.images_info ?? []).map(({ os, release, version, aliases, codename }) => ({ os, release, version, aliases, codename }));
+  }
+
+  /**
+   * Launches an instance, telling each step as the daemon streams it (an image download's percent,
+   * "Starting worker1", …); answers with its name once it runs. A download takes minutes on a
+   * real host: the daemon's own wait is allowed.
+   */
+  async launch(request: LaunchSpec, onStep: (step: LaunchStep) => void): Promise<string> {
+    let name = '';
+    await this.exchange<LaunchReply>(
+      'launch',
+      {
+        instance_name: request.name,
+        image: request.image,
+        num_cores: request.cpus,
+        mem_size: request.memory,
+        disk_space: request.disk,
+        cloud_init_user_data: request.cloudInit,
+        timeout: 300,
+      },
+      LAUNCH_TIMEOUT_MS,
+      (reply) => {
+        if (reply.vm_instance_name) name = reply.vm_instance_name;
+        const step = launchStep(reply);
+        if (step) onStep(step);
+      },
+    );
+    return name || request.name;
   }
 
   async authenticate(passphrase: string): Promise<void> {
