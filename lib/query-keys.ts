@@ -3,6 +3,7 @@ export const queryKeys = {
   state: ['state'] as const,
   overview: ['state', 'overview'] as const,
   instances: ['state', 'instances'] as const,
+  launches: ['state', 'launches'] as const,
   nodes: ['state', 'nodes'] as const,
   services: (namespace = 'all') => ['state', 'services', namespace] as const,
   forwards: ['state', 'forwards'] as const,

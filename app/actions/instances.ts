@@ -4,7 +4,10 @@ import { revalidatePath } from 'next/cache';
 import { hostClient } from '@/lib/host/client';
 import type { InstanceChanged } from '@/lib/host/instances';
 import type { ActionResult } from '@/lib/result';
-import { InstanceChange } from '@/lib/schemas/instances';
+import { InstanceChange, LaunchInstance, SaveTemplate, TemplateName } from '@/lib/schemas/instances';
+import { formInteger } from '@/lib/schemas/names';
+import { db } from '@/lib/store/db';
+import { TemplateStore } from '@/lib/store/templates';
 import { asAction, invalidInput, withSession } from '@/lib/server/action';
 
 /** Start, stop, suspend, restart or delete an instance: checked here, then again by the host role, which asks the daemon. */
@@ -14,4 +17,46 @@ export const changeInstance = withSession(async (input: unknown): Promise<Action
   const res = await hostClient().changeInstance(parsed.data);
   if (res.ok) revalidatePath('/instances');
   return asAction(res);
+});
+
+/** The launch form's fields, as the schemas take them (CPUs a number only when the text is one). */
+function launchFields(form: FormData) {
+  const text = (k: string) => String(form.get(k) ?? '');
+  return {
+    image: text('image'),
+    cpus: formInteger(text('cpus')),
+    memory: text('memory'),
+    disk: text('disk'),
+    cloudInit: text('cloudInit'),
+  };
+}
+
+type LaunchOrSaved = { message: string; launched: boolean };
+
+/**
+ * The launch form's one action: `intent` launch asks the host role to launch (it answers once the
+ * daemon has taken it; the page follows the rest), `save` keeps the fields as a template.
+ */
+export const launchOrSave = withSession(
+  async (_prev: ActionResult<LaunchOrSaved> | null, form: FormData): Promise<ActionResult<LaunchOrSaved>> => {
+    if (form.get('intent') === 'save') {
+      const parsed = SaveTemplate.safeParse({ ...launchFields(form), template: String(form.get('template') ?? '') });
+      if (!parsed.success) return invalidInput(parsed.error);
+      new TemplateStore(db()).save(parsed.data);
+      revalidatePath('/instances');
+      return { ok: true, data: { message: `Template ${parsed.data.template} saved.`, launched: false } };
+    }
+    const parsed = LaunchInstance.safeParse({ ...launchFields(form), name: String(form.get('name') ?? '') });
+    if (!parsed.success) return invalidInput(parsed.error);
+    const res = await hostClient().launch(parsed.data);
+    return res.ok ? { ok: true, data: { message: `Launching ${res.data.name}…`, launched: true } } : asAction(res);
+  },
+);
+
+export const deleteTemplate = withSession(async (name: string): Promise<ActionResult<{ message: string }>> => {
+  const parsed = TemplateName.safeParse(name);
+  if (!parsed.success) return invalidInput(parsed.error);
+  if (!new TemplateStore(db()).remove(parsed.data)) return { ok: false, error: `There is no saved template ${parsed.data}.` };
+  revalidatePath('/instances');
+  return { ok: true, data: { message: `Template ${parsed.data} deleted.` } };
 });

@@ -100,7 +100,12 @@ describe('the stand-in daemon lifecycle', () => {
   it.each([
     { change: { memory: '64M', name: 'bad_name' }, code: CODES.INVALID_ARGUMENT, message: 'Invalid arguments supplied', errors: [1, 3] },
     { change: { name: 'ops' }, code: CODES.INVALID_ARGUMENT, message: 'instance "ops" already exists', errors: [] },
-    { change: { image: 'windows' }, code: CODES.FAILED_PRECONDITION, message: 'Unable to find an image matching "windows" in remote "release".', errors: [] },
+    {
+      change: { image: 'windows' },
+      code: CODES.FAILED_PRECONDITION,
+      message: 'Unable to find an image matching "windows" in remote "release".',
+      errors: [],
+    },
   ])('a launch it refuses ($message) changes nothing', async ({ change, code, message, errors }) => {
     const d = daemon();
     const before = JSON.stringify(d.state);

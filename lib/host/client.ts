@@ -7,7 +7,8 @@ import type { ForwardView, HostStatus } from './service';
 import { auditCsv } from '@/lib/domain/csv';
 import { env } from '@/lib/env';
 import type { MultipassSnapshot } from '@/lib/multipass/watcher';
-import type { InstanceChanged } from './instances';
+import type { InstanceChanged, LaunchProgress } from './instances';
+import type { ImageChoice } from '@/lib/multipass/rpc.mts';
 import type { Outcome } from '@/lib/result';
 import { AUDIT_PAGE_SIZE } from '@/lib/schemas/state';
 
@@ -34,12 +35,20 @@ export interface HostClient {
   instances(): Promise<Outcome<MultipassSnapshot>>;
   /** Start, stop, suspend, restart or delete an instance through the daemon (InstanceChange). */
   changeInstance(input: unknown): Promise<Outcome<InstanceChanged>>;
+  /** A launch (LaunchInstance); answers once the daemon has taken it. */
+  launch(input: unknown): Promise<Outcome<LaunchProgress>>;
+  launches(): Promise<Outcome<LaunchProgress[]>>;
+  images(): Promise<Outcome<ImageChoice[]>>;
 }
 
 const ok = <T>(data: T): Outcome<T> => ({ ok: true, data });
 
 function inProcessClient(actor: string): HostClient {
   const host = async () => (await import('./service')).hostService();
+  const instances = async () => {
+    const service = await host();
+    return (await import('./instances')).instanceControl((entry) => service.recordAudit(entry));
+  };
   return {
     listForwards: async () => ok((await host()).list()),
     createForward: async (input) => (await host()).create(input, actor),
@@ -59,11 +68,10 @@ function inProcessClient(actor: string): HostClient {
       await multipassWatcher().ready();
       return ok(multipassWatcher().snapshot());
     },
-    changeInstance: async (input) => {
-      const { instanceControl } = await import('./instances');
-      const service = await host();
-      return instanceControl((entry) => service.recordAudit(entry)).change(input, actor);
-    },
+    changeInstance: async (input) => (await instances()).change(input, actor),
+    launch: async (input) => (await instances()).launch(input, actor),
+    launches: async () => ok((await instances()).launches()),
+    images: async () => (await instances()).images(),
   };
 }
 
@@ -107,6 +115,9 @@ function httpClient(base: string, token: string, actor: string): HostClient {
         method: 'POST',
         body: JSON.stringify(input),
       }),
+    launch: (input) => call('/api/host/launches', { method: 'POST', body: JSON.stringify(input) }),
+    launches: () => call('/api/host/launches'),
+    images: () => call('/api/host/images'),
   };
 }
 

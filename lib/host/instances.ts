@@ -4,17 +4,42 @@ import type { InstanceRecord } from '@/lib/domain/records';
 import { env } from '@/lib/env';
 import { MultipassError } from '@/lib/multipass/errors.mts';
 import { clientIdentity } from '@/lib/multipass/identity.mts';
-import { MultipassRpc } from '@/lib/multipass/rpc.mts';
+import { MultipassRpc, type ImageChoice, type LaunchStep } from '@/lib/multipass/rpc.mts';
 import { multipassWatcher } from '@/lib/multipass/watcher';
 import type { Outcome } from '@/lib/result';
 import { CHECK_FIELDS, fieldErrorsOf } from '@/lib/schemas/errors';
-import { InstanceChange } from '@/lib/schemas/instances';
+import { InstanceChange, LaunchInstance } from '@/lib/schemas/instances';
 import type { AuditEntry } from './store/audit';
 
 /** The daemon's side of a change: MultipassRpc, or a fake in tests. */
 export interface InstanceDaemon {
   lifecycle(name: string, change: InstanceChange): Promise<void>;
+  launch(spec: LaunchInstance, onStep: (step: LaunchStep) => void): Promise<string>;
+  find(): Promise<ImageChoice[]>;
 }
+
+/** A launch as the pages follow it: its last step, and how it ended. */
+export interface LaunchProgress {
+  name: string;
+  step: LaunchStep;
+  outcome: 'running' | 'launched' | 'failed';
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** What a refused launch's LaunchError codes say, each on the field it is about. */
+const LAUNCH_FIELDS: Record<string, { field: keyof LaunchInstance; says: (l: LaunchInstance) => string }> = {
+  INVALID_MEM_SIZE: { field: 'memory', says: (l) => `Multipass does not take ${l.memory} as memory: at least 128M, such as 2G.` },
+  INVALID_DISK_SIZE: { field: 'disk', says: (l) => `Multipass does not take ${l.disk} as a disk size: at least 512M, such as 10G.` },
+  INVALID_HOSTNAME: {
+    field: 'name',
+    says: (l) => `Multipass does not take ${l.name} as a name: letters, digits and -, starting with a letter and not ending with -.`,
+  },
+};
+
+/** How long a finished launch stays listed for the pages. */
+const KEEP_FINISHED_MS = 10 * 60_000;
 
 export interface InstanceControlDeps {
   daemon: () => Promise<InstanceDaemon>;
@@ -46,6 +71,103 @@ export class InstanceControl {
 
   constructor(deps: InstanceControlDeps) {
     this.deps = deps;
+  }
+
+  private readonly launching = new Map<string, LaunchProgress>();
+
+  /** Launches and those finished in the last minutes, newest first. */
+  launches(): LaunchProgress[] {
+    const now = Date.now();
+    for (const [name, l] of this.launching)
+      if (l.finishedAt && now - Date.parse(l.finishedAt) > KEEP_FINISHED_MS) this.launching.delete(name);
+    return [...this.launching.values()].reverse();
+  }
+
+  async images(): Promise<Outcome<ImageChoice[]>> {
+    try {
+      return { ok: true, data: await (await this.deps.daemon()).find() };
+    } catch (e) {
+      const error = e instanceof MultipassError ? e : new MultipassError('failed', String(e));
+      return { ok: false, status: statusOf(error), error: error.message };
+    }
+  }
+
+  /**
+   * Starts a launch and answers once the daemon has taken it (its first step) or refused it (its
+   * LaunchError codes on their fields). The launch goes on; the pages follow it through launches().
+   */
+  async launch(input: unknown, actor: string): Promise<Outcome<LaunchProgress>> {
+    const parsed = LaunchInstance.safeParse(input);
+    if (!parsed.success) return { ok: false, status: 400, error: CHECK_FIELDS, fieldErrors: fieldErrorsOf(parsed.error) };
+    const spec = parsed.data;
+    const current = this.launching.get(spec.name);
+    if (current?.outcome === 'running')
+      return {
+        ok: false,
+        status: 409,
+        error: `${spec.name} is being launched already.`,
+        fieldErrors: { name: [`${spec.name} is being launched already.`] },
+      };
+    const progress: LaunchProgress = {
+      name: spec.name,
+      step: { phase: 'message', text: 'Asking Multipass', percent: null },
+      outcome: 'running',
+      error: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+    };
+    const record = (result: string) =>
+      this.deps.audit({
+        actor,
+        action: 'instance.launch',
+        subject: spec.name,
+        detail: `${spec.image}, ${spec.cpus} CPU, ${spec.memory}, ${spec.disk}`,
+        result,
+      });
+    let taken: () => void = () => {};
+    const accepted = new Promise<void>((resolve) => (taken = resolve));
+    const done = (async () => {
+      try {
+        const daemon = await this.deps.daemon();
+        await daemon.launch(spec, (step) => {
+          if (!this.launching.has(spec.name)) this.launching.set(spec.name, progress);
+          progress.step = step;
+          taken();
+        });
+        Object.assign(progress, {
+          outcome: 'launched',
+          finishedAt: new Date().toISOString(),
+          step: { phase: 'message', text: `${spec.name} is running`, percent: 100 },
+        });
+        this.launching.set(spec.name, progress);
+        record('ok');
+        await this.deps.refresh();
+        return null;
+      } catch (e) {
+        const error = e instanceof MultipassError ? e : new MultipassError('failed', e instanceof Error ? e.message : String(e));
+        Object.assign(progress, { outcome: 'failed', error: error.message, finishedAt: new Date().toISOString() });
+        record(error.message);
+        return error;
+      }
+    })();
+    const refused = await Promise.race([accepted.then(() => null), done]);
+    if (!refused) return { ok: true, data: progress };
+    this.launching.delete(spec.name); // refused before it began: nothing to follow
+    const fields = refused.launchErrors.map((code) => LAUNCH_FIELDS[code]).filter((f) => !!f);
+    if (fields.length)
+      return {
+        ok: false,
+        status: 400,
+        error: refused.message,
+        fieldErrors: Object.fromEntries(fields.map((f) => [f.field, [f.says(spec)]])),
+      };
+    const nameTaken = /already exists/.test(refused.message);
+    return {
+      ok: false,
+      status: statusOf(refused),
+      error: refused.message,
+      ...(nameTaken ? { fieldErrors: { name: [refused.message] } } : {}),
+    };
   }
 
   async change(input: unknown, actor: string): Promise<Outcome<InstanceChanged>> {

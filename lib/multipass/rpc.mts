@@ -320,7 +320,9 @@ export class MultipassRpc {
   /** The images the daemon can launch (`multipass find`). */
   async find(): Promise<ImageChoice[]> {
     const replies = await this.exchange<{ images_info: ImageChoice[] }>('find', { search_string: '', remote_name: '' });
-    return replies.flatMap((r) => r.images_info ?? []).map(({ os, release, version, aliases, codename }) => ({ os, release, version, aliases, codename }));
+    return replies
+      .flatMap((r) => r.images_info ?? [])
+      .map(({ os, release, version, aliases, codename }) => ({ os, release, version, aliases, codename }));
   }
 
   /**

@@ -83,6 +83,21 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE forwards ADD COLUMN tls_key  TEXT;      -- PEM, never shown: only Caddy gets it
     `,
   },
+  {
+    version: 4,
+    name: 'launch templates the person saved',
+    sql: `
+      CREATE TABLE launch_templates (
+        name       TEXT PRIMARY KEY,
+        image      TEXT NOT NULL,
+        cpus       INTEGER NOT NULL,
+        memory     TEXT NOT NULL,
+        disk       TEXT NOT NULL,
+        cloud_init TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

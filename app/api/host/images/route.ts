@@ -1,0 +1,7 @@
+import { hostRoute, outcomeResponse } from '@/lib/host/route';
+import { instanceControl } from '@/lib/host/instances';
+
+export const dynamic = 'force-dynamic';
+
+/** The images the daemon can launch (`multipass find`). */
+export const GET = hostRoute(async ({ host }) => outcomeResponse(await instanceControl((e) => host.recordAudit(e)).images()));
