@@ -11,6 +11,7 @@ import {
   multipassDaemon,
   rebootFirewall,
   restoreSeedInstance,
+  forgetImages,
   setInstanceAddress,
   setMultipassFormat,
 } from './controls.mts';
@@ -39,6 +40,7 @@ const USAGE = `usage: npm run lab -- <command> [--prefix P]
   multipass state INSTANCE STATE   what the daemon reports of an instance's state (e.g. "Delayed Shutdown"); the VM itself is untouched
   multipass slow MS                the daemon's list and info take MS milliseconds from now on (0: at once)
   multipass restore INSTANCE       an instance back as the lab seeds it (state, addresses, network), after a test changed its life
+  multipass forget-images          the daemon's downloaded images forgotten: the next launch downloads its image
   multipass revoke DATA_DIR        that identity taken out of the daemon's accepted certificates, the daemon restarted
   apiserver stop|start
   iptables-restore fail|ok        make labgate's iptables-restore fail (run without CAP_NET_ADMIN), or work again
@@ -115,9 +117,10 @@ async function main(raw: string[]): Promise<number> {
       else if (args[0] === 'state' && args.length === 3) setMultipassState(prefix, args[1]!, args[2]!);
       else if (args[0] === 'slow' && /^\d+$/.test(args[1] ?? '')) setMultipassSlowness(prefix, Number(args[1]));
       else if (args[0] === 'restore' && args[1]) await restoreSeedInstance(prefix, args[1]);
+      else if (args[0] === 'forget-images') forgetImages(prefix);
       else
         throw new Error(
-          'multipass takes stop, start, format release|zones, state INSTANCE STATE, slow MS, restore INSTANCE, accept DATA_DIR or revoke DATA_DIR',
+          'multipass takes stop, start, format release|zones, state INSTANCE STATE, slow MS, restore INSTANCE, forget-images, accept DATA_DIR or revoke DATA_DIR',
         );
       return 0;
     case 'apiserver':

@@ -2,7 +2,7 @@
 import { apiserverSpec, controllerSpecs, waitApiserverReady, waitControllersHealthy } from './control-plane.mts';
 import { NamespaceFirewall } from './firewall.mts';
 import { kubectl } from './kube.mts';
-import { changeVmAddress, vmNetworkDown, vmNetworkUp } from './network.mts';
+import { changeVmAddress, removeVmNetwork, vmNetworkDown, vmNetworkUp } from './network.mts';
 import { multipassInstallerUsed, startMultipassDaemon } from './multipassd.mts';
 import { LAB_MULTIPASS_PASSPHRASE, seedState, STATE_WORDS, storedCertificates, type InstanceStateWord } from './multipass/model.mts';
 import { labPaths } from './paths.mts';
@@ -231,5 +231,12 @@ export async function restoreSeedInstance(prefix: string, name: string): Promise
   const state = readStandIn(p);
   writeStandIn(p, { ...state, instances: [...state.instances.filter((i) => i.name !== name), seed] });
   if (seed.state === 'Running') await vmNetworkUp(prefix, name, []);
-  else await vmNetworkDown(prefix, name);
+  else if (vmByName(name)) await vmNetworkDown(prefix, name);
+  else await removeVmNetwork(prefix, name); // one that never ran here again: its DHCP address is free
+}
+
+/** The daemon's downloaded images forgotten, as on a fresh host: the next launch of each downloads it. */
+export function forgetImages(prefix: string): void {
+  const p = labPaths(prefix);
+  writeStandIn(p, { ...readStandIn(p), cachedImages: [] });
 }

@@ -96,6 +96,8 @@ export async function vmNetworkUp(prefix: string, name: string, taken: readonly 
   if (!address) throw new Error('the bridge has no free address left');
   await addNamespace(ns);
   await attachVm(prefix, { name, address });
+  // As a booting VM's own ARP would: the host forgets whichever VM had this address before.
+  await run('ip', ['-n', namespaces(prefix).host, 'neigh', 'flush', 'to', address]);
   return address;
 }
 
@@ -103,4 +105,10 @@ export async function vmNetworkUp(prefix: string, name: string, taken: readonly 
 export async function vmNetworkDown(prefix: string, name: string): Promise<void> {
   const ns = namespaces(prefix).vm(name);
   if ((await listLabNamespaces(prefix)).includes(ns)) await ipIn(ns, 'link', 'set', 'eth0', 'down');
+}
+
+/** A launched VM purged: its namespace (and with it its veth on the bridge) goes. */
+export async function removeVmNetwork(prefix: string, name: string): Promise<void> {
+  const ns = namespaces(prefix).vm(name);
+  if ((await listLabNamespaces(prefix)).includes(ns)) await run('ip', ['netns', 'delete', ns]);
 }

@@ -5,7 +5,13 @@ import fs from 'node:fs';
 import { startStandInDaemon, type StandInDaemon } from '../multipass/daemon.mts';
 import { Lifecycle } from '../multipass/lifecycle.mts';
 import type { StandInState } from '../multipass/model.mts';
-import { vmNetworkDown, vmNetworkUp } from '../network.mts';
+import { removeVmNetwork, vmNetworkDown, vmNetworkUp } from '../network.mts';
+import path from 'node:path';
+import { cloudInitPackages } from '../multipass/launch.mts';
+import { labPaths, REPO } from '../paths.mts';
+import { run } from '../exec.mts';
+import { startProcess, stopProcess, waitFor } from '../processes.mts';
+import { namespaces, vmByName } from '../topology.mts';
 
 const { LAB_MULTIPASS_STATE: stateFile, LAB_MULTIPASS_SOCKET: socket, LAB_MULTIPASS_CERTS: certStore } = process.env;
 if (!stateFile || !socket || !certStore) throw new Error('LAB_MULTIPASS_STATE, LAB_MULTIPASS_SOCKET and LAB_MULTIPASS_CERTS are needed');
@@ -45,6 +51,35 @@ const lifecycle = new Lifecycle({
   minuteMs: 60_000,
   downloadStepMs: Number(process.env.LAB_MULTIPASS_DOWNLOAD_STEP_MS ?? 150),
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  launched: async (name, _address, userData) => {
+    // What cloud-init would install that the lab can stand in for: nginx's welcome page.
+    if (!cloudInitPackages(userData).includes('nginx')) return;
+    const p = labPaths(prefix);
+    startProcess(
+      {
+        name: `services-${name}`,
+        ns: namespaces(prefix).vm(name),
+        cmd: process.execPath,
+        args: [path.join(REPO, 'lab', 'agents', 'vm-services.mts')],
+        env: { ...process.env, LAB_PREFIX: prefix, LAB_VM: 'nginx' },
+        cwd: REPO,
+      },
+      { logs: p.logs, pids: p.pids },
+    );
+    // The daemon answers once cloud-init is done: nginx answers by then (asked inside the VM, on its loopback).
+    const ns = namespaces(prefix).vm(name);
+    await waitFor(
+      `nginx in ${name}`,
+      async () => (await run('ip', ['netns', 'exec', ns, 'curl', '-fsS', '-o', '/dev/null', 'http://127.0.0.1/'])).code === 0,
+      10_000,
+    );
+  },
+  // A launched VM leaves nothing behind; the lab's own VMs keep their namespaces (a test restores them).
+  purged: async (name) => {
+    if (vmByName(name)) return;
+    await stopProcess(`services-${name}`, labPaths(prefix).pids);
+    await removeVmNetwork(prefix, name);
+  },
 });
 let daemon: StandInDaemon | null = null;
 let changing = false;

@@ -28,6 +28,14 @@ if (role === 'ops') {
       sock.on('error', () => {});
     })
     .listen(3306, '0.0.0.0');
+} else if (role === 'nginx') {
+  // A launched VM whose cloud-init installs nginx: its welcome page on port 80.
+  http
+    .createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', server: 'nginx/1.24.0 (Ubuntu)' });
+      res.end('<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body><h1>Welcome to nginx!</h1></body></html>\n');
+    })
+    .listen(80, '0.0.0.0');
 } else {
   throw new Error(`no services for VM "${role}"`);
 }

@@ -1,6 +1,7 @@
 // What the Multipass daemon checks of a launch request and which images its find lists
 // (canonical/multipass: daemon.cpp validate_create_arguments, memory_size.cpp, utils.cpp
 // valid_hostname, constants.h). Pure, so it is tested apart from the daemon.
+import { parse } from 'yaml';
 
 /** LaunchError.ErrorCodes as the proto numbers them. */
 export const LAUNCH_ERRORS = { INVALID_MEM_SIZE: 1, INVALID_DISK_SIZE: 2, INVALID_HOSTNAME: 3 } as const;
@@ -61,4 +62,15 @@ export const IMAGES: readonly ImageInfo[] = [
 /** The image an alias names; the default (empty) is the current LTS. */
 export function findImage(alias: string): ImageInfo | null {
   return IMAGES.find((i) => i.aliases.includes(alias || 'lts')) ?? null;
+}
+
+/** The packages a cloud-config asks for (`packages:`); none when the user data is no cloud-config. */
+export function cloudInitPackages(userData: string): string[] {
+  if (!/^#cloud-config\b/.test(userData.trimStart())) return [];
+  try {
+    const doc = parse(userData) as { packages?: unknown } | null;
+    return Array.isArray(doc?.packages) ? doc.packages.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    return []; // cloud-init would fail on it too; the VM still boots
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findImage, LAUNCH_ERRORS, launchErrors, parseMemorySize, validHostname } from './launch.mts';
+import { cloudInitPackages, findImage, LAUNCH_ERRORS, launchErrors, parseMemorySize, validHostname } from './launch.mts';
 
 const args = { name: 'worker1', image: 'lts', cpus: 2, memory: '2G', disk: '10G', userData: '' };
 
@@ -49,5 +49,18 @@ describe('the stand-in daemon’s launch checks', () => {
     expect(findImage('jammy')?.release).toBe('22.04 LTS');
     expect(findImage('22.04')?.codename).toBe('jammy');
     expect(findImage('windows')).toBeNull();
+  });
+});
+
+describe('cloud-init packages', () => {
+  it.each([
+    ['#cloud-config\npackages:\n  - nginx\n  - curl\n', ['nginx', 'curl']],
+    ['#cloud-config\npackages: [nginx]\n', ['nginx']],
+    ['packages: [nginx]\n', []], // no cloud-config header: a script, not a config
+    ['#cloud-config\npackages: nginx\n', []],
+    ['#cloud-config\n: : bad', []],
+    ['', []],
+  ])('%j → %j', (userData, packages) => {
+    expect(cloudInitPackages(userData)).toEqual(packages);
   });
 });

@@ -46,6 +46,8 @@ export interface LifecycleHooks {
   sleep(ms: number): Promise<void>;
   /** A launched instance runs: what its cloud-init does (a Kubernetes worker joins). */
   launched?(name: string, address: string, userData: string): Promise<void>;
+  /** An instance is purged: what it took on the host goes with it. */
+  purged?(name: string): Promise<void>;
 }
 
 const RUNNING = new Set<InstanceStateWord>(['Running', 'Delayed Shutdown']);
@@ -175,6 +177,7 @@ export class Lifecycle {
     await this.hooks.update((s) => {
       s.instances = s.instances.filter((i) => !names.includes(i.name));
     });
+    for (const name of names) await this.hooks.purged?.(name);
     return { purged: names };
   }
 
@@ -191,13 +194,13 @@ export class Lifecycle {
     const image = findImage(args.image);
     if (!image) throw new Refusal(CODES.FAILED_PRECONDITION, `Unable to find an image matching "${args.image}" in remote "release".`);
     step({ create_message: `Creating ${name}` });
-    if (!this.cached.has(image.codename)) {
+    if (!(await this.hooks.update(() => {})).cachedImages?.includes(image.codename)) {
       for (let percent = 0; percent <= 100; percent += 10) {
         step({ launch_progress: { type: 'IMAGE', percent_complete: String(percent) } });
         if (percent < 100) await this.hooks.sleep(this.hooks.downloadStepMs);
       }
       step({ launch_progress: { type: 'VERIFY', percent_complete: '100' } });
-      this.cached.add(image.codename);
+      await this.hooks.update((s) => void (s.cachedImages = [...(s.cachedImages ?? []), image.codename]));
     }
     step({ create_message: `Configuring ${name}` });
     const memory = parseMemorySize(args.memory || DEFAULT_MEMORY)!;
@@ -223,8 +226,6 @@ export class Lifecycle {
     step({ vm_instance_name: name });
     return name;
   }
-
-  private readonly cached = new Set<string>();
 
   /** The daemon stops: its pending shutdowns go with it. */
   close(): void {

@@ -48,6 +48,7 @@ export interface StandInState {
   bridge: string;
   subnet: string;
   instances: StandInInstance[]; // in no particular order, as the daemon's hash map gives them
+  cachedImages?: string[]; // codenames the daemon has downloaded: launched from again without a download
   answerDelayMs?: number; // how long list and info take: the real ones reach into each VM over SSH, seconds on a busy host
 }
 

@@ -134,7 +134,7 @@ function protoFile(): string {
 export const STATUS_DETAILS = 'grpc-status-details-bin';
 let launchErrorType: protobuf.Type | null = null;
 export function launchErrorMessage(): protobuf.Type {
-  launchErrorType ??= protobuf.loadSync(protoFile()).lookupType('multipass.LaunchError');
+  launchErrorType ??= new protobuf.Root().loadSync(protoFile(), { keepCase: true }).lookupType('multipass.LaunchError');
   return launchErrorType;
 }
 
