@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { expect, test } from './fixtures/app';
+import { ExposeDialog } from './pages/expose';
 import { TablePage } from './pages/tables';
 
 // The screenshots in docs/ are taken here, from the real app in the lab, so they show what a
@@ -33,6 +34,31 @@ test('docs: the login page, the healthy overview and a forward', async ({ hostAp
   await page.context().clearCookies();
   await loginPage.goto();
   await page.screenshot({ path: shot('login.png', testInfo) });
+});
+
+test('docs: Grafana exposed with its name on the LAN and HTTPS — the dialog, and the topology that shows the name', async ({
+  page,
+  loggedIn: _,
+}, testInfo) => {
+  const expose = new ExposeDialog(page);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Expose Grafana', exact: true }).click();
+  await expose.https().check();
+  await expect(expose.plan()).toContainText("serve https://grafana.local/ with a certificate from labgate's CA");
+  await expose.dialog().screenshot({ path: shot('expose-https.png', testInfo) });
+  await expose.apply();
+  await expect(expose.url('https://grafana.local/')).toBeVisible({ timeout: 20_000 });
+  await expose.close();
+  try {
+    await page.goto('/');
+    await expect(page.getByRole('figure', { name: /^Topology/ })).toContainText('https://grafana.local/');
+    await page.waitForTimeout(500); // the topology fits itself to the view
+    await page.getByRole('figure', { name: /^Topology/ }).screenshot({ path: shot('topology-names.png', testInfo) });
+  } finally {
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' }).click();
+    await expect(page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' })).toHaveCount(0);
+  }
 });
 
 test('docs: what trouble looks like — Multipass down, and a firewall that cannot be written', async ({

@@ -56,18 +56,34 @@ try {
     { scheme: 'light', path: '/services', file: 'screenshot-services.png' },
     { scheme: 'light', path: '/instances', file: 'screenshot-instances.png' },
   ] as const;
-  for (const shot of shots) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: shot.scheme });
-    await page.goto(`${base}/login?next=${encodeURIComponent(shot.path)}`);
+  const loggedIn = async (scheme: 'light' | 'dark', at: string) => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
+    await page.goto(`${base}/login?next=${encodeURIComponent(at)}`);
     await page.getByLabel('Admin password').fill(password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    return page;
+  };
+  // What the pictures show: Grafana exposed as https://grafana.local/, as the dialog proposes it.
+  const setup = await loggedIn('light', '/');
+  await setup.getByRole('button', { name: 'Expose Grafana', exact: true }).click();
+  await setup.getByRole('dialog').getByLabel(/HTTPS/).check();
+  await setup.getByRole('dialog').getByText('serve https://grafana.local/').waitFor();
+  await setup.getByRole('dialog').getByRole('button', { name: 'Apply' }).click();
+  await setup.getByRole('dialog').getByRole('link', { name: 'https://grafana.local/' }).waitFor({ timeout: 30_000 });
+  await setup.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+  for (const shot of shots) {
+    const page = await loggedIn(shot.scheme, shot.path);
     await page.waitForTimeout(500); // the topology fits itself to the view
     const file = path.join(ROOT, 'docs', shot.file);
     await page.screenshot({ path: file });
     log(`saved ${path.relative(ROOT, file)}`);
     await page.close();
   }
+  await setup.goto(`${base}/`);
+  setup.once('dialog', (d) => void d.accept());
+  await setup.getByRole('button', { name: 'Undo Expose Grafana on the LAN' }).click();
+  await setup.getByRole('button', { name: 'Undo Expose Grafana on the LAN' }).waitFor({ state: 'detached' });
   await browser.close();
 } finally {
   server.kill('SIGTERM');
