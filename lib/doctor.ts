@@ -26,7 +26,11 @@ async function kubeFacts(settings: Env): Promise<DoctorFacts['kube']> {
     const answers = await Promise.all(
       checks.map(({ p, verb }) =>
         authz.createSelfSubjectAccessReview({
-          body: { spec: { resourceAttributes: { group: p.group, resource: p.resource, verb, name: p.resourceNames?.[0] } } },
+          body: {
+            spec: {
+              resourceAttributes: { group: p.group, resource: p.resource, verb, name: p.resourceNames?.[0], namespace: p.namespace },
+            },
+          },
         }),
       ),
     );

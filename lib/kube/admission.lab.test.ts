@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labPaths } from '@/lab/paths.mts';
 import { eventually, kubectl, labPrefix } from '@/lab/testing.mts';
 import { patchNodeLabels, patchService, setNodeSelector } from './mutations';
+import { createJoinCommand } from './join';
 
 // deploy/admission-policy.yaml in the lab's real apiserver: labgate's own changes pass, anything
 // else its ServiceAccount tries is refused by the apiserver with the policy's message.
@@ -64,6 +65,19 @@ describe("the admission policy: labgate's ServiceAccount changes only what labga
       ok: true,
     });
     expect(await setNodeSelector('Deployment', 'monitoring', 'kps-grafana', null)).toMatchObject({ ok: true });
+    const join = await createJoinCommand('probe-worker');
+    expect(join).toMatchObject({
+      ok: true,
+      data: expect.stringMatching(/^kubeadm join 10\.120\.52\.23:6443 --token [a-z0-9]{6}\.[a-z0-9]{16} /),
+    });
+    const id = /--token ([a-z0-9]{6})\./.exec(join.ok ? join.data : '')![1]!;
+    const secret = JSON.parse(await kubectl(['get', 'secret', '-n', 'kube-system', `bootstrap-token-${id}`, '-o', 'json'])) as {
+      type: string;
+      data: Record<string, string>;
+    };
+    expect(secret.type).toBe('bootstrap.kubernetes.io/token');
+    expect(Buffer.from(secret.data['usage-bootstrap-authentication']!, 'base64').toString()).toBe('true');
+    await kubectl(['delete', 'secret', '-n', 'kube-system', `bootstrap-token-${id}`]);
   });
 
   const node = { message: 'labgate may change only node labels outside the kubernetes.io and k8s.io prefixes.' };
@@ -157,13 +171,31 @@ describe("the admission policy: labgate's ServiceAccount changes only what labga
       want: workload,
     },
     {
+      name: 'a Secret in kube-system other than a bootstrap token',
+      patch: () =>
+        asLabgate().core.createNamespacedSecret({
+          namespace: 'kube-system',
+          body: { metadata: { name: `evil-${fresh}` }, type: 'Opaque', stringData: { token: 'x' } },
+        }),
+      want: { message: 'labgate may only update nodes, services, deployments and statefulsets' },
+    },
+    {
+      name: 'a bootstrap-token Secret under another name',
+      patch: () =>
+        asLabgate().core.createNamespacedSecret({
+          namespace: 'kube-system',
+          body: { metadata: { name: `evil-${fresh}` }, type: 'bootstrap.kubernetes.io/token', stringData: { 'token-id': 'abcdef' } },
+        }),
+      want: { message: 'labgate may only update nodes, services, deployments and statefulsets' },
+    },
+    {
       name: 'anything in kube-system',
       patch: () =>
         asLabgate().core.patchNamespacedService(
           { name: 'labgate-probe', namespace: 'kube-system', body: { spec: { type: 'NodePort' } } },
           merge,
         ),
-      want: { message: 'labgate never changes anything in kube-system.' },
+      want: { message: "labgate never changes anything in kube-system but a worker's bootstrap token." },
     },
   ])("refuses $name with the policy's message", async ({ patch, want }) => {
     const r = await refusal(patch);
@@ -173,7 +205,11 @@ describe("the admission policy: labgate's ServiceAccount changes only what labga
 
   it("labgate shows the policy's message when the apiserver refuses one of its changes", async () => {
     const res = await patchService('kube-system', 'labgate-probe', { type: 'NodePort', nodePorts: {} });
-    expect(res).toMatchObject({ ok: false, status: 422, error: expect.stringContaining('labgate never changes anything in kube-system.') });
+    expect(res).toMatchObject({
+      ok: false,
+      status: 422,
+      error: expect.stringContaining("labgate never changes anything in kube-system but a worker's bootstrap token."),
+    });
     expect(await kubectl(['get', 'service', 'labgate-probe', '-n', 'kube-system', '-o', 'jsonpath={.spec.type}'])).toBe('ClusterIP');
   });
 });

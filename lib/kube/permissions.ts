@@ -5,8 +5,9 @@
 export interface Permission {
   group: '' | 'apps' | 'admissionregistration.k8s.io';
   resource: string;
-  verbs: readonly ('get' | 'list' | 'watch' | 'patch')[];
+  verbs: readonly ('get' | 'list' | 'watch' | 'patch' | 'create')[];
   resourceNames?: readonly string[]; // only these objects
+  namespace?: string; // only in this namespace (a Role there, not the ClusterRole)
   why: string;
 }
 
@@ -20,6 +21,13 @@ export const PERMISSIONS: readonly Permission[] = [
   { group: '', resource: 'namespaces', verbs: ['list', 'watch'], why: 'the namespace filter' },
   { group: 'apps', resource: 'deployments', verbs: ['list', 'watch', 'patch'], why: 'pinning a Deployment to nodes' },
   { group: 'apps', resource: 'statefulsets', verbs: ['list', 'watch', 'patch'], why: 'pinning a StatefulSet to nodes' },
+  {
+    group: '',
+    resource: 'secrets',
+    verbs: ['create'],
+    namespace: 'kube-system',
+    why: 'a Kubernetes worker launch: its one-hour bootstrap token (the admission policy allows that type and name only)',
+  },
   {
     group: 'admissionregistration.k8s.io',
     resource: 'validatingadmissionpolicies',
