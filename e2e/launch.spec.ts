@@ -1,3 +1,4 @@
+import type { HostApi } from './fixtures/host-api';
 import { LAN } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { ExposeDialog } from './pages/expose';
@@ -7,8 +8,15 @@ test.describe.configure({ mode: 'serial' });
 
 const NGINX = '#cloud-config\npackages:\n  - nginx\n';
 
+/** Whatever a test reached: the instance it launched is gone from the lab (a refusal says it was never there). */
+async function purged(hostApi: HostApi, name: string): Promise<void> {
+  const res = await hostApi.post(`/api/host/instances/${name}`, { data: { action: 'delete', purge: true } });
+  expect([200, 409]).toContain(res.status());
+}
+
 test('launch web1 from Plain Ubuntu: the daemon’s refusal on its field, the download as a bar, web1 running; expose it to the LAN; delete and purge it', async ({
   page,
+  hostApi,
   lab,
   loggedIn: _,
 }) => {
@@ -53,9 +61,7 @@ test('launch web1 from Plain Ubuntu: the daemon’s refusal on its field, the do
     await ask.getByRole('button', { name: 'Delete web1' }).click();
     await expect(web1()).toHaveCount(0);
   } finally {
-    // Whatever the test reached: no web1 left in the lab.
-    const res = await page.request.get('/api/state/instances');
-    if ((await res.text()).includes('"web1"')) lab.control('multipass', 'state', 'web1', 'Deleted');
+    await purged(hostApi, 'web1');
   }
 });
 
@@ -78,4 +84,82 @@ test('a template saved from the form fills it again, and can be deleted', async 
   await expect(form.getByLabel('Cloud-init user data')).toHaveValue(NGINX);
   await form.getByRole('button', { name: 'Delete template web server' }).click();
   await expect(page.getByText('Template web server deleted.')).toBeVisible();
+});
+
+test('launch a Kubernetes worker from its template: the node joins, whoami is pinned to it and exposed to the LAN from there; deleting the instance takes the node away', async ({
+  page,
+  hostApi,
+  lab,
+  loggedIn: _,
+}) => {
+  test.setTimeout(120_000); // a launch, a join, a reschedule, an exposure and a delete
+  const t = new TablePage(page);
+  const whoamiNodes = () =>
+    lab.kubectl('get', 'pods', '-n', 'default', '-l', 'app.kubernetes.io/name=whoami', '-o', 'jsonpath={.items[*].spec.nodeName}').trim();
+  const pin = page.getByRole('form', { name: 'Pin a workload' });
+  try {
+    await page.goto('/instances');
+    await page.getByRole('button', { name: 'Launch an instance' }).click();
+    const form = page.getByRole('form', { name: 'Launch an instance' });
+    await form.getByLabel('Template', { exact: true }).selectOption('Kubernetes worker');
+    await expect(form.getByLabel('Cloud-init user data')).toHaveValue(/\{\{ labgate\.join \}\}/);
+    await form.getByLabel('Name', { exact: true }).fill('worker1');
+    const clicked = Date.now();
+    await form.getByRole('button', { name: 'Launch', exact: true }).click();
+    await expect(t.row('Instances', /^worker1/)).toContainText('Running', { timeout: 30_000 });
+    await page.goto('/nodes');
+    await expect(t.row('Nodes', /^worker1/)).toContainText('Ready', { timeout: 30_000 });
+    console.log(`labgate: Launch pressed → worker1 a Ready node (lab): ${Date.now() - clicked} ms`);
+    await expect(t.row('Nodes', /^worker1/)).toContainText('worker1'); // its VM, joined by address
+
+    await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/default/whoami');
+    await pin.getByLabel('Node label key', { exact: true }).fill('kubernetes.io/hostname');
+    await pin.getByLabel('Node label value', { exact: true }).fill('worker1');
+    await expect(pin.getByText('Nodes that match: worker1.')).toBeVisible();
+    await pin.getByRole('button', { name: 'Pin', exact: true }).click();
+    await expect.poll(whoamiNodes, { timeout: 60_000 }).toBe('worker1 worker1');
+
+    await page.goto('/services');
+    await t
+      .row('Services', /^whoami/)
+      .getByRole('button', { name: 'Expose on LAN' })
+      .click();
+    const expose = new ExposeDialog(page);
+    await expose.apply();
+    await expect(expose.url(`http://${LAN}:30080/`)).toBeVisible({ timeout: 20_000 });
+    await expect.poll(() => lab.curlFromLan(`http://${LAN}:30080/`), { timeout: 10_000 }).toContain('"node":"worker1"');
+    await expose.dialog().getByRole('button', { name: 'Undo' }).click();
+    await expect(expose.dialog()).toContainText('Undone');
+    await expose.close();
+
+    await page.goto('/nodes');
+    await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/default/whoami');
+    await pin.getByRole('button', { name: 'Clear pinning' }).click();
+    await expect(pin.getByText(/nodeSelector is set/)).toBeVisible();
+
+    await page.goto('/instances');
+    await t
+      .row('Instances', /^worker1/)
+      .getByRole('button', { name: 'Delete worker1' })
+      .click();
+    const ask = page.getByRole('dialog', { name: 'Delete worker1' });
+    await ask.getByLabel(/^Purge/).check();
+    await ask.getByRole('button', { name: 'Delete worker1' }).click();
+    await expect(t.row('Instances', /^worker1/)).toHaveCount(0);
+    await page.goto('/nodes');
+    await expect(t.row('Nodes', /^worker1/)).toHaveCount(0, { timeout: 15_000 });
+  } finally {
+    // Whatever the test reached: whoami unpinned (a merge patch: nothing to remove is no error).
+    lab.kubectl(
+      'patch',
+      'deployment',
+      '-n',
+      'default',
+      'whoami',
+      '--type=merge',
+      '-p',
+      '{"spec":{"template":{"spec":{"nodeSelector":null}}}}',
+    );
+    await purged(hostApi, 'worker1');
+  }
 });

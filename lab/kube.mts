@@ -6,7 +6,9 @@ import { must, run, type RunResult } from './exec.mts';
 import { apiserverUrl } from './control-plane.mts';
 import { ADMISSION_POLICY_MANIFEST, MANIFESTS, RBAC_MANIFEST, type LabPaths } from './paths.mts';
 import { kubeconfig } from './pki.mts';
-import { CONTROL_PLANE, KUBE_NODES, namespaces } from './topology.mts';
+import { CONTROL_PLANE, KUBE_NODES, namespaces, type VmSpec } from './topology.mts';
+import { labPaths } from './paths.mts';
+import { caCertHash, type JoinCommand } from '../lib/domain/join.mts';
 
 export interface Kubectl {
   (args: readonly string[], input?: string): Promise<string>;
@@ -29,8 +31,12 @@ export function kubectl(prefix: string, kubeconfigFile: string): Kubectl {
 
 /** Node objects with their status set at creation (stored as given), for KWOK to keep Ready. */
 export function nodeObjects(): object[] {
+  return KUBE_NODES.map((vm) => nodeObject(vm as Required<VmSpec>));
+}
+
+function nodeObject(vm: Pick<VmSpec, 'name' | 'address'> & { podCidr: string }): object {
   const version = pinnedVersion('k8s.io/kubernetes');
-  return KUBE_NODES.map((vm) => ({
+  return {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: {
@@ -66,7 +72,36 @@ export function nodeObjects(): object[] {
         systemUUID: '',
       },
     },
-  }));
+  };
+}
+
+/**
+ * What `kubeadm join` does on a launched worker, as the lab can: the token checked as the
+ * apiserver would take it (its Secret in kube-system, not expired, for authentication) and the
+ * CA hash against the cluster's CA; then the kubelet registers the node (KWOK keeps it Ready),
+ * with the next free pod CIDR. A join that does not check out registers nothing, as kubeadm fails.
+ */
+export async function joinWorker(prefix: string, name: string, address: string, join: JoinCommand): Promise<string | null> {
+  const p = labPaths(prefix);
+  const k = kubectl(prefix, p.adminKubeconfig);
+  const [id, secret] = join.token.split('.') as [string, string];
+  const found = await k.try(['get', 'secret', '-n', 'kube-system', `bootstrap-token-${id}`, '-o', 'json']);
+  if (found.code !== 0) return `the bootstrap token ${id} does not exist`;
+  const data = (JSON.parse(found.stdout) as { data: Record<string, string> }).data;
+  const field = (key: string) => Buffer.from(data[key] ?? '', 'base64').toString('utf8');
+  if (field('token-secret') !== secret) return 'the token secret is wrong';
+  if (field('usage-bootstrap-authentication') !== 'true') return 'the token is not for authentication';
+  if (!(Date.parse(field('expiration')) > Date.now())) return 'the token has expired';
+  if (join.caHash !== caCertHash(fs.readFileSync(path.join(p.pki, 'ca.crt'), 'utf8'))) return "the CA hash is not the cluster CA's";
+  const taken = (await k(['get', 'nodes', '-o', 'jsonpath={.items[*].spec.podCIDR}'])).split(/\s+/);
+  let n = KUBE_NODES.length;
+  while (taken.includes(`10.244.${n}.0/24`)) n++;
+  await k(['create', '-f', '-'], JSON.stringify(nodeObject({ name, address, podCidr: `10.244.${n}.0/24` })));
+  return null;
+}
+
+export async function removeNode(prefix: string, name: string): Promise<void> {
+  await kubectl(prefix, labPaths(prefix).adminKubeconfig)(['delete', 'node', name, '--ignore-not-found', '--wait=false']);
 }
 
 const manifest = (name: string) => fs.readFileSync(path.join(MANIFESTS, name), 'utf8');

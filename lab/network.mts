@@ -94,6 +94,7 @@ export async function vmNetworkUp(prefix: string, name: string, taken: readonly 
   for (let n: number = DHCP_RANGE.first; n <= DHCP_RANGE.last && !address; n++)
     if (!taken.includes(`${base}.${n}`)) address = `${base}.${n}`;
   if (!address) throw new Error('the bridge has no free address left');
+  await dropVeth(prefix, name); // one a VM of that name left behind
   await addNamespace(ns);
   await attachVm(prefix, { name, address });
   // As a booting VM's own ARP would: the host forgets whichever VM had this address before.
@@ -104,11 +105,17 @@ export async function vmNetworkUp(prefix: string, name: string, taken: readonly 
 /** A VM's network goes down as it stops, suspends or is deleted: nothing reaches it any more. */
 export async function vmNetworkDown(prefix: string, name: string): Promise<void> {
   const ns = namespaces(prefix).vm(name);
-  if ((await listLabNamespaces(prefix)).includes(ns)) await ipIn(ns, 'link', 'set', 'eth0', 'down');
+  if ((await listLabNamespaces(prefix)).includes(ns)) await run('ip', ['-n', ns, 'link', 'set', 'eth0', 'down']); // none: already off the bridge
+}
+
+/** The VM's veth, taken off the bridge at once (deleting one end deletes both, whoever still holds the namespace). */
+async function dropVeth(prefix: string, name: string): Promise<void> {
+  await run('ip', ['-n', namespaces(prefix).host, 'link', 'del', `vm-${name}`.slice(0, 15)]);
 }
 
 /** A launched VM purged: its namespace (and with it its veth on the bridge) goes. */
 export async function removeVmNetwork(prefix: string, name: string): Promise<void> {
   const ns = namespaces(prefix).vm(name);
+  await dropVeth(prefix, name);
   if ((await listLabNamespaces(prefix)).includes(ns)) await run('ip', ['netns', 'delete', ns]);
 }

@@ -7,6 +7,8 @@ import type { ActionResult } from '@/lib/result';
 import { InstanceChange, LaunchInstance, SaveTemplate, TemplateName } from '@/lib/schemas/instances';
 import { formInteger } from '@/lib/schemas/names';
 import { db } from '@/lib/store/db';
+import { JOIN_PLACEHOLDER, JOIN_TOKEN_HOURS, withJoin } from '@/lib/domain/join.mts';
+import { createJoinCommand } from '@/lib/kube/join';
 import { TemplateStore } from '@/lib/store/templates';
 import { asAction, invalidInput, withSession } from '@/lib/server/action';
 
@@ -48,7 +50,20 @@ export const launchOrSave = withSession(
     }
     const parsed = LaunchInstance.safeParse({ ...launchFields(form), name: String(form.get('name') ?? '') });
     if (!parsed.success) return invalidInput(parsed.error);
-    const res = await hostClient().launch(parsed.data);
+    let launch = parsed.data;
+    if (launch.cloudInit.includes(JOIN_PLACEHOLDER)) {
+      // A worker: its join command (a fresh bootstrap token) made here, where the Kubernetes credentials are.
+      const join = await createJoinCommand(launch.name);
+      await hostClient().record({
+        action: 'cluster.join-token',
+        subject: launch.name,
+        detail: `${JOIN_TOKEN_HOURS} h`,
+        result: join.ok ? 'ok' : join.error,
+      });
+      if (!join.ok) return asAction(join);
+      launch = { ...launch, cloudInit: withJoin(launch.cloudInit, join.data) };
+    }
+    const res = await hostClient().launch(launch);
     return res.ok ? { ok: true, data: { message: `Launching ${res.data.name}…`, launched: true } } : asAction(res);
   },
 );

@@ -8,6 +8,8 @@ import type { StandInState } from '../multipass/model.mts';
 import { removeVmNetwork, vmNetworkDown, vmNetworkUp } from '../network.mts';
 import path from 'node:path';
 import { cloudInitPackages } from '../multipass/launch.mts';
+import { joinWorker, removeNode } from '../kube.mts';
+import { parseJoinCommand } from '../../lib/domain/join.mts';
 import { labPaths, REPO } from '../paths.mts';
 import { run } from '../exec.mts';
 import { startProcess, stopProcess, waitFor } from '../processes.mts';
@@ -30,6 +32,22 @@ const write = (state: StandInState) => {
   fs.writeFileSync(`${stateFile}.daemon`, JSON.stringify(state, null, 2), { mode: 0o644 });
   fs.renameSync(`${stateFile}.daemon`, stateFile);
 };
+/** One of the lab's agents in a launched VM (its services, its kube-proxy), as the lab runs them in its own VMs. */
+function vmAgent(vm: string, agent: 'services' | 'node-proxy', env: Record<string, string>): void {
+  const p = labPaths(prefix);
+  startProcess(
+    {
+      name: `${agent}-${vm}`,
+      ns: namespaces(prefix).vm(vm),
+      cmd: process.execPath,
+      args: [path.join(REPO, 'lab', 'agents', agent === 'services' ? 'vm-services.mts' : 'node-proxy.mts')],
+      env: { ...process.env, LAB_PREFIX: prefix, ...env },
+      cwd: REPO,
+    },
+    { logs: p.logs, pids: p.pids },
+  );
+}
+
 // A VM boots in about a second here (the real ones take 20 s to a minute); a shutdown's minute is a minute.
 const lifecycle = new Lifecycle({
   update: async (change) => {
@@ -51,21 +69,18 @@ const lifecycle = new Lifecycle({
   minuteMs: 60_000,
   downloadStepMs: Number(process.env.LAB_MULTIPASS_DOWNLOAD_STEP_MS ?? 150),
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  launched: async (name, _address, userData) => {
+  launched: async (name, address, userData) => {
+    // A worker's cloud-init runs kubeadm join: the node registers, or the join fails and the VM runs without it.
+    const join = parseJoinCommand(userData);
+    if (join) {
+      const failed = await joinWorker(prefix, name, address, join);
+      console.log(`multipassd stand-in: ${name}: ${failed ? `kubeadm join failed: ${failed}` : 'joined the cluster'}`);
+      // A joined node runs kube-proxy: its NodePorts answer, as the lab's other nodes' do.
+      if (!failed) vmAgent(name, 'node-proxy', { LAB_NODE: name, LAB_KUBECONFIG: labPaths(prefix).adminKubeconfig });
+    }
     // What cloud-init would install that the lab can stand in for: nginx's welcome page.
     if (!cloudInitPackages(userData).includes('nginx')) return;
-    const p = labPaths(prefix);
-    startProcess(
-      {
-        name: `services-${name}`,
-        ns: namespaces(prefix).vm(name),
-        cmd: process.execPath,
-        args: [path.join(REPO, 'lab', 'agents', 'vm-services.mts')],
-        env: { ...process.env, LAB_PREFIX: prefix, LAB_VM: 'nginx' },
-        cwd: REPO,
-      },
-      { logs: p.logs, pids: p.pids },
-    );
+    vmAgent(name, 'services', { LAB_VM: 'nginx' });
     // The daemon answers once cloud-init is done: nginx answers by then (asked inside the VM, on its loopback).
     const ns = namespaces(prefix).vm(name);
     await waitFor(
@@ -77,7 +92,8 @@ const lifecycle = new Lifecycle({
   // A launched VM leaves nothing behind; the lab's own VMs keep their namespaces (a test restores them).
   purged: async (name) => {
     if (vmByName(name)) return;
-    await stopProcess(`services-${name}`, labPaths(prefix).pids);
+    await removeNode(prefix, name);
+    for (const agent of ['services', 'node-proxy']) await stopProcess(`${agent}-${name}`, labPaths(prefix).pids);
     await removeVmNetwork(prefix, name);
   },
 });

@@ -1,4 +1,27 @@
 import type { LaunchInstance } from '@/lib/schemas/instances';
+import { JOIN_PLACEHOLDER, JOIN_TOKEN_HOURS } from './join.mts';
+
+/** A worker's cloud-init: kubeadm and kubelet from the Kubernetes project's apt repository, then the join labgate makes at launch. */
+const WORKER_CLOUD_INIT = `#cloud-config
+# A Kubernetes worker for the cluster labgate manages. At launch labgate puts in a join command
+# with a ${JOIN_TOKEN_HOURS}-hour bootstrap token where the last line says ${JOIN_PLACEHOLDER}.
+package_update: true
+packages:
+  - containerd
+  - apt-transport-https
+  - ca-certificates
+  - curl
+  - gpg
+runcmd:
+  - swapoff -a
+  - modprobe br_netfilter
+  - sysctl -w net.ipv4.ip_forward=1
+  - mkdir -p /etc/apt/keyrings
+  - curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.36/deb/Release.key | gpg --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg
+  - echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.36/deb/ /' > /etc/apt/sources.list.d/kubernetes.list
+  - apt-get update && apt-get install -y kubelet kubeadm
+  - ${JOIN_PLACEHOLDER}
+`;
 
 /** A launch form's starting point: everything but the instance's name. */
 export interface LaunchTemplate extends Omit<LaunchInstance, 'name'> {
@@ -18,6 +41,16 @@ export const BUILT_IN_TEMPLATES: readonly LaunchTemplate[] = [
     memory: '1G',
     disk: '5G',
     cloudInit: '',
+  },
+  {
+    name: 'Kubernetes worker',
+    builtIn: true,
+    description: `Ubuntu 22.04 with kubeadm and kubelet, joined to the cluster labgate manages with a ${JOIN_TOKEN_HOURS}-hour token made at launch: adding a node is this form.`,
+    image: '22.04',
+    cpus: 2,
+    memory: '2G',
+    disk: '20G',
+    cloudInit: WORKER_CLOUD_INIT,
   },
 ];
 

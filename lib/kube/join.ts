@@ -1,7 +1,7 @@
 import 'server-only';
 import fs from 'node:fs';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { apiEndpoint, bootstrapTokenSecret, caCertHash, joinCommand, newBootstrapToken } from '@/lib/domain/join';
+import { apiEndpoint, bootstrapTokenSecret, caCertHash, joinCommand, newBootstrapToken } from '@/lib/domain/join.mts';
 import type { Outcome } from '@/lib/result';
 import { describeApiError, loadKubeConfig } from './client';
 

@@ -64,7 +64,7 @@ export const withJoin = (cloudInit: string, command: string) => cloudInit.split(
 export function apiEndpoint(server: string): string | null {
   try {
     const url = new URL(server);
-    return url.protocol === 'https:' ? `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || '443'}` : null;
+    return url.protocol === 'https:' ? `${url.hostname}:${url.port || '443'}` : null; // an IPv6 host keeps its brackets
   } catch {
     return null;
   }
