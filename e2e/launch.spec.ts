@@ -92,7 +92,7 @@ test('launch a Kubernetes worker from its template: the node joins, whoami is pi
   lab,
   loggedIn: _,
 }) => {
-  test.setTimeout(120_000); // a launch, a join, a reschedule, an exposure and a delete
+  test.setTimeout(240_000); // a launch, a join, a reschedule, an exposure, a delete and the cluster's clean-up
   const t = new TablePage(page);
   const whoamiNodes = () =>
     lab.kubectl('get', 'pods', '-n', 'default', '-l', 'app.kubernetes.io/name=whoami', '-o', 'jsonpath={.items[*].spec.nodeName}').trim();
@@ -132,11 +132,6 @@ test('launch a Kubernetes worker from its template: the node joins, whoami is pi
     await expect(expose.dialog()).toContainText('Undone');
     await expose.close();
 
-    await page.goto('/nodes');
-    await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/default/whoami');
-    await pin.getByRole('button', { name: 'Clear pinning' }).click();
-    await expect(pin.getByText(/nodeSelector is set/)).toBeVisible();
-
     await page.goto('/instances');
     await t
       .row('Instances', /^worker1/)
@@ -148,6 +143,12 @@ test('launch a Kubernetes worker from its template: the node joins, whoami is pi
     await expect(t.row('Instances', /^worker1/)).toHaveCount(0);
     await page.goto('/nodes');
     await expect(t.row('Nodes', /^worker1/)).toHaveCount(0, { timeout: 15_000 });
+    // Unpinned once its node is gone, whoami comes back on the other nodes (the cluster clears the
+    // pods left on the deleted node within a minute or so), as the tests after this one expect it.
+    await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/default/whoami');
+    await pin.getByRole('button', { name: 'Clear pinning' }).click();
+    await expect(pin.getByText(/nodeSelector is set/)).toBeVisible();
+    await expect.poll(whoamiNodes, { timeout: 150_000, intervals: [1_000] }).toMatch(/^node\d node\d$/);
   } finally {
     // Whatever the test reached: whoami unpinned (a merge patch: nothing to remove is no error).
     lab.kubectl(
