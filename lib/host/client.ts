@@ -45,10 +45,7 @@ const ok = <T>(data: T): Outcome<T> => ({ ok: true, data });
 
 function inProcessClient(actor: string): HostClient {
   const host = async () => (await import('./service')).hostService();
-  const instances = async () => {
-    const service = await host();
-    return (await import('./instances')).instanceControl((entry) => service.recordAudit(entry));
-  };
+  const instances = async () => (await import('./instances')).instanceControl();
   return {
     listForwards: async () => ok((await host()).list()),
     createForward: async (input) => (await host()).create(input, actor),

@@ -10,6 +10,7 @@ import type { Outcome } from '@/lib/result';
 import { CHECK_FIELDS, fieldErrorsOf } from '@/lib/schemas/errors';
 import { InstanceChange, LaunchInstance } from '@/lib/schemas/instances';
 import type { AuditEntry } from './store/audit';
+import { hostService } from './service';
 
 /** The daemon's side of a change: MultipassRpc, or a fake in tests. */
 export interface InstanceDaemon {
@@ -198,12 +199,15 @@ export class InstanceControl {
 
 const holder = globalThis as typeof globalThis & { labgateInstances?: InstanceControl };
 
-/** The host role's one instance control, on the daemon's socket with labgate's identity. */
-export function instanceControl(audit: InstanceControlDeps['audit']): InstanceControl {
+/** The host role's one instance control, on the daemon's socket with labgate's identity, writing to the host's audit log. */
+export function instanceControl(): InstanceControl {
   let rpc: Promise<MultipassRpc> | null = null;
   holder.labgateInstances ??= new InstanceControl({
     daemon: () => (rpc ??= clientIdentity(env().dataDir).then((identity) => new MultipassRpc(env().multipassSocket, identity))),
-    audit,
+    audit: (entry) =>
+      void hostService()
+        .then((host) => host.recordAudit(entry))
+        .catch((e: unknown) => console.error(`labgate: an instance change was not written to the audit log: ${String(e)}`)),
     refresh: async () => {
       await multipassWatcher().refresh();
       return multipassWatcher().snapshot().instances;

@@ -4,4 +4,4 @@ import { instanceControl } from '@/lib/host/instances';
 export const dynamic = 'force-dynamic';
 
 /** The images the daemon can launch (`multipass find`). */
-export const GET = hostRoute(async ({ host }) => outcomeResponse(await instanceControl((e) => host.recordAudit(e)).images()));
+export const GET = hostRoute(async () => outcomeResponse(await instanceControl().images()));

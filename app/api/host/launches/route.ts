@@ -4,11 +4,11 @@ import { instanceControl } from '@/lib/host/instances';
 export const dynamic = 'force-dynamic';
 
 /** Launches under way and just finished, for the pages to follow. */
-export const GET = hostRoute(async ({ host }) => Response.json(instanceControl((e) => host.recordAudit(e)).launches()));
+export const GET = hostRoute(async () => Response.json(instanceControl().launches()));
 
 /** A launch (LaunchInstance): 202 once the daemon has taken it; its refusals on their fields. */
-export const POST = hostRoute(async ({ host, actor, body }) => {
+export const POST = hostRoute(async ({ actor, body }) => {
   const input = await body();
   if (!input.ok) return outcomeResponse(input);
-  return outcomeResponse(await instanceControl((e) => host.recordAudit(e)).launch(input.data, actor), 202);
+  return outcomeResponse(await instanceControl().launch(input.data, actor), 202);
 });

@@ -6,9 +6,8 @@ export const dynamic = 'force-dynamic';
 type Params = { name: string };
 
 /** One change to an instance's life (InstanceChange); the instance is the one the path names. */
-export const POST = hostRoute<Params>(async ({ host, actor, params, body }) => {
+export const POST = hostRoute<Params>(async ({ actor, params, body }) => {
   const input = await body();
   if (!input.ok) return outcomeResponse(input);
-  const control = instanceControl((entry) => host.recordAudit(entry));
-  return outcomeResponse(await control.change({ ...(input.data as object), instance: params.name }, actor));
+  return outcomeResponse(await instanceControl().change({ ...(input.data as object), instance: params.name }, actor));
 });
