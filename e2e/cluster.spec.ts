@@ -1,5 +1,6 @@
 import { backToClusterIpArgs } from '../lab/service-args.mts';
 import { expect, test } from './fixtures/app';
+import { PinForm } from './pages/pin';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -21,19 +22,12 @@ test("the reference lab's manual path from the UI: label node1 type=ui, pin Graf
   await expect(page.getByRole('list', { name: 'Labels of node1' }).getByText('type=ui')).toBeVisible();
   expect(labels(lab, 'node1').type).toBe('ui');
 
-  const pin = page.getByRole('form', { name: 'Pin a workload' });
-  await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/monitoring/kps-grafana');
-  await pin.getByLabel('Node label key', { exact: true }).fill('type');
-  await pin.getByLabel('Node label value', { exact: true }).fill('ui');
-  await expect(pin.getByText('Nodes that match: node1.')).toBeVisible();
-  await pin.getByRole('button', { name: 'Pin', exact: true }).click();
-  await expect(pin.getByText(/nodeSelector is set/)).toBeVisible();
+  const pin = new PinForm(page);
+  await pin.pin('Deployment/monitoring/kps-grafana', 'type', 'ui', 'node1');
   await expect.poll(() => lab.podNode('monitoring', 'app.kubernetes.io/name=grafana'), { timeout: 30_000 }).toBe('node1');
 
   // Put the lab back as it was.
-  await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/monitoring/kps-grafana');
-  await pin.getByRole('button', { name: 'Clear pinning' }).click();
-  await expect(pin.getByText(/nodeSelector is set/)).toBeVisible();
+  await pin.clear('Deployment/monitoring/kps-grafana');
   await labelForm.getByLabel('Node', { exact: true }).selectOption('node1');
   await labelForm.getByLabel('Key', { exact: true }).fill('type');
   await labelForm.getByRole('button', { name: 'Remove label' }).click();
@@ -158,17 +152,15 @@ test("the pin form shows the chosen workload's own pin, and clears it", async ({
   pinWhoami({ 'kubernetes.io/hostname': node });
   try {
     await page.goto('/nodes');
-    const pin = page.getByRole('form', { name: 'Pin a workload' });
-    await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/default/whoami');
-    await expect(pin.getByLabel('Node label key', { exact: true })).toHaveValue('kubernetes.io/hostname');
-    await expect(pin.getByLabel('Node label value', { exact: true })).toHaveValue(node);
-    await expect(pin.getByRole('button', { name: 'Pin', exact: true })).toBeDisabled(); // already so
-    await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/default/docs');
-    await expect(pin.getByLabel('Node label key', { exact: true })).toHaveValue('');
-    await expect(pin.getByRole('button', { name: 'Clear pinning' })).toBeDisabled(); // not pinned
-    await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/default/whoami');
-    await pin.getByRole('button', { name: 'Clear pinning' }).click();
-    await expect(pin.getByText(/nodeSelector is set/)).toBeVisible();
+    const pin = new PinForm(page);
+    await pin.workload().selectOption('Deployment/default/whoami');
+    await expect(pin.key()).toHaveValue('kubernetes.io/hostname');
+    await expect(pin.value()).toHaveValue(node);
+    await expect(pin.form().getByRole('button', { name: 'Pin', exact: true })).toBeDisabled(); // already so
+    await pin.workload().selectOption('Deployment/default/docs');
+    await expect(pin.key()).toHaveValue('');
+    await expect(pin.form().getByRole('button', { name: 'Clear pinning' })).toBeDisabled(); // not pinned
+    await pin.clear('Deployment/default/whoami');
     await expect.poll(selector).toBe('');
   } finally {
     pinWhoami(null);

@@ -1,9 +1,16 @@
-import { JENKINS } from './fixtures/host-api';
+import { JENKINS, type HostApi } from './fixtures/host-api';
 import { LAN } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
 test.describe.configure({ mode: 'serial' });
+
+/** Jenkins on ops forwarded to the LAN, as the reference lab has it: the forward's id. */
+async function jenkinsForward(hostApi: HostApi): Promise<string> {
+  const created = await hostApi.post('/api/host/forwards', { data: JENKINS });
+  expect(created.status()).toBe(201);
+  return ((await created.json()) as { id: string }).id;
+}
 
 test('stop ops later and cancel; stop it now: its forward stays, marked stale; start it: the LAN reaches Jenkins again', async ({
   page,
@@ -11,9 +18,7 @@ test('stop ops later and cancel; stop it now: its forward stays, marked stale; s
   lab,
   loggedIn: _,
 }) => {
-  const created = await hostApi.post('/api/host/forwards', { data: JENKINS });
-  expect(created.status()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
+  const id = await jenkinsForward(hostApi);
   const t = new TablePage(page);
   const ops = () => t.row('Instances', /^ops/);
   try {
@@ -58,8 +63,7 @@ test('delete names the forwards that point at the instance; a refusal is said; p
   lab,
   loggedIn: _,
 }) => {
-  const created = await hostApi.post('/api/host/forwards', { data: JENKINS });
-  const { id } = (await created.json()) as { id: string };
+  const id = await jenkinsForward(hostApi);
   const t = new TablePage(page);
   try {
     await page.goto('/instances');

@@ -2,6 +2,7 @@ import type { HostApi } from './fixtures/host-api';
 import { LAN } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { ExposeDialog } from './pages/expose';
+import { PinForm } from './pages/pin';
 import { TablePage } from './pages/tables';
 
 test.describe.configure({ mode: 'serial' });
@@ -96,7 +97,7 @@ test('launch a Kubernetes worker from its template: the node joins, whoami is pi
   const t = new TablePage(page);
   const whoamiNodes = () =>
     lab.kubectl('get', 'pods', '-n', 'default', '-l', 'app.kubernetes.io/name=whoami', '-o', 'jsonpath={.items[*].spec.nodeName}').trim();
-  const pin = page.getByRole('form', { name: 'Pin a workload' });
+  const pin = new PinForm(page);
   try {
     await page.goto('/instances');
     await page.getByRole('button', { name: 'Launch an instance' }).click();
@@ -112,11 +113,7 @@ test('launch a Kubernetes worker from its template: the node joins, whoami is pi
     console.log(`labgate: Launch pressed → worker1 a Ready node (lab): ${Date.now() - clicked} ms`);
     await expect(t.row('Nodes', /^worker1/)).toContainText('worker1'); // its VM, joined by address
 
-    await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/default/whoami');
-    await pin.getByLabel('Node label key', { exact: true }).fill('kubernetes.io/hostname');
-    await pin.getByLabel('Node label value', { exact: true }).fill('worker1');
-    await expect(pin.getByText('Nodes that match: worker1.')).toBeVisible();
-    await pin.getByRole('button', { name: 'Pin', exact: true }).click();
+    await pin.pin('Deployment/default/whoami', 'kubernetes.io/hostname', 'worker1', 'worker1');
     await expect.poll(whoamiNodes, { timeout: 60_000 }).toBe('worker1 worker1');
 
     await page.goto('/services');
@@ -145,9 +142,7 @@ test('launch a Kubernetes worker from its template: the node joins, whoami is pi
     await expect(t.row('Nodes', /^worker1/)).toHaveCount(0, { timeout: 15_000 });
     // Unpinned once its node is gone, whoami comes back on the other nodes (the cluster clears the
     // pods left on the deleted node within a minute or so), as the tests after this one expect it.
-    await pin.getByLabel('Workload', { exact: true }).selectOption('Deployment/default/whoami');
-    await pin.getByRole('button', { name: 'Clear pinning' }).click();
-    await expect(pin.getByText(/nodeSelector is set/)).toBeVisible();
+    await pin.clear('Deployment/default/whoami');
     await expect.poll(whoamiNodes, { timeout: 150_000, intervals: [1_000] }).toMatch(/^node\d node\d$/);
   } finally {
     // Whatever the test reached: whoami unpinned (a merge patch: nothing to remove is no error).
