@@ -42,6 +42,12 @@ function argumentsFor(name: string, ctx: { forwardId: string; nodeVersion: strin
       return { json: ['abcdef123456'] };
     case 'logout':
       return { json: [] };
+    case 'changeInstance':
+      return { json: [{ instance: 'ops', action: 'stop', delayMinutes: 0 }] };
+    case 'launchOrSave':
+      return { form: { intent: 'launch', name: 'forged', image: '24.04', cpus: '1', memory: '1G', disk: '5G', cloudInit: '' } };
+    case 'deleteTemplate':
+      return { json: ['Plain Ubuntu'] };
     default:
       throw new Error(`no arguments for the server action ${name}: add them here`);
   }
@@ -78,6 +84,7 @@ async function world(hostApi: HostApi, lab: Lab): Promise<string> {
       'jsonpath={range .items[*]}{.metadata.name} {.spec.template.spec.nodeSelector}{"\\n"}{end}',
     ),
     exposures: await (await hostApi.get('/api/host/journal')).text(),
+    instances: lab.control('multipass', 'instances'),
   });
 }
 
