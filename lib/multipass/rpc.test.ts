@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAEMON_MESSAGES, startStandInDaemon, type StandInDaemon } from '@/lab/multipass/daemon.mts';
 import { seedState } from '@/lab/multipass/model.mts';
 import { selfSignedIdentity } from '@/lib/tls/certificates.mts';
-import { describeRpcError, MultipassRpc, toInstanceRecords, type InfoItem } from './rpc.mts';
+import { describeRpcError, launchStep, MultipassRpc, toInstanceRecords, type InfoItem } from './rpc.mts';
 
 // The client against the lab's gRPC stand-in of the daemon, over a real unix socket with TLS.
 describe('MultipassRpc against the daemon stand-in', () => {
@@ -207,5 +207,22 @@ describe('toInstanceRecords', () => {
 
   it.each(['', 'ops; rm -rf /', 'x'.repeat(64), '-leading-hyphen'])('refuses the whole reply for an instance named %j', (name) => {
     expect(() => toInstanceRecords([item(), item({ name })])).toThrow(/Multipass reported an instance named/);
+  });
+});
+
+describe('launchStep', () => {
+  it.each([
+    [{ launch_progress: { type: 'IMAGE', percent_complete: '40' } }, { phase: 'download', text: 'Downloading the image', percent: 40 }],
+    [{ launch_progress: { type: 'VERIFY', percent_complete: '100' } }, { phase: 'verify', text: 'Verifying the image', percent: 100 }],
+    [
+      { launch_progress: { type: 'WAITING', percent_complete: '-1' } },
+      { phase: 'waiting', text: 'Waiting for the instance to be ready', percent: null },
+    ],
+    [{ launch_progress: { type: 'IMAGE', percent_complete: '250' } }, { phase: 'download', text: 'Downloading the image', percent: null }],
+    [{ launch_progress: { type: 'SOMETHING_NEW', percent_complete: '5' } }, { phase: 'message', text: 'Working', percent: 5 }],
+    [{ create_message: 'Creating worker1' }, { phase: 'message', text: 'Creating worker1', percent: null }],
+    [{ vm_instance_name: 'worker1' }, null],
+  ])('%j → %j', (reply, step) => {
+    expect(launchStep(reply)).toEqual(step);
   });
 });

@@ -31,7 +31,6 @@ export const InstanceChange = z.discriminatedUnion(
   { error: 'Choose what to do: start, stop, cancel-stop, restart, suspend or delete.' },
 );
 export type InstanceChange = z.infer<typeof InstanceChange>;
-export type InstanceAction = InstanceChange['action'];
 
 /** A size as Multipass takes one ("2G", "512M", "10GiB"); whether it is enough is the daemon's to say. */
 const Size = z
