@@ -70,7 +70,14 @@ function setup(pods = [pod('monitoring', 'a', 'node1', app)]) {
       cluster: { nodes: [node('node1', '10.120.52.23'), node('node2', '10.120.52.24')], pods, services: [grafanaService] },
     },
   };
-  const sources: TargetSources = { ready: async () => {}, context: () => world.ctx };
+  // The cluster's next change: tests that change it call world.changed().
+  const waiting = new Set<() => void>();
+  const sources: TargetSources = {
+    ready: async () => {},
+    context: () => world.ctx,
+    changed: (ms) => new Promise((resolve) => (waiting.add(resolve), setTimeout(resolve, ms))),
+  };
+  const changed = (ctx: typeof world.ctx) => ((world.ctx = ctx), waiting.forEach((r) => r()), waiting.clear());
   const facts: HostFacts = {
     network: () => net,
     lanAddress: () => net.lanAddress,
@@ -89,8 +96,9 @@ function setup(pods = [pod('monitoring', 'a', 'node1', app)]) {
     settings: { auditRetention: { days: 30, maxEntries: 1000 }, journalRetentionDays: 30, lanName: 'labgate' },
     names,
     tlsProxy: tls,
+    targetSettleMs: 300,
   });
-  return { host, kernel, world, names, tls };
+  return { host, kernel, world, changed, names, tls };
 }
 
 const grafanaInput = {
@@ -111,6 +119,26 @@ describe('HostService', () => {
     });
     expect(s.kernel.save()).toContain('--to-destination 10.120.52.23:30060');
     expect(s.host.audit()[0]).toMatchObject({ actor: 'admin', action: 'forward.create', result: 'ok' });
+  });
+
+  it.each([
+    { name: 'becomes a NodePort a moment after the request (the watch behind the dashboard)', nodePortAfterMs: 50, ok: true },
+    { name: 'stays ClusterIP', nodePortAfterMs: null, ok: false },
+  ])('a Service target that $name: taken once it resolves, else refused with the reason', async ({ nodePortAfterMs, ok }) => {
+    const clusterIp = service('monitoring', 'kps-grafana', app, {
+      type: 'ClusterIP',
+      ports: [{ name: 'http-web', protocol: 'TCP', port: 80, targetPort: 'grafana', nodePort: null }],
+    });
+    const cluster = s.world.ctx.cluster!;
+    s.world.ctx = { ...s.world.ctx, cluster: { ...cluster, services: [clusterIp] } };
+    if (nodePortAfterMs !== null) setTimeout(() => s.changed({ ...s.world.ctx, cluster }), nodePortAfterMs);
+    const res = await s.host.create(grafanaInput, 'admin');
+    expect(res.ok ? res.data.status : res.error).toEqual(
+      ok
+        ? expect.objectContaining({ state: 'applied', targetIP: '10.120.52.23' })
+        : 'Service monitoring/kps-grafana is ClusterIP: port 80 has no nodePort.',
+    );
+    expect(s.host.desired()).toHaveLength(ok ? 1 : 0);
   });
 
   it.each([

@@ -51,6 +51,7 @@ const fail = (status: number, error: string, fieldErrors?: Record<string, string
 export interface TargetSources {
   ready(): Promise<void>; // the first list and the first answer (instant afterwards)
   context(): Omit<TargetContext, 'policy'>; // null where a source is unreachable right now
+  changed(timeoutMs: number): Promise<void>; // resolves at the cluster's next change, or after timeoutMs
 }
 
 /** What the host itself says: its LAN side, its own addresses and bridges, and what listens. */
@@ -71,7 +72,12 @@ export interface HostDeps {
   settings: Pick<Env, 'auditRetention' | 'journalRetentionDays' | 'lanName'>;
   names: LanNames; // NAME.local on the LAN
   tlsProxy: TlsProxy; // HTTPS in front of named forwards
+  targetSettleMs?: number; // how long a Service target that does not resolve yet is waited for
 }
+
+// The dashboard's role makes a Service a NodePort and then asks for its forward (Expose): with
+// two roles, this one's watch may see that change a moment after the request comes.
+const TARGET_SETTLE_MS = 2_000;
 
 export class HostService {
   private readonly store: ForwardStore;
@@ -82,14 +88,16 @@ export class HostService {
   private readonly facts: HostFacts;
   private readonly names: LanNames;
   private readonly tlsProxy: TlsProxy;
+  private readonly targetSettleMs: number;
   private readonly dashboardName: string | null;
   private readonly queue = new SerialQueue();
   private lastSync: HostStatus['lastSync'] = null;
   /** The last full read of the kernel, and how many restores this process had made by then. */
   private lastRead: { at: number; restores: number; status: Outcome<HostStatus> } | null = null;
 
-  constructor({ db, firewall, sources, facts, settings, names, tlsProxy }: HostDeps) {
+  constructor({ db, firewall, sources, facts, settings, names, tlsProxy, targetSettleMs = TARGET_SETTLE_MS }: HostDeps) {
     this.names = names;
+    this.targetSettleMs = targetSettleMs;
     this.tlsProxy = tlsProxy;
     this.dashboardName = settings.lanName;
     this.store = new ForwardStore(db);
@@ -216,7 +224,13 @@ export class HostService {
         { listenPort: ['A hand-made rule forwards this port.'] },
       );
     }
-    const r = resolveTarget(input.target, this.context(), exceptId ? (this.store.statuses().get(exceptId) ?? null) : null);
+    const resolve = () => resolveTarget(input.target, this.context(), exceptId ? (this.store.statuses().get(exceptId) ?? null) : null);
+    let r = resolve();
+    const until = Date.now() + this.targetSettleMs;
+    while (!r.ok && !r.unreachable && input.target.kind === 'service' && Date.now() < until) {
+      await this.sources.changed(until - Date.now());
+      r = resolve();
+    }
     if (!r.ok) return fail(r.unreachable ? 503 : 422, r.reason, { target: [r.reason] });
     return { ok: true, data: r };
   }
@@ -625,6 +639,16 @@ const liveSources: TargetSources = {
       cluster: kube.getStatus().reachable ? { nodes: snap.nodes, pods: snap.pods, services: snap.services } : null,
     };
   },
+  changed: (timeoutMs) =>
+    new Promise((resolve) => {
+      const done = () => {
+        stop();
+        clearTimeout(timer);
+        resolve();
+      };
+      const stop = kubeCache().onChange(done);
+      const timer = setTimeout(done, timeoutMs);
+    }),
 };
 
 const liveFacts: HostFacts = {
