@@ -10,6 +10,7 @@ import { namePlan } from '@/lib/domain/plan';
 import { hostClient } from '@/lib/host/client';
 import { env } from '@/lib/env';
 import { tlsFiles } from '@/lib/tls/certificates.mts';
+import { renewSiteCertificates, siteCertificate } from '@/lib/tls/site';
 import { applyExpose, exposures, planExposeService, undoExpose } from './expose';
 import { AnnotationExposer } from './expose-annotations';
 
@@ -90,6 +91,48 @@ describe('Expose with a name on the LAN and HTTPS', () => {
       expect((await curlNamedFromLan('https://grafana.local/', ['--cacert', ca])).body).toContain('kps-grafana');
     } finally {
       if (res.ok) await undoExpose(res.data.id, 'test');
+    }
+  });
+});
+
+describe('HTTPS certificates renewed before their end', () => {
+  const DAY = 86_400_000;
+  const daysLeft = (until: Date | string) => (new Date(until).getTime() - Date.now()) / DAY;
+
+  it('a certificate 17 days from its end gets a fresh one from the same CA: stored, served by Caddy, audited; a fresh one is left alone', async () => {
+    const res = await exposeGrafana({ lanName: 'grafana', https: true });
+    if (!res.ok) throw new Error(res.error);
+    try {
+      const host = hostClient();
+      const grafana = async () => {
+        const listed = await host.listForwards();
+        if (!listed.ok) throw new Error(listed.error);
+        return listed.data.find((f) => f.lanName === 'grafana')!;
+      };
+      const ca = tlsFiles(env().dataDir).caCert;
+      // What Caddy serves on grafana.local now: curl shows the certificate's end date.
+      const served = async () => {
+        const r = await curlNamedFromLan('https://grafana.local/', ['--cacert', ca, '-v', '-o', '/dev/null']);
+        expect(r.code, r.stderr).toBe(0);
+        return new Date(/expire date: (.+)/.exec(r.stderr)![1]!);
+      };
+      const issuedLongAgo = await siteCertificate('grafana', new Date(Date.now() - 380 * DAY));
+      expect((await host.updateForward({ id: (await grafana()).id, tls: issuedLongAgo })).ok).toBe(true);
+      const old = (await grafana()).httpsUntil!;
+      expect(daysLeft(old)).toBeCloseTo(17, 0);
+      expect(Math.abs((await served()).getTime() - Date.parse(old))).toBeLessThan(1_000);
+
+      expect(await renewSiteCertificates()).toEqual({ renewed: ['grafana.local'], failed: [] });
+      const fresh = (await grafana()).httpsUntil!;
+      expect(daysLeft(fresh)).toBeCloseTo(397, 0);
+      expect(Math.abs((await served()).getTime() - Date.parse(fresh))).toBeLessThan(1_000);
+      const audit = await host.audit();
+      expect(audit.ok && audit.data[0]).toMatchObject({ actor: 'labgate (certificate renewal)', action: 'forward.update', result: 'ok' });
+
+      expect(await renewSiteCertificates()).toEqual({ renewed: [], failed: [] });
+      expect((await grafana()).httpsUntil).toBe(fresh);
+    } finally {
+      await undoExpose(res.data.id, 'test');
     }
   });
 });

@@ -5,7 +5,8 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { mdnsName } from '@/lib/domain/lan-names';
-import { issueSiteCertificate, tlsFiles } from '@/lib/tls/certificates.mts';
+import { tlsFiles } from '@/lib/tls/certificates.mts';
+import { siteCertificate } from '@/lib/tls/site';
 import { ConcurrencyLimit } from '@/lib/concurrency';
 import { EXPOSE_ANNOTATIONS, exposeAnnotation } from '@/lib/domain/annotations';
 import { describeStep, openStep, planServiceExpose, type ExposeNaming, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
@@ -232,7 +233,7 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
             description: forwardDescription(id),
             ...(step.lanName ? { lanName: step.lanName } : {}),
             // The CA's key stays with this role: the host role gets only the name's certificate.
-            ...(step.lanName && step.https ? { tls: await issueSiteCertificate(env().dataDir, mdnsName(step.lanName)) } : {}),
+            ...(step.lanName && step.https ? { tls: await siteCertificate(step.lanName) } : {}),
           });
     await boundary(step.kind === 'service-nodeport' ? 'expose:service-patched' : 'expose:forward-created');
     if (!res.ok) {

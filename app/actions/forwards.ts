@@ -8,9 +8,8 @@ import { asAction, invalidInput, withSession } from '@/lib/server/action';
 import { readForwardForm } from '@/lib/schemas/forward-form';
 import { AdoptRule, CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
 import type { SiteTls } from '@/lib/schemas/names';
-import { HTTPS_NEEDS_NAME, mdnsName } from '@/lib/domain/lan-names';
-import { env } from '@/lib/env';
-import { issueSiteCertificate } from '@/lib/tls/certificates.mts';
+import { HTTPS_NEEDS_NAME } from '@/lib/domain/lan-names';
+import { siteCertificate } from '@/lib/tls/site';
 
 /** Each action parses its schema, then asks the host; the host checks the input again (it is an API too). */
 async function done<T>(res: Parameters<typeof asAction<T>>[0]): Promise<ActionResult<T>> {
@@ -24,7 +23,7 @@ async function done<T>(res: Parameters<typeof asAction<T>>[0]): Promise<ActionRe
  */
 async function tlsFor(lanName: string | null | undefined, https: boolean, editing: boolean): Promise<{ tls?: SiteTls | null }> {
   if (!https || !lanName) return editing ? { tls: null } : {};
-  return { tls: await issueSiteCertificate(env().dataDir, mdnsName(lanName)) };
+  return { tls: await siteCertificate(lanName) };
 }
 
 export const createForward = withSession(

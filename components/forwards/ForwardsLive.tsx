@@ -149,7 +149,18 @@ const columns: Column<ForwardView>[] = [
     id: 'url',
     header: 'LAN URL',
     value: (f) => f.url ?? '',
-    render: (f) => (f.url ? <LanUrl url={f.url} /> : '—'),
+    render: (f) =>
+      f.url ? (
+        <span className="space-y-1">
+          <LanUrl url={f.url} />
+          {f.httpsUntil ? (
+            // A day, not a time: the same on server and client whatever their time zones.
+            <span className="block text-xs text-zinc-500">Certificate until {f.httpsUntil.slice(0, 10)}, renewed by labgate</span>
+          ) : null}
+        </span>
+      ) : (
+        '—'
+      ),
     width: 'minmax(10rem, 1fr)',
   },
 ];

@@ -11,6 +11,7 @@ export interface Forward {
   description: string;
   lanName: string | null; // published on the LAN as lanName.local
   https: boolean; // Caddy serves https://lanName.local/ in front of it
+  httpsUntil: string | null; // the end of its certificate (ISO), which labgate renews before
   createdBy: string;
   createdAt: string;
 }

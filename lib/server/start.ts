@@ -53,6 +53,8 @@ export function serverReady(): Promise<void> {
     const { generated } = await ensureAdminPassword(store, env().adminPassword);
     // Half-done Exposes rolled back first; then the Services' labgate.dev/expose annotations are kept true.
     void recoverAfterCrash().then(async () => (await import('@/lib/expose-annotations')).startAnnotationExposer());
+    // The role that holds the CA keeps the HTTPS exposures' certificates from running out.
+    (await import('@/lib/tls/site')).startCertificateRenewal();
     if (generated) {
       console.log(
         `labgate: generated the admin password: ${generated}\n` +

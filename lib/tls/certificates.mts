@@ -161,13 +161,16 @@ export async function issueSiteCertificate(dataDir: string, name: string, now = 
   return signLeaf(files, { dns: [name], ips: [] }, now);
 }
 
+/** Whether a certificate that ends at `validTo` is due for its successor (30 days before, or later). */
+export const renewalDue = (validTo: Date | string, now: Date): boolean =>
+  new Date(validTo).getTime() - now.getTime() <= RENEW_BEFORE_DAYS * DAY;
+
 /** Whether the certificate names all of these and is not near its end. */
 function covers(certFile: string, names: ServerNames, now: Date): boolean {
   const cert = new NodeX509(fs.readFileSync(certFile));
   const san = cert.subjectAltName ?? '';
   const listed = new Set(san.split(', ').map((e) => e.replace(/^(DNS|IP Address):/, '').toLowerCase()));
-  const fresh = new Date(cert.validTo).getTime() - now.getTime() > RENEW_BEFORE_DAYS * DAY;
-  return fresh && [...names.dns, ...names.ips].every((n) => listed.has(n.toLowerCase()));
+  return !renewalDue(cert.validTo, now) && [...names.dns, ...names.ips].every((n) => listed.has(n.toLowerCase()));
 }
 
 /**

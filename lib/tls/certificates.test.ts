@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensureTls } from './certificates.mts';
+import { ensureTls, renewalDue } from './certificates.mts';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -70,5 +70,18 @@ describe("labgate's own CA and server certificate", () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('renewalDue', () => {
+  const now = new Date('2027-01-01T00:00:00Z');
+  it.each([
+    ['397 days left', '2028-02-02T00:00:00Z', false],
+    ['31 days left', '2027-02-01T00:00:00Z', false],
+    ['30 days left to the second', '2027-01-31T00:00:00Z', true],
+    ['a day left', '2027-01-02T00:00:00Z', true],
+    ['ended yesterday', '2026-12-31T00:00:00Z', true],
+  ])('%s: %s → %s', (_, validTo, due) => {
+    expect(renewalDue(validTo, now)).toBe(due);
   });
 });

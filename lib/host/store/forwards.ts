@@ -1,5 +1,5 @@
 import 'server-only';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Forward, ForwardStatus } from '@/lib/domain/forward';
 import { ForwardTarget, type CreateForward } from '@/lib/schemas/forwards';
@@ -37,6 +37,7 @@ const toForward = (r: Row): Forward => ({
   description: r.description,
   lanName: r.lan_name,
   https: r.tls_cert !== null,
+  httpsUntil: r.tls_cert ? new Date(new X509Certificate(r.tls_cert).validTo).toISOString() : null,
   createdBy: r.created_by,
   createdAt: r.created_at,
 });
@@ -106,7 +107,7 @@ export class ForwardStore {
    * INSERT fails on an id that exists; UPSERT updates it in place — never REPLACE, which would
    * delete the row and take its status with it (ON DELETE CASCADE).
    */
-  private write(how: 'INSERT' | 'UPSERT', f: Omit<StoredForward, 'https'>): void {
+  private write(how: 'INSERT' | 'UPSERT', f: Omit<StoredForward, 'https' | 'httpsUntil'>): void {
     this.db
       .prepare(
         `INSERT INTO forwards (id, name, protocol, listen_port, listen_address, target, description, lan_name, tls_cert, tls_key, created_by, created_at, updated_at)
