@@ -4,12 +4,17 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, trustCa } from '@/lab/browser.mts';
+import { restartCaddy } from '@/lab/caddy.mts';
 import { rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
+import { startAvahi, stopAvahi } from '@/lab/mdns.mts';
+import { curlNamedFromLan, resolveFromLan } from '@/lab/mdns-client.mts';
 import { LAB_MULTIPASS_PASSPHRASE } from '@/lab/multipass/model.mts';
 import { labPaths, REPO } from '@/lab/paths.mts';
 import { socketRequest, unreadableByOthers } from '@/lab/server.mts';
+import { stopProcess } from '@/lab/processes.mts';
 import { SystemContainer, type Bind } from '@/lab/system.mts';
+import { issueSiteCertificate } from '@/lib/tls/certificates.mts';
 import { curlFrom, eventually, labPrefix } from '@/lab/testing.mts';
 import { LAN, namespaces } from '@/lab/topology.mts';
 
@@ -71,6 +76,16 @@ async function forwardsAnswer(): Promise<boolean> {
   return results.every(Boolean);
 }
 
+/** Jenkins's forward over HTTPS on its name, as a laptop on the LAN sees it. */
+async function jenkinsOverHttps(): Promise<boolean> {
+  if ((await resolveFromLan('jenkins.local')) !== LAN.host) return false;
+  return (await curlNamedFromLan('https://jenkins.local/', ['--cacert', caFile()])).body.includes('Jenkins');
+}
+
+const UNITS = ['labgate-caddy', 'labgate-host', 'labgate-ui'];
+const unitStates = async (query: 'is-active' | 'is-enabled') =>
+  (await machine.exec('systemctl', [query, ...UNITS])).stdout.trim().split('\n');
+
 /** Installs (or upgrades) as a user would, with the build already in the read-only checkout. */
 const install = () => machine.must('/opt/labgate/scripts/install.sh', ['install', '--prebuilt']);
 const caFile = () => machine.path('/var/lib/labgate-ui/tls/ca.crt');
@@ -82,6 +97,10 @@ beforeAll(async () => {
   const unreadable = unreadableByOthers();
   if (unreadable) throw new Error(`the units run as unprivileged users, but ${unreadable}`);
   await rebootFirewall(prefix);
+  // The machine is the lab's host: its own avahi-daemon and labgate-caddy take the LAN's mDNS and
+  // ports 80 and 443 over from the lab's, as on a real host where there is one of each.
+  await stopAvahi(p, 'host');
+  await stopProcess('caddy', p.pids);
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-system-'));
   machine = await SystemContainer.fromRoot(root, path.join(scratch, 'root'), namespaces(prefix).host);
   // No multipass command in the machine: labgate talks to the daemon's socket (the lab's, bound in).
@@ -92,10 +111,12 @@ afterAll(async () => {
   if (machine) await machine.remove();
   if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   await rebootFirewall(prefix);
+  await startAvahi(prefix, p, 'host');
+  await restartCaddy(prefix, p);
 });
 
 describe('scripts/install.sh under a real systemd', () => {
-  it('installs two units that start; the laptop logs in with the password from the journal; a forward answers from lan', async () => {
+  it('installs three units that start; the laptop logs in with the password from the journal; forwards answer from lan, one on its name over HTTPS', async () => {
     // The snap's daemon socket, owned by group sudo as on a real host; and an earlier install's
     // mistake to undo: the dashboard's user in that group.
     await machine.must('sh', [
@@ -106,6 +127,9 @@ describe('scripts/install.sh under a real systemd', () => {
       '-c',
       'groupadd --system labgate-ui && useradd --system --gid labgate-ui --groups sudo --no-create-home labgate-ui',
     ]);
+    // docs/install.md: Debian's avahi-daemon and Caddy are installed (in the image); its own Caddy unit goes.
+    await machine.must('systemctl', ['disable', '--now', 'caddy']);
+    expect((await machine.exec('systemctl', ['is-active', 'avahi-daemon'])).stdout.trim()).toBe('active');
     const installed = await machine.exec('/opt/labgate/scripts/install.sh', ['install', '--prebuilt']);
     expect(installed.code, installed.stderr).toBe(0);
     expect(installed.stderr).toContain('taking labgate-ui out of group sudo');
@@ -134,10 +158,7 @@ describe('scripts/install.sh under a real systemd', () => {
     expect(accepted).toContain("accepted labgate's client certificate");
     expect((await machine.must('stat', ['-c', '%U %a', '/var/lib/labgate/multipass/client.key'])).trim()).toBe('labgate 600');
     await machine.must('systemctl', ['restart', 'labgate-host', 'labgate-ui']);
-    expect((await machine.exec('systemctl', ['is-active', 'labgate-host', 'labgate-ui'])).stdout.trim().split('\n')).toEqual([
-      'active',
-      'active',
-    ]);
+    expect(await unitStates('is-active')).toEqual(['active', 'active', 'active']);
     expect((await machine.must('stat', ['-c', '%U %G %a', SOCKET])).trim()).toBe('labgate labgate 660');
 
     // docs/install.md: the first start prints the generated password once, to the journal.
@@ -179,9 +200,19 @@ describe('scripts/install.sh under a real systemd', () => {
     expect(instances.instances.find((i) => i.name === 'ops')?.state).toBe('Running');
     for (const { answers: _, ...f } of FORWARDS) expect((await hostApi('POST', '/api/host/forwards', f)).code).toBe(201);
     await eventually('the forwards to answer from lan', forwardsAnswer, 10_000);
+
+    // docs/https.md: a name on the LAN and HTTPS in front, with the machine's avahi-daemon and
+    // labgate-caddy; the certificate from the dashboard's CA, as its role signs one.
+    expect(await resolveFromLan('labgate.local')).toBe(LAN.host);
+    const listed = (await hostApi('GET', '/api/host/forwards')).json as { id: string; name: string }[];
+    const jenkins = listed.find((f) => f.name === 'Jenkins')!;
+    const tls = await issueSiteCertificate(machine.path('/var/lib/labgate-ui'), 'jenkins.local');
+    const named = await hostApi('PATCH', `/api/host/forwards/${jenkins.id}`, { id: jenkins.id, lanName: 'jenkins', tls });
+    expect(named.code, JSON.stringify(named.json)).toBe(200);
+    await eventually('https://jenkins.local/ to answer from lan', jenkinsOverHttps, 15_000);
   }, 180_000);
 
-  it('after a reboot (tables flushed) the units start by themselves and every forward answers before the first page load completes', async () => {
+  it('after a reboot (tables flushed) the units start by themselves, every forward answers before the first page load completes, and the name and HTTPS come back', async () => {
     await machine.poweroff();
     await rebootFirewall(prefix);
     expect((await run('iptables-save', [])).stdout).not.toContain('LABGATE');
@@ -195,21 +226,16 @@ describe('scripts/install.sh under a real systemd', () => {
     );
     const pageAt = Date.now();
     expect(await forwardsAnswer()).toBe(true);
+    await eventually('https://jenkins.local/ to answer again', jenkinsOverHttps, 30_000);
     console.log(
       `reboot: the container's systemd started → first dashboard page ${((pageAt - startedAt) / 1000).toFixed(1)} s, every forward answering by then`,
     );
-    expect((await machine.exec('systemctl', ['is-enabled', 'labgate-host', 'labgate-ui'])).stdout.trim().split('\n')).toEqual([
-      'enabled',
-      'enabled',
-    ]);
+    expect(await unitStates('is-enabled')).toEqual(['enabled', 'enabled', 'enabled']);
   }, 180_000);
 
   it('an upgrade (install.sh again) keeps the forwards and the password', async () => {
     await install();
-    expect((await machine.exec('systemctl', ['is-active', 'labgate-host', 'labgate-ui'])).stdout.trim().split('\n')).toEqual([
-      'active',
-      'active',
-    ]);
+    expect(await unitStates('is-active')).toEqual(['active', 'active', 'active']);
     const listed = (await hostApi('GET', '/api/host/forwards')).json as { name: string }[];
     expect(listed.map((f) => f.name).sort()).toEqual(FORWARDS.map((f) => f.name).sort());
     await eventually(
@@ -230,15 +256,17 @@ describe('scripts/install.sh under a real systemd', () => {
     ]);
     expect(login.ok).toBe(true);
     await eventually('the forwards to answer after the upgrade', forwardsAnswer, 10_000);
+    await eventually('https://jenkins.local/ to answer after the upgrade', jenkinsOverHttps, 30_000);
   }, 180_000);
 
   it('uninstall leaves no labgate rule, unit, user or file', async () => {
     await machine.must('/opt/labgate/scripts/install.sh', ['uninstall']);
     expect((await run('iptables-save', [])).stdout).not.toMatch(/labgate|LABGATE/);
     expect(await forwardsAnswer()).toBe(false);
+    await eventually('jenkins.local to leave the LAN', async () => (await resolveFromLan('jenkins.local')) === null, 15_000);
     expect((await machine.exec('systemctl', ['list-unit-files', 'labgate*', '--no-legend'])).stdout.trim()).toBe('');
-    expect((await machine.exec('getent', ['passwd', 'labgate', 'labgate-ui'])).stdout).toBe('');
-    expect((await machine.exec('getent', ['group', 'labgate', 'labgate-ui'])).stdout).toBe('');
+    expect((await machine.exec('getent', ['passwd', 'labgate', 'labgate-ui', 'labgate-caddy'])).stdout).toBe('');
+    expect((await machine.exec('getent', ['group', 'labgate', 'labgate-ui', 'labgate-caddy'])).stdout).toBe('');
     const left = await machine.must('find', [
       '/',
       '-xdev',

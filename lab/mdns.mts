@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LabPaths } from './paths.mts';
-import { startProcess, waitFor, type ProcessSpec } from './processes.mts';
+import { startProcess, stopProcess, waitFor, type ProcessSpec } from './processes.mts';
 import { LAN, namespaces } from './topology.mts';
 
 export const MDNS_PROCESSES = ['dbus-host', 'avahi-host', 'dbus-lan', 'avahi-lan'];
@@ -97,24 +97,34 @@ export async function startMdns(prefix: string, p: LabPaths): Promise<void> {
     fs.writeFileSync(avahiFile, avahiConfig(side));
     startProcess(inOwnMounts(`dbus-${side}`, ns, users, `dbus-daemon --config-file='${busFile}' --nofork --nopidfile`), dirs);
     await waitFor(`the ${side} side's D-Bus`, async () => fs.existsSync(busSocket(p, side)), 10_000, 50);
-    startProcess(
-      {
-        ...inOwnMounts(
-          `avahi-${side}`,
-          ns,
-          'mount -t tmpfs -o mode=0755 tmpfs /run/avahi-daemon',
-          `avahi-daemon -f '${avahiFile}' --no-chroot --no-drop-root --no-rlimits`,
-        ),
-        env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: busAddress(p, side) },
-      },
-      dirs,
-    );
   }
-  for (const side of Object.keys(SIDES) as Side[])
-    await waitFor(
-      `avahi-daemon on the ${side} side`,
-      async () => fs.readFileSync(path.join(p.logs, `avahi-${side}.log`), 'utf8').includes('Server startup complete'),
-      15_000,
-      100,
-    );
+  await Promise.all((Object.keys(SIDES) as Side[]).map((side) => startAvahi(prefix, p, side)));
 }
+
+/** One side's avahi-daemon on its D-Bus (already running), once it has announced itself. */
+export async function startAvahi(prefix: string, p: LabPaths, side: Side): Promise<void> {
+  const ns = side === 'host' ? namespaces(prefix).host : namespaces(prefix).lan;
+  const log = path.join(p.logs, `avahi-${side}.log`);
+  const from = fs.existsSync(log) ? fs.statSync(log).size : 0; // an earlier run's lines are in the same log
+  startProcess(
+    {
+      ...inOwnMounts(
+        `avahi-${side}`,
+        ns,
+        'mount -t tmpfs -o mode=0755 tmpfs /run/avahi-daemon',
+        `avahi-daemon -f '${path.join(p.shared, 'mdns', `${side}-avahi.conf`)}' --no-chroot --no-drop-root --no-rlimits`,
+      ),
+      env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: busAddress(p, side) },
+    },
+    { logs: p.logs, pids: p.pids },
+  );
+  await waitFor(
+    `avahi-daemon on the ${side} side`,
+    async () => fs.readFileSync(log, 'utf8').slice(from).includes('Server startup complete'),
+    15_000,
+    100,
+  );
+}
+
+/** One side's avahi-daemon stopped (its D-Bus stays): the LAN no longer hears from it. */
+export const stopAvahi = (p: LabPaths, side: Side) => stopProcess(`avahi-${side}`, p.pids);

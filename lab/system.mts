@@ -11,8 +11,10 @@ import { cacheDir, REPO } from './paths.mts';
 import { eventually } from './testing.mts';
 
 export const SYSTEM_PACKAGES = ['mmdebstrap', 'systemd-container'];
-// What a minimal Debian 12 server has, plus what labgate's units and their checks use.
-const INCLUDE = ['systemd', 'systemd-sysv', 'dbus', 'iptables', 'iproute2', 'curl', 'ca-certificates', 'openssl', 'procps', 'passwd'];
+// What a minimal Debian 12 server has, plus what labgate's units and their checks use, and what
+// docs/install.md has a user install for names on the LAN and HTTPS.
+const BASE = ['systemd', 'systemd-sysv', 'dbus', 'iptables', 'iproute2', 'curl', 'ca-certificates', 'openssl', 'procps', 'passwd'];
+const INCLUDE = [...BASE, 'avahi-daemon', 'avahi-utils', 'caddy'];
 const MIRROR = 'http://deb.debian.org/debian';
 
 /** install.sh's pinned Node: the image carries it, as a host that ran `install.sh node` once would. */
@@ -31,16 +33,12 @@ export function systemRootPath(): string {
 }
 
 /**
- * The cached root file system (made once: about 40 s and 230 MB), with install.sh's pinned Node
+ * The cached root file system (made once: about 40 s and 390 MB), with install.sh's pinned Node
  * in /usr/local/lib/labgate, since the lab host has no route to the npm registry. Run outside
  * the lab's namespaces: mmdebstrap and npm fetch from Debian's and npm's registries.
  */
 export function ensureSystemRoot(log: (m: string) => void = () => {}): string {
-  const key = createHash('sha256')
-    .update(`bookworm ${INCLUDE.join(',')} ${pinnedNode()}`)
-    .digest('hex')
-    .slice(0, 16);
-  const root = path.join(cacheDir(), `debian12-root-${key}`);
+  const root = systemRootPath();
   if (fs.existsSync(path.join(root, 'etc', 'os-release'))) return root;
   const tmp = `${root}.tmp`;
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -111,11 +111,12 @@ describe('HTTPS certificates renewed before their end', () => {
       };
       const ca = tlsFiles(env().dataDir).caCert;
       // What Caddy serves on grafana.local now: curl shows the certificate's end date.
-      const served = async () => {
-        const r = await curlNamedFromLan('https://grafana.local/', ['--cacert', ca, '-v', '-o', '/dev/null']);
-        expect(r.code, r.stderr).toBe(0);
-        return new Date(/expire date: (.+)/.exec(r.stderr)![1]!);
-      };
+      const served = async () =>
+        eventually('grafana.local to answer over HTTPS', async () => {
+          const r = await curlNamedFromLan('https://grafana.local/', ['--cacert', ca, '-v', '-o', '/dev/null']);
+          const end = /expire date: (.+)/.exec(r.stderr)?.[1];
+          return r.ok && end ? new Date(end) : undefined;
+        });
       const issuedLongAgo = await siteCertificate('grafana', new Date(Date.now() - 380 * DAY));
       expect((await host.updateForward({ id: (await grafana()).id, tls: issuedLongAgo })).ok).toBe(true);
       const old = (await grafana()).httpsUntil!;
