@@ -31,9 +31,12 @@ test('Expose Grafana with HTTPS: https://grafana.local/ answers from the LAN wit
   const redirect = await curlNamedFromLan('http://grafana.local/', ['-o', '/dev/null', '-w', '%{http_code} %{redirect_url}']);
   expect(redirect.body).toBe('308 https://grafana.local/');
 
-  // The forward shows its HTTPS URL and its name on the Forwards page.
+  // The forward shows its HTTPS URL, its name and its certificate's end (397 days on) on the Forwards page.
   await page.goto('/forwards');
-  await expect(new TablePage(page).row('Forwards', /Grafana/).getByRole('link', { name: 'https://grafana.local/' })).toBeVisible();
+  const row = new TablePage(page).row('Forwards', /Grafana/);
+  await expect(row.getByRole('link', { name: 'https://grafana.local/' })).toBeVisible();
+  const until = new Date(Date.now() + 397 * 86_400_000).toISOString().slice(0, 10);
+  await expect(row).toContainText(`Certificate until ${until}, renewed by labgate`);
 
   await page.goto('/');
   page.once('dialog', (d) => void d.accept());
