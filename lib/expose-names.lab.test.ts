@@ -128,7 +128,7 @@ describe('HTTPS certificates renewed before their end', () => {
       expect(daysLeft(fresh)).toBeCloseTo(397, 0);
       expect(Math.abs((await served()).getTime() - Date.parse(fresh))).toBeLessThan(1_000);
       const audit = await host.audit();
-      expect(audit.ok && audit.data[0]).toMatchObject({ actor: 'labgate (certificate renewal)', action: 'forward.update', result: 'ok' });
+      expect(audit.ok && audit.data[0]).toMatchObject({ actor: 'certificate-renewal', action: 'forward.update', result: 'ok' });
 
       expect(await renewSiteCertificates()).toEqual({ renewed: [], failed: [] });
       expect((await grafana()).httpsUntil).toBe(fresh);

@@ -5,7 +5,8 @@ import { hostClient } from '@/lib/host/client';
 import type { SiteTls } from '@/lib/schemas/names';
 import { issueSiteCertificate, renewalDue } from './certificates.mts';
 
-const RENEWAL_ACTOR = 'labgate (certificate renewal)';
+// An actor the host API takes from the dashboard's role (lower-case, digits, dashes).
+const RENEWAL_ACTOR = 'certificate-renewal';
 const CHECK_EVERY_MS = 6 * 3_600_000;
 
 /** A certificate for NAME.local from labgate's CA, made in the role that holds the CA's key. */
