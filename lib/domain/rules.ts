@@ -130,6 +130,13 @@ export function renderRules(forwards: readonly ResolvedForward[], net: HostNetwo
   return { nat, filter };
 }
 
+/** A hand-made rule put back at the position it had in its chain (1 is the first). */
+export interface ReinstatedRule {
+  table: OwnedTable;
+  line: string;
+  position: number;
+}
+
 /**
  * One iptables-restore --noflush payload: declaring a chain empties it, so labgate's chains are
  * rewritten whole and nobody else's are touched; missing jumps are added in the same transaction.
@@ -138,6 +145,7 @@ export function renderRestore(
   desired: DesiredRules,
   missingJumps: Record<OwnedTable, string[]>,
   adopt: { table: OwnedTable; line: string }[] = [],
+  reinstate: ReinstatedRule[] = [],
 ): string {
   const out: string[] = [];
   for (const table of ['nat', 'filter'] as const) {
@@ -146,6 +154,9 @@ export function renderRestore(
     for (const r of adopt.filter((a) => a.table === table)) out.push(r.line.replace(/^-A /, '-D '));
     for (const chain of OWNED_CHAINS[table]) out.push(`:${chain} - [0:0]`);
     for (const jump of missingJumps[table]) out.push(jump.replace(/^-A (\S+)/, '-I $1 1'));
+    // An adoption taken back: each hand-made rule where it stood, the lowest position first.
+    for (const r of reinstate.filter((x) => x.table === table).sort((a, b) => a.position - b.position))
+      out.push(r.line.replace(/^-A (\S+)/, `-I $1 ${r.position}`));
     for (const chain of OWNED_CHAINS[table]) out.push(...(desired[table][chain] ?? []));
     out.push('COMMIT');
   }

@@ -93,7 +93,7 @@ function setup(pods = [pod('monitoring', 'a', 'node1', app)]) {
     firewall: new Firewall(kernel),
     sources,
     facts,
-    settings: { auditRetention: { days: 30, maxEntries: 1000 }, journalRetentionDays: 30, lanName: 'labgate' },
+    settings: { auditRetention: { days: 30, maxEntries: 1000 }, journalRetentionDays: 30, lanName: 'labgate', dataDir: os.tmpdir() },
     names,
     tlsProxy: tls,
     targetSettleMs: 300,

@@ -30,7 +30,10 @@ import { HTTPS_NEEDS_NAME, mdnsName } from '@/lib/domain/lan-names';
 import type { Site } from '@/lib/domain/caddy';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { AuditLog } from './store/audit';
-import { ForwardStore } from './store/forwards';
+import { ForwardStore, newForwardId } from './store/forwards';
+import { noteStoreFailure, noteStoreWritten, storeFailure, storeRoom, type StoreProblem } from '@/lib/store/failure';
+import type { SiteTls } from '@/lib/schemas/names';
+import type { ReinstatedRule } from '@/lib/domain/rules';
 import { Journal } from './store/journal';
 import type { ForwardView, HostStatus } from '@/lib/wire';
 
@@ -69,10 +72,11 @@ export interface HostDeps {
   firewall: Firewall;
   sources: TargetSources;
   facts: HostFacts;
-  settings: Pick<Env, 'auditRetention' | 'journalRetentionDays' | 'lanName'>;
+  settings: Pick<Env, 'auditRetention' | 'journalRetentionDays' | 'lanName' | 'dataDir'>;
   names: LanNames; // NAME.local on the LAN
   tlsProxy: TlsProxy; // HTTPS in front of named forwards
   targetSettleMs?: number; // how long a Service target that does not resolve yet is waited for
+  storeRoom?: () => StoreProblem | null; // whether the data dir can take a change (tests make it say full)
 }
 
 // The dashboard's role makes a Service a NodePort and then asks for its forward (Expose): with
@@ -91,11 +95,17 @@ export class HostService {
   private readonly targetSettleMs: number;
   private readonly dashboardName: string | null;
   private readonly queue = new SerialQueue();
+  private readonly db: Database;
+  private readonly dataDir: string;
+  private readonly storeRoom: () => StoreProblem | null;
   private lastSync: HostStatus['lastSync'] = null;
   /** The last full read of the kernel, and how many restores this process had made by then. */
   private lastRead: { at: number; restores: number; status: Outcome<HostStatus> } | null = null;
 
-  constructor({ db, firewall, sources, facts, settings, names, tlsProxy, targetSettleMs = TARGET_SETTLE_MS }: HostDeps) {
+  constructor({ db, firewall, sources, facts, settings, names, tlsProxy, targetSettleMs = TARGET_SETTLE_MS, storeRoom: room }: HostDeps) {
+    this.db = db;
+    this.dataDir = settings.dataDir;
+    this.storeRoom = room ?? (() => storeRoom(settings.dataDir));
     this.names = names;
     this.targetSettleMs = targetSettleMs;
     this.tlsProxy = tlsProxy;
@@ -244,9 +254,12 @@ export class HostService {
       if (!checked.ok) return this.record(actor, 'forward.create', `:${input.listenPort}`, checked);
       const claimed = await this.claimName(input, null);
       if (!claimed.ok) return this.record(actor, 'forward.create', `${mdnsName(input.lanName!)} :${input.listenPort}`, claimed);
-      const f = this.store.insert(input, actor);
-      const synced = await this.applyOrUndo(() => this.store.remove(f.id));
-      return this.record(actor, 'forward.create', `${f.name} :${f.listenPort}`, synced.ok ? this.get(f.id) : synced);
+      const id = newForwardId();
+      const applied = await this.apply({
+        write: () => void this.store.insert(input, actor, id),
+        audit: { actor, action: 'forward.create', subject: `${input.name} :${input.listenPort}` },
+      });
+      return applied.ok ? this.get(id) : applied;
     });
   }
 
@@ -280,10 +293,11 @@ export class HostService {
       if (!checked.ok) return this.record(actor, 'forward.update', `${before.name} :${before.listenPort}`, checked);
       const claimed = await this.claimName(merged, before);
       if (!claimed.ok) return this.record(actor, 'forward.update', `${before.name} :${before.listenPort}`, claimed);
-      this.store.update(id, merged); // one UPDATE: the forward keeps its status and its sticky node
-      const synced = await this.applyOrUndo(() => this.store.restore(before));
-      if (!synced.ok) return this.record(actor, 'forward.update', `${before.name} :${before.listenPort}`, synced);
-      return this.record(actor, 'forward.update', `${merged.name} :${merged.listenPort}`, this.get(id));
+      const applied = await this.apply({
+        write: () => this.store.update(id, merged), // one UPDATE: the forward keeps its status and its sticky node
+        audit: { actor, action: 'forward.update', subject: `${merged.name} :${merged.listenPort}` },
+      });
+      return applied.ok ? this.get(id) : applied;
     });
   }
 
@@ -293,20 +307,17 @@ export class HostService {
     return this.queue.run(async () => {
       const before = this.store.stored(parsed.data);
       if (!before) return fail(404, `No forward ${parsed.data}.`);
-      this.store.remove(before.id);
-      const synced = await this.applyOrUndo(() => this.store.restore(before));
-      return this.record(
-        actor,
-        'forward.delete',
-        `${before.name} :${before.listenPort}`,
-        synced.ok ? { ok: true, data: { id: before.id } } : synced,
-      );
+      const applied = await this.apply({
+        write: () => void this.store.remove(before.id),
+        audit: { actor, action: 'forward.delete', subject: `${before.name} :${before.listenPort}` },
+      });
+      return applied.ok ? { ok: true, data: { id: before.id } } : applied;
     });
   }
 
   /** Resolve every forward, write the kernel if it differs, record each one's status. Queued. */
   sync(): Promise<Outcome<{ applied: boolean }>> {
-    return this.queue.run(() => this.syncNow());
+    return this.queue.run(() => this.apply(null));
   }
 
   /**
@@ -331,48 +342,104 @@ export class HostService {
       if (problem) return fail(422, `${shown(h.targetIP)} is ${problem}.`);
       if (this.store.list().some((f) => f.protocol === h.protocol && f.listenPort === h.listenPort))
         return fail(409, `labgate already forwards port ${h.listenPort}.`);
-      const f = this.store.insert(
-        {
-          name: `Adopted :${h.listenPort}`,
-          protocol: h.protocol,
-          listenPort: h.listenPort,
-          target: { kind: 'static', ip: h.targetIP, port: h.targetPort },
-          description: 'adopted from hand-made rules',
-        },
-        actor,
-      );
-      const synced = await this.applyOrUndo(() => this.store.remove(f.id), h.rules);
-      if (!synced.ok) return this.record(actor, 'forward.adopt', `:${h.listenPort}`, synced);
-      return this.record(actor, 'forward.adopt', `:${h.listenPort} → ${h.targetIP}:${h.targetPort}`, this.get(f.id));
+      const id = newForwardId();
+      const input = {
+        name: `Adopted :${h.listenPort}`,
+        protocol: h.protocol,
+        listenPort: h.listenPort,
+        target: { kind: 'static' as const, ip: h.targetIP, port: h.targetPort },
+        description: 'adopted from hand-made rules',
+      };
+      const applied = await this.apply({
+        write: () => void this.store.insert(input, actor, id),
+        audit: { actor, action: 'forward.adopt', subject: `:${h.listenPort} → ${h.targetIP}:${h.targetPort}` },
+        adopt: h.rules,
+        reinstate: h.rules.map((r) => ({ ...r, position: positionOf(save.data, r) })),
+      });
+      return applied.ok ? this.get(id) : applied;
     });
   }
 
   /**
-   * The one rollback: after a store change, make the kernel match; if it refuses, undo the store
-   * change and sync again, so store and kernel agree whatever happened.
+   * One pass over the desired state, with or without a change to it, ordered so that store,
+   * kernel and audit log agree whatever fails. A change is checked for room on the disk, then
+   * tried in a transaction that is rolled back (what it would leave is what the kernel gets);
+   * the kernel, the names and Caddy take the result; only then are the change, every status and
+   * the change's audit entry committed, in one transaction. A kernel that refuses leaves the store
+   * as it was; a store that cannot commit has the kernel put back as the store still says.
    */
-  private async applyOrUndo(undo: () => void, adopt: HandMadeForward['rules'] = []): Promise<Outcome<{ applied: boolean }>> {
-    const synced = await this.syncNow(adopt);
-    if (synced.ok) return synced;
-    undo();
-    await this.syncNow();
-    return synced;
-  }
-
-  private async syncNow(adopt: HandMadeForward['rules'] = []): Promise<Outcome<{ applied: boolean }>> {
+  private async apply(change: Change | null): Promise<Outcome<{ applied: boolean }>> {
     await this.sources.ready();
     const timer = metrics().reconcileDuration.startTimer();
-    const result = await this.reconcile(adopt);
+    const result = await this.pass(change);
     timer({ result: result.ok ? 'ok' : 'error' });
     return result;
   }
 
-  private async reconcile(adopt: HandMadeForward['rules']): Promise<Outcome<{ applied: boolean }>> {
-    const ctx = this.context();
+  private async pass(change: Change | null): Promise<Outcome<{ applied: boolean }>> {
+    let wanted: { forwards: Forward[]; tls: TlsForward[] };
+    try {
+      const full = change ? this.room() : null;
+      if (full) throw new StoreRefusal(full);
+      wanted = change ? this.tried(change.write) : { forwards: this.store.list(), tls: this.store.withTls() };
+    } catch (e) {
+      return this.failed(change, this.storeError(e));
+    }
+    const { forwards, tls } = wanted;
     const statuses = this.store.statuses();
-    const resolved: ResolvedForward[] = [];
-    const next = new Map<string, Omit<ForwardStatus, 'updatedAt'>>();
-    const forwards = this.store.list();
+    const next = this.plan(forwards, statuses);
+    let applied: boolean;
+    try {
+      applied = (await this.firewall.sync(storedRules(forwards, next), this.facts.network(), change?.adopt ?? [])).applied;
+    } catch (e) {
+      return this.failed(change, fail(502, describeFirewallError(e))); // one restore: the kernel is as it was
+    }
+    await this.forgetMovedFlows(forwards, statuses, next);
+    const published = await this.publish(forwards, tls, next);
+    if (published && change) {
+      await this.revert(change);
+      return this.failed(change, fail(502, published));
+    }
+    let changed = applied || change !== null;
+    try {
+      this.db.transaction(() => {
+        change?.write();
+        for (const [id, s] of next) {
+          if (sameStatus(statuses.get(id), s)) continue;
+          this.store.setStatus(id, s);
+          changed = true;
+        }
+        if (change) this.auditLog.record({ ...change.audit, detail: '', result: 'ok' });
+      })();
+      if (changed) noteStoreWritten();
+    } catch (e) {
+      await this.revert(change);
+      return this.failed(change, this.storeError(e));
+    }
+    if (changed) hostChanged();
+    this.lastSync = { at: new Date().toISOString(), applied, error: published };
+    return published ? fail(502, published) : { ok: true, data: { applied } };
+  }
+
+  /** What the store would hold after a change: made in a transaction that is then rolled back. */
+  private tried(write: () => void): { forwards: Forward[]; tls: TlsForward[] } {
+    let seen: { forwards: Forward[]; tls: TlsForward[] } | null = null;
+    try {
+      this.db.transaction(() => {
+        write();
+        seen = { forwards: this.store.list(), tls: this.store.withTls() };
+        throw ROLLBACK;
+      })();
+    } catch (e) {
+      if (e !== ROLLBACK) throw e;
+    }
+    return seen!;
+  }
+
+  /** Each forward's status as this pass resolves it: where it points now, or why it cannot. */
+  private plan(forwards: readonly Forward[], statuses: Map<string, ForwardStatus>): Map<string, NextStatus> {
+    const ctx = this.context();
+    const next = new Map<string, NextStatus>();
     for (const f of forwards) {
       const current = statuses.get(f.id) ?? null;
       const rendered = (targetIP: string, targetPort: number): ResolvedForward => ({
@@ -388,7 +455,6 @@ export class HostService {
         !!targetIP && !!targetPort && !targetProblem(targetIP, ctx.policy) && !forwardRuleProblem(rendered(targetIP, targetPort));
       const r = resolveTarget(f.target, ctx, current);
       if (r.ok && safe(r.targetIP, r.targetPort)) {
-        resolved.push(rendered(r.targetIP, r.targetPort));
         next.set(f.id, { state: 'applied', targetIP: r.targetIP, targetPort: r.targetPort, node: r.node, reason: null });
         continue;
       }
@@ -397,7 +463,6 @@ export class HostService {
         : r.reason;
       if (safe(current?.targetIP, current?.targetPort)) {
         // Never drop a forward because something is unreachable or misreported: keep the last safe target.
-        resolved.push(rendered(current!.targetIP!, current!.targetPort!));
         next.set(f.id, {
           state: !r.ok && (r.unreachable || r.stale) ? 'stale' : 'error',
           targetIP: current!.targetIP,
@@ -409,35 +474,51 @@ export class HostService {
         next.set(f.id, { state: 'error', targetIP: null, targetPort: null, node: null, reason });
       }
     }
+    return next;
+  }
+
+  /** The names and Caddy's sites for these forwards; why not, or null. */
+  private async publish(forwards: readonly Forward[], tls: readonly TlsForward[], statuses: Map<string, NextStatus>): Promise<string | null> {
     try {
-      const res = await this.firewall.sync(resolved, this.facts.network(), adopt);
-      let changed = res.applied;
-      for (const [id, s] of next) {
-        const old = statuses.get(id);
-        if (
-          !old ||
-          old.state !== s.state ||
-          old.targetIP !== s.targetIP ||
-          old.targetPort !== s.targetPort ||
-          old.node !== s.node ||
-          old.reason !== s.reason
-        ) {
-          this.store.setStatus(id, s);
-          changed = true;
-        }
-      }
-      await this.forgetMovedFlows(forwards, statuses, next);
       this.names.sync(this.wantedNames(forwards));
-      const tlsProblem = await this.tlsProxy.sync(forwards.some((f) => f.https) ? this.sites(next) : []);
-      if (tlsProblem) throw new Error(tlsProblem);
-      if (changed) hostChanged();
-      this.lastSync = { at: new Date().toISOString(), applied: res.applied, error: null };
-      return { ok: true, data: { applied: res.applied } };
+      return await this.tlsProxy.sync(forwards.some((f) => f.https) ? this.sites(tls, statuses) : []);
     } catch (e) {
-      const message = describeFirewallError(e);
-      this.lastSync = { at: new Date().toISOString(), applied: false, error: message };
-      return fail(502, message);
+      return e instanceof Error ? e.message : String(e);
     }
+  }
+
+  /** After a change that could not be finished: kernel, names and Caddy back as the store says. */
+  private async revert(change: Change | null): Promise<void> {
+    const forwards = this.store.list();
+    const statuses = this.store.statuses();
+    try {
+      await this.firewall.sync(storedRules(forwards, statuses), this.facts.network(), [], change?.reinstate ?? []);
+      const published = await this.publish(forwards, this.store.withTls(), statuses);
+      if (published) throw new Error(published);
+    } catch (e) {
+      // The reconciler's next pass tries again: the kernel is read and repaired from the store.
+      console.error(`labgate: could not put the host back as the store says: ${describeFirewallError(e)}`);
+    }
+  }
+
+  /** Room on the disk for a change (injected in tests); null when there is. */
+  private room(): StoreProblem | null {
+    return this.storeRoom();
+  }
+
+  /** A store error as an answer naming its cause; anything else is rethrown, never hidden. */
+  private storeError(e: unknown): Outcome<never> {
+    const problem = e instanceof StoreRefusal ? e.problem : storeFailure(e, this.dataDir);
+    if (!problem) throw e;
+    noteStoreFailure(problem);
+    return fail(problem.status, problem.message);
+  }
+
+  /** A pass that did not finish: its sync outcome kept for status, the change's failure audited where the log can be written. */
+  private failed(change: Change | null, outcome: Outcome<never>): Outcome<never> {
+    if (outcome.ok) return outcome;
+    this.lastSync = { at: new Date().toISOString(), applied: false, error: outcome.error };
+    return change ? this.record(change.audit.actor, change.audit.action, change.audit.subject, outcome) : outcome;
   }
 
   /** The names to publish: the dashboard's and every named forward's, each at the address it takes traffic on. */
@@ -453,8 +534,8 @@ export class HostService {
   }
 
   /** Caddy's sites: each HTTPS forward's name, proxied to where the forward points now. */
-  private sites(statuses: Map<string, Omit<ForwardStatus, 'updatedAt'>>): Site[] {
-    return this.store.withTls().map((f) => {
+  private sites(tls: readonly TlsForward[], statuses: Map<string, NextStatus>): Site[] {
+    return tls.map((f) => {
       const s = statuses.get(f.id);
       return {
         name: mdnsName(f.lanName!),
@@ -469,7 +550,7 @@ export class HostService {
   private async forgetMovedFlows(
     forwards: readonly Forward[],
     before: Map<string, ForwardStatus>,
-    now: Map<string, Omit<ForwardStatus, 'updatedAt'>>,
+    now: Map<string, NextStatus>,
   ): Promise<void> {
     for (const f of forwards) {
       const old = before.get(f.id);
@@ -534,22 +615,7 @@ export class HostService {
   }
 
   private async readStatus(): Promise<Outcome<HostStatus>> {
-    const statuses = this.store.statuses();
-    const resolved = this.store.list().flatMap((f) => {
-      const s = statuses.get(f.id);
-      const r =
-        s?.targetIP && s.targetPort
-          ? {
-              id: f.id,
-              protocol: f.protocol,
-              listenPort: f.listenPort,
-              listenAddress: f.listenAddress,
-              targetIP: s.targetIP,
-              targetPort: s.targetPort,
-            }
-          : null;
-      return r && !forwardRuleProblem(r) ? [r] : [];
-    });
+    const resolved = storedRules(this.store.list(), this.store.statuses());
     const read = await this.readKernel();
     if (!read.ok) return read;
     const save = read.data;
@@ -582,8 +648,13 @@ export class HostService {
     return { ok: true, data: `${lines.join('\n')}\n` };
   }
 
+  /** Audits an outcome; a log that cannot be written is reported, and the outcome stands. */
   private record<T>(actor: string, action: string, subject: string, result: Outcome<T>): Outcome<T> {
-    this.auditLog.record({ actor, action, subject, detail: '', result: result.ok ? 'ok' : result.error });
+    try {
+      this.auditLog.record({ actor, action, subject, detail: '', result: result.ok ? 'ok' : result.error });
+    } catch (e) {
+      console.error(`labgate: could not audit ${action} ${subject}: ${storeFailure(e, this.dataDir)?.message ?? String(e)}`);
+    }
     return result;
   }
 
@@ -603,6 +674,49 @@ export class HostService {
   putJournal(entry: Omit<JournalEntry, 'createdAt' | 'updatedAt'>): void {
     this.journalStore.put(entry);
   }
+}
+
+/** A forward's status as a pass decides it, before it is stored. */
+type NextStatus = Omit<ForwardStatus, 'updatedAt'>;
+type TlsForward = Forward & { tls: SiteTls };
+
+/** A change to the desired forwards, and its audit entry, committed together. */
+interface Change {
+  write: () => void; // runs twice (a rolled-back try, then the commit): it must do the same both times
+  audit: { actor: string; action: string; subject: string };
+  adopt?: HandMadeForward['rules']; // hand-made rules the change takes off the host
+  reinstate?: ReinstatedRule[]; // and where they go back if it cannot be stored
+}
+
+/** Thrown inside a transaction to roll it back on purpose. */
+const ROLLBACK = Symbol('rollback');
+
+/** A change refused before anything was touched: the store has no room for it. */
+class StoreRefusal extends Error {
+  readonly problem: StoreProblem;
+  constructor(problem: StoreProblem) {
+    super(problem.message);
+    this.problem = problem;
+  }
+}
+
+const sameStatus = (a: ForwardStatus | undefined, b: NextStatus) =>
+  !!a && a.state === b.state && a.targetIP === b.targetIP && a.targetPort === b.targetPort && a.node === b.node && a.reason === b.reason;
+
+/** The rules the kernel holds for these forwards: each at the target its status names, where it has one that can be written. */
+function storedRules(forwards: readonly Forward[], statuses: Map<string, NextStatus>): ResolvedForward[] {
+  return forwards.flatMap((f) => {
+    const s = statuses.get(f.id);
+    if (!s?.targetIP || !s.targetPort) return [];
+    const r = { id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP: s.targetIP, targetPort: s.targetPort };
+    return forwardRuleProblem(r) ? [] : [r];
+  });
+}
+
+/** A hand-made rule's position in its chain (1 is the first), so an adoption can put it back where it stood. */
+function positionOf(save: ParsedSave, rule: { table: 'nat' | 'filter'; line: string }): number {
+  const chain = /^-A (\S+)/.exec(rule.line)?.[1] ?? '';
+  return rulesOf(save, rule.table, chain).findIndex((r) => r.text === rule.line) + 1 || 1;
 }
 
 function describeFirewallError(e: unknown): string {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
 import type { ResolvedForward } from '@/lib/domain/forward';
-import { CANARY_RULE, CHAIN, renderRemoval, renderRestore, renderRules, type HostNetwork } from '@/lib/domain/rules';
+import { CANARY_RULE, CHAIN, renderRemoval, renderRestore, renderRules, type HostNetwork, type ReinstatedRule } from '@/lib/domain/rules';
 import { metrics } from '@/lib/server/metrics';
 import type { Runner } from './runner';
 import { parseSave, type ParsedSave } from '@/lib/domain/save-parse';
@@ -53,11 +53,12 @@ export class Firewall {
     forwards: readonly ResolvedForward[],
     net: HostNetwork,
     adopt: { table: 'nat' | 'filter'; line: string }[] = [],
+    reinstate: ReinstatedRule[] = [],
   ): Promise<SyncResult> {
     const desired = renderRules(forwards, net);
     const diff = diffFirewall(desired, await this.read());
-    if (diff.inSync && adopt.length === 0) return { applied: false, diff };
-    const payload = renderRestore(desired, diff.missingJumps, adopt);
+    if (diff.inSync && adopt.length === 0 && reinstate.length === 0) return { applied: false, diff };
+    const payload = renderRestore(desired, diff.missingJumps, adopt, reinstate);
     this.restores++;
     const started = performance.now();
     const res = await this.runner.run('restore', ['-w', '5', '--noflush'], payload);
