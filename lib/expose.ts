@@ -213,7 +213,8 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
   const url = `http://${lanAddress()}:${plan.listenPort}/`;
   const record: ExposeRecord = { plan, done: [], forwardId: null, url, ...(source ? { source } : {}) };
   const save = (state: 'running' | 'done' | 'undone' | 'failed') => host.journalPut({ id, operation: 'expose', state, steps: record });
-  await save('running');
+  const started = await save('running');
+  if (!started.ok) return fail(started.status, `Expose did not start: ${started.error}`);
   await boundary('expose:journal-written');
   const steps: ExposeResult['steps'] = [];
   let failure: string | null = null;
@@ -248,7 +249,11 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
     }
     record.done.push(step.kind);
     steps.push({ text: describeStep(step), state: 'done' });
-    await save('running');
+    const saved = await save('running');
+    if (!saved.ok) {
+      failure = `${describeStep(step)} could not be recorded: ${saved.error}`;
+      break;
+    }
   }
   const opened = openStep(plan);
   if (!failure && !(await answers(plan.listenPort))) failure = `${url} did not answer within 10 s`;
@@ -261,9 +266,15 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
     await host.record({ action: 'expose', subject: plan.title, detail: failure, result: failure });
     return { ok: false, status: 502, error: `Expose failed and was undone. ${failure}.` };
   }
-  await save('done');
+  const done = await save('done');
   await boundary('expose:journal-done');
-  await host.record({ action: 'expose', subject: plan.title, detail: record.url, result: 'ok' });
+  const recorded = done.ok ? await host.record({ action: 'expose', subject: plan.title, detail: record.url, result: 'ok' }) : done;
+  if (!recorded.ok) {
+    // Not recorded, not in effect: what it did is taken back, as after any failed step.
+    await undoSteps(id, record, actor);
+    await save('failed');
+    return fail(recorded.status, `Expose was undone: it could not be recorded. ${recorded.error}`);
+  }
   return { ok: true, data: { id, url: record.url, steps } };
 }
 
@@ -314,16 +325,22 @@ async function undoNow(id: string, actor: string): Promise<Outcome<{ id: string 
   if (!entry || entry.state !== 'done') return fail(404, 'Nothing to undo: that Expose is not in effect.');
   const { record } = entry;
   // Running again while it is undone: a crash from here on is rolled back whole at the next start.
-  await host.journalPut({ id, operation: 'expose', state: 'running', steps: record });
+  const started = await host.journalPut({ id, operation: 'expose', state: 'running', steps: record });
+  if (!started.ok) return fail(started.status, `Undo did not start: ${started.error}`);
   await boundary('undo:journal-written');
   const error = await undoSteps(id, record, actor);
   if (error) {
     await host.journalPut({ id, operation: 'expose', state: 'done', steps: record }); // still in effect: undo can be tried again
     return fail(502, `Undo did not finish: ${error}`);
   }
-  await host.journalPut({ id, operation: 'expose', state: 'undone', steps: record });
+  const undone = await host.journalPut({ id, operation: 'expose', state: 'undone', steps: record });
   await boundary('undo:journal-done');
-  await host.record({ action: 'expose.undo', subject: record.plan.title, detail: record.url, result: 'ok' });
+  const recorded = undone.ok
+    ? await host.record({ action: 'expose.undo', subject: record.plan.title, detail: record.url, result: 'ok' })
+    : undone;
+  // Taken back (the forward's removal is audited with it), but not recorded as undone: a journal still
+  // saying running is finished at the next start.
+  if (!recorded.ok) return fail(recorded.status, `Undo took the exposure back, but could not record it: ${recorded.error}`);
   return { ok: true, data: { id } };
 }
 

@@ -2,6 +2,7 @@ import 'server-only';
 import { clientAddress, isTrustedProxy, REMOTE_ADDRESS_HEADER, SCHEME_HEADER } from '@/lib/domain/client';
 import { env } from '@/lib/env';
 import type { Outcome } from '@/lib/result';
+import { noteStoreFailure, storeFailure } from '@/lib/store/failure';
 
 /** A JSON error answer: `{ error, ...extra }` with the given status. */
 export function problem(status: number, error: string, extra: Record<string, unknown> = {}, headers?: HeadersInit) {
@@ -75,3 +76,29 @@ export const textResponse = (result: Outcome<string>): Response =>
   result.ok
     ? new Response(result.data, { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } })
     : outcomeResponse(result);
+
+/**
+ * What a thrown error answers: a store that fails names its cause and what to do (507 full, 503
+ * otherwise); anything else is a 500 that still says what failed. Never an empty 500.
+ */
+export function failureResponse(e: unknown): Response {
+  const store = storeFailure(e, env().dataDir);
+  if (store) {
+    noteStoreFailure(store);
+    return problem(store.status, store.message, { store: store.state });
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  console.error(`labgate: a request failed: ${e instanceof Error ? (e.stack ?? message) : message}`);
+  return problem(500, `labgate could not answer this request: ${message.slice(0, 300)}`);
+}
+
+/** A route handler that always answers in words, whatever it throws (see failureResponse). */
+export function answered<A extends unknown[]>(handler: (...args: A) => Response | Promise<Response>): (...args: A) => Promise<Response> {
+  return async (...args: A) => {
+    try {
+      return await handler(...args);
+    } catch (e) {
+      return failureResponse(e);
+    }
+  };
+}

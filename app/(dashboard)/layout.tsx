@@ -3,12 +3,22 @@ import { LiveIndicator } from '@/components/providers/LiveUpdates';
 import { QueryProvider } from '@/components/providers/QueryProvider';
 import { LogoutButton } from '@/components/session/LogoutButton';
 import { Nav } from '@/components/shell/Nav';
+import { StoreNotice, storeTrouble } from '@/components/shell/StoreNotice';
 import { PlainHttpWarning } from '@/components/session/TransportNotice';
 import { requireSession } from '@/lib/auth/request';
 import { plainHttpOverNetwork } from '@/lib/server/tls-info';
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
-  await requireSession();
+  try {
+    await requireSession();
+  } catch (e) {
+    // A store that cannot even be read: the page says why instead of failing.
+    return (
+      <main id="main" className="p-6 md:p-8">
+        <StoreNotice message={storeTrouble(e)} />
+      </main>
+    );
+  }
   return (
     <QueryProvider>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-10">
@@ -34,6 +44,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </aside>
         <main id="main" className="flex-1 p-6 md:p-8">
           {(await plainHttpOverNetwork()) ? <PlainHttpWarning /> : null}
+          <StoreNotice />
           {children}
         </main>
       </div>

@@ -6,6 +6,7 @@ import type { JournalEntry } from './store/journal';
 import type { ForwardView, HostStatus } from './service';
 import { auditCsv } from '@/lib/domain/csv';
 import { env } from '@/lib/env';
+import { noteStoreFailure, storeFailure } from '@/lib/store/failure';
 import type { MultipassSnapshot } from '@/lib/multipass/watcher';
 import type { InstanceChanged, LaunchProgress } from './instances';
 import type { ImageChoice } from '@/lib/multipass/rpc.mts';
@@ -43,10 +44,31 @@ export interface HostClient {
 
 const ok = <T>(data: T): Outcome<T> => ({ ok: true, data });
 
+/**
+ * In-process, a store that fails throws: each call answers as the host API would, with the
+ * store's problem in words (anything else still throws, to the route's or action's own handling).
+ */
+function answering(client: HostClient): HostClient {
+  const wrapped = Object.entries(client).map(([name, call]: [string, (...args: unknown[]) => Promise<Outcome<unknown>>]) => [
+    name,
+    async (...args: unknown[]) => {
+      try {
+        return await call(...args);
+      } catch (e) {
+        const problem = storeFailure(e, env().dataDir);
+        if (!problem) throw e;
+        noteStoreFailure(problem);
+        return { ok: false, status: problem.status, error: problem.message };
+      }
+    },
+  ]);
+  return Object.fromEntries(wrapped) as HostClient;
+}
+
 function inProcessClient(actor: string): HostClient {
   const host = async () => (await import('./service')).hostService();
   const instances = async () => (await import('./instances')).instanceControl();
-  return {
+  return answering({
     listForwards: async () => ok((await host()).list()),
     createForward: async (input) => (await host()).create(input, actor),
     updateForward: async (input) => (await host()).update(input, actor),
@@ -69,7 +91,7 @@ function inProcessClient(actor: string): HostClient {
     launch: async (input) => (await instances()).launch(input, actor),
     launches: async () => ok((await instances()).launches()),
     images: async () => (await instances()).images(),
-  };
+  });
 }
 
 function httpClient(base: string, token: string, actor: string): HostClient {

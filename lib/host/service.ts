@@ -478,7 +478,11 @@ export class HostService {
   }
 
   /** The names and Caddy's sites for these forwards; why not, or null. */
-  private async publish(forwards: readonly Forward[], tls: readonly TlsForward[], statuses: Map<string, NextStatus>): Promise<string | null> {
+  private async publish(
+    forwards: readonly Forward[],
+    tls: readonly TlsForward[],
+    statuses: Map<string, NextStatus>,
+  ): Promise<string | null> {
     try {
       this.names.sync(this.wantedNames(forwards));
       return await this.tlsProxy.sync(forwards.some((f) => f.https) ? this.sites(tls, statuses) : []);
@@ -708,7 +712,14 @@ function storedRules(forwards: readonly Forward[], statuses: Map<string, NextSta
   return forwards.flatMap((f) => {
     const s = statuses.get(f.id);
     if (!s?.targetIP || !s.targetPort) return [];
-    const r = { id: f.id, protocol: f.protocol, listenPort: f.listenPort, listenAddress: f.listenAddress, targetIP: s.targetIP, targetPort: s.targetPort };
+    const r = {
+      id: f.id,
+      protocol: f.protocol,
+      listenPort: f.listenPort,
+      listenAddress: f.listenAddress,
+      targetIP: s.targetIP,
+      targetPort: s.targetPort,
+    };
     return forwardRuleProblem(r) ? [] : [r];
   });
 }
@@ -725,19 +736,28 @@ function describeFirewallError(e: unknown): string {
 
 const holder = globalThis as typeof globalThis & { labgateHost?: Promise<HostService> };
 
-/** The host role's one service, on this process's store, cache, watcher and kernel (iptables backend detected once). */
+/** The host role's parts in this process: its store, cache, watcher and kernel (the iptables backend detected). */
+export async function liveHostDeps(): Promise<HostDeps> {
+  const backend = await detectBackend();
+  return {
+    db: db(),
+    firewall: new Firewall(execRunner(backend)),
+    sources: liveSources,
+    facts: liveFacts,
+    settings: env(),
+    names: new AvahiNames(),
+    tlsProxy: new CaddyAdmin(env().caddyAdmin),
+  };
+}
+
+/** The host role's one service. */
 export function hostService(): Promise<HostService> {
-  holder.labgateHost ??= detectBackend().then(
-    (b) =>
-      new HostService({
-        db: db(),
-        firewall: new Firewall(execRunner(b)),
-        sources: liveSources,
-        facts: liveFacts,
-        settings: env(),
-        names: new AvahiNames(),
-        tlsProxy: new CaddyAdmin(env().caddyAdmin),
-      }),
+  holder.labgateHost ??= liveHostDeps().then(
+    (deps) => new HostService(deps),
+    (e: unknown) => {
+      holder.labgateHost = undefined; // a store that could not be opened is tried again at the next call
+      throw e;
+    },
   );
   return holder.labgateHost;
 }

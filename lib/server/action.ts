@@ -2,7 +2,9 @@ import 'server-only';
 import type { z } from 'zod';
 import { headers } from 'next/headers';
 import { currentSession } from '@/lib/auth/request';
+import { env } from '@/lib/env';
 import { crossOriginReason } from '@/lib/http';
+import { noteStoreFailure, storeFailure } from '@/lib/store/failure';
 import type { ActionResult, Outcome } from '@/lib/result';
 import { CHECK_FIELDS, fieldErrorsOf } from '@/lib/schemas/errors';
 
@@ -15,7 +17,24 @@ export const SESSION_ENDED: ActionResult<never> = { ok: false, error: 'Your sess
 export function withSession<A extends unknown[], T>(
   action: (...args: A) => Promise<ActionResult<T>>,
 ): (...args: A) => Promise<ActionResult<T>> {
-  return async (...args: A) => (await crossOriginAction()) ?? ((await currentSession()) ? action(...args) : SESSION_ENDED);
+  return async (...args: A) => {
+    try {
+      return (await crossOriginAction()) ?? ((await currentSession()) ? await action(...args) : SESSION_ENDED);
+    } catch (e) {
+      return storeFailureResult(e);
+    }
+  };
+}
+
+/**
+ * A store that fails, as an action's result: its cause in words, shown beside the form, which
+ * keeps what was typed. Anything else is thrown again (Next's redirects among them).
+ */
+export function storeFailureResult(e: unknown): ActionResult<never> {
+  const problem = storeFailure(e, env().dataDir);
+  if (!problem) throw e;
+  noteStoreFailure(problem);
+  return { ok: false, error: problem.message };
 }
 
 /**

@@ -1,6 +1,8 @@
 import 'server-only';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ForwardState } from '@/lib/domain/forward';
+import { env } from '@/lib/env';
+import { STORE_STATES, storeHealth } from '@/lib/store/failure';
 
 const FORWARD_STATES: ForwardState[] = ['applied', 'pending', 'stale', 'error'];
 
@@ -39,6 +41,16 @@ function create() {
       help: "Kernel state put back by the reconciler: flush (labgate's jumps or chains were gone) or drift (rules changed).",
       labelNames: ['kind'],
       registers: [registry],
+    }),
+    store: new Gauge({
+      name: 'labgate_store_state',
+      help: "The store's state: 1 for the one it is in (ok, full, read-only, locked, corrupt, unwritable).",
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        const now = storeHealth(env().dataDir)?.state ?? 'ok';
+        for (const s of STORE_STATES) this.set({ state: s }, s === now ? 1 : 0);
+      },
     }),
     sourceErrors: new Counter({
       name: 'labgate_source_errors_total',

@@ -1,5 +1,5 @@
 import { env } from '@/lib/env';
-import { problem } from '@/lib/http';
+import { answered, problem } from '@/lib/http';
 import { refuseMetrics } from '@/lib/server/metrics-auth';
 import { hostFetch } from '@/lib/host/transport';
 
@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
  * The host role's metrics, relayed by the ui role: the host role listens on loopback only, so
  * a Prometheus in the cluster scrapes both roles through the dashboard's port.
  */
-export async function GET(req: Request): Promise<Response> {
+export const GET = answered(async (req: Request): Promise<Response> => {
   const refused = refuseMetrics(req);
   if (refused) return refused;
   const { role, hostUrl, metricsToken } = env();
@@ -26,4 +26,4 @@ export async function GET(req: Request): Promise<Response> {
   } catch (e) {
     return problem(502, `The host role cannot be reached at ${hostUrl}: ${e instanceof Error ? e.message : String(e)}`);
   }
-}
+});

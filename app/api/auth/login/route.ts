@@ -1,11 +1,11 @@
 import { NextResponse } from 'next/server';
 import { login } from '@/lib/auth/login';
 import { requestSessionId, sessionCookie } from '@/lib/auth/request';
-import { clientKey, crossOriginReason, isHttps, problem } from '@/lib/http';
+import { answered, clientKey, crossOriginReason, isHttps, problem } from '@/lib/http';
 import { readBody } from '@/lib/request-body';
 
 /** Logs in with `{ password }` as JSON or a urlencoded form; sets the session cookie. */
-export async function POST(req: Request) {
+export const POST = answered(async (req: Request) => {
   const crossOrigin = crossOriginReason(req.headers);
   if (crossOrigin) return problem(403, crossOrigin);
   const body = await readBody(req);
@@ -19,4 +19,4 @@ export async function POST(req: Request) {
   const cookie = sessionCookie(result.data.id, result.data.expiresAt, isHttps(req.headers, req.url));
   res.cookies.set(cookie.name, cookie.value, cookie.options);
   return res;
-}
+});

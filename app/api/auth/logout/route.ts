@@ -1,10 +1,10 @@
 import { NextResponse } from 'next/server';
 import { logout } from '@/lib/auth/login';
 import { authenticateRequest, clearedSessionCookie, requestSessionId } from '@/lib/auth/request';
-import { isHttps } from '@/lib/http';
+import { answered, isHttps } from '@/lib/http';
 
 /** Ends the caller's session server-side and clears its cookie. */
-export async function POST(req: Request) {
+export const POST = answered(async (req: Request) => {
   const auth = authenticateRequest(req);
   if (!auth.ok) return auth.response;
   logout(requestSessionId(req));
@@ -12,4 +12,4 @@ export async function POST(req: Request) {
   const cookie = clearedSessionCookie(isHttps(req.headers, req.url));
   res.cookies.set(cookie.name, cookie.value, cookie.options);
   return res;
-}
+});

@@ -1,6 +1,6 @@
 import { authenticateRequest, requestSessionId } from '@/lib/auth/request';
 import { readSession } from '@/lib/auth/session';
-import { problem } from '@/lib/http';
+import { answered, problem } from '@/lib/http';
 import { onStateChange } from '@/lib/views';
 import { eventStream } from '@/lib/server/event-stream';
 import { db } from '@/lib/store/db';
@@ -17,7 +17,7 @@ const streams = (holder.labgateStreams ??= new Map<string, number>());
  * Server-sent events: a `change` whenever the shared cache or Multipass changed (at most one per
  * 200 ms), so open pages refetch at once instead of polling.
  */
-export function GET(req: Request) {
+export const GET = answered(async (req: Request) => {
   const auth = authenticateRequest(req);
   if (!auth.ok) return auth.response;
   const { key } = auth.session;
@@ -51,4 +51,4 @@ export function GET(req: Request) {
     },
     'retry: 2000\n',
   );
-}
+});

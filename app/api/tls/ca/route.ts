@@ -1,10 +1,10 @@
-import { problem } from '@/lib/http';
+import { answered, problem } from '@/lib/http';
 import { ownCa } from '@/lib/server/tls-info';
 
 export const dynamic = 'force-dynamic';
 
 /** labgate's CA certificate, for anyone to download and trust (it is public; its key never leaves the host). */
-export function GET() {
+export const GET = answered(async () => {
   const ca = ownCa();
   if (!ca) return problem(404, 'This labgate serves a certificate you gave it (LABGATE_TLS_CERT), or plain HTTP: it has no CA of its own.');
   return new Response(ca.pem, {
@@ -14,4 +14,4 @@ export function GET() {
       'cache-control': 'no-store',
     },
   });
-}
+});
