@@ -29,6 +29,7 @@ export interface ServerOptions {
   env: Record<string, string>;
   node?: string; // the node binary (a copy an unprivileged user can run)
   setpriv?: string[] | null; // run under setpriv with these arguments
+  wrapper?: string[]; // a command that runs the server (an unshare into another mount namespace)
   scheme?: 'http' | 'https';
 }
 
@@ -49,6 +50,7 @@ export async function startServer({
   env,
   node = process.execPath,
   setpriv = null,
+  wrapper = [],
   scheme = 'http',
 }: ServerOptions): Promise<StartedServer> {
   if (!fs.existsSync(path.join(ROOT, '.next', 'standalone', 'server.js')))
@@ -59,7 +61,7 @@ export async function startServer({
     await acceptedByMultipass(prefix, env.LABGATE_DATA_DIR);
   const port = String(4200 + Math.floor(Math.random() * 700));
   const cmd = [node, path.join(ROOT, '.next', 'standalone', 'start.mjs')];
-  const [bin, ...args] = setpriv ? ['setpriv', ...setpriv, ...cmd] : cmd;
+  const [bin, ...args] = [...wrapper, ...(setpriv ? ['setpriv', ...setpriv, ...cmd] : cmd)];
   const child = spawn(bin!, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,9 @@ import { iptables, kubectl, labPrefix } from '@/lab/testing.mts';
 import type { Finding } from '@/lib/domain/diagnosis';
 import { runDoctor } from './doctor';
 import { hostService } from './host/service';
-import { parseEnv } from './env';
+import { env, parseEnv } from './env';
+import { HostOwnership, installId } from './host/owner';
+import { db } from './store/db';
 
 // labgate doctor against the lab, healthy and then broken on purpose, one thing at a time.
 const prefix = labPrefix();
@@ -14,9 +16,14 @@ const problems = (findings: Finding[]) => findings.filter((f) => f.severity !== 
 const find = (findings: Finding[], check: string) => findings.find((f) => f.check === check && f.severity !== 'ok');
 const undo: (() => Promise<unknown>)[] = [];
 
+let ownership: HostOwnership;
+
 beforeAll(async () => {
   await rebootFirewall(prefix);
   process.env.KUBECONFIG = process.env.LABGATE_LAB_LABGATE_KUBECONFIG; // labgate's own identity, as installed
+  // A healthy host has its labgate running: this process holds the host as the host role would.
+  ownership = await HostOwnership.take({ runtimeDir: env().runtimeDir, dataDir: env().dataDir, installId: installId(db()) });
+  return () => ownership.release();
 });
 
 afterEach(async () => {
@@ -27,7 +34,10 @@ describe('labgate doctor in the lab', () => {
   it('finds nothing wrong with the healthy lab, and checks every part', async () => {
     const findings = await runDoctor();
     expect(problems(findings)).toEqual([]);
-    expect(findings.map((f) => f.check)).toEqual(expect.arrayContaining(['Kubernetes', 'Multipass', 'iptables backend', 'IP forwarding']));
+    expect(findings.map((f) => f.check)).toEqual(
+      expect.arrayContaining(['Kubernetes', 'Multipass', 'iptables backend', 'IP forwarding', 'Owner', 'Data directory']),
+    );
+    expect(findings.find((f) => f.check === 'Owner')?.message).toContain(`labgate pid ${process.pid} owns this host's firewall`);
   });
 
   it('ip_forward off: a failure, with the sysctl that fixes it', async () => {

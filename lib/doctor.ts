@@ -1,6 +1,7 @@
 import 'server-only';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { AdmissionregistrationV1Api, AuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
 import { diagnose, type DoctorFacts, type Finding } from '@/lib/domain/diagnosis';
 import { rulesOf, chainsOf, parseSave } from '@/lib/domain/save-parse';
@@ -13,6 +14,9 @@ import { MultipassError } from '@/lib/multipass/errors.mts';
 import { clientIdentity } from '@/lib/multipass/identity.mts';
 import { MultipassRpc } from '@/lib/multipass/rpc.mts';
 import { db } from '@/lib/store/db';
+import { STORE_RESERVE_BYTES } from '@/lib/store/failure';
+import { askOwner } from '@/lib/host/owner';
+import { CHAIN, canaryOwner } from '@/lib/domain/rules';
 import { env, type Env } from '@/lib/env';
 
 /** Where Multipass puts its socket: the snap, then a native install. */
@@ -148,5 +152,33 @@ export async function runDoctor(settings: Env = env()): Promise<Finding[]> {
       .filter((f) => portInUseOnHost(f.protocol, f.listenPort))
       .map((f) => ({ name: f.name, protocol: f.protocol, port: f.listenPort })),
     multipassBridge: multipassBridges()[0]?.name ?? null,
+    owner: {
+      running: await askOwner(),
+      mark:
+        rulesOf(save, 'nat', CHAIN.canary)
+          .map((r) => canaryOwner(r.text))
+          .find((o) => o !== null) ?? null,
+      installId: storedInstallId(),
+    },
+    store: { dataDir: path.resolve(settings.dataDir), freeBytes: freeBytes(settings.dataDir), reserveBytes: STORE_RESERVE_BYTES },
   });
+}
+
+/** This data dir's install id, when it has one and this user can read it. */
+function storedInstallId(): string | null {
+  try {
+    const row = db().prepare("SELECT value FROM settings WHERE key = 'install_id'").get() as { value: string } | undefined;
+    return row?.value ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function freeBytes(dir: string): number | null {
+  try {
+    const s = fs.statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
+  }
 }

@@ -3,6 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { parseEnv } from './env';
 
 describe('parseEnv', () => {
+  it.each([
+    [{}, '/run/labgate'],
+    [{ RUNTIME_DIRECTORY: '/run/labgate:/run/other' }, '/run/labgate'],
+    [{ RUNTIME_DIRECTORY: '/run/x', LABGATE_RUNTIME_DIR: '/run/labgate-lab' }, '/run/labgate-lab'],
+  ])('the runtime dir of %j is %s (systemd names it, the setting wins)', (source, dir) => {
+    expect(parseEnv(source).runtimeDir).toBe(dir);
+  });
+
   it('has defaults for everything', () => {
     expect(parseEnv({})).toEqual({
       role: 'all',
@@ -25,6 +33,7 @@ describe('parseEnv', () => {
       multipassSocket: '/var/snap/multipass/common/multipass_socket',
       lanName: 'labgate',
       caddyAdmin: '/run/labgate-caddy/admin.sock',
+      runtimeDir: '/run/labgate',
     });
   });
 

@@ -108,6 +108,12 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\/[^\s]+$/, "LABGATE_CADDY_ADMIN is the path of Caddy's admin socket, such as /run/labgate-caddy/admin.sock")
     .default('/run/labgate-caddy/admin.sock'),
+  // Where the host lock lives: systemd's RuntimeDirectory for the units (RUNTIME_DIRECTORY), else /run/labgate.
+  LABGATE_RUNTIME_DIR: z
+    .string()
+    .regex(/^\/[^\s:]*$/, 'LABGATE_RUNTIME_DIR is an absolute path, such as /run/labgate')
+    .optional(),
+  RUNTIME_DIRECTORY: z.string().optional(),
   LABGATE_LAN_INTERFACE: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name (1-15 of A-Z a-z 0-9 _ . -)')
@@ -135,6 +141,7 @@ export type Env = {
   multipassSocket: string; // LABGATE_MULTIPASS_SOCKET: the daemon's gRPC socket (the snap's by default)
   lanName: string | null; // LABGATE_LAN_NAME: the dashboard's mDNS name (without .local), null when off
   caddyAdmin: string; // LABGATE_CADDY_ADMIN
+  runtimeDir: string; // LABGATE_RUNTIME_DIR: where the host lock is
 };
 
 /** An issue's message, naming the setting where the schema's own words do not (zod's defaults). */
@@ -171,6 +178,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     multipassSocket: e.LABGATE_MULTIPASS_SOCKET,
     lanName: e.LABGATE_LAN_NAME === 'off' ? null : e.LABGATE_LAN_NAME,
     caddyAdmin: e.LABGATE_CADDY_ADMIN,
+    // systemd lists each RuntimeDirectory, colon-separated: the first is labgate's.
+    runtimeDir: e.LABGATE_RUNTIME_DIR ?? e.RUNTIME_DIRECTORY?.split(':')[0] ?? '/run/labgate',
   };
 }
 

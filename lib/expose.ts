@@ -264,7 +264,7 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
     await undoSteps(id, record, actor);
     await save('failed');
     await host.record({ action: 'expose', subject: plan.title, detail: failure, result: failure });
-    return { ok: false, status: 502, error: `Expose failed and was undone. ${failure}.` };
+    return { ok: false, status: 502, error: `Expose failed and was undone. ${failure.replace(/\.$/, '')}.` };
   }
   const done = await save('done');
   await boundary('expose:journal-done');

@@ -22,6 +22,12 @@ const healthy: DoctorFacts = {
   handMade: [],
   busyPorts: [],
   multipassBridge: 'mpqemubr0',
+  owner: {
+    running: { pid: 4242, dataDir: '/var/lib/labgate', installId: 'a1b2c3d4e5f6', since: '2026-12-05T08:00:00.000Z' },
+    mark: 'a1b2c3d4e5f6',
+    installId: 'a1b2c3d4e5f6',
+  },
+  store: { dataDir: '/var/lib/labgate', freeBytes: 8 * 1024 ** 3, reserveBytes: 1024 ** 2 },
 };
 
 const problems = (f: DoctorFacts) =>
@@ -33,6 +39,41 @@ describe('diagnose', () => {
   it('finds nothing wrong on a healthy host', () => expect(problems(healthy)).toEqual([]));
 
   it.each<{ name: string; facts: Partial<DoctorFacts>; check: string; severity: 'warn' | 'fail'; fix: RegExp; also?: string }>([
+    {
+      name: 'no labgate running, its own rules left',
+      facts: { owner: { running: null, mark: 'a1b2c3d4e5f6', installId: 'a1b2c3d4e5f6' } },
+      check: 'Owner',
+      severity: 'warn',
+      fix: /^systemctl start labgate-host labgate$/,
+    },
+    {
+      name: "no labgate running, another install's rules left",
+      facts: { owner: { running: null, mark: '0badc0ffee00', installId: 'a1b2c3d4e5f6' } },
+      check: 'Owner',
+      severity: 'warn',
+      fix: /^labgate remove-rules/,
+    },
+    {
+      name: 'no labgate running at all',
+      facts: { owner: { running: null, mark: null, installId: null } },
+      check: 'Owner',
+      severity: 'warn',
+      fix: /^systemctl start/,
+    },
+    {
+      name: 'a full data directory',
+      facts: { store: { dataDir: '/var/lib/labgate', freeBytes: 12 * 1024, reserveBytes: 1024 ** 2 } },
+      check: 'Data directory',
+      severity: 'fail',
+      fix: /^df -h \/var\/lib\/labgate/,
+    },
+    {
+      name: 'an unreadable data directory',
+      facts: { store: { dataDir: '/var/lib/labgate', freeBytes: null, reserveBytes: 1024 ** 2 } },
+      check: 'Data directory',
+      severity: 'fail',
+      fix: /^ls -ld/,
+    },
     {
       name: 'no kubeconfig',
       facts: { kube: { error: 'The kubeconfig could not be read', version: null, denied: [], admissionPolicy: null } },

@@ -28,6 +28,14 @@ export interface DoctorFacts {
   handMade: HandMadeForward[];
   busyPorts: { name: string; protocol: 'tcp' | 'udp'; port: number }[]; // forwards whose port a program on the host listens on
   multipassBridge: string | null;
+  /** Who owns the host's firewall: the copy that answers, the install marked in the kernel's canary, this data dir's install. */
+  owner: {
+    running: { pid: number; dataDir: string; installId: string; since: string } | null;
+    mark: string | null;
+    installId: string | null;
+  };
+  /** The data directory: its free space (null: unreadable) and the least a change needs. */
+  store: { dataDir: string; freeBytes: number | null; reserveBytes: number };
 }
 
 const ok = (check: string, message: string): Finding => ({ check, severity: 'ok', message });
@@ -186,7 +194,49 @@ function firewall(f: DoctorFacts): Finding[] {
 
 /** Every finding, in the order the checks run: the cluster, Multipass, then the firewall. Pure. */
 export function diagnose(f: DoctorFacts): Finding[] {
-  return [...kube(f.kube), ...multipass(f.multipass), ...firewall(f)];
+  return [...kube(f.kube), ...multipass(f.multipass), ...firewall(f), owner(f.owner), store(f.store)];
+}
+
+function owner({ running, mark, installId }: DoctorFacts['owner']): Finding {
+  const check = 'Owner';
+  if (running) {
+    const other = installId && running.installId !== installId ? ` — another install than this data dir's (${installId})` : '';
+    return ok(
+      check,
+      `labgate pid ${running.pid} owns this host's firewall (data dir ${running.dataDir}, since ${running.since}, install ${running.installId})${other}.`,
+    );
+  }
+  if (mark)
+    return {
+      check,
+      severity: 'warn',
+      message: `No labgate runs on this host, and the rules in its chains were written by install ${mark}${mark === installId ? ' (this data dir)' : ''}: nothing keeps them true.`,
+      fix:
+        mark === installId
+          ? 'systemctl start labgate-host labgate'
+          : 'labgate remove-rules  # then start the copy that should own the host',
+    };
+  return {
+    check,
+    severity: 'warn',
+    message: 'No labgate runs on this host: nothing keeps forwards true.',
+    fix: 'systemctl start labgate-host labgate',
+  };
+}
+
+function store({ dataDir, freeBytes, reserveBytes }: DoctorFacts['store']): Finding {
+  const check = 'Data directory';
+  if (freeBytes === null)
+    return { check, severity: 'fail', message: `${dataDir} cannot be read.`, fix: `ls -ld ${dataDir}  # it must exist and be labgate's` };
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (freeBytes < reserveBytes)
+    return {
+      check,
+      severity: 'fail',
+      message: `${dataDir} has ${mb(freeBytes)} free, less than the ${mb(reserveBytes)} a change needs: every change is refused.`,
+      fix: `df -h ${dataDir}  # and free some space there`,
+    };
+  return ok(check, `${mb(freeBytes)} free in ${dataDir}.`);
 }
 
 const MARK = { ok: '✔', warn: '!', fail: '✖' } as const;

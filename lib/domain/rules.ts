@@ -29,10 +29,30 @@ export const JUMPS: Record<OwnedTable, { chain: string; line: string }[]> = {
 };
 
 /**
- * One rule in each canary chain: a flush (iptables -F) or a reboot takes it with everything else,
- * so checking it alone tells, cheaply, that labgate's rules need a full read and a repair.
+ * One rule in each canary chain, marked with the install that wrote it: a flush (iptables -F) or a
+ * reboot takes it with everything else, and a copy of labgate that finds another install's mark
+ * knows it is not alone on the host (a copy in another mount namespace or container included).
  */
-export const CANARY_RULE = `-A ${CHAIN.canary} -m comment --comment labgate-canary -j RETURN`;
+export const canaryRule = (owner?: string) => `-A ${CHAIN.canary} -m comment --comment labgate-canary${owner ? `-${owner}` : ''} -j RETURN`;
+
+const OWNER = /^[a-f0-9]{1,32}$/;
+/** The install id an owner mark carries, or null (no mark, or not labgate's canary). */
+export const canaryOwner = (line: string): string | null =>
+  /^-A LABGATE-CANARY -m comment --comment labgate-canary-([a-f0-9]{1,32}) -j RETURN$/.exec(line)?.[1] ?? null;
+
+/**
+ * labgate's own lines in a table's rules (its chains' rules and the jumps to them), as the owner
+ * compares them each second: grouped by chain, in order within each, whatever order the tool
+ * printed the chains in.
+ */
+export function ownRuleLines(lines: readonly string[]): string[] {
+  const chainOf = (l: string) => /^-A (\S+)/.exec(l)?.[1] ?? '';
+  return lines
+    .filter((l) => /^-A LABGATE-|(^| )-j LABGATE-[A-Z]+( |$)/.test(l))
+    .map((l, i) => ({ l, i, chain: chainOf(l) }))
+    .sort((a, b) => a.chain.localeCompare(b.chain) || a.i - b.i)
+    .map((x) => x.l);
+}
 
 export interface HostNetwork {
   lanInterface: string; // where LAN clients come in
@@ -92,9 +112,11 @@ export interface DesiredRules {
  * rule, one hairpin rule and one FORWARD rule per forward. Pure. Throws UnsafeRuleValue rather
  * than render a value that is not exactly what its place in a rule allows.
  */
-export function renderRules(forwards: readonly ResolvedForward[], net: HostNetwork): DesiredRules {
+export function renderRules(forwards: readonly ResolvedForward[], net: HostNetwork, owner?: string): DesiredRules {
   const netProblem = networkRuleProblem(net);
   if (netProblem) throw new UnsafeRuleValue(`Refusing to write the firewall: ${netProblem}.`);
+  if (owner !== undefined && !OWNER.test(owner))
+    throw new UnsafeRuleValue('Refusing to write the firewall: the install id is not 1-32 hex digits.');
   for (const f of forwards) {
     const problem = forwardRuleProblem(f);
     if (problem) throw new UnsafeRuleValue(`Refusing to write forward ${JSON.stringify(String(f.id).slice(0, 20))}: ${problem}.`);
@@ -109,9 +131,9 @@ export function renderRules(forwards: readonly ResolvedForward[], net: HostNetwo
     [CHAIN.output]: [`-A ${CHAIN.output} ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL ${fixed}`],
     [CHAIN.dnat]: [],
     [CHAIN.hairpin]: [],
-    [CHAIN.canary]: [CANARY_RULE],
+    [CHAIN.canary]: [canaryRule(owner)],
   };
-  const filter: Record<string, string[]> = { [CHAIN.forward]: [], [CHAIN.canary]: [CANARY_RULE] };
+  const filter: Record<string, string[]> = { [CHAIN.forward]: [], [CHAIN.canary]: [canaryRule(owner)] };
   for (const f of [...forwards].sort((a, b) => a.id.localeCompare(b.id))) {
     const p = f.protocol;
     const tag = `-m comment --comment ${saveString(forwardComment(f.id))}`;

@@ -56,17 +56,18 @@ export class Reconciler {
     }, BATCH_MS);
   }
 
-  /** One check, as the timer runs it each second: the canary, and a full read and repair only when needed. */
+  /** One check, as the timer runs it each second: labgate's own rules listed, and a full read and repair only when they changed. */
   async check(): Promise<void> {
     if (this.checking) return;
     this.checking = true;
     try {
-      if (!this.host.lastReadStale(RESYNC_MS) && (await this.host.canaryIntact())) return;
+      if (!this.host.lastReadStale(RESYNC_MS) && (await this.host.kernelUnchanged())) return;
       const status = await this.host.status();
       if (!status.ok) return this.problems.report(status.error);
       const repaired = status.data.inSync ? null : await this.host.sync();
       if (repaired?.ok) {
         metrics().repairs.inc({ kind: isFlush(status.data.diff) ? 'flush' : 'drift' });
+        this.host.recordRepair(status.data.diff); // once per repair, with what was found
         await this.host.status(); // the last known status is the repaired kernel's, not the flushed one's
       }
       this.problems.report(repaired && !repaired.ok ? repaired.error : null);

@@ -313,7 +313,7 @@ describe('Reconciler: cheap while nothing happens, a full read only when somethi
   });
   afterEach(() => void vi.useRealTimers());
 
-  it('lists only the two canary rules each second, and reads the whole rule set once per resync period', async () => {
+  it("lists only labgate's rules of the two tables each second, and reads the whole rule set once per resync period", async () => {
     const { save, iptables } = s.kernel.calls;
     await second(RESYNC_MS / 1_000 - 1);
     expect(s.kernel.calls.save).toBe(save);
@@ -327,7 +327,7 @@ describe('Reconciler: cheap while nothing happens, a full read only when somethi
     { what: 'a reboot', change: () => MULTIPASS_RULES },
     { what: 'iptables -t nat -F', change: (save: string) => flushed(save, 'nat') },
     { what: 'iptables -F (the filter table)', change: (save: string) => flushed(save, 'filter') },
-  ])('$what: noticed by the canary within a second and repaired', async ({ change }) => {
+  ])('$what: noticed within a second and repaired', async ({ change }) => {
     const saved = s.kernel.save();
     s.kernel.load(change(saved));
     await second();
@@ -337,17 +337,22 @@ describe('Reconciler: cheap while nothing happens, a full read only when somethi
     expect(s.kernel.calls.save).toBe(save); // confirmed in the same check: cheap again at once
   });
 
-  it('drift the canary cannot see (one of its rules deleted) is repaired at the resync period', async () => {
+  it.each([
+    { what: 'one of its rules deleted', change: (save: string) => save.replace(/^-A LABGATE-FORWARD .*\n/m, '') },
+    {
+      what: 'a rule someone else added to its chain',
+      change: (save: string) => save.replace(/^(-A LABGATE-DNAT .*)$/m, '$1\n-A LABGATE-DNAT -p tcp -m tcp --dport 9999 -j RETURN'),
+    },
+    {
+      what: "another labgate's rules (its own mark in the canary)",
+      change: (save: string) => save.replaceAll('--comment labgate-canary ', '--comment labgate-canary-0ther1d '),
+    },
+  ])('$what: noticed within a second, not at the resync period, and repaired', async ({ change }) => {
     const saved = s.kernel.save();
-    s.kernel.load(
-      saved
-        .split('\n')
-        .filter((l) => !l.startsWith('-A LABGATE-FORWARD'))
-        .join('\n'),
-    );
-    await second(RESYNC_MS / 1_000 - 2);
-    expect(s.kernel.save()).not.toBe(saved);
-    await second(2);
+    const changed = change(saved);
+    expect(changed).not.toBe(saved);
+    s.kernel.load(changed);
+    await second();
     expect(s.kernel.save()).toBe(saved);
   });
 

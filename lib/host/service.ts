@@ -1,5 +1,6 @@
 import 'server-only';
-import { diffFirewall } from '@/lib/domain/diff';
+import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
+import { describeDrift } from '@/lib/domain/drift';
 import { forwardRuleProblem, renderRules } from '@/lib/domain/rules';
 import type { Forward, ForwardState, ForwardStatus, ResolvedForward } from '@/lib/domain/forward';
 import { shown, targetProblem, type TargetPolicy } from '@/lib/domain/networks';
@@ -19,7 +20,8 @@ import type { Env } from '@/lib/env';
 import type { HostNetwork } from '@/lib/domain/rules';
 import type { AuditEntry } from '@/lib/wire';
 import type { JournalEntry } from './store/journal';
-import { Firewall, FirewallError } from './firewall/firewall';
+import { Firewall, FirewallError, ownRulesOf } from './firewall/firewall';
+import { installId } from './owner';
 import { detectBackend, execRunner } from './firewall/runner';
 import { handMadeOn, hostAddresses, hostNetwork, hostNetworkOrNull, ipForwardEnabled, multipassBridges, portInUseOnHost } from './hostinfo';
 import { hostChanged } from './events';
@@ -100,7 +102,7 @@ export class HostService {
   private readonly storeRoom: () => StoreProblem | null;
   private lastSync: HostStatus['lastSync'] = null;
   /** The last full read of the kernel, and how many restores this process had made by then. */
-  private lastRead: { at: number; restores: number; status: Outcome<HostStatus> } | null = null;
+  private lastRead: { at: number; restores: number; status: Outcome<HostStatus>; own: string | null } | null = null;
 
   constructor({ db, firewall, sources, facts, settings, names, tlsProxy, targetSettleMs = TARGET_SETTLE_MS, storeRoom: room }: HostDeps) {
     this.db = db;
@@ -586,9 +588,9 @@ export class HostService {
    */
   async status(): Promise<Outcome<HostStatus>> {
     const restores = this.firewall.restores;
-    const status = await this.readStatus();
+    const { status, own } = await this.readStatus();
     const wasInSync = this.lastRead?.status.ok ? this.lastRead.status.data.inSync : null;
-    this.lastRead = { at: Date.now(), restores, status };
+    this.lastRead = { at: Date.now(), restores, status, own };
     if (status.ok && status.data.inSync !== wasInSync) hostChanged(); // open pages show the drift, or that it is gone
     return status;
   }
@@ -613,18 +615,22 @@ export class HostService {
     return last.restores !== this.firewall.restores || Date.now() - last.at >= maxAgeMs;
   }
 
-  /** The cheap check: labgate's canary rules still in the kernel (a flush or a reboot takes them). */
-  async canaryIntact(): Promise<boolean> {
-    return this.firewall.canaryIntact();
+  /**
+   * The cheap check: labgate's rules in the kernel are still the ones the last full read found
+   * (a flush, a reboot, another writer or an old dump restored each change them).
+   */
+  async kernelUnchanged(): Promise<boolean> {
+    const own = await this.firewall.ownRules();
+    return own !== null && own === this.lastRead?.own;
   }
 
-  private async readStatus(): Promise<Outcome<HostStatus>> {
+  private async readStatus(): Promise<{ status: Outcome<HostStatus>; own: string | null }> {
     const resolved = storedRules(this.store.list(), this.store.statuses());
     const read = await this.readKernel();
-    if (!read.ok) return read;
+    if (!read.ok) return { status: read, own: null };
     const save = read.data;
-    const diff = diffFirewall(renderRules(resolved, this.facts.network()), save);
-    return {
+    const diff = diffFirewall(renderRules(resolved, this.facts.network(), this.firewall.owner), save);
+    const status: Outcome<HostStatus> = {
       ok: true,
       data: {
         backend: this.firewall.runner.backend,
@@ -637,6 +643,7 @@ export class HostService {
         checkedAt: new Date().toISOString(),
       },
     };
+    return { status, own: ownRulesOf(save) };
   }
 
   /** labgate's chains as the kernel has them, in iptables-save form. */
@@ -652,10 +659,15 @@ export class HostService {
     return { ok: true, data: `${lines.join('\n')}\n` };
   }
 
+  /** A repair the reconciler made, in the activity log with what it found. */
+  recordRepair(diff: FirewallDiff): void {
+    this.record('reconciler', 'firewall.repair', "labgate's chains", { ok: true, data: null }, describeDrift(diff, this.firewall.owner));
+  }
+
   /** Audits an outcome; a log that cannot be written is reported, and the outcome stands. */
-  private record<T>(actor: string, action: string, subject: string, result: Outcome<T>): Outcome<T> {
+  private record<T>(actor: string, action: string, subject: string, result: Outcome<T>, detail = ''): Outcome<T> {
     try {
-      this.auditLog.record({ actor, action, subject, detail: '', result: result.ok ? 'ok' : result.error });
+      this.auditLog.record({ actor, action, subject, detail, result: result.ok ? 'ok' : result.error });
     } catch (e) {
       console.error(`labgate: could not audit ${action} ${subject}: ${storeFailure(e, this.dataDir)?.message ?? String(e)}`);
     }
@@ -741,7 +753,7 @@ export async function liveHostDeps(): Promise<HostDeps> {
   const backend = await detectBackend();
   return {
     db: db(),
-    firewall: new Firewall(execRunner(backend)),
+    firewall: new Firewall(execRunner(backend), installId(db())),
     sources: liveSources,
     facts: liveFacts,
     settings: env(),

@@ -4,7 +4,7 @@ import { purgeExpiredSessions } from '@/lib/auth/session';
 import { env } from '@/lib/env';
 import { db } from '@/lib/store/db';
 
-const holder = globalThis as typeof globalThis & { labgateReady?: Promise<void>; labgateFirstSync?: boolean };
+const holder = globalThis as typeof globalThis & { labgateReady?: Promise<void>; labgateFirstSync?: boolean; labgateOwnership?: unknown };
 
 /**
  * Whether this process has done what a start owes the kernel: in roles host and all, the
@@ -24,6 +24,16 @@ async function recoverAfterCrash(): Promise<void> {
   } catch (e) {
     console.error(`labgate: crash recovery failed: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/**
+ * One owner per host: the host role (and role all) takes the host before it touches the
+ * firewall. A second copy stops here with a message naming the first.
+ */
+async function takeHost(): Promise<void> {
+  const { HostOwnership, installId } = await import('@/lib/host/owner');
+  const { runtimeDir, dataDir } = env();
+  holder.labgateOwnership = await HostOwnership.take({ runtimeDir, dataDir, installId: installId(db()) });
 }
 
 /** The host role keeps the kernel true to the store from the moment it starts. */
@@ -46,7 +56,10 @@ export function serverReady(): Promise<void> {
   holder.labgateReady ??= (async () => {
     const store = db();
     const { role } = env();
-    if (role !== 'ui') await startReconciler();
+    if (role !== 'ui') {
+      await takeHost();
+      await startReconciler();
+    }
     if (role === 'host') return;
     if (role === 'ui') (await import('@/lib/host/follow')).followHostChanges();
     purgeExpiredSessions(store);

@@ -109,7 +109,10 @@ export function migrate(db: Database, all: readonly Migration[] = migrations): n
   const current = schemaVersion(db);
   const latest = all.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new Error(`The data dir was written by a newer labgate (schema ${current}, this one knows ${latest}).`);
+    throw new Error(
+      `labgate cannot start: its data dir was written by a newer labgate (schema ${current}, this one knows ${latest}). ` +
+        'Run that newer version again, or restore the backup made before upgrading (docs/operations.md); nothing was changed.',
+    );
   }
   for (const m of all) {
     if (m.version <= current) continue;

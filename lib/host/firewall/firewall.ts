@@ -1,10 +1,10 @@
 import 'server-only';
 import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
 import type { ResolvedForward } from '@/lib/domain/forward';
-import { CANARY_RULE, CHAIN, renderRemoval, renderRestore, renderRules, type HostNetwork, type ReinstatedRule } from '@/lib/domain/rules';
+import { ownRuleLines, renderRemoval, renderRestore, renderRules, type HostNetwork, type ReinstatedRule } from '@/lib/domain/rules';
 import { metrics } from '@/lib/server/metrics';
 import type { Runner } from './runner';
-import { parseSave, type ParsedSave } from '@/lib/domain/save-parse';
+import { parseSave, rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
 
 export class FirewallError extends Error {
   readonly detail: string;
@@ -23,11 +23,13 @@ export interface SyncResult {
 /** The kernel side of forwards: read, compare, and (only when they differ) one restore. */
 export class Firewall {
   readonly runner: Runner;
+  readonly owner: string | undefined; // this install's id, marked in the canary rules
   restores = 0; // how many iptables-restore runs this process made (for status and benchmarks)
   lastRestoreMs = 0;
 
-  constructor(runner: Runner) {
+  constructor(runner: Runner, owner?: string) {
     this.runner = runner;
+    this.owner = owner;
   }
 
   async read(): Promise<ParsedSave> {
@@ -37,15 +39,19 @@ export class Firewall {
   }
 
   /**
-   * The cheap check, as kube-proxy's monitor does it: both canary rules still there (one small
-   * listing per table, no whole-ruleset read). False after a flush or a reboot, or if unreadable.
+   * The cheap check, as kube-proxy's monitor does it, but of every rule of labgate's: one listing
+   * per table (`iptables -S`, no counters), and only labgate's lines kept. Any change to them — a
+   * flush, a reboot, another writer, a restore of an old dump — shows as a different answer. Null
+   * when unreadable.
    */
-  async canaryIntact(): Promise<boolean> {
+  async ownRules(): Promise<string | null> {
+    const out: string[] = [];
     for (const table of ['nat', 'filter']) {
-      const res = await this.runner.run('iptables', ['-w', '5', '-t', table, '-S', CHAIN.canary]);
-      if (res.code !== 0 || !res.stdout.split('\n').includes(CANARY_RULE)) return false;
+      const res = await this.runner.run('iptables', ['-w', '5', '-t', table, '-S']);
+      if (res.code !== 0) return null;
+      out.push(`*${table}`, ...ownRuleLines(res.stdout.split('\n')));
     }
-    return true;
+    return out.join('\n');
   }
 
   /** Makes the kernel match the forwards; atomic: on failure nothing changed. */
@@ -55,7 +61,7 @@ export class Firewall {
     adopt: { table: 'nat' | 'filter'; line: string }[] = [],
     reinstate: ReinstatedRule[] = [],
   ): Promise<SyncResult> {
-    const desired = renderRules(forwards, net);
+    const desired = renderRules(forwards, net, this.owner);
     const diff = diffFirewall(desired, await this.read());
     if (diff.inSync && adopt.length === 0 && reinstate.length === 0) return { applied: false, diff };
     const payload = renderRestore(desired, diff.missingJumps, adopt, reinstate);
@@ -108,4 +114,11 @@ function permissionHint(stderr: string): string {
     return `${text} — labgate's host role needs the capability CAP_NET_ADMIN (and CAP_NET_RAW) to change iptables.`;
   }
   return text;
+}
+
+/** labgate's own lines in a full read, in the form Firewall.ownRules gives them. */
+export function ownRulesOf(save: ParsedSave): string {
+  return (['nat', 'filter'] as const)
+    .flatMap((table) => [`*${table}`, ...ownRuleLines(rulesOf(save, table).map((r) => r.text))])
+    .join('\n');
 }

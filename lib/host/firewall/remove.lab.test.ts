@@ -40,17 +40,20 @@ describe('labgate remove-rules (uninstall)', () => {
 });
 
 describe("the reconciler's cheap check against the real iptables", () => {
-  it('the canary rules are intact after a sync and gone after iptables -F of either table or a reboot', async () => {
+  it("labgate's rules as `iptables -S` lists them match the full read after a sync; a flush of either table, a reboot or a rule someone else adds is seen", async () => {
     const host = await hostService();
-    for (const [table, flush] of [
-      ['nat', () => iptables('-t', 'nat', '-F')],
-      ['filter', () => iptables('-t', 'filter', '-F')],
-      ['both (a reboot)', () => rebootFirewall(labPrefix())],
+    for (const [change, make] of [
+      ['iptables -t nat -F', () => iptables('-t', 'nat', '-F')],
+      ['iptables -F', () => iptables('-t', 'filter', '-F')],
+      ['a reboot', () => rebootFirewall(labPrefix())],
+      ['a rule added to LABGATE-DNAT', () => iptables('-t', 'nat', '-A', 'LABGATE-DNAT', '-p', 'tcp', '--dport', '9999', '-j', 'RETURN')],
     ] as const) {
       expect((await host.sync()).ok).toBe(true);
-      expect(await host.canaryIntact(), `after a sync, before flushing ${table}`).toBe(true);
-      await flush();
-      expect(await host.canaryIntact(), `after flushing ${table}`).toBe(false);
+      expect((await host.status()).ok).toBe(true);
+      expect(await host.kernelUnchanged(), `after a sync and a full read, before ${change}`).toBe(true);
+      await make();
+      expect(await host.kernelUnchanged(), `after ${change}`).toBe(false);
     }
+    expect((await host.sync()).ok).toBe(true);
   });
 });

@@ -47,11 +47,15 @@ export class FakeKernel implements Runner {
     return `${out.join('\n')}\n`;
   }
 
-  /** `iptables -t T -S CHAIN`, as iptables-nft prints a chain, or refuses one it does not have. */
+  /** `iptables -t T -S [CHAIN]`, as iptables-nft prints a table or a chain, or refuses a chain it does not have. */
   list(args: readonly string[]): RunResult {
     const table = args[args.indexOf('-t') + 1] ?? 'filter';
-    const chain = args[args.indexOf('-S') + 1]!;
+    const chain = args[args.indexOf('-S') + 1];
     const t = this.tables.get(table);
+    if (chain === undefined) {
+      const chains = (t?.chains ?? []).map((c) => (c.policy === '-' ? `-N ${c.name}` : `-P ${c.name} ${c.policy}`));
+      return { code: 0, stdout: `${[...chains, ...(t?.rules ?? []).map((r) => r.text)].join('\n')}\n`, stderr: '' };
+    }
     if (!t?.chains.some((c) => c.name === chain))
       return {
         code: 1,
