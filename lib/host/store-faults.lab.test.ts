@@ -55,6 +55,12 @@ async function clean(): Promise<void> {
   expect(host.list()).toEqual([]);
 }
 
+/** The hand-made rule an adoption leaves, gone; labgate's empty chains back (no reconciler runs here). */
+async function cleanKernel(): Promise<void> {
+  await rebootFirewall(prefix);
+  expect((await host.sync()).ok).toBe(true);
+}
+
 interface Operation {
   name: string;
   /** What the operation needs in place (made with no fault armed). */
@@ -121,8 +127,8 @@ async function handMadeLeft(): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  await rebootFirewall(prefix);
   host = await hostService();
+  await cleanKernel();
   await clean();
 });
 
@@ -141,7 +147,7 @@ describe('a store write that fails at any step of a change leaves store, kernel 
       const steps = faults.writes;
       expect(steps).toBeGreaterThan(0);
       await clean();
-      if (op.name === 'adopt') await rebootFirewall(prefix);
+      await cleanKernel();
 
       const tried: string[] = [];
       for (let step = 1; step <= steps; step++) {
@@ -169,7 +175,7 @@ describe('a store write that fails at any step of a change leaves store, kernel 
           if (op.name === 'adopt') expect(await handMadeLeft(), label).toBe(host.list().length === 0);
           if (!result.ok) expect(result.error, label).toMatch(/full|could not be recorded|did not/);
           await clean();
-          if (op.name === 'adopt') await rebootFirewall(prefix);
+          if (op.name === 'adopt') await cleanKernel();
         }
       }
       console.log(tried.join('\n'));
@@ -182,7 +188,7 @@ describe('a data directory that has no room', () => {
   it('refuses a change before the kernel is touched, with the reason in words', async () => {
     const full = new HostService({ ...(await liveHostDeps()), storeRoom: () => storeProblem('full', env().dataDir) });
     const before = await ruleset();
-    const res = await full.create(jenkins, 'test');
+    const res = await full.create({ ...jenkins, listenPort: 8091 }, 'test');
     expect(res).toMatchObject({ ok: false, status: 507, error: expect.stringContaining('is full: free some space; nothing was changed') });
     expect(await ruleset()).toBe(before);
     expect(full.list()).toEqual([]);
