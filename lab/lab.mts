@@ -250,7 +250,7 @@ export function labEnv(prefix: string): Record<string, string> {
     DBUS_SYSTEM_BUS_ADDRESS: busAddress(p, 'host'), // the lab host's system bus, where its avahi-daemon is
     LABGATE_LAB_LAN_BUS: busAddress(p, 'lan'), // the laptop's, for resolving names as it would
     LABGATE_CADDY_ADMIN: caddyAdminSocket(p),
-    LABGATE_RUNTIME_DIR: `/run/labgate-lab-${prefix}`, // the lab's host lock, apart from a real install's and other labs'
+    LABGATE_RUNTIME_DIR: path.join(p.shared, 'labgate'), // the lab's host lock, apart from a real install's and other labs'
 
     PATH: `${p.bin}:${process.env.PATH ?? ''}`,
   };
