@@ -63,3 +63,29 @@ describe('invalidInput', () => {
       });
   });
 });
+
+describe('withSession, when the store fails', () => {
+  beforeEach(() => {
+    session.current = { key: 'k', expiresAt: Date.now() + 1000 };
+    request.headers = new Headers({ host: 'lab:3000', origin: 'https://lab:3000' });
+  });
+
+  it.each([
+    ['a full disk', 'SQLITE_FULL', 'is full: free some space; nothing was changed.'],
+    ['a damaged store', 'SQLITE_CORRUPT', 'is damaged: restore it from a backup'],
+  ])('%s: the store says why, as a result the form shows (what was typed stays)', async (_what, code, message) => {
+    session.current = { key: 'k', expiresAt: Date.now() + 1000 };
+    const work = async (): Promise<{ ok: true; data: null }> => {
+      throw Object.assign(new Error('sqlite'), { code });
+    };
+    expect(await withSession(work)()).toEqual({ ok: false, error: expect.stringContaining(message) });
+  });
+
+  it('anything else is thrown on, never turned into a made-up message', async () => {
+    session.current = { key: 'k', expiresAt: Date.now() + 1000 };
+    const work = async (): Promise<{ ok: true; data: null }> => {
+      throw new Error('a bug');
+    };
+    await expect(withSession(work)()).rejects.toThrow('a bug');
+  });
+});
