@@ -52,7 +52,11 @@ const request = (method: string, url: string, body?: unknown) =>
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
-const jenkins = (port: number) => ({ name: `Jenkins ${port}`, listenPort: port, target: { kind: 'static', ip: '10.120.52.31', port: 8080 } });
+const jenkins = (port: number) => ({
+  name: `Jenkins ${port}`,
+  listenPort: port,
+  target: { kind: 'static', ip: '10.120.52.31', port: 8080 },
+});
 
 let host: Awaited<ReturnType<typeof hostService>>;
 const lastAudit = () => host.audit({ limit: 1 })[0]?.id ?? 0;
