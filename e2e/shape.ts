@@ -116,6 +116,7 @@ export function webServers(common: { env: Record<string, string>; url: string; p
         LABGATE_DATA_DIR: files.hostData,
         KUBECONFIG: files.kubeconfig.host,
         LABGATE_SOCKET: files.socket,
+        LABGATE_RUNTIME_DIR: path.dirname(files.socket), // its RuntimeDirectory, where the host lock is too
       },
     },
     {
