@@ -66,18 +66,27 @@ export function storeRoom(dataDir: string, reserveBytes = STORE_RESERVE_BYTES): 
   }
 }
 
-/** The last failure the store gave this process, until a write succeeds again: healthz and /metrics report it. */
-const holder = globalThis as typeof globalThis & { labgateStoreFailure?: StoreProblem | null };
+/**
+ * The last failure the store gave this process, for healthz and /metrics. A full or read-only
+ * directory is checked as it is now; a locked, damaged or unwritable store is reported for a
+ * minute after it was last seen (each failing request renews it), or until a write succeeds.
+ */
+const REPORTED_MS = 60_000;
+const holder = globalThis as typeof globalThis & { labgateStoreFailure?: { problem: StoreProblem; at: number } | null };
 
 export function noteStoreFailure(problem: StoreProblem): void {
-  holder.labgateStoreFailure = problem;
+  holder.labgateStoreFailure = { problem, at: Date.now() };
 }
 
 export function noteStoreWritten(): void {
   holder.labgateStoreFailure = null;
 }
 
-/** The store's state now: room and writability checked, else the last failure seen; null when healthy. */
+/** The store's state now: room and writability checked, else a recent failure; null when healthy. */
 export function storeHealth(dataDir: string): StoreProblem | null {
-  return storeRoom(dataDir) ?? holder.labgateStoreFailure ?? null;
+  const room = storeRoom(dataDir);
+  if (room) return room;
+  const last = holder.labgateStoreFailure;
+  if (!last || last.problem.state === 'full' || last.problem.state === 'read-only') return null;
+  return Date.now() - last.at < REPORTED_MS ? last.problem : null;
 }
