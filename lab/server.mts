@@ -99,6 +99,16 @@ export async function startServer({
   return { base, child, output: () => output, stop: (signal) => stopChild(child, signal) };
 }
 
+/** A JSON request to a server's host API, with the host token. */
+export async function hostApi(base: string, token: string, method: string, url: string, body?: unknown) {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
 /** One request to a server on a unix socket (the host role's), with the host token unless none is given. */
 export function socketRequest(
   socketPath: string,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
-import { startServer as startProductionServer, unreadableByOthers, type StartedServer } from '@/lab/server.mts';
+import { hostApi, startServer as startProductionServer, unreadableByOthers, type StartedServer } from '@/lab/server.mts';
 import { asUser } from '@/lab/setpriv.mts';
 import { curlFrom, eventually, labPrefix } from '@/lab/testing.mts';
 import { LAN } from '@/lab/topology.mts';
@@ -53,14 +53,7 @@ async function startServer(env: Record<string, string>, setpriv: string[] | null
   return server;
 }
 
-const api = async (base: string, method: string, url: string, body?: unknown) => {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-};
+const api = (base: string, method: string, url: string, body?: unknown) => hostApi(base, token, method, url, body);
 
 /** Logs in at a server on loopback (plain HTTP: the plain cookie name) and returns its Cookie header value. */
 async function loginCookie(base: string, password: string): Promise<string> {

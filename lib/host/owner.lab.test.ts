@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
-import { startServer, type StartedServer } from '@/lab/server.mts';
+import { hostApi, startServer, type StartedServer } from '@/lab/server.mts';
 import { eventually, iptables, labPrefix, ruleset } from '@/lab/testing.mts';
 import { runDoctor } from '@/lib/doctor';
 import { env } from '@/lib/env';
@@ -27,14 +27,7 @@ async function hostRole(dir: string, wrapper: string[] = []): Promise<StartedSer
   started.push(server);
   return server;
 }
-const api = async (base: string, method: string, url: string, body?: unknown) => {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as unknown };
-};
+const api = (base: string, method: string, url: string, body?: unknown) => hostApi(base, token, method, url, body);
 const natRules = async () => (await run('iptables-save', ['-t', 'nat'])).stdout;
 
 beforeAll(() => rebootFirewall(prefix));
@@ -96,7 +89,7 @@ describe('one owner per host', () => {
     expect(created.status).toBe(201);
     const id = (created.json as { id: string }).id;
     const repairs = async () =>
-      ((await api(base, 'GET', '/api/host/audit?limit=50')).json as { action: string; detail: string }[]).filter(
+      ((await api(base, 'GET', '/api/host/audit?limit=50')).json as unknown as { action: string; detail: string }[]).filter(
         (e) => e.action === 'firewall.repair',
       );
     const timed = async (what: string, write: () => Promise<unknown>, repaired: (nat: string) => boolean) => {
