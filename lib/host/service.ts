@@ -381,7 +381,7 @@ export class HostService {
   private async pass(change: Change | null): Promise<Outcome<{ applied: boolean }>> {
     let wanted: { forwards: Forward[]; tls: TlsForward[] };
     try {
-      const full = change ? this.room() : null;
+      const full = change ? this.storeRoom() : null;
       if (full) throw new StoreRefusal(full);
       wanted = change ? this.tried(change.write) : { forwards: this.store.list(), tls: this.store.withTls() };
     } catch (e) {
@@ -505,11 +505,6 @@ export class HostService {
       // The reconciler's next pass tries again: the kernel is read and repaired from the store.
       console.error(`labgate: could not put the host back as the store says: ${describeFirewallError(e)}`);
     }
-  }
-
-  /** Room on the disk for a change (injected in tests); null when there is. */
-  private room(): StoreProblem | null {
-    return this.storeRoom();
   }
 
   /** A store error as an answer naming its cause; anything else is rethrown, never hidden. */
