@@ -11,7 +11,7 @@ import { hostClient } from '@/lib/host/client';
 import { env } from '@/lib/env';
 import { tlsFiles } from '@/lib/tls/certificates.mts';
 import { renewSiteCertificates, siteCertificate } from '@/lib/tls/site';
-import { applyExpose, exposures, planExposeService, undoExpose } from './expose';
+import { applyExpose, grafanaServices, exposures, planExposeService, undoExpose } from './expose';
 import { AnnotationExposer } from './expose-annotations';
 
 // Names on the LAN and HTTPS in front, with the lab's real avahi-daemons (host and laptop) and
@@ -19,6 +19,9 @@ import { AnnotationExposer } from './expose-annotations';
 const LAN_HOST = '192.168.50.27';
 
 async function exposeGrafana(naming: { lanName?: string; https?: boolean }) {
+  // The plan is made from the watch cache: it must have seen the last test's Undo first.
+  const type = await serviceType();
+  await eventually('the cache to see Grafana as the apiserver has it', async () => grafanaServices()[0]?.type === type);
   const plan = await planExposeService('monitoring', 'kps-grafana');
   if (!plan.ok) throw new Error(plan.error);
   const named = namePlan(plan.data, naming);
