@@ -85,7 +85,7 @@ export function failureResponse(e: unknown): Response {
   const store = storeFailure(e, env().dataDir);
   if (store) {
     noteStoreFailure(store);
-    return problem(store.status, store.message, { store: store.state });
+    return problem(store.status, store.message);
   }
   const message = e instanceof Error ? e.message : String(e);
   console.error(`labgate: a request failed: ${e instanceof Error ? (e.stack ?? message) : message}`);
