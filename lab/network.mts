@@ -64,6 +64,9 @@ export async function changeVmAddress(prefix: string, vm: string, to: string): P
   await ipIn(ns, 'addr', 'flush', 'dev', 'eth0');
   await ipIn(ns, 'addr', 'add', `${to}/24`, 'dev', 'eth0');
   await ipIn(ns, 'route', 'replace', 'default', 'via', BRIDGE.address);
+  // A VM's DHCP client announces the address it takes, so the host forgets which VM held it
+  // before (an earlier test's); without that, the host sends to the old holder until it re-probes.
+  await run('ip', ['-n', namespaces(prefix).host, 'neigh', 'del', to, 'dev', BRIDGE.name]);
 }
 
 /** Addresses the bridge's DHCP hands to VMs that come up without one (a started or launched instance). */

@@ -5,7 +5,7 @@ import { run } from '@/lab/exec.mts';
 import { iptables, kubectl, labPrefix } from '@/lab/testing.mts';
 import type { Finding } from '@/lib/domain/diagnosis';
 import { runDoctor } from './doctor';
-import { hostService } from './host/service';
+import { hostService } from './host/wiring';
 import { env, parseEnv } from './env';
 import { HostOwnership, installId } from './host/owner';
 import { db } from './store/db';

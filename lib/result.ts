@@ -5,3 +5,11 @@ export type ActionResult<T = void> = { ok: true; data: T } | { ok: false; error:
 export type Outcome<T> =
   | { ok: true; data: T }
   | { ok: false; status: number; error: string; fieldErrors?: Partial<Record<string, string[]>>; retryAfterMs?: number };
+
+/** A failed Outcome with its status (and, for a form, each field's messages). */
+export const fail = (status: number, error: string, fieldErrors?: Record<string, string[]>): Outcome<never> => ({
+  ok: false,
+  status,
+  error,
+  fieldErrors,
+});

@@ -66,7 +66,7 @@ function answering(client: HostClient): HostClient {
 }
 
 function inProcessClient(actor: string): HostClient {
-  const host = async () => (await import('./service')).hostService();
+  const host = async () => (await import('./wiring')).hostService();
   const instances = async () => (await import('./instances')).instanceControl();
   return answering({
     listForwards: async () => ok((await host()).list()),
@@ -77,11 +77,11 @@ function inProcessClient(actor: string): HostClient {
     sync: async () => (await host()).sync(),
     status: async (opts) => (opts?.fresh ? (await host()).status() : (await host()).lastStatus()),
     exportRules: async () => (await host()).exportRules(),
-    audit: async (page = {}) => ok((await host()).audit({ limit: AUDIT_PAGE_SIZE, ...page })),
-    auditCsv: async () => ok(auditCsv((await host()).audit({ limit: env().auditRetention.maxEntries }))),
-    record: async (entry) => ok(((await host()).recordAudit({ ...entry, actor }), null)),
-    journalPut: async (entry) => ok(((await host()).putJournal(entry), null)),
-    journalList: async (operation) => ok((await host()).journal(operation)),
+    audit: async (page = {}) => ok((await host()).auditLog.list({ limit: AUDIT_PAGE_SIZE, ...page })),
+    auditCsv: async () => ok(auditCsv((await host()).auditLog.list({ limit: env().auditRetention.maxEntries }))),
+    record: async (entry) => ok(((await host()).auditLog.record({ ...entry, actor }), null)),
+    journalPut: async (entry) => ok(((await host()).journal.put(entry), null)),
+    journalList: async (operation) => ok((await host()).journal.list(operation)),
     instances: async () => {
       const { multipassWatcher } = await import('@/lib/multipass/watcher');
       await multipassWatcher().ready();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from '@/lab/exec.mts';
 import { kubectl } from '@/lab/testing.mts';
 import { patchNodeLabels } from '@/lib/kube/mutations';
-import { hostService } from './service';
+import { hostService } from './wiring';
 import { hostStatus } from './testing/status';
 
 const forward = (i: number) => ({ name: `c${i}`, listenPort: 42000 + i, target: { kind: 'instance', name: 'ops', port: 8080 } });

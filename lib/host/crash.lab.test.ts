@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '@/lab/exec.mts';
 import { REPO } from '@/lab/paths.mts';
-import { hostService } from './service';
+import { hostService } from './wiring';
 import { hostStatus } from './testing/status';
 
 const TRIALS = Number(process.env.LABGATE_CRASH_TRIALS ?? 10);

@@ -20,7 +20,8 @@ await acceptedByMultipass(prefix, dir);
 
 const { env } = await import('@/lib/env');
 const { db } = await import('@/lib/store/db');
-const { HostService, hostService, liveHostDeps } = await import('./service');
+const { HostService } = await import('./service');
+const { hostService, liveHostDeps } = await import('./wiring');
 const { hostStatus } = await import('./testing/status');
 const forwards = await import('@/app/api/host/forwards/route');
 const forward = await import('@/app/api/host/forwards/[id]/route');
@@ -59,9 +60,9 @@ const jenkins = (port: number) => ({
 });
 
 let host: Awaited<ReturnType<typeof hostService>>;
-const lastAudit = () => host.audit({ limit: 1 })[0]?.id ?? 0;
+const lastAudit = () => host.auditLog.list({ limit: 1 })[0]?.id ?? 0;
 /** The entries since `after`: a refusal may be recorded where SQLite still finds room, a change that did not happen never is. */
-const auditedSince = (after: number) => host.audit({ limit: 1000 }).filter((e) => e.id > after);
+const auditedSince = (after: number) => host.auditLog.list({ limit: 1000 }).filter((e) => e.id > after);
 
 async function storeAndKernelAgree(label: string, service = host): Promise<void> {
   expect((await hostStatus(service)).diff, label).toMatchObject({ inSync: true });

@@ -4,7 +4,7 @@ import { run } from '@/lab/exec.mts';
 import { ruleset } from '@/lab/testing.mts';
 import type { ResolvedForward } from '@/lib/domain/forward';
 import { renderRestore, renderRules } from '@/lib/domain/rules';
-import { hostService } from './service';
+import { hostService } from './wiring';
 
 const RUNS = Number(process.env.LABGATE_FUZZ_RUNS ?? 1000);
 const STATEFUL_RUNS = Number(process.env.LABGATE_FUZZ_RUNS ?? 1000);

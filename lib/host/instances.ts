@@ -10,7 +10,7 @@ import type { Outcome } from '@/lib/result';
 import { CHECK_FIELDS, fieldErrorsOf } from '@/lib/schemas/errors';
 import { InstanceChange, LaunchInstance } from '@/lib/schemas/instances';
 import type { AuditEntry } from './store/audit';
-import { hostService } from './service';
+import { hostService } from './wiring';
 
 /** The daemon's side of a change: MultipassRpc, or a fake in tests. */
 export interface InstanceDaemon {
@@ -206,7 +206,7 @@ export function instanceControl(): InstanceControl {
     daemon: () => (rpc ??= clientIdentity(env().dataDir).then((identity) => new MultipassRpc(env().multipassSocket, identity))),
     audit: (entry) =>
       void hostService()
-        .then((host) => host.recordAudit(entry))
+        .then((host) => host.auditLog.record(entry))
         .catch((e: unknown) => console.error(`labgate: an instance change was not written to the audit log: ${String(e)}`)),
     refresh: async () => {
       await multipassWatcher().refresh();

@@ -9,7 +9,7 @@ import { curlFrom, kubectl, labPrefix } from '@/lab/testing.mts';
 import { BRIDGE, LAN, namespaces } from '@/lab/topology.mts';
 import { applyExpose, planExposeService, undoExpose } from '@/lib/expose';
 import { Reconciler } from './reconciler';
-import { hostService } from './service';
+import { hostService } from './wiring';
 
 // The rule sets of real hosts (lab/fixtures/iptables, whole iptables-save dumps nobody here wrote),
 // loaded into the lab host's kernel before labgate starts. No name needed adapting: a rule naming

@@ -62,13 +62,16 @@ export class Reconciler {
     this.checking = true;
     try {
       if (!this.host.lastReadStale(RESYNC_MS) && (await this.host.kernelUnchanged())) return;
-      const status = await this.host.status();
+      // One full read per repair: the status and the repair both come from it.
+      const read = await this.host.readKernel();
+      if (!read.ok) return this.problems.report(read.error);
+      const status = await this.host.status(read.data);
       if (!status.ok) return this.problems.report(status.error);
-      const repaired = status.data.inSync ? null : await this.host.sync();
+      const repaired = status.data.inSync ? null : await this.host.sync(read.data);
       if (repaired?.ok) {
         metrics().repairs.inc({ kind: isFlush(status.data.diff) ? 'flush' : 'drift' });
         this.host.recordRepair(status.data.diff); // once per repair, with what was found
-        await this.host.status(); // the last known status is the repaired kernel's, not the flushed one's
+        this.host.markSynced(); // the last known status is the repaired kernel's, not the flushed one's
       }
       this.problems.report(repaired && !repaired.ok ? repaired.error : null);
     } catch (e) {

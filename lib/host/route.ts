@@ -4,7 +4,8 @@ import { answered, problem } from '@/lib/http';
 import { readBody } from '@/lib/request-body';
 import type { Outcome } from '@/lib/result';
 import { requireHostAuth } from './auth';
-import { hostService, type HostService } from './service';
+import { type HostService } from './service';
+import { hostService } from './wiring';
 
 /** A host API handler: authenticate (session or token), then hand the host service to the work. */
 export function hostRoute<C = unknown>(

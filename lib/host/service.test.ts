@@ -118,7 +118,7 @@ describe('HostService', () => {
       data: { name: 'Grafana', status: { state: 'applied', node: 'node1', targetIP: '10.120.52.23' }, url: 'http://192.168.50.27:30060/' },
     });
     expect(s.kernel.save()).toContain('--to-destination 10.120.52.23:30060');
-    expect(s.host.audit()[0]).toMatchObject({ actor: 'admin', action: 'forward.create', result: 'ok' });
+    expect(s.host.auditLog.list()[0]).toMatchObject({ actor: 'admin', action: 'forward.create', result: 'ok' });
   });
 
   it.each([
@@ -327,10 +327,12 @@ describe('Reconciler: cheap while nothing happens, a full read only when somethi
     { what: 'a reboot', change: () => MULTIPASS_RULES },
     { what: 'iptables -t nat -F', change: (save: string) => flushed(save, 'nat') },
     { what: 'iptables -F (the filter table)', change: (save: string) => flushed(save, 'filter') },
-  ])('$what: noticed within a second and repaired', async ({ change }) => {
+  ])('$what: noticed within a second and repaired, with one full read of the kernel', async ({ change }) => {
     const saved = s.kernel.save();
     s.kernel.load(change(saved));
+    const reads = s.kernel.calls.save;
     await second();
+    expect(s.kernel.calls.save - reads).toBe(1);
     expect(ours(s.kernel.save())).toEqual(ours(saved));
     const { save } = s.kernel.calls;
     await second(3);

@@ -9,7 +9,8 @@ import { openDatabase } from '@/lib/store/db';
 import { storeProblem } from '@/lib/store/failure';
 import { StoreFaults } from '@/lib/store/testing/faults';
 import type { Outcome } from '@/lib/result';
-import { HostService, hostService, liveHostDeps } from './service';
+import { HostService } from './service';
+import { hostService, liveHostDeps } from './wiring';
 import { hostStatus } from './testing/status';
 
 // Every change, with the store's write failing at each of its steps in turn — once (a passing
@@ -25,11 +26,11 @@ const grafanaSpec = async () => kubectl(['get', 'service', '-n', 'monitoring', '
 
 /** The audit entries written since `after` (an id), oldest first. */
 const auditSince = (after: number) =>
-  host
-    .audit({ limit: 1000 })
+  host.auditLog
+    .list({ limit: 1000 })
     .filter((e) => e.id > after)
     .reverse();
-const lastAuditId = () => host.audit({ limit: 1 })[0]?.id ?? 0;
+const lastAuditId = () => host.auditLog.list({ limit: 1 })[0]?.id ?? 0;
 
 /** What the store and the kernel hold must be the same: the status's diff of store against kernel, and the forwards' own rules. */
 async function storeAndKernelAgree(label: string): Promise<void> {

@@ -38,7 +38,7 @@ async function takeHost(): Promise<void> {
 
 /** The host role keeps the kernel true to the store from the moment it starts. */
 async function startReconciler(): Promise<void> {
-  const { hostService } = await import('@/lib/host/service');
+  const { hostService } = await import('@/lib/host/wiring');
   const { Reconciler } = await import('@/lib/host/reconciler');
   const reconciler = new Reconciler(await hostService());
   reconciler

@@ -1,7 +1,17 @@
 import 'server-only';
 import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
 import type { ResolvedForward } from '@/lib/domain/forward';
-import { ownRuleLines, renderRemoval, renderRestore, renderRules, type HostNetwork, type ReinstatedRule } from '@/lib/domain/rules';
+import {
+  JUMPS,
+  OWNED_CHAINS,
+  ownRuleLines,
+  renderRemoval,
+  type DesiredRules,
+  renderRestore,
+  renderRules,
+  type HostNetwork,
+  type ReinstatedRule,
+} from '@/lib/domain/rules';
 import { metrics } from '@/lib/server/metrics';
 import type { Runner } from './runner';
 import { parseSave, rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
@@ -60,9 +70,10 @@ export class Firewall {
     net: HostNetwork,
     adopt: { table: 'nat' | 'filter'; line: string }[] = [],
     reinstate: ReinstatedRule[] = [],
+    actual?: ParsedSave, // the kernel as the caller has just read it
   ): Promise<SyncResult> {
     const desired = renderRules(forwards, net, this.owner);
-    const diff = diffFirewall(desired, await this.read());
+    const diff = diffFirewall(desired, actual ?? (await this.read()));
     if (diff.inSync && adopt.length === 0 && reinstate.length === 0) return { applied: false, diff };
     const payload = renderRestore(desired, diff.missingJumps, adopt, reinstate);
     this.restores++;
@@ -114,6 +125,16 @@ function permissionHint(stderr: string): string {
     return `${text} — labgate's host role needs the capability CAP_NET_ADMIN (and CAP_NET_RAW) to change iptables.`;
   }
   return text;
+}
+
+/** labgate's own lines as a restore of these rules leaves them (it is atomic: no need to read them back), in the form Firewall.ownRules gives them. */
+export function ownRulesAfter(desired: DesiredRules): string {
+  return (['nat', 'filter'] as const)
+    .flatMap((table) => [
+      `*${table}`,
+      ...ownRuleLines([...JUMPS[table].map((j) => j.line), ...OWNED_CHAINS[table].flatMap((chain) => desired[table][chain] ?? [])]),
+    ])
+    .join('\n');
 }
 
 /** labgate's own lines in a full read, in the form Firewall.ownRules gives them. */

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dockerRules, rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
 import { iptables, labPrefix, ruleset } from '@/lab/testing.mts';
-import { hostService } from '../service';
+import { hostService } from '../wiring';
 
 const CLI = path.resolve(import.meta.dirname, '../../../bin/labgate');
 

@@ -2,7 +2,7 @@
  * For crash tests: opens and closes forwards as fast as it can until it is killed. Run inside
  * the lab's host namespace with the lab's environment and the test's data dir.
  */
-import { hostService } from '@/lib/host/service';
+import { hostService } from '@/lib/host/wiring';
 
 async function main(): Promise<never> {
   const host = await hostService();

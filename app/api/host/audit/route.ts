@@ -16,8 +16,8 @@ export const GET = hostRoute(async ({ host, req }) => {
       status: 400,
       error: `Bad page: ${page.error.issues[0]?.path.join('.')} ${page.error.issues[0]?.message}`,
     });
-  if (page.data.format === 'json') return outcomeResponse({ ok: true, data: host.audit(page.data) });
-  return csvDownload(auditCsv(host.audit({ limit: env().auditRetention.maxEntries })));
+  if (page.data.format === 'json') return outcomeResponse({ ok: true, data: host.auditLog.list(page.data) });
+  return csvDownload(auditCsv(host.auditLog.list({ limit: env().auditRetention.maxEntries })));
 });
 
 /** The UI role records its Kubernetes changes here, so one log has everything. */
@@ -26,6 +26,6 @@ export const POST = hostRoute(async ({ host, actor, body }) => {
   if (!input.ok) return outcomeResponse(input);
   const entry = AuditRecord.safeParse(input.data);
   if (!entry.success) return outcomeResponse({ ok: false, status: 400, error: entry.error.issues[0]?.message ?? 'Bad audit entry.' });
-  host.recordAudit({ ...entry.data, actor });
+  host.auditLog.record({ ...entry.data, actor });
   return outcomeResponse({ ok: true, data: null }, 201);
 });

@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 export const GET = hostRoute(async ({ host, req }) => {
   const operation = new URL(req.url).searchParams.get('operation') ?? undefined;
   if (operation !== undefined && !/^[a-z.]{1,40}$/.test(operation)) return problem(400, 'Bad operation name.');
-  return outcomeResponse({ ok: true, data: host.journal(operation) });
+  return outcomeResponse({ ok: true, data: host.journal.list(operation) });
 });
 
 export const POST = hostRoute(async ({ host, body }) => {
@@ -15,6 +15,6 @@ export const POST = hostRoute(async ({ host, body }) => {
   if (!input.ok) return outcomeResponse(input);
   const entry = JournalPut.safeParse(input.data);
   if (!entry.success) return problem(400, entry.error.issues[0]?.message ?? 'Bad journal entry.');
-  host.putJournal({ ...entry.data, steps: entry.data.steps ?? null });
+  host.journal.put({ ...entry.data, steps: entry.data.steps ?? null });
   return outcomeResponse({ ok: true, data: null });
 });
