@@ -76,12 +76,12 @@ for (const h of handlers.filter((x) => onHostRole(x.url))) {
   }
 }
 
-test('healthz needs no session and tells only version and uptime', async ({ request }) => {
+test("healthz needs no session and tells only version, uptime and the store's state", async ({ request }) => {
   const res = await request.get('/api/healthz');
   expect(res.status()).toBe(200);
   const body = await res.json();
-  expect(Object.keys(body).sort()).toEqual(['status', 'uptimeSeconds', 'version']);
-  expect(body).toMatchObject({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  expect(Object.keys(body).sort()).toEqual(['status', 'store', 'uptimeSeconds', 'version']);
+  expect(body).toMatchObject({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), store: { state: 'ok' } });
 });
 
 test.describe('login API refuses bad input with a clear 4xx and no session', () => {

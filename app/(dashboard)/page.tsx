@@ -4,7 +4,7 @@ import { ExposuresList } from '@/components/expose/ExposuresList';
 import { OverviewLive } from '@/components/overview/OverviewLive';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
-import { exposures } from '@/lib/expose';
+import { exposures } from '@/lib/expose/steps';
 import { overviewView } from '@/lib/views';
 
 export const metadata: Metadata = { title: 'Overview' };

@@ -1,20 +1,12 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { describeStep, namePlan, openStep, type ExposePlan } from '@/lib/domain/plan';
-import {
-  applyExpose,
-  GRAFANA,
-  grafanaServices,
-  planExposeInstance,
-  planExposeService,
-  suggestedNaming,
-  undoExpose,
-  type ExposeResult,
-} from '@/lib/expose';
-import type { ActionResult, Outcome } from '@/lib/result';
-import { fieldErrorsOf, CHECK_FIELDS } from '@/lib/schemas/errors';
-import { ExposeId, ExposeNaming, ExposeTarget } from '@/lib/schemas/expose';
+import { describeStep, openStep, type ExposePlan } from '@/lib/domain/plan';
+import { planFor, type ExposeChoices } from '@/lib/expose/plan';
+import { applyExpose, undoExpose } from '@/lib/expose/steps';
+import type { ActionResult } from '@/lib/result';
+import { ExposeId, type ExposeNaming, type ExposeTarget } from '@/lib/schemas/expose';
+import type { ExposeResult } from '@/lib/wire';
 import { asAction, invalidInput, withSession } from '@/lib/server/action';
 
 export interface PlanView {
@@ -22,55 +14,13 @@ export interface PlanView {
   listenPort: number;
   steps: string[];
   note?: string; // what the plan chose for the person (another nodePort than the usual one)
-  choices?: { namespace: string; name: string }[]; // several Grafanas: the person picks
+  choices?: ExposeChoices; // several Grafanas: the person picks
   lanName?: string; // the name it gets on the LAN (NAME.local)
   https?: boolean;
 }
 
-/** A plan, named as asked; without naming, as labgate would name it (Grafana → grafana.local). */
-async function plan(raw: unknown, rawNaming?: unknown): Promise<Outcome<ExposePlan & { choices?: PlanView['choices'] }>> {
-  const naming = rawNaming === undefined ? null : ExposeNaming.safeParse(rawNaming);
-  if (naming && !naming.success) return { ok: false, status: 400, error: CHECK_FIELDS, fieldErrors: fieldErrorsOf(naming.error) };
-  const res = await unnamedPlan(raw);
-  if (!res.ok || res.data.choices) return res;
-  const named = namePlan(res.data, naming ? naming.data : suggestedNaming(res.data));
-  return 'error' in named
-    ? { ok: false, status: 422, error: named.error, fieldErrors: { https: [named.error] } }
-    : { ok: true, data: named };
-}
-
-async function unnamedPlan(raw: unknown): Promise<Outcome<ExposePlan & { choices?: PlanView['choices'] }>> {
-  const parsed = ExposeTarget.safeParse(raw);
-  if (!parsed.success) return { ok: false, status: 400, error: CHECK_FIELDS, fieldErrors: fieldErrorsOf(parsed.error) };
-  const t = parsed.data;
-  if (t.kind === 'instance') return { ok: true, data: planExposeInstance(t.instance, t.port) };
-  if (t.kind === 'service') return planExposeService(t.namespace, t.name, t.port, t.port ?? GRAFANA.nodePort);
-  const found = grafanaServices();
-  if (found.length === 0) {
-    return {
-      ok: false,
-      status: 404,
-      error:
-        'No Grafana service in the cluster (none is labelled app.kubernetes.io/name=grafana). Install kube-prometheus-stack: helm install kps prometheus-community/kube-prometheus-stack -n monitoring --create-namespace',
-    };
-  }
-  const chosen =
-    t.namespace && t.name ? found.find((s) => s.namespace === t.namespace && s.name === t.name) : found.length === 1 ? found[0] : undefined;
-  if (!chosen)
-    return {
-      ok: true,
-      data: {
-        title: 'Expose Grafana on the LAN',
-        listenPort: 0,
-        steps: [],
-        choices: found.map((s) => ({ namespace: s.namespace, name: s.name })),
-      },
-    };
-  return planExposeService(chosen.namespace, chosen.name);
-}
-
 export const planExpose = withSession(async (target: ExposeTarget, naming?: ExposeNaming): Promise<ActionResult<PlanView>> => {
-  const res = await plan(target, naming);
+  const res = await planFor(target, naming);
   return asAction(
     res.ok
       ? {
@@ -95,7 +45,7 @@ const opened = (p: ExposePlan): Pick<PlanView, 'lanName' | 'https'> => {
 
 /** Plans again on the server from the target (a plan from the browser is never trusted), then applies. */
 export const applyExposeAction = withSession(async (target: ExposeTarget, naming?: ExposeNaming): Promise<ActionResult<ExposeResult>> => {
-  const p = await plan(target, naming);
+  const p = await planFor(target, naming);
   if (!p.ok) return asAction(p);
   if (p.data.choices) return { ok: false, error: 'Choose which Grafana to expose.' };
   const res = await applyExpose(p.data, 'admin');

@@ -1,25 +1,12 @@
 import { HTTPS_NEEDS_NAME, mdnsName } from './lan-names';
 import type { ServiceRecord } from './records';
+import type { ExposePlan, ExposeStep } from '@/lib/schemas/expose';
 
-/** The steps of an Expose, shown before anything changes and kept in the journal to undo. */
-export type ExposeStep =
-  | {
-      kind: 'service-nodeport';
-      namespace: string;
-      name: string;
-      port: number;
-      nodePort: number;
-      previous: { type: ServiceRecord['type']; nodePort: number | null };
-      // The service's other ports without a nodePort: Kubernetes gives each one of its choosing (Undo takes them back).
-      alsoPorts?: number[];
-    }
-  | {
-      kind: 'open-forward';
-      listenPort: number;
-      target: { kind: 'service'; namespace: string; name: string; port: number } | { kind: 'instance'; name: string; port: number };
-      lanName?: string; // published as lanName.local
-      https?: boolean; // Caddy in front: https://lanName.local/
-    };
+/**
+ * The steps of an Expose, shown before anything changes and kept in the journal to undo, and its
+ * plan: their one definition is the journal's schema (a type only: nothing of zod runs here).
+ */
+export type { ExposePlan, ExposeStep } from '@/lib/schemas/expose';
 
 /** The plan's forward step: what an Expose opens, names and journals. */
 export function openStep(plan: ExposePlan): Extract<ExposeStep, { kind: 'open-forward' }> | undefined {
@@ -30,13 +17,6 @@ export function openStep(plan: ExposePlan): Extract<ExposeStep, { kind: 'open-fo
 export interface ExposeNaming {
   lanName?: string;
   https?: boolean;
-}
-
-export interface ExposePlan {
-  title: string;
-  steps: ExposeStep[];
-  listenPort: number;
-  note?: string; // what the plan chose for the person, e.g. another nodePort than the usual one
 }
 
 export function describeStep(s: ExposeStep): string {

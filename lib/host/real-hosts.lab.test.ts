@@ -7,7 +7,8 @@ import { NamespaceFirewall } from '@/lab/firewall.mts';
 import { REPO } from '@/lab/paths.mts';
 import { curlFrom, kubectl, labPrefix } from '@/lab/testing.mts';
 import { BRIDGE, LAN, namespaces } from '@/lab/topology.mts';
-import { applyExpose, planExposeService, undoExpose } from '@/lib/expose';
+import { planExposeService } from '@/lib/expose/plan';
+import { applyExpose, undoExpose } from '@/lib/expose/steps';
 import { Reconciler } from './reconciler';
 import { hostService } from './wiring';
 

@@ -25,7 +25,7 @@ export const ExposeId = z.string().regex(/^[a-z0-9]{6,24}$/, 'Not an expose id.'
 const ServiceType = z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);
 const StrictPort = z.number().int().min(1).max(65535); // a journal holds numbers, never text
 
-const ExposeStep = z.discriminatedUnion('kind', [
+export const ExposeStep = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('service-nodeport'),
     namespace: NamespaceName,
@@ -47,18 +47,24 @@ const ExposeStep = z.discriminatedUnion('kind', [
   }),
 ]);
 
+// The service's other ports without a nodePort (alsoPorts): Kubernetes gives each one of its choosing, and Undo takes them back.
+export type ExposeStep = z.infer<typeof ExposeStep>;
+
+export const ExposePlan = z.strictObject({
+  title: z.string().max(200),
+  steps: z.array(ExposeStep).max(4),
+  listenPort: StrictPort,
+  note: z.string().max(300).optional(), // what the plan chose for the person, e.g. another nodePort than the usual one
+});
+export type ExposePlan = z.infer<typeof ExposePlan>;
+
 /**
  * What an Expose keeps in the host's journal, checked whenever it is read back: crash recovery
  * and Undo act on it, so they trust nothing in it unchecked.
  */
 export const ExposeRecord = z.strictObject({
   source: z.literal('annotation').optional(), // made for a Service's labgate.dev/expose (else by a person)
-  plan: z.strictObject({
-    title: z.string().max(200),
-    steps: z.array(ExposeStep).max(4),
-    listenPort: StrictPort,
-    note: z.string().max(300).optional(),
-  }),
+  plan: ExposePlan,
   done: z.array(z.enum(['service-nodeport', 'open-forward'])).max(4),
   forwardId: ForwardId.nullable(),
   url: HttpUrl,

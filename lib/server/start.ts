@@ -18,7 +18,7 @@ async function recoverAfterCrash(): Promise<void> {
   try {
     const { CACHE_READY_MS, kubeCache } = await import('@/lib/kube/cache');
     await kubeCache().ready(2 * CACHE_READY_MS); // a restart may come while the apiserver is still starting too
-    const { recoverExposes } = await import('@/lib/expose');
+    const { recoverExposes } = await import('@/lib/expose/steps');
     const n = await recoverExposes();
     if (n) console.log(`labgate: rolled back ${n} Expose(s) left half-done by a crash`);
   } catch (e) {
@@ -65,7 +65,7 @@ export function serverReady(): Promise<void> {
     purgeExpiredSessions(store);
     const { generated } = await ensureAdminPassword(store, env().adminPassword);
     // Half-done Exposes rolled back first; then the Services' labgate.dev/expose annotations are kept true.
-    void recoverAfterCrash().then(async () => (await import('@/lib/expose-annotations')).startAnnotationExposer());
+    void recoverAfterCrash().then(async () => (await import('@/lib/expose/annotations')).startAnnotationExposer());
     // The role that holds the CA keeps the HTTPS exposures' certificates from running out.
     (await import('@/lib/tls/site')).startCertificateRenewal();
     if (generated) {

@@ -11,8 +11,9 @@ import { hostClient } from '@/lib/host/client';
 import { env } from '@/lib/env';
 import { tlsFiles } from '@/lib/tls/certificates.mts';
 import { renewSiteCertificates, siteCertificate } from '@/lib/tls/site';
-import { applyExpose, grafanaServices, exposures, planExposeService, undoExpose } from './expose';
-import { AnnotationExposer } from './expose-annotations';
+import { grafanaServices, planExposeService } from './plan';
+import { applyExpose, exposures, undoExpose } from './steps';
+import { AnnotationExposer } from './annotations';
 
 // Names on the LAN and HTTPS in front, with the lab's real avahi-daemons (host and laptop) and
 // real Caddy: everything checked from the laptop's side, as a person on the LAN would.

@@ -5,7 +5,8 @@ import { kubeCache } from '@/lib/kube/cache';
 import { hostClient } from '@/lib/host/client';
 import { patchService } from '@/lib/kube/mutations';
 import { describeStep } from '@/lib/domain/plan';
-import { applyExpose, grafanaServices, planExposeService, recoverExposes, undoExpose, type ExposeRecord } from './expose';
+import { grafanaServices, planExposeService } from './plan';
+import { applyExpose, recoverExposes, undoExpose, type ExposeRecord } from './steps';
 import { backToClusterIpArgs } from '@/lab/service-args.mts';
 
 describe('an Expose cut short by a crash', () => {

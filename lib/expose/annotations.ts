@@ -1,7 +1,8 @@
 import 'server-only';
 import { exposeAnnotation } from '@/lib/domain/annotations';
 import { namePlan, type ExposeNaming } from '@/lib/domain/plan';
-import { applyExpose, exposures, planExposeService, undoExpose } from '@/lib/expose';
+import { planExposeService } from './plan';
+import { applyExpose, exposures, undoExpose } from './steps';
 import { kubeCache } from '@/lib/kube/cache';
 
 const ACTOR = 'annotation';

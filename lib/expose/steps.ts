@@ -1,28 +1,19 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import https from 'node:https';
-import net from 'node:net';
-import tls from 'node:tls';
-import { mdnsName } from '@/lib/domain/lan-names';
-import { tlsFiles } from '@/lib/tls/certificates.mts';
-import { siteCertificate } from '@/lib/tls/site';
 import { ConcurrencyLimit } from '@/lib/concurrency';
-import { EXPOSE_ANNOTATIONS, exposeAnnotation } from '@/lib/domain/annotations';
-import { describeStep, openStep, planServiceExpose, type ExposeNaming, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
-import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/ports';
-import { env } from '@/lib/env';
+import { mdnsName } from '@/lib/domain/lan-names';
+import { describeStep, openStep, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
 import { hostClient } from '@/lib/host/client';
-import { hostNetwork } from '@/lib/host/hostinfo';
-import { kubeCache } from '@/lib/kube/cache';
-import { patchService } from '@/lib/kube/mutations';
 import type { JournalEntry } from '@/lib/host/store/journal';
-import type { Outcome } from '@/lib/result';
-import { ExposeRecord as ExposeRecordSchema } from '@/lib/schemas/expose';
-import type { ExposeResult } from '@/lib/wire';
+import { patchService } from '@/lib/kube/mutations';
+import { fail, type Outcome } from '@/lib/result';
+import { ExposeRecord } from '@/lib/schemas/expose';
 
-/** What an Expose did, kept in the host's journal: enough to undo it exactly (schema: lib/schemas/expose.ts). */
-export type ExposeRecord = { plan: ExposePlan; done: ExposeStep['kind'][]; forwardId: string | null; url: string; source?: 'annotation' };
+export type { ExposeRecord };
+import { siteCertificate } from '@/lib/tls/site';
+import type { ExposeResult } from '@/lib/wire';
+import { boundary } from './pause';
+import { answers, answersHttps, lanAddress } from './probe';
 
 /** The journal's Expose entries whose record passes its schema; the others are reported, never acted on. */
 async function journalExposes(
@@ -33,7 +24,7 @@ async function journalExposes(
   return {
     ok: true,
     data: res.data.flatMap((e) => {
-      const parsed = ExposeRecordSchema.safeParse(e.steps);
+      const parsed = ExposeRecord.safeParse(e.steps);
       if (parsed.success) return [{ id: e.id, state: e.state, record: parsed.data }];
       console.error(
         `labgate: journal entry ${e.id} is not a valid Expose record and is left alone: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
@@ -43,135 +34,8 @@ async function journalExposes(
   };
 }
 
-export type { ExposeResult } from '@/lib/wire';
-
-/** kube-prometheus-stack labels its Grafana so; design.md's reference lab forwards it on 30060. */
-export const GRAFANA = { label: 'app.kubernetes.io/name', value: 'grafana', nodePort: 30060 } as const;
-const fail = (status: number, error: string): Outcome<never> => ({ ok: false, status, error });
-
-function lanAddress(): string {
-  return env().lanAddress ?? hostNetwork().lanAddress ?? '127.0.0.1';
-}
-
-/** The Grafana services of the cluster (the kube-prometheus-stack chart labels them). */
-export function grafanaServices() {
-  return kubeCache()
-    .snapshot()
-    .services.filter((s) => s.labels[GRAFANA.label] === GRAFANA.value);
-}
-
-export async function planExposeService(
-  namespace: string,
-  name: string,
-  port?: number,
-  wanted: number = GRAFANA.nodePort,
-): Promise<Outcome<ExposePlan>> {
-  await kubeCache().ready(3_000);
-  const { services } = kubeCache().snapshot();
-  const svc = services.find((s) => s.namespace === namespace && s.name === name);
-  if (!svc) return fail(404, `Service ${namespace}/${name} does not exist.`);
-  const range = env().nodePortRange;
-  const chosen = freeNodePort(wanted, range, nodePortsInUse(services, svc));
-  if (chosen === null) return fail(409, `Every nodePort in ${formatRange(range)} is taken.`);
-  const plan = planServiceExpose(svc, port, chosen, svc.labels[GRAFANA.label] === GRAFANA.value ? 'Grafana' : `${namespace}/${name}`);
-  if ('error' in plan) return fail(422, plan.error);
-  const holder = services.find((s) => s !== svc && s.ports.some((p) => p.nodePort === wanted));
-  if (plan.listenPort === chosen && chosen !== wanted && holder)
-    plan.note = `nodePort ${wanted} is taken by ${holder.namespace}/${holder.name}: the plan uses ${chosen}, the next free one.`;
-  return { ok: true, data: plan };
-}
-
-/**
- * The name the dialog proposes: what the Service's annotations ask (labgate.dev/name,
- * labgate.dev/https), else grafana for Grafana; an instance gets none. The person may change it.
- */
-export function suggestedNaming(plan: ExposePlan): ExposeNaming {
-  const step = openStep(plan);
-  if (step?.target.kind !== 'service') return {};
-  const { namespace, name } = step.target;
-  const svc = kubeCache()
-    .snapshot()
-    .services.find((s) => s.namespace === namespace && s.name === name);
-  if (!svc) return {};
-  const asked = exposeAnnotation({ ...svc.annotations, [EXPOSE_ANNOTATIONS.expose]: 'true' });
-  if (asked && !('error' in asked) && asked.name) return { lanName: asked.name, ...(asked.https ? { https: true } : {}) };
-  return svc.labels[GRAFANA.label] === GRAFANA.value ? { lanName: GRAFANA.value } : {};
-}
-
-export function planExposeInstance(instance: string, port: number): ExposePlan {
-  return {
-    title: `Expose ${instance}:${port} on the LAN`,
-    listenPort: port,
-    steps: [{ kind: 'open-forward', listenPort: port, target: { kind: 'instance', name: instance, port } }],
-  };
-}
-
-/**
- * Test-only: with LABGATE_TEST_PAUSE_AT naming this boundary, the process stops here for a test to
- * kill it with SIGKILL (the crash tests). Unset, as in every deployment, it does nothing.
- */
-async function boundary(name: string): Promise<void> {
-  if (process.env.LABGATE_TEST_PAUSE_AT !== name) return;
-  console.log(`labgate: paused at ${name}`);
-  await new Promise(() => {});
-}
-
 /** The forward an Expose opens names the Expose, so a crash between creating it and recording its id leaves none unfound. */
 const forwardDescription = (id: string) => `exposed ${id}`;
-
-/** Tries until one attempt succeeds or the deadline passes, a quarter second apart. */
-async function triedUntil(deadlineMs: number, attempt: () => Promise<boolean>): Promise<boolean> {
-  const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    if (await attempt()) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
-}
-
-/** Whether the URL answers: a TCP connection to the host's LAN address and port, from the host, within the deadline. */
-export function answers(port: number, deadlineMs = 10_000): Promise<boolean> {
-  return triedUntil(
-    deadlineMs,
-    () =>
-      new Promise<boolean>((resolve) => {
-        const sock = net.connect({ host: lanAddress(), port, timeout: 1_000 });
-        sock.once('connect', () => (sock.destroy(), resolve(true)));
-        sock.once('error', () => resolve(false));
-        sock.once('timeout', () => (sock.destroy(), resolve(false)));
-      }),
-  );
-}
-
-/**
- * Whether https://NAME/ answers through Caddy at the host's LAN address with a certificate for
- * NAME from labgate's CA (what a device that trusts the CA will check), within the deadline.
- */
-export function answersHttps(name: string, deadlineMs = 10_000): Promise<boolean> {
-  const ca = fs.readFileSync(tlsFiles(env().dataDir).caCert, 'utf8');
-  return triedUntil(
-    deadlineMs,
-    () =>
-      new Promise<boolean>((resolve) => {
-        const req = https.request(
-          {
-            host: lanAddress(),
-            port: 443,
-            path: '/',
-            headers: { Host: name },
-            servername: name,
-            ca,
-            checkServerIdentity: (_host, cert) => tls.checkServerIdentity(name, cert),
-            timeout: 2_000,
-          },
-          (res) => (res.resume(), resolve((res.statusCode ?? 500) < 500)),
-        );
-        req.once('error', () => resolve(false));
-        req.once('timeout', () => req.destroy());
-        req.end();
-      }),
-  );
-}
 
 async function existing(plan: ExposePlan): Promise<(ExposeRecord & { id: string }) | null> {
   const res = await journalExposes(hostClient());

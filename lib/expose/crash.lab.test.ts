@@ -7,6 +7,7 @@ import { actionRequest, discoverServerActions } from '@/lab/actions.mts';
 import { grafanaNodePortArgs, rebootFirewall } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
 import { REPO } from '@/lab/paths.mts';
+import { runtimeEnv } from '@/lab/runtime-env.mts';
 import { startServer, type StartedServer } from '@/lab/server.mts';
 import { eventually, kubectl, labPrefix } from '@/lab/testing.mts';
 
@@ -29,7 +30,12 @@ async function grafanaSpec(): Promise<{ type: string; nodePorts: (number | null)
 
 async function start(pauseAt?: string): Promise<StartedServer> {
   const env: Record<string, string> = { LABGATE_DATA_DIR: dir, LABGATE_HOST_TOKEN: token, LABGATE_ADMIN_PASSWORD: password };
-  if (pauseAt) env.LABGATE_TEST_PAUSE_AT = pauseAt;
+  // The pause is the test's own preload: the runtime settings' options, and it.
+  if (pauseAt)
+    Object.assign(env, {
+      LABGATE_TEST_PAUSE_AT: pauseAt,
+      NODE_OPTIONS: `${runtimeEnv(REPO).NODE_OPTIONS ?? ''} --import=${path.join(REPO, 'lab', 'pause-at.mts')}`.trim(),
+    });
   server = await startServer({ env });
   return server;
 }

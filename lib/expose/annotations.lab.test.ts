@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grafanaNodePortArgs, rebootFirewall } from '@/lab/controls.mts';
 import { curlFrom, eventually, kubectl, labPrefix } from '@/lab/testing.mts';
 import { LAN } from '@/lab/topology.mts';
-import { exposures } from '@/lib/expose';
+import { exposures } from './steps';
 import { hostClient } from '@/lib/host/client';
-import { AnnotationExposer } from './expose-annotations';
+import { AnnotationExposer } from './annotations';
 
 // GitOps-style Expose: what a Service's annotations ask, kept true against the real cluster and kernel.
 const GRAFANA_URL = `http://${LAN.host}:30060/`;
@@ -24,7 +24,7 @@ afterAll(async () => {
     () => undefined,
   );
   await kubectl(['delete', 'service', '-n', 'default', 'annotated', '--ignore-not-found']);
-  for (const e of await annotated()) await (await import('@/lib/expose')).undoExpose(e.id, 'test');
+  for (const e of await annotated()) await (await import('./steps')).undoExpose(e.id, 'test');
   await kubectl(grafanaNodePortArgs(false)).catch(() => undefined);
 });
 
