@@ -12,6 +12,45 @@ const config = [
     },
   },
   {
+    // lib/domain is pure: its own files only (the schemas' shapes as types, which erase), no Node module.
+    files: ['lib/domain/**/*.{ts,mts}'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@/(?!lib/domain/)',
+              allowTypeImports: true,
+              message: 'lib/domain is pure: it imports only its own files (types excepted).',
+            },
+            { regex: '^node:', message: 'lib/domain is pure: no Node module (lib/kube/join-token.mts shows where such code goes).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The browser's code takes server data's shapes from lib/wire.ts, never from the server's modules.
+    // The two exceptions are server components that read the server's own state.
+    files: ['components/**/*.{ts,tsx}'],
+    ignores: ['components/shell/StoreNotice.tsx', 'components/session/TransportNotice.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@/lib/(host|multipass|kube|server|store|auth|expose|tls|views)(/|$)|^@/lib/env$',
+              message: "Components take the server's shapes from @/lib/wire and call the server through actions.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Playwright fixtures call their continuation `use`; it is not React's hook.
     files: ['e2e/**/*.ts'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },

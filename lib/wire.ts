@@ -73,3 +73,40 @@ export interface ExposeResult {
   steps: { text: string; state: 'done' | 'failed' | 'undone' | 'skipped' }[];
   alreadyExposed?: boolean;
 }
+
+/** An image the Multipass daemon can launch (its find). */
+export interface ImageChoice {
+  os: string;
+  release: string;
+  version: string;
+  aliases: string[];
+  codename: string;
+}
+
+/** One step of a launch as the daemon streams it, in the pages' words. */
+export interface LaunchStep {
+  phase: 'download' | 'extract' | 'verify' | 'waiting' | 'message';
+  text: string;
+  percent: number | null;
+}
+
+/** A launch as the Instances page follows it. */
+export interface LaunchProgress {
+  name: string;
+  step: LaunchStep;
+  outcome: 'running' | 'launched' | 'failed';
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** An Expose's plan as the dialog shows it, before anything changes. */
+export interface PlanView {
+  title: string;
+  listenPort: number;
+  steps: string[];
+  note?: string; // what the plan chose for the person (another nodePort than the usual one)
+  choices?: { namespace: string; name: string }[]; // several Grafanas: the person picks
+  lanName?: string; // the name it gets on the LAN (NAME.local)
+  https?: boolean;
+}

@@ -2,22 +2,12 @@
 
 import { revalidatePath } from 'next/cache';
 import { describeStep, openStep, type ExposePlan } from '@/lib/domain/plan';
-import { planFor, type ExposeChoices } from '@/lib/expose/plan';
+import { planFor } from '@/lib/expose/plan';
 import { applyExpose, undoExpose } from '@/lib/expose/steps';
 import type { ActionResult } from '@/lib/result';
 import { ExposeId, type ExposeNaming, type ExposeTarget } from '@/lib/schemas/expose';
-import type { ExposeResult } from '@/lib/wire';
+import type { ExposeResult, PlanView } from '@/lib/wire';
 import { asAction, invalidInput, withSession } from '@/lib/server/action';
-
-export interface PlanView {
-  title: string;
-  listenPort: number;
-  steps: string[];
-  note?: string; // what the plan chose for the person (another nodePort than the usual one)
-  choices?: ExposeChoices; // several Grafanas: the person picks
-  lanName?: string; // the name it gets on the LAN (NAME.local)
-  https?: boolean;
-}
 
 export const planExpose = withSession(async (target: ExposeTarget, naming?: ExposeNaming): Promise<ActionResult<PlanView>> => {
   const res = await planFor(target, naming);

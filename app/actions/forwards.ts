@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { hostClient } from '@/lib/host/client';
-import type { ForwardView } from '@/lib/host/service';
+import type { ForwardView } from '@/lib/wire';
 import type { ActionResult } from '@/lib/result';
 import { asAction, invalidInput, withSession } from '@/lib/server/action';
 import { readForwardForm } from '@/lib/schemas/forward-form';

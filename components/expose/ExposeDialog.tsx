@@ -3,7 +3,8 @@
 import { LanUrl } from '@/components/ui/LanUrl';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, useTransition } from 'react';
-import { applyExposeAction, planExpose, undoExposeAction, type PlanView } from '@/app/actions/expose';
+import { applyExposeAction, planExpose, undoExposeAction } from '@/app/actions/expose';
+import type { PlanView } from '@/lib/wire';
 import type { ExposeNaming, ExposeTarget } from '@/lib/schemas/expose';
 import { Button } from '@/components/ui/Button';
 import type { ExposeResult } from '@/lib/wire';

@@ -6,7 +6,7 @@ import { useLiveAction } from '@/components/providers/useLiveAction';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
 import { ActionForm } from '@/components/ui/ActionForm';
-import type { ForwardView } from '@/lib/host/service';
+import type { ForwardView } from '@/lib/wire';
 
 type Kind = 'service' | 'instance' | 'static';
 

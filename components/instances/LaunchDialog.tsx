@@ -12,7 +12,7 @@ import { Select } from '@/components/ui/Select';
 import { useToast } from '@/components/ui/Toaster';
 import { fetchJson } from '@/lib/fetch-json';
 import type { LaunchTemplate } from '@/lib/domain/templates';
-import type { ImageChoice } from '@/lib/multipass/rpc.mts';
+import type { ImageChoice } from '@/lib/wire';
 
 type Values = Pick<LaunchTemplate, 'image' | 'cpus' | 'memory' | 'disk' | 'cloudInit'>;
 const valuesOf = ({ image, cpus, memory, disk, cloudInit }: LaunchTemplate): Values => ({ image, cpus, memory, disk, cloudInit });

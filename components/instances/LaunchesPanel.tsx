@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { fetchJson } from '@/lib/fetch-json';
-import type { LaunchProgress } from '@/lib/host/instances';
+import type { LaunchProgress } from '@/lib/wire';
 import { queryKeys } from '@/lib/query-keys';
 
 /**

@@ -1,5 +1,8 @@
 /** Names on the LAN: NAME.local, published by the host's mDNS responder (avahi-daemon). Pure. */
 
+/** A DNS label: what a name on the LAN (NAME.local) may be. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 export const mdnsName = (label: string) => `${label}.local`;
 
 /** Said wherever HTTPS is asked without a name: the form, the dialog, the host API. */

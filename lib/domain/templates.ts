@@ -1,5 +1,5 @@
 import type { LaunchInstance } from '@/lib/schemas/instances';
-import { JOIN_PLACEHOLDER, JOIN_TOKEN_HOURS } from './join.mts';
+import { JOIN_PLACEHOLDER, JOIN_TOKEN_HOURS } from './kubeadm-join.mts';
 
 /** A worker's cloud-init: kubeadm and kubelet from the Kubernetes project's apt repository, then the join labgate makes at launch. */
 const WORKER_CLOUD_INIT = `#cloud-config

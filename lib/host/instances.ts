@@ -4,7 +4,8 @@ import type { InstanceRecord } from '@/lib/domain/records';
 import { env } from '@/lib/env';
 import { MultipassError } from '@/lib/multipass/errors.mts';
 import { clientIdentity } from '@/lib/multipass/identity.mts';
-import { MultipassRpc, type ImageChoice, type LaunchStep } from '@/lib/multipass/rpc.mts';
+import { MultipassRpc } from '@/lib/multipass/rpc.mts';
+import type { ImageChoice, LaunchProgress, LaunchStep } from '@/lib/wire';
 import { multipassWatcher } from '@/lib/multipass/watcher';
 import type { Outcome } from '@/lib/result';
 import { CHECK_FIELDS, fieldErrorsOf } from '@/lib/schemas/errors';
@@ -20,14 +21,7 @@ export interface InstanceDaemon {
 }
 
 /** A launch as the pages follow it: its last step, and how it ended. */
-export interface LaunchProgress {
-  name: string;
-  step: LaunchStep;
-  outcome: 'running' | 'launched' | 'failed';
-  error: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
+export type { LaunchProgress };
 
 /** What a refused launch's LaunchError codes say, each on the field it is about. */
 const LAUNCH_FIELDS: Record<string, { field: keyof LaunchInstance; says: (l: LaunchInstance) => string }> = {

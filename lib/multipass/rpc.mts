@@ -6,6 +6,7 @@ import protobuf from 'protobufjs';
 import type { InstanceRecord } from '@/lib/domain/records';
 import { MultipassError } from './errors.mts';
 import type { InstanceChange } from '@/lib/schemas/instances';
+import type { ImageChoice, LaunchStep } from '../wire.ts';
 
 /**
  * The Multipass daemon's gRPC API (multipass.Rpc) over its unix socket, as the Multipass GUI and
@@ -35,13 +36,7 @@ const BOOT_TIMEOUT_MS = 330_000; // the daemon's own wait for a booting instance
 const CHANGE_TIMEOUT_MS = 120_000; // a stop or a delete waits for the guest to shut down
 const LAUNCH_TIMEOUT_MS = 20 * 60_000; // an image download on a slow line, then a boot
 
-export interface ImageChoice {
-  os: string;
-  release: string;
-  version: string;
-  aliases: string[];
-  codename: string;
-}
+export type { ImageChoice, LaunchStep } from '../wire.ts';
 
 export interface LaunchSpec {
   name: string;
@@ -59,11 +54,6 @@ interface LaunchReply {
 }
 
 /** A launch's progress as the pages show it: what it does, and how far when the daemon says (0-100). */
-export interface LaunchStep {
-  phase: 'download' | 'extract' | 'verify' | 'waiting' | 'message';
-  text: string;
-  percent: number | null;
-}
 
 const PHASES: Record<string, { phase: LaunchStep['phase']; text: string }> = {
   IMAGE: { phase: 'download', text: 'Downloading the image' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DNS_LABEL } from '@/lib/domain/lan-names';
 
 /** The names labgate accepts, each rule in one place (Kubernetes' apimachinery validation; Multipass's). */
 export const ResourceName = z
@@ -22,8 +23,6 @@ export const exactObject = <T extends z.ZodRawShape>(shape: T) =>
 export const formInteger = (text: string | undefined): number | string | undefined =>
   text !== undefined && /^[0-9]{1,6}$/.test(text) ? Number(text) : text;
 
-/** A DNS label: what a name on the LAN (NAME.local) may be. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const LanName = z
   .string()
   .regex(DNS_LABEL, 'A LAN name is a-z, 0-9 and - (at most 63, not starting or ending with -), such as grafana for grafana.local.');

@@ -38,13 +38,6 @@ export class Journal {
     if (e.state === 'undone' || e.state === 'failed') this.prune();
   }
 
-  get(id: string): JournalEntry | null {
-    const row = this.db
-      .prepare('SELECT id, operation, state, steps, created_at AS createdAt, updated_at AS updatedAt FROM journal WHERE id = ?')
-      .get(id) as (Omit<JournalEntry, 'steps'> & { steps: string }) | undefined;
-    return row ? { ...row, steps: JSON.parse(row.steps) as unknown } : null;
-  }
-
   list(operation?: string): JournalEntry[] {
     const rows = this.db
       .prepare(

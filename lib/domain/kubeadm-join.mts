@@ -1,26 +1,13 @@
-import { createHash, randomInt, X509Certificate } from 'node:crypto';
-
 /**
  * Joining a VM to the cluster as kubeadm does: a bootstrap token (a Secret in kube-system the
  * apiserver accepts as a bearer token for an hour) and the cluster CA's public-key hash, which
- * the joining node checks the apiserver against. Pure, so it is tested apart from the cluster.
+ * the joining node checks the apiserver against. Pure (the token and the hash, which need
+ * crypto, are made in lib/kube/join-token.mts), so it is tested apart from the cluster.
  */
 
 /** Where a template's cloud-init takes the join command, made at each launch (a token is never kept in a template). */
 export const JOIN_PLACEHOLDER = '{{ labgate.join }}';
 export const JOIN_TOKEN_HOURS = 1;
-
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-const pick = (n: number) => Array.from({ length: n }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
-
-/** A new bootstrap token, [a-z0-9]{6}.[a-z0-9]{16} as the apiserver requires. */
-export const newBootstrapToken = () => ({ id: pick(6), secret: pick(16) });
-
-/** kubeadm's --discovery-token-ca-cert-hash: sha256 of the CA certificate's SubjectPublicKeyInfo. */
-export function caCertHash(pem: string): string {
-  const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
-  return `sha256:${createHash('sha256').update(spki).digest('hex')}`;
-}
 
 /** The Secret that is the token (bootstrap.kubernetes.io/token), good for JOIN_TOKEN_HOURS and for joining only. */
 export function bootstrapTokenSecret(token: { id: string; secret: string }, node: string, now = new Date()) {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selfSignedIdentity } from '@/lib/tls/certificates.mts';
-import {
-  apiEndpoint,
-  bootstrapTokenSecret,
-  caCertHash,
-  JOIN_PLACEHOLDER,
-  joinCommand,
-  newBootstrapToken,
-  parseJoinCommand,
-  withJoin,
-} from './join.mts';
+import { caCertHash, newBootstrapToken } from '@/lib/kube/join-token.mts';
+import { apiEndpoint, bootstrapTokenSecret, JOIN_PLACEHOLDER, joinCommand, parseJoinCommand, withJoin } from './kubeadm-join.mts';
 import { BUILT_IN_TEMPLATES } from './templates';
 
 describe('joining a worker', () => {
