@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { metrics } from '@/lib/server/metrics';
+import { metrics } from '@/lib/observe/metrics';
 
 // The Grafana dashboard may only ask for series labgate exports: a renamed metric fails here.
 const dashboard = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'grafana-dashboard.json'), 'utf8')) as {

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/ports';
 import { env } from '@/lib/env';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 import { kubeCache } from '@/lib/kube/cache';
 import { patchNodeLabels, patchService, setNodeSelector } from '@/lib/kube/mutations';
 import type { ActionResult, Outcome } from '@/lib/result';

@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 import type { ForwardView } from '@/lib/wire';
 import type { ActionResult } from '@/lib/result';
 import { asAction, invalidInput, withSession } from '@/lib/server/action';
@@ -18,12 +18,11 @@ async function done<T>(res: Parameters<typeof asAction<T>>[0]): Promise<ActionRe
 }
 
 /**
- * "HTTPS" ticked: a certificate for the forward's name from labgate's CA, made here (the CA's
- * key never leaves this role); unticked on an edit: plain HTTP again.
+ * On an edit, "HTTPS" ticked: a certificate for the forward's name from labgate's CA, made here
+ * (the CA's key never leaves this role); unticked: plain HTTP again.
  */
-async function tlsFor(lanName: string | null | undefined, https: boolean, editing: boolean): Promise<{ tls?: SiteTls | null }> {
-  if (!https || !lanName) return editing ? { tls: null } : {};
-  return { tls: await siteCertificate(lanName) };
+async function tlsFor(lanName: string | null | undefined, https: boolean): Promise<{ tls: SiteTls | null }> {
+  return { tls: https && lanName ? await siteCertificate(lanName) : null };
 }
 
 export const createForward = withSession(
@@ -32,7 +31,8 @@ export const createForward = withSession(
     if (!parsed.success) return invalidInput(parsed.error);
     const https = form.get('https') === 'on';
     if (https && !parsed.data.lanName) return { ok: false, error: HTTPS_NEEDS_NAME, fieldErrors: { lanName: [HTTPS_NEEDS_NAME] } };
-    return done(await hostClient().createForward({ ...parsed.data, ...(await tlsFor(parsed.data.lanName, https, false)) }));
+    const tls = https && parsed.data.lanName ? { tls: await siteCertificate(parsed.data.lanName) } : {};
+    return done(await hostClient().createForward({ ...parsed.data, ...tls }));
   },
 );
 
@@ -45,7 +45,7 @@ export const editForward = withSession(
     if (!parsed.success) return invalidInput(parsed.error);
     const https = form.get('https') === 'on';
     if (https && !parsed.data.lanName) return { ok: false, error: HTTPS_NEEDS_NAME, fieldErrors: { lanName: [HTTPS_NEEDS_NAME] } };
-    return done(await hostClient().updateForward({ ...parsed.data, ...(await tlsFor(parsed.data.lanName, https, true)) }));
+    return done(await hostClient().updateForward({ ...parsed.data, ...(await tlsFor(parsed.data.lanName, https)) }));
   },
 );
 

@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 import type { InstanceChanged } from '@/lib/host/instances';
 import type { ActionResult } from '@/lib/result';
 import { InstanceChange, LaunchInstance, SaveTemplate, TemplateName } from '@/lib/schemas/instances';

@@ -1,5 +1,5 @@
 import { answered } from '@/lib/http';
-import { metrics } from '@/lib/server/metrics';
+import { metrics } from '@/lib/observe/metrics';
 import { refuseMetrics } from '@/lib/server/metrics-auth';
 
 export const dynamic = 'force-dynamic';

@@ -1,10 +1,9 @@
 import 'server-only';
 import { ConcurrencyLimit } from '@/lib/concurrency';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 import type { Outcome } from '@/lib/result';
 import { fieldErrorsOf } from '@/lib/schemas/errors';
 import { Login } from '@/lib/schemas/session';
-import { serverReady } from '@/lib/server/start';
 import { env } from '@/lib/env';
 import { db } from '@/lib/store/db';
 import { verifyAdminPassword } from './admin';
@@ -42,7 +41,6 @@ export async function login(input: unknown, client: string, replacing?: string):
       retryAfterMs: decision.retryAfterMs,
     };
   }
-  await serverReady();
   if (!(await hashing().run(() => verifyAdminPassword(db(), parsed.data.password)))) {
     await audit(client, 'Wrong password.');
     return { ok: false, status: 401, error: 'Wrong password.' };

@@ -3,7 +3,7 @@ import { grafanaNodePortArgs, rebootFirewall } from '@/lab/controls.mts';
 import { curlFrom, eventually, kubectl, labPrefix } from '@/lab/testing.mts';
 import { LAN } from '@/lab/topology.mts';
 import { exposures } from './steps';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 import { AnnotationExposer } from './annotations';
 
 // GitOps-style Expose: what a Service's annotations ask, kept true against the real cluster and kernel.

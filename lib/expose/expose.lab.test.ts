@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { grafanaNodePortArgs } from '@/lab/controls.mts';
 import { curlFrom, eventually, kubectl } from '@/lab/testing.mts';
 import { kubeCache } from '@/lib/kube/cache';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 import { patchService } from '@/lib/kube/mutations';
 import { describeStep } from '@/lib/domain/plan';
 import { grafanaServices, planExposeService } from './plan';

@@ -7,7 +7,7 @@ import { claimFromLan, curlNamedFromLan, resolveFromLan } from '@/lab/mdns-clien
 import { labPaths } from '@/lab/paths.mts';
 import { eventually, kubectl, labPrefix, ruleset } from '@/lab/testing.mts';
 import { namePlan } from '@/lib/domain/plan';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 import { env } from '@/lib/env';
 import { tlsFiles } from '@/lib/tls/certificates.mts';
 import { renewSiteCertificates, siteCertificate } from '@/lib/tls/site';

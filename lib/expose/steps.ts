@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ConcurrencyLimit } from '@/lib/concurrency';
 import { mdnsName } from '@/lib/domain/lan-names';
 import { describeStep, openStep, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 import type { JournalEntry } from '@/lib/host/store/journal';
 import { patchService } from '@/lib/kube/mutations';
 import { fail, type Outcome } from '@/lib/result';

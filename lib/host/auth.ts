@@ -1,18 +1,10 @@
 import 'server-only';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerMatches } from '@/lib/auth/bearer';
 import { authenticateRequest } from '@/lib/auth/request';
 import { env } from '@/lib/env';
 import { problem } from '@/lib/http';
 
 export type HostActor = { ok: true; actor: string } | { ok: false; response: Response };
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** Whether `Authorization: Bearer …` carries this token; compared as digests, in constant time whatever the lengths. */
-export function bearerMatches(header: string | null, token: string | null): boolean {
-  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
-  return !!token && timingSafeEqual(digest(given), digest(token));
-}
 
 /** Set by the ui role's HostClient for the person it acts for; believed only with the host token. */
 export const ACTOR_HEADER = 'x-labgate-actor';

@@ -2,8 +2,8 @@ import 'server-only';
 import { kubeCache } from '@/lib/kube/cache';
 import { multipassWatcher } from '@/lib/multipass/watcher';
 import type { FirewallDiff } from '@/lib/domain/diff';
-import { metrics } from '@/lib/server/metrics';
-import { ProblemLog } from '@/lib/server/problem-log';
+import { metrics } from '@/lib/observe/metrics';
+import { ProblemLog } from '@/lib/observe/problem-log';
 import type { HostService } from './service';
 
 const BATCH_MS = 200; // at most one apply per batch of changes

@@ -5,15 +5,15 @@ import type { Forward, ForwardState } from '@/lib/domain/forward';
 import { mdnsName } from '@/lib/domain/lan-names';
 import { shown, targetProblem } from '@/lib/domain/networks';
 import { rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
+import { ConcurrencyLimit } from '@/lib/concurrency';
 import { fail, type Outcome } from '@/lib/result';
 import { CHECK_FIELDS, fieldErrorsOf } from '@/lib/schemas/errors';
 import { AdoptRule, CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
-import { metrics } from '@/lib/server/metrics';
+import { metrics } from '@/lib/observe/metrics';
 import type { ForwardView, HostStatus } from '@/lib/wire';
 import { addressOf, checkForward, claimName } from './checks';
 import { hostParts, type HostDeps, type HostParts } from './deps';
 import { KernelView, readKernel } from './drift';
-import { SerialQueue } from './queue';
 import { newForwardId } from './store/forwards';
 import { HostSync, recordOutcome } from './sync';
 
@@ -27,7 +27,7 @@ export type { ForwardView, HostStatus };
  */
 export class HostService {
   private readonly parts: HostParts;
-  private readonly queue = new SerialQueue();
+  private readonly queue = new ConcurrencyLimit(1); // every change and every sync, one at a time, in the order they came
   private readonly syncer: HostSync;
   private readonly kernel: KernelView;
 

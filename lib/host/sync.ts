@@ -9,7 +9,7 @@ import type { ParsedSave } from '@/lib/domain/save-parse';
 import { resolveTarget } from '@/lib/domain/targets';
 import { fail, type Outcome } from '@/lib/result';
 import type { SiteTls } from '@/lib/schemas/names';
-import { metrics } from '@/lib/server/metrics';
+import { metrics } from '@/lib/observe/metrics';
 import { noteStoreFailure, noteStoreWritten, storeFailure, type StoreProblem } from '@/lib/store/failure';
 import type { HostStatus } from '@/lib/wire';
 import { addressOf } from './checks';

@@ -2,7 +2,7 @@ import 'server-only';
 import { AppsV1Api, CoreV1Api, makeInformer, type Informer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { NamespaceRecord, NodeRecord, PodRecord, ServiceRecord, WorkloadRecord } from '@/lib/domain/records';
 import { env } from '@/lib/env';
-import { metrics } from '@/lib/server/metrics';
+import { metrics } from '@/lib/observe/metrics';
 import { describeApiError, KubeConfigError, loadKubeConfig } from './client';
 import { toNamespaceRecord, toNodeRecord, toPodRecord, toServiceRecord, toWorkloadRecord } from './to-records';
 

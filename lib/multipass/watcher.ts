@@ -1,6 +1,6 @@
 import 'server-only';
 import type { InstanceRecord } from '@/lib/domain/records';
-import { metrics } from '@/lib/server/metrics';
+import { metrics } from '@/lib/observe/metrics';
 import { env } from '@/lib/env';
 import { MultipassError } from './errors.mts';
 import { clientIdentity } from './identity.mts';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { env } from '@/lib/env';
-import { bearerMatches } from '@/lib/host/auth';
+import { bearerMatches } from '@/lib/auth/bearer';
 import { problem } from '@/lib/http';
 
 /**

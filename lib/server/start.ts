@@ -61,13 +61,13 @@ export function serverReady(): Promise<void> {
       await startReconciler();
     }
     if (role === 'host') return;
-    if (role === 'ui') (await import('@/lib/host/follow')).followHostChanges();
+    if (role === 'ui') (await import('@/lib/host-api/follow')).followHostChanges();
     purgeExpiredSessions(store);
     const { generated } = await ensureAdminPassword(store, env().adminPassword);
     // Half-done Exposes rolled back first; then the Services' labgate.dev/expose annotations are kept true.
     void recoverAfterCrash().then(async () => (await import('@/lib/expose/annotations')).startAnnotationExposer());
     // The role that holds the CA keeps the HTTPS exposures' certificates from running out.
-    (await import('@/lib/tls/site')).startCertificateRenewal();
+    new (await import('@/lib/tls/site')).CertificateRenewal().start();
     if (generated) {
       console.log(
         `labgate: generated the admin password: ${generated}\n` +

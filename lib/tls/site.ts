@@ -1,7 +1,7 @@
 import 'server-only';
 import { mdnsName } from '@/lib/domain/lan-names';
 import { env } from '@/lib/env';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 import type { SiteTls } from '@/lib/schemas/names';
 import { issueSiteCertificate, renewalDue } from './certificates.mts';
 
@@ -33,15 +33,27 @@ export async function renewSiteCertificates(now = new Date()): Promise<{ renewed
   return { renewed, failed };
 }
 
-/** Renews at start and every 6 hours after, for as long as the process runs. */
-export function startCertificateRenewal(): void {
-  const pass = () =>
-    renewSiteCertificates()
-      .then(({ renewed, failed }) => {
-        if (renewed.length) console.log(`labgate: renewed the HTTPS certificate of ${renewed.join(', ')}`);
-        for (const f of failed) console.error(`labgate: could not renew the HTTPS certificate of ${f}`);
-      })
-      .catch((e: unknown) => console.error(`labgate: certificate renewal failed: ${e instanceof Error ? e.message : String(e)}`));
-  void pass();
-  setInterval(pass, CHECK_EVERY_MS).unref();
+/** The HTTPS exposures' certificates renewed at start and every 6 hours after, by the role that holds the CA. */
+export class CertificateRenewal {
+  private timer: NodeJS.Timeout | null = null;
+
+  start(): void {
+    void this.pass();
+    this.timer = setInterval(() => void this.pass(), CHECK_EVERY_MS).unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      const { renewed, failed } = await renewSiteCertificates();
+      if (renewed.length) console.log(`labgate: renewed the HTTPS certificate of ${renewed.join(', ')}`);
+      for (const f of failed) console.error(`labgate: could not renew the HTTPS certificate of ${f}`);
+    } catch (e) {
+      console.error(`labgate: certificate renewal failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
 }

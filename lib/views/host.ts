@@ -1,5 +1,5 @@
 import 'server-only';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 import { csvDownload, outcomeResponse, problem, textResponse } from '@/lib/http';
 import { AuditPage } from '@/lib/schemas/state';
 

@@ -3,7 +3,7 @@ import { instanceState } from '@/lib/domain/instances';
 import type { ForwardSummary } from '@/lib/domain/records';
 import { instanceRows, nodeRows, serviceRows, topology } from '@/lib/domain/views';
 import { env } from '@/lib/env';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 
 import type { Outcome } from '@/lib/result';
 import { onHostChange } from '@/lib/host/events';
@@ -138,7 +138,7 @@ export async function overviewView(): Promise<Overview> {
 
 /** Calls back whenever the cluster, Multipass or the host changed, and for new telemetry at its slower pace; returns the unsubscribe. */
 export function onStateChange(listener: () => void): () => void {
-  // In role ui, Multipass's changes come with the host role's (lib/host/follow.ts).
+  // In role ui, Multipass's changes come with the host role's (lib/host-api/follow.ts).
   const mp = env().role === 'ui' ? [] : [multipassWatcher().onChange(listener), multipassWatcher().onTelemetry(listener)];
   const offs = [kubeCache().onChange(listener), ...mp, onHostChange(listener)];
   return () => offs.forEach((off) => off());

@@ -3,7 +3,7 @@ import { ActivityTable } from '@/components/activity/ActivityTable';
 import { Banner } from '@/components/ui/Banner';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 import { AUDIT_PAGE_SIZE } from '@/lib/schemas/state';
 
 export const metadata: Metadata = { title: 'Activity' };

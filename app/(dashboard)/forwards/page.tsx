@@ -3,7 +3,7 @@ import { ForwardsLive } from '@/components/forwards/ForwardsLive';
 import { Banner } from '@/components/ui/Banner';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { requireSession } from '@/lib/auth/request';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 
 export const metadata: Metadata = { title: 'Forwards' };
 

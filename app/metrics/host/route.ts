@@ -1,7 +1,7 @@
 import { env } from '@/lib/env';
 import { answered, problem } from '@/lib/http';
 import { refuseMetrics } from '@/lib/server/metrics-auth';
-import { hostFetch } from '@/lib/host/transport';
+import { hostFetch } from '@/lib/host-api/transport';
 
 export const dynamic = 'force-dynamic';
 

@@ -12,7 +12,7 @@ import {
   type HostNetwork,
   type ReinstatedRule,
 } from '@/lib/domain/rules';
-import { metrics } from '@/lib/server/metrics';
+import { metrics } from '@/lib/observe/metrics';
 import type { Runner } from './runner';
 import { parseSave, rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
 

@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
  * The host role's changes as server-sent events — a `change` whenever forwards or their status
  * changed (a change made here, the reconciler's repair, a re-point) or Multipass's instances did
  * (telemetry at its slower pace) — for the ui role, which passes them on to its open pages
- * (lib/host/follow.ts) and never talks to Multipass itself.
+ * (lib/host-api/follow.ts) and never talks to Multipass itself.
  */
 export const GET = hostRoute(async ({ req }) =>
   eventStream(req, (s) => {

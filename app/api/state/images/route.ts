@@ -1,5 +1,5 @@
 import { sessionGet } from '@/lib/auth/route';
-import { hostClient } from '@/lib/host/client';
+import { hostClient } from '@/lib/host-api/client';
 import { outcomeResponse } from '@/lib/http';
 
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { env } from '@/lib/env';
-import { ACTOR_HEADER } from './auth';
-import { hostChanged } from './events';
+import { ACTOR_HEADER } from '@/lib/host/auth';
+import { hostChanged } from '@/lib/host/events';
 import { hostFetch } from './transport';
 
 const RETRY_MS = { first: 500, max: 10_000 };

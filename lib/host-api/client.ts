@@ -1,25 +1,31 @@
 import 'server-only';
-import { ACTOR_HEADER } from './auth';
+import { ACTOR_HEADER } from '@/lib/host/auth';
 import { hostFetch } from './transport';
-import type { AuditEntry } from './store/audit';
-import type { JournalEntry } from './store/journal';
-import type { ForwardView, HostStatus } from './service';
+import type { AuditEntry } from '@/lib/host/store/audit';
+import type { JournalEntry } from '@/lib/host/store/journal';
+import type { ForwardView, HostStatus } from '@/lib/host/service';
 import { auditCsv } from '@/lib/domain/csv';
 import { env } from '@/lib/env';
 import { noteStoreFailure, storeFailure } from '@/lib/store/failure';
 import type { MultipassSnapshot } from '@/lib/multipass/watcher';
-import type { InstanceChanged, LaunchProgress } from './instances';
+import type { InstanceChanged, LaunchProgress } from '@/lib/host/instances';
 import type { ImageChoice } from '@/lib/multipass/rpc.mts';
 import type { Outcome } from '@/lib/result';
 import { AUDIT_PAGE_SIZE } from '@/lib/schemas/state';
+import type { z } from 'zod';
+import type { AdoptRule, CreateForward, UpdateForward } from '@/lib/schemas/forwards';
+import type { InstanceChange, LaunchInstance } from '@/lib/schemas/instances';
+
+/** What a call takes: its schema's input (the host parses it again, as it parses every request). */
+type In<S extends z.ZodType> = z.input<S>;
 
 /** Everything the UI asks of the host, in-process (role all) or over HTTP with the token (role ui). */
 export interface HostClient {
   listForwards(): Promise<Outcome<ForwardView[]>>;
-  createForward(input: unknown): Promise<Outcome<ForwardView>>;
-  updateForward(input: unknown): Promise<Outcome<ForwardView>>;
+  createForward(input: In<typeof CreateForward>): Promise<Outcome<ForwardView>>;
+  updateForward(input: In<typeof UpdateForward>): Promise<Outcome<ForwardView>>;
   deleteForward(id: string): Promise<Outcome<{ id: string }>>;
-  adopt(input: unknown): Promise<Outcome<ForwardView>>;
+  adopt(input: In<typeof AdoptRule>): Promise<Outcome<ForwardView>>;
   sync(): Promise<Outcome<{ applied: boolean }>>;
   /** The firewall's last known status (the reconciler's last full read); `fresh`: read the kernel now. */
   status(opts?: { fresh?: boolean }): Promise<Outcome<HostStatus>>;
@@ -35,9 +41,9 @@ export interface HostClient {
   /** Multipass's instances: only the host role talks to the daemon. */
   instances(): Promise<Outcome<MultipassSnapshot>>;
   /** Start, stop, suspend, restart or delete an instance through the daemon (InstanceChange). */
-  changeInstance(input: unknown): Promise<Outcome<InstanceChanged>>;
+  changeInstance(input: In<typeof InstanceChange>): Promise<Outcome<InstanceChanged>>;
   /** A launch (LaunchInstance); answers once the daemon has taken it. */
-  launch(input: unknown): Promise<Outcome<LaunchProgress>>;
+  launch(input: In<typeof LaunchInstance>): Promise<Outcome<LaunchProgress>>;
   launches(): Promise<Outcome<LaunchProgress[]>>;
   images(): Promise<Outcome<ImageChoice[]>>;
 }
@@ -66,8 +72,8 @@ function answering(client: HostClient): HostClient {
 }
 
 function inProcessClient(actor: string): HostClient {
-  const host = async () => (await import('./wiring')).hostService();
-  const instances = async () => (await import('./instances')).instanceControl();
+  const host = async () => (await import('@/lib/host/wiring')).hostService();
+  const instances = async () => (await import('@/lib/host/instances')).instanceControl();
   return answering({
     listForwards: async () => ok((await host()).list()),
     createForward: async (input) => (await host()).create(input, actor),
@@ -114,7 +120,7 @@ function httpClient(base: string, token: string, actor: string): HostClient {
     listForwards: () => call('/api/host/forwards'),
     createForward: (input) => call('/api/host/forwards', { method: 'POST', body: JSON.stringify(input) }),
     updateForward: (input) =>
-      call(`/api/host/forwards/${encodeURIComponent(String((input as { id?: unknown })?.id ?? ''))}`, {
+      call(`/api/host/forwards/${encodeURIComponent(input.id)}`, {
         method: 'PATCH',
         body: JSON.stringify(input),
       }),
@@ -130,7 +136,7 @@ function httpClient(base: string, token: string, actor: string): HostClient {
     journalList: (operation) => call(`/api/host/journal?operation=${encodeURIComponent(operation)}`),
     instances: () => call('/api/host/instances'),
     changeInstance: (input) =>
-      call(`/api/host/instances/${encodeURIComponent(String((input as { instance?: unknown })?.instance ?? ''))}`, {
+      call(`/api/host/instances/${encodeURIComponent(input.instance)}`, {
         method: 'POST',
         body: JSON.stringify(input),
       }),
