@@ -12,16 +12,19 @@ export interface FirewallDiff {
 
 const isLabgate = (line: string) => /--comment "?labgate(:|\s|"|$)/.test(line);
 
+/** No difference: the kernel holds what labgate wants. */
+export const noDrift = (): FirewallDiff => ({
+  inSync: true,
+  missingChains: [],
+  missingJumps: { nat: [], filter: [] },
+  missing: [],
+  unexpected: [],
+  foreign: [],
+});
+
 /** Desired against actual, chain by chain and in order. Pure. */
 export function diffFirewall(desired: DesiredRules, actual: ParsedSave): FirewallDiff {
-  const diff: FirewallDiff = {
-    inSync: true,
-    missingChains: [],
-    missingJumps: { nat: [], filter: [] },
-    missing: [],
-    unexpected: [],
-    foreign: [],
-  };
+  const diff = noDrift();
   for (const table of ['nat', 'filter'] as const) {
     const chains = new Set(chainsOf(actual, table).map((c) => c.name));
     for (const chain of OWNED_CHAINS[table]) {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { diffFirewall } from '@/lib/domain/diff';
+import { diffFirewall, noDrift } from '@/lib/domain/diff';
 import { storedRules } from '@/lib/domain/forward-status';
 import { renderRules } from '@/lib/domain/rules';
 import { rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
@@ -71,15 +71,7 @@ export class KernelView {
     if (!last?.status.ok) return;
     const { store, firewall, facts } = this.parts;
     const desired = renderRules(storedRules(store.list(), store.statuses()), facts.network(), firewall.owner);
-    const diff = {
-      ...last.status.data.diff,
-      inSync: true,
-      missingChains: [],
-      missingJumps: { nat: [], filter: [] },
-      missing: [],
-      unexpected: [],
-      foreign: [],
-    };
+    const diff = noDrift();
     this.lastRead = {
       at: Date.now(),
       restores: firewall.restores,
