@@ -1,6 +1,46 @@
 import nextCoreWebVitals from 'eslint-config-next/core-web-vitals';
 import nextTypescript from 'eslint-config-next/typescript';
 
+/**
+ * lib/'s rooms from the bottom up (docs/architecture.md): a room imports only from its own layer
+ * or the ones below, never up. lib/domain, the bottom, has its own stricter rule below; the
+ * process's start (instrumentation-node.ts), app/ and components/ are above all of lib/.
+ */
+const LAYERS = [
+  ['domain'],
+  ['schemas', 'wire', 'result', 'concurrency', 'format', 'env', 'version', 'process-wide', 'fetch-json', 'query-keys', 'request-body'],
+  ['store', 'observe', 'http'],
+  ['kube', 'multipass', 'tls', 'auth'],
+  ['host'],
+  ['host-api'],
+  ['expose', 'views', 'doctor'],
+  ['server'],
+];
+
+function layerRules() {
+  return LAYERS.slice(1).flatMap((layer, i) => {
+    const above = LAYERS.slice(i + 2).flat();
+    const forbidden = above.length ? `^@/lib/(${above.join('|')})(/|\\.m?ts$|$)|` : '';
+    return layer.map((room) => ({
+      files: [`lib/${room}/**/*.{ts,mts,tsx}`, `lib/${room}.{ts,mts}`],
+      ignores: ['**/*.test.ts', '**/testing/**'],
+      rules: {
+        '@typescript-eslint/no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: `${forbidden}^@/(app|components|instrumentation)`,
+                message: `lib/${room} imports only from its own layer or below (docs/architecture.md, "The rooms").`,
+              },
+            ],
+          },
+        ],
+      },
+    }));
+  });
+}
+
 const config = [
   { ignores: ['.next/**', 'node_modules/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**'] },
   ...nextCoreWebVitals,
@@ -11,6 +51,7 @@ const config = [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  ...layerRules(),
   {
     // lib/domain is pure: its own files only (the schemas' shapes as types, which erase), no Node module.
     files: ['lib/domain/**/*.{ts,mts}'],

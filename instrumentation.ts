@@ -3,7 +3,7 @@ export async function register() {
   // Not while `next build` collects pages: a build must not create or touch a data dir.
   if (process.env.NEXT_RUNTIME === 'nodejs' && process.env.NEXT_PHASE !== 'phase-production-build') {
     try {
-      const { serverReady } = await import('./lib/server/start');
+      const { serverReady } = await import('./instrumentation-node');
       await serverReady();
     } catch (e) {
       // A bad setting stops the process with its message: Next would log it and serve anyway,

@@ -3,7 +3,8 @@
 // loads it; labgate itself reads no such setting (lib/expose/pause.ts).
 const at = process.env.LABGATE_TEST_PAUSE_AT;
 if (at) {
-  (globalThis as { labgateExposePause?: (boundary: string) => Promise<void> }).labgateExposePause = async (boundary) => {
+  // lib/process-wide.ts's slot 'exposePause'
+  (globalThis as unknown as Record<symbol, (boundary: string) => Promise<void>>)[Symbol.for('labgate.exposePause')] = async (boundary) => {
     if (boundary !== at) return;
     console.log(`labgate: paused at ${boundary}`);
     await new Promise(() => {});

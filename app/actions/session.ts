@@ -2,7 +2,7 @@
 
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { login as openSession, logout as closeSession } from '@/lib/auth/login';
+import { login as openSession, logout as closeSession } from '@/lib/server/login';
 import { actionSessionId, clearedSessionCookie, sessionCookie } from '@/lib/auth/request';
 import { safeNextPath } from '@/lib/auth/next-path';
 import { clientKey, isHttps } from '@/lib/http';

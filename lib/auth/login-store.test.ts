@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { processSlot } from '@/lib/process-wide';
 import { openDatabase } from '@/lib/store/db';
 import { StoreFaults } from '@/lib/store/testing/faults';
 
@@ -9,10 +10,8 @@ process.env.LABGATE_ROLE = 'ui'; // no host role in this process: the login's au
 process.env.LABGATE_HOST_TOKEN = 'a-host-token-nobody-answers-0123456789';
 const PASSWORD = 'the-right-password';
 const faults = new StoreFaults();
-const state = globalThis as { labgateDb?: unknown; labgateReady?: Promise<void> };
 const db = openDatabase(process.env.LABGATE_DATA_DIR!);
-state.labgateDb = faults.wrap(db);
-state.labgateReady = Promise.resolve();
+processSlot('db').set(faults.wrap(db));
 await (await import('./admin')).ensureAdminPassword(db, PASSWORD);
 const { POST } = await import('@/app/api/auth/login/route');
 

@@ -4,6 +4,7 @@ import { namePlan, type ExposeNaming } from '@/lib/domain/plan';
 import { planExposeService } from './plan';
 import { applyExpose, exposures, undoExpose } from './steps';
 import { kubeCache } from '@/lib/kube/cache';
+import { processSingleton } from '@/lib/process-wide';
 
 const ACTOR = 'annotation';
 type Exposure = Awaited<ReturnType<typeof exposures>>[number];
@@ -114,13 +115,9 @@ export class AnnotationExposer {
   }
 }
 
-const holder = globalThis as typeof globalThis & { labgateAnnotationExposer?: AnnotationExposer };
-
 /** Where Exposes run (roles all and ui): once per process. */
-export function startAnnotationExposer(): AnnotationExposer {
-  if (!holder.labgateAnnotationExposer) {
-    holder.labgateAnnotationExposer = new AnnotationExposer();
-    holder.labgateAnnotationExposer.start();
-  }
-  return holder.labgateAnnotationExposer;
-}
+export const startAnnotationExposer = processSingleton('annotationExposer', () => {
+  const exposer = new AnnotationExposer();
+  exposer.start();
+  return exposer;
+});

@@ -1,5 +1,6 @@
 // Where a crash test stops an Expose or Undo between two steps, to kill the process there. The
 // hook is set only by the crash test's preload (lab/pause-at.mts), never in a deployment.
+import { processSlot } from '@/lib/process-wide';
 
 /** The boundaries between an Expose's (or an Undo's) steps. */
 export type ExposeBoundary =
@@ -13,7 +14,7 @@ export type ExposeBoundary =
   | 'undo:service-restored'
   | 'undo:journal-done';
 
-const hook = globalThis as typeof globalThis & { labgateExposePause?: (at: ExposeBoundary) => Promise<void> };
+const hook = processSlot<(at: ExposeBoundary) => Promise<void>>('exposePause');
 
 /** Passes a boundary: at once, unless a crash test's hook holds the process there. */
-export const boundary = (at: ExposeBoundary): Promise<void> => hook.labgateExposePause?.(at) ?? Promise.resolve();
+export const boundary = (at: ExposeBoundary): Promise<void> => hook.get()?.(at) ?? Promise.resolve();

@@ -14,6 +14,7 @@ import { siteCertificate } from '@/lib/tls/site';
 import type { ExposeResult } from '@/lib/wire';
 import { boundary } from './pause';
 import { answers, answersHttps, lanAddress } from './probe';
+import { processSingleton } from '@/lib/process-wide';
 
 /** The journal's Expose entries whose record passes its schema; the others are reported, never acted on. */
 async function journalExposes(
@@ -58,7 +59,7 @@ export function applyExpose(plan: ExposePlan, actor: string, source?: 'annotatio
  * both patch the Service, and the loser's rollback would take it back from under the winner.
  * The second finds the first's exposure done and shows its URL.
  */
-const oneAtATime = () => ((globalThis as { labgateExposeQueue?: ConcurrencyLimit }).labgateExposeQueue ??= new ConcurrencyLimit(1));
+const oneAtATime = processSingleton('exposeQueue', () => new ConcurrencyLimit(1));
 
 async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'): Promise<Outcome<ExposeResult>> {
   const already = await existing(plan);

@@ -1,11 +1,12 @@
 import 'server-only';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { env } from '@/lib/env';
+import { processSlot } from '@/lib/process-wide';
 
 /** `unix:/run/labgate/host.sock` → the socket's path; an http(s) URL → null. */
 export const socketPathOf = (hostUrl: string): string | null => (hostUrl.startsWith('unix:') ? hostUrl.slice('unix:'.length) : null);
 
-const holder = globalThis as typeof globalThis & { labgateHostAgent?: { path: string; agent: Agent } };
+const socketAgent = processSlot<{ path: string; agent: Agent }>('hostAgent');
 
 /**
  * A request to the host role at LABGATE_HOST_URL: over its unix socket (the units: a file only
@@ -16,8 +17,8 @@ export function hostFetch(path: string, init: RequestInit = {}): Promise<Respons
   const { hostUrl } = env();
   const socketPath = socketPathOf(hostUrl);
   if (!socketPath) return fetch(new URL(path, hostUrl), init);
-  if (holder.labgateHostAgent?.path !== socketPath)
-    holder.labgateHostAgent = { path: socketPath, agent: new Agent({ connect: { socketPath } }) };
-  const { agent } = holder.labgateHostAgent;
+  let held = socketAgent.get();
+  if (held?.path !== socketPath) socketAgent.set((held = { path: socketPath, agent: new Agent({ connect: { socketPath } }) }));
+  const { agent } = held;
   return undiciFetch(new URL(path, 'http://localhost'), { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>;
 }

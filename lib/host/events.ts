@@ -1,10 +1,10 @@
+import { processSingleton } from '@/lib/process-wide';
+
 /**
- * Tells the live views that forwards or their status changed (in this process). The listeners
- * live on globalThis: Next bundles routes and instrumentation apart, each with its own copy of
- * this module, and a change raised in one must reach the streams of all.
+ * Tells the live views that forwards or their status changed (in this process). One listener
+ * set per process: a change raised in one bundle's copy of this module must reach the streams of all.
  */
-const holder = globalThis as typeof globalThis & { labgateHostListeners?: Set<() => void> };
-const listeners = (holder.labgateHostListeners ??= new Set<() => void>());
+const listeners = processSingleton('hostListeners', () => new Set<() => void>())();
 
 export function onHostChange(listener: () => void): () => void {
   listeners.add(listener);

@@ -12,6 +12,7 @@ import { CHECK_FIELDS, fieldErrorsOf } from '@/lib/schemas/errors';
 import { InstanceChange, LaunchInstance } from '@/lib/schemas/instances';
 import type { AuditEntry } from './store/audit';
 import { hostService } from './wiring';
+import { processSingleton } from '@/lib/process-wide';
 
 /** The daemon's side of a change: MultipassRpc, or a fake in tests. */
 export interface InstanceDaemon {
@@ -191,12 +192,10 @@ export class InstanceControl {
   }
 }
 
-const holder = globalThis as typeof globalThis & { labgateInstances?: InstanceControl };
-
 /** The host role's one instance control, on the daemon's socket with labgate's identity, writing to the host's audit log. */
-export function instanceControl(): InstanceControl {
+export const instanceControl = processSingleton('instanceControl', () => {
   let rpc: Promise<MultipassRpc> | null = null;
-  holder.labgateInstances ??= new InstanceControl({
+  return new InstanceControl({
     daemon: () => (rpc ??= clientIdentity(env().dataDir).then((identity) => new MultipassRpc(env().multipassSocket, identity))),
     audit: (entry) =>
       void hostService()
@@ -207,5 +206,4 @@ export function instanceControl(): InstanceControl {
       return multipassWatcher().snapshot().instances;
     },
   });
-  return holder.labgateInstances;
-}
+});

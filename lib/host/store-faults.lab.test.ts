@@ -12,13 +12,14 @@ import { StoreFaults } from '@/lib/store/testing/faults';
 import type { Outcome } from '@/lib/result';
 import { HostService } from './service';
 import { hostService, liveHostDeps } from './wiring';
+import { processSlot } from '@/lib/process-wide';
 import { hostStatus } from './testing/status';
 
 // Every change, with the store's write failing at each of its steps in turn — once (a passing
 // fault) and from then on (a disk that stays full): afterwards the kernel holds exactly what the
 // store says, and every change the store kept is in the audit log.
 const faults = new StoreFaults();
-(globalThis as { labgateDb?: unknown }).labgateDb = faults.wrap(openDatabase(env().dataDir));
+processSlot('db').set(faults.wrap(openDatabase(env().dataDir)));
 
 const prefix = labPrefix();
 let host: HostService;

@@ -11,9 +11,10 @@ import { handMadeOn, hostAddresses, hostNetwork, hostNetworkOrNull, ipForwardEna
 import { AvahiNames } from './lan-names';
 import { installId } from './owner';
 import { HostService } from './service';
+import { processSlot } from '@/lib/process-wide';
 
 // The host role's process wiring: its one service, on this process's store, cache, watcher and kernel.
-const holder = globalThis as typeof globalThis & { labgateHost?: Promise<HostService> };
+const service = processSlot<Promise<HostService>>('hostService');
 
 /** The host role's parts in this process: its store, cache, watcher and kernel (the iptables backend detected). */
 export async function liveHostDeps(): Promise<HostDeps> {
@@ -31,14 +32,18 @@ export async function liveHostDeps(): Promise<HostDeps> {
 
 /** The host role's one service. */
 export function hostService(): Promise<HostService> {
-  holder.labgateHost ??= liveHostDeps().then(
-    (deps) => new HostService(deps),
-    (e: unknown) => {
-      holder.labgateHost = undefined; // a store that could not be opened is tried again at the next call
-      throw e;
-    },
-  );
-  return holder.labgateHost;
+  let held = service.get();
+  if (!held) {
+    held = liveHostDeps().then(
+      (deps) => new HostService(deps),
+      (e: unknown) => {
+        service.set(undefined); // a store that could not be opened is tried again at the next call
+        throw e;
+      },
+    );
+    service.set(held);
+  }
+  return held;
 }
 
 const liveSources: TargetSources = {

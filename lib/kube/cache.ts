@@ -5,6 +5,7 @@ import { env } from '@/lib/env';
 import { metrics } from '@/lib/observe/metrics';
 import { describeApiError, KubeConfigError, loadKubeConfig } from './client';
 import { toNamespaceRecord, toNodeRecord, toPodRecord, toServiceRecord, toWorkloadRecord } from './to-records';
+import { processSingleton } from '@/lib/process-wide';
 
 /** How long a first resolution waits for the cluster's first list before it counts the apiserver as away. */
 export const CACHE_READY_MS = 5_000;
@@ -283,10 +284,5 @@ export class KubeCache {
   }
 }
 
-const holder = globalThis as typeof globalThis & { labgateKubeCache?: KubeCache };
-
 /** The process's one cache, started on first use; the host role's holds only what targets need. */
-export function kubeCache(): KubeCache {
-  holder.labgateKubeCache ??= new KubeCache(loadKubeConfig, env().role === 'host' ? TARGET_KINDS : undefined);
-  return holder.labgateKubeCache;
-}
+export const kubeCache = processSingleton('kubeCache', () => new KubeCache(loadKubeConfig, env().role === 'host' ? TARGET_KINDS : undefined));

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAEMON_MESSAGES, startStandInDaemon, type StandInDaemon } from '@/lab/multipass/daemon.mts';
 import { seedState } from '@/lab/multipass/model.mts';
 import { selfSignedIdentity } from '@/lib/tls/certificates.mts';
-import { describeRpcError, launchStep, MultipassRpc, toInstanceRecords, type InfoItem } from './rpc.mts';
+import { describeRpcError, launchStep, toInstanceRecords, type InfoItem } from './replies.mts';
+import { MultipassRpc } from './rpc.mts';
 
 // The client against the lab's gRPC stand-in of the daemon, over a real unix socket with TLS.
 describe('MultipassRpc against the daemon stand-in', () => {

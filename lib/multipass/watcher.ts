@@ -5,6 +5,7 @@ import { env } from '@/lib/env';
 import { MultipassError } from './errors.mts';
 import { clientIdentity } from './identity.mts';
 import { MultipassRpc } from './rpc.mts';
+import { processSingleton } from '@/lib/process-wide';
 
 /** Where the instances come from: by default the daemon's gRPC API, with labgate's identity. */
 export type InstanceSource = () => Promise<InstanceRecord[]>;
@@ -125,9 +126,4 @@ export class MultipassWatcher {
   }
 }
 
-const holder = globalThis as typeof globalThis & { labgateMultipass?: MultipassWatcher };
-
-export function multipassWatcher(): MultipassWatcher {
-  holder.labgateMultipass ??= new MultipassWatcher();
-  return holder.labgateMultipass;
-}
+export const multipassWatcher = processSingleton('multipassWatcher', () => new MultipassWatcher());

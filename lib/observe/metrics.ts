@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ForwardState } from '@/lib/domain/forward';
 import { env } from '@/lib/env';
 import { STORE_STATES, storeHealth } from '@/lib/store/failure';
+import { processSingleton } from '@/lib/process-wide';
 
 const FORWARD_STATES: ForwardState[] = ['applied', 'pending', 'stale', 'error'];
 
@@ -65,10 +66,5 @@ function create() {
   };
 }
 
-const holder = globalThis as typeof globalThis & { labgateMetrics?: ReturnType<typeof create> };
-
 /** The process's one registry, shared by every module instance the bundler makes. */
-export function metrics(): ReturnType<typeof create> {
-  holder.labgateMetrics ??= create();
-  return holder.labgateMetrics;
-}
+export const metrics = processSingleton('metrics', create);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { env } from '@/lib/env';
 import { migrate } from './migrations';
+import { processSingleton } from '@/lib/process-wide';
 
 export type Db = Database.Database;
 
@@ -18,10 +19,5 @@ export function openDatabase(dataDir: string): Db {
   return db;
 }
 
-// One connection per server process; kept on globalThis so dev reloads reuse it.
-const holder = globalThis as typeof globalThis & { labgateDb?: Db };
-
-export function db(): Db {
-  holder.labgateDb ??= openDatabase(env().dataDir);
-  return holder.labgateDb;
-}
+/** The server process's one connection. */
+export const db = processSingleton('db', (): Db => openDatabase(env().dataDir));

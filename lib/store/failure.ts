@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { processSlot } from '@/lib/process-wide';
 
 /** What is wrong with the store, as healthz, /metrics and every error message name it. */
 export const STORE_STATES = ['ok', 'full', 'read-only', 'locked', 'corrupt', 'unwritable'] as const;
@@ -72,21 +73,21 @@ export function storeRoom(dataDir: string, reserveBytes = STORE_RESERVE_BYTES): 
  * minute after it was last seen (each failing request renews it), or until a write succeeds.
  */
 const REPORTED_MS = 60_000;
-const holder = globalThis as typeof globalThis & { labgateStoreFailure?: { problem: StoreProblem; at: number } | null };
+const lastFailure = processSlot<{ problem: StoreProblem; at: number } | null>('storeFailure');
 
 export function noteStoreFailure(problem: StoreProblem): void {
-  holder.labgateStoreFailure = { problem, at: Date.now() };
+  lastFailure.set({ problem, at: Date.now() });
 }
 
 export function noteStoreWritten(): void {
-  holder.labgateStoreFailure = null;
+  lastFailure.set(null);
 }
 
 /** The store's state now: room and writability checked, else a recent failure; null when healthy. */
 export function storeHealth(dataDir: string): StoreProblem | null {
   const room = storeRoom(dataDir);
   if (room) return room;
-  const last = holder.labgateStoreFailure;
+  const last = lastFailure.get();
   if (!last || last.problem.state === 'full' || last.problem.state === 'read-only') return null;
   return Date.now() - last.at < REPORTED_MS ? last.problem : null;
 }

@@ -1,7 +1,7 @@
 import { env } from '@/lib/env';
 import { answered } from '@/lib/http';
 import { storeHealth } from '@/lib/store/failure';
-import { firstSyncDone } from '@/lib/server/start';
+import { firstSyncDone } from '@/lib/host/first-sync';
 import { VERSION } from '@/lib/version';
 
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server';
-import { login } from '@/lib/auth/login';
+import { login } from '@/lib/server/login';
 import { requestSessionId, sessionCookie } from '@/lib/auth/request';
 import { answered, clientKey, crossOriginReason, isHttps, problem } from '@/lib/http';
 import { readBody } from '@/lib/request-body';

@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server';
-import { logout } from '@/lib/auth/login';
+import { logout } from '@/lib/server/login';
 import { authenticateRequest, clearedSessionCookie, requestSessionId } from '@/lib/auth/request';
 import { answered, isHttps } from '@/lib/http';
 

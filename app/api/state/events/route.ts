@@ -4,14 +4,14 @@ import { answered, problem } from '@/lib/http';
 import { onStateChange } from '@/lib/views';
 import { eventStream } from '@/lib/server/event-stream';
 import { db } from '@/lib/store/db';
+import { processSingleton } from '@/lib/process-wide';
 
 export const dynamic = 'force-dynamic';
 
 /** Open streams per session: a few tabs, not a way to hold the server's sockets. */
 const STREAMS_PER_SESSION = 4;
 const SESSION_CHECK_MS = 5_000;
-const holder = globalThis as typeof globalThis & { labgateStreams?: Map<string, number> };
-const streams = (holder.labgateStreams ??= new Map<string, number>());
+const streams = processSingleton('eventStreams', () => new Map<string, number>())();
 
 /**
  * Server-sent events: a `change` whenever the shared cache or Multipass changed (at most one per

@@ -6,14 +6,14 @@ import { fieldErrorsOf } from '@/lib/schemas/errors';
 import { Login } from '@/lib/schemas/session';
 import { env } from '@/lib/env';
 import { db } from '@/lib/store/db';
-import { verifyAdminPassword } from './admin';
-import { LoginRateLimiter } from './rate-limit';
-import { createSession, deleteSession } from './session';
+import { verifyAdminPassword } from '@/lib/auth/admin';
+import { LoginRateLimiter } from '@/lib/auth/rate-limit';
+import { createSession, deleteSession } from '@/lib/auth/session';
+import { processSingleton } from '@/lib/process-wide';
 
-const holder = globalThis as typeof globalThis & { labgateLoginLimiter?: LoginRateLimiter; labgateHashing?: ConcurrencyLimit };
-const limiter = () => (holder.labgateLoginLimiter ??= new LoginRateLimiter());
+const limiter = processSingleton('loginLimiter', () => new LoginRateLimiter());
 // scrypt takes ~50 ms and 32 MiB each: two at once keep a flood of logins from taking the host's CPU and memory.
-const hashing = () => (holder.labgateHashing ??= new ConcurrencyLimit(2));
+const hashing = processSingleton('passwordHashing', () => new ConcurrencyLimit(2));
 
 /** Logins go to the one audit log; a log that cannot be written is reported, and the login stands. */
 async function audit(client: string, result: string): Promise<void> {

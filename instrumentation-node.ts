@@ -2,16 +2,13 @@ import 'server-only';
 import { ensureAdminPassword } from '@/lib/auth/admin';
 import { purgeExpiredSessions } from '@/lib/auth/session';
 import { env } from '@/lib/env';
+import { firstSyncFinished } from '@/lib/host/first-sync';
+import { processSlot } from '@/lib/process-wide';
 import { db } from '@/lib/store/db';
 
-const holder = globalThis as typeof globalThis & { labgateReady?: Promise<void>; labgateFirstSync?: boolean; labgateOwnership?: unknown };
-
-/**
- * Whether this process has done what a start owes the kernel: in roles host and all, the
- * reconciler's first sync (every stored forward applied, the reboot case) has run. The host
- * unit waits for it before it counts as started, so the dashboard never comes up first.
- */
-export const firstSyncDone = (): boolean => env().role === 'ui' || holder.labgateFirstSync === true;
+// The process's start, run once from instrumentation.ts: the top of the server, which nothing in lib/ imports.
+const ready = processSlot<Promise<void>>('serverReady');
+const ownership = processSlot<unknown>('hostOwnership'); // held for the life of the process
 
 /** A half-done Expose from before a crash is rolled back once the cluster cache is ready. */
 async function recoverAfterCrash(): Promise<void> {
@@ -33,7 +30,7 @@ async function recoverAfterCrash(): Promise<void> {
 async function takeHost(): Promise<void> {
   const { HostOwnership, installId } = await import('@/lib/host/owner');
   const { runtimeDir, dataDir } = env();
-  holder.labgateOwnership = await HostOwnership.take({ runtimeDir, dataDir, installId: installId(db()) });
+  ownership.set(await HostOwnership.take({ runtimeDir, dataDir, installId: installId(db()) }));
 }
 
 /** The host role keeps the kernel true to the store from the moment it starts. */
@@ -44,16 +41,18 @@ async function startReconciler(): Promise<void> {
   reconciler
     .start()
     .catch((e: unknown) => console.error(`labgate: the reconciler could not start: ${e instanceof Error ? e.message : String(e)}`))
-    .finally(() => (holder.labgateFirstSync = true));
+    .finally(firstSyncFinished);
 }
 
 /**
- * Runs once per server process (from instrumentation, and lazily before the first login):
+ * Runs once per server process, from instrumentation:
  * opens and migrates the store; where people log in (roles all and ui), makes sure the admin
  * account has a password and prints a generated one once. The host role is an API: no login.
  */
 export function serverReady(): Promise<void> {
-  holder.labgateReady ??= (async () => {
+  const started = ready.get();
+  if (started) return started;
+  const starting = (async () => {
     const store = db();
     const { role } = env();
     if (role !== 'ui') {
@@ -67,7 +66,7 @@ export function serverReady(): Promise<void> {
     // Half-done Exposes rolled back first; then the Services' labgate.dev/expose annotations are kept true.
     void recoverAfterCrash().then(async () => (await import('@/lib/expose/annotations')).startAnnotationExposer());
     // The role that holds the CA keeps the HTTPS exposures' certificates from running out.
-    new (await import('@/lib/tls/site')).CertificateRenewal().start();
+    new (await import('@/lib/server/certificate-renewal')).CertificateRenewal().start();
     if (generated) {
       console.log(
         `labgate: generated the admin password: ${generated}\n` +
@@ -75,5 +74,6 @@ export function serverReady(): Promise<void> {
       );
     }
   })();
-  return holder.labgateReady;
+  ready.set(starting);
+  return starting;
 }
