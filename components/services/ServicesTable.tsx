@@ -94,7 +94,7 @@ const columns: Column<ServiceRow>[] = [
   {
     id: 'exposure',
     header: 'LAN',
-    value: (r) => r.exposure.map((e) => (e.exposure.exposed ? e.exposure.url : 'not exposed')).join(' '),
+    value: (r) => r.exposure.map((e) => (e.exposure.exposed ? (e.exposure.url ?? 'forwarded') : 'not exposed')).join(' '),
     render: (r) =>
       r.exposure.length === 0 ? (
         <span className="text-zinc-500 dark:text-zinc-400">—</span>
@@ -102,7 +102,13 @@ const columns: Column<ServiceRow>[] = [
         <ul className="space-y-0.5">
           {r.exposure.map((e) => (
             <li key={e.nodePort}>
-              {e.exposure.exposed ? <LanUrl url={e.exposure.url} /> : <span className="text-zinc-500">:{e.nodePort} not exposed</span>}
+              {!e.exposure.exposed ? (
+                <span className="text-zinc-500">:{e.nodePort} not exposed</span>
+              ) : e.exposure.url ? (
+                <LanUrl url={e.exposure.url} />
+              ) : (
+                <span>:{e.nodePort} forwarded, no web address</span>
+              )}
             </li>
           ))}
         </ul>

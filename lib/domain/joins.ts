@@ -1,3 +1,4 @@
+import { lanUrl } from './lan-url';
 import type { ForwardSummary, InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from './records';
 
 /** The instance a node runs in: the one whose IPv4 addresses include the node's InternalIP. */
@@ -64,20 +65,21 @@ export class PodIndex {
   }
 }
 
-export type Exposure = { exposed: true; url: string; forwardId: string } | { exposed: false };
+/** url: none for a UDP forward, which no browser opens. */
+export type Exposure = { exposed: true; url: string | null; forwardId: string } | { exposed: false };
 
 /** How a NodePort is reached from the LAN: through a forward that targets it, else not at all. */
 export function nodePortExposure(
   service: ServiceRecord,
   nodePort: number,
   forwards: readonly ForwardSummary[],
-  lanAddress: string,
+  lanAddress: string | null,
 ): Exposure {
   const fwd = forwards.find(
     (f) => f.targetPort === nodePort && (f.service ? f.service.namespace === service.namespace && f.service.name === service.name : true),
   );
   if (!fwd) return { exposed: false };
-  return { exposed: true, url: fwd.url ?? `http://${lanAddress}:${fwd.listenPort}/`, forwardId: fwd.id };
+  return { exposed: true, url: fwd.url ?? lanUrl(fwd, lanAddress), forwardId: fwd.id };
 }
 
 /** "80:30060/TCP" style port descriptions, as kubectl prints them. */

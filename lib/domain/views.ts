@@ -26,7 +26,7 @@ export interface Sources {
   pods: readonly PodRecord[];
   services: readonly ServiceRecord[];
   forwards: readonly ForwardSummary[];
-  lanAddress: string;
+  lanAddress: string | null;
 }
 
 export function instanceRows(s: Pick<Sources, 'instances' | 'nodes' | 'forwards'>): InstanceRow[] {
@@ -108,7 +108,7 @@ export function topology(s: Sources): Topology {
       name: r.name,
       type: r.type,
       nodes: r.nodes,
-      urls: r.exposure.flatMap((e) => (e.exposure.exposed ? [e.exposure.url] : [])),
+      urls: r.exposure.flatMap((e) => (e.exposure.exposed && e.exposure.url ? [e.exposure.url] : [])),
     }));
   return { vms, orphanNodes: rows.filter((r) => !r.instance).map((r) => r.name), services };
 }

@@ -4,13 +4,7 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { env } from '@/lib/env';
-import { hostNetwork } from '@/lib/host/hostinfo';
 import { tlsFiles } from '@/lib/tls/certificates.mts';
-
-/** The host's LAN address, where an exposure is reached. */
-export function lanAddress(): string {
-  return env().lanAddress ?? hostNetwork().lanAddress ?? '127.0.0.1';
-}
 
 /** Tries until one attempt succeeds or the deadline passes, a quarter second apart. */
 async function triedUntil(deadlineMs: number, attempt: () => Promise<boolean>): Promise<boolean> {
@@ -23,12 +17,12 @@ async function triedUntil(deadlineMs: number, attempt: () => Promise<boolean>): 
 }
 
 /** Whether the URL answers: a TCP connection to the host's LAN address and port, from the host, within the deadline. */
-export function answers(port: number, deadlineMs = 10_000): Promise<boolean> {
+export function answers(address: string, port: number, deadlineMs = 10_000): Promise<boolean> {
   return triedUntil(
     deadlineMs,
     () =>
       new Promise<boolean>((resolve) => {
-        const sock = net.connect({ host: lanAddress(), port, timeout: 1_000 });
+        const sock = net.connect({ host: address, port, timeout: 1_000 });
         sock.once('connect', () => (sock.destroy(), resolve(true)));
         sock.once('error', () => resolve(false));
         sock.once('timeout', () => (sock.destroy(), resolve(false)));
@@ -40,7 +34,7 @@ export function answers(port: number, deadlineMs = 10_000): Promise<boolean> {
  * Whether https://NAME/ answers through Caddy at the host's LAN address with a certificate for
  * NAME from labgate's CA (what a device that trusts the CA will check), within the deadline.
  */
-export function answersHttps(name: string, deadlineMs = 10_000): Promise<boolean> {
+export function answersHttps(address: string, name: string, deadlineMs = 10_000): Promise<boolean> {
   const ca = fs.readFileSync(tlsFiles(env().dataDir).caCert, 'utf8');
   return triedUntil(
     deadlineMs,
@@ -48,7 +42,7 @@ export function answersHttps(name: string, deadlineMs = 10_000): Promise<boolean
       new Promise<boolean>((resolve) => {
         const req = https.request(
           {
-            host: lanAddress(),
+            host: address,
             port: 443,
             path: '/',
             headers: { Host: name },

@@ -2,10 +2,13 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { ConcurrencyLimit } from '@/lib/concurrency';
 import { mdnsName } from '@/lib/domain/lan-names';
+import { lanUrl } from '@/lib/domain/lan-url';
 import { describeStep, openStep, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
 import { hostClient } from '@/lib/host-api/client';
+import { lanAddress } from '@/lib/host/hostinfo';
 import type { JournalEntry } from '@/lib/host/store/journal';
 import { patchService } from '@/lib/kube/mutations';
+import { processSingleton } from '@/lib/process-wide';
 import { fail, type Outcome } from '@/lib/result';
 import { ExposeRecord } from '@/lib/schemas/expose';
 
@@ -13,8 +16,7 @@ export type { ExposeRecord };
 import { siteCertificate } from '@/lib/tls/site';
 import type { ExposeResult } from '@/lib/wire';
 import { boundary } from './pause';
-import { answers, answersHttps, lanAddress } from './probe';
-import { processSingleton } from '@/lib/process-wide';
+import { answers, answersHttps } from './probe';
 
 /** The journal's Expose entries whose record passes its schema; the others are reported, never acted on. */
 async function journalExposes(
@@ -37,6 +39,8 @@ async function journalExposes(
 
 /** The forward an Expose opens names the Expose, so a crash between creating it and recording its id leaves none unfound. */
 const forwardDescription = (id: string) => `exposed ${id}`;
+const NO_LAN_ADDRESS =
+  "labgate does not know this host's LAN address, where the exposure would be reached: set LABGATE_LAN_ADDRESS (or LABGATE_LAN_INTERFACE) in /etc/labgate/labgate.env.";
 
 async function existing(plan: ExposePlan): Promise<(ExposeRecord & { id: string }) | null> {
   const res = await journalExposes(hostClient());
@@ -73,9 +77,11 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
         alreadyExposed: true,
       },
     };
+  const address = lanAddress();
+  if (!address) return fail(409, NO_LAN_ADDRESS);
   const host = hostClient(actor);
   const id = randomBytes(8).toString('hex');
-  const url = `http://${lanAddress()}:${plan.listenPort}/`;
+  const url = lanUrl({ protocol: 'tcp', listenPort: plan.listenPort }, address)!;
   const record: ExposeRecord = { plan, done: [], forwardId: null, url, ...(source ? { source } : {}) };
   const save = (state: 'running' | 'done' | 'undone' | 'failed') => host.journalPut({ id, operation: 'expose', state, steps: record });
   const started = await save('running');
@@ -121,8 +127,8 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
     }
   }
   const opened = openStep(plan);
-  if (!failure && !(await answers(plan.listenPort))) failure = `${url} did not answer within 10 s`;
-  if (!failure && opened?.https && opened.lanName && !(await answersHttps(mdnsName(opened.lanName))))
+  if (!failure && !(await answers(address, plan.listenPort))) failure = `${url} did not answer within 10 s`;
+  if (!failure && opened?.https && opened.lanName && !(await answersHttps(address, mdnsName(opened.lanName))))
     failure = `${record.url} did not answer within 10 s`;
   if (!failure) await boundary('expose:url-verified');
   if (failure) {

@@ -43,6 +43,9 @@ export function hostNetworkOrNull(): HostNetwork | null {
   }
 }
 
+/** The host's LAN address, the one answer every role gives: configured, else the LAN interface's; null when neither is known. */
+export const lanAddress = (): string | null => env().lanAddress ?? hostNetworkOrNull()?.lanAddress ?? null;
+
 /** Hand-made forwards, judged against this host's LAN side (unknown: every interface counts as a restriction). */
 export const handMadeOn = (save: ParsedSave): HandMadeForward[] =>
   findHandMade(save, hostNetworkOrNull() ?? { lanInterface: '', lanAddress: null });

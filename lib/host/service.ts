@@ -3,6 +3,7 @@ import type { FirewallDiff } from '@/lib/domain/diff';
 import { describeDrift } from '@/lib/domain/drift';
 import type { Forward, ForwardState } from '@/lib/domain/forward';
 import { mdnsName } from '@/lib/domain/lan-names';
+import { lanUrl } from '@/lib/domain/lan-url';
 import { shown, targetProblem } from '@/lib/domain/networks';
 import { rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
 import { ConcurrencyLimit } from '@/lib/concurrency';
@@ -56,13 +57,6 @@ export class HostService {
     return this.parts.journal;
   }
 
-  private url(f: Forward): string | null {
-    if (f.protocol !== 'tcp') return null;
-    if (f.lanName) return f.https ? `https://${mdnsName(f.lanName)}/` : `http://${mdnsName(f.lanName)}:${f.listenPort}/`;
-    const address = addressOf(this.parts, f);
-    return address ? `http://${address}:${f.listenPort}/` : null;
-  }
-
   /** The desired forwards as stored, without their status. */
   desired(): Forward[] {
     return this.parts.store.list();
@@ -70,7 +64,7 @@ export class HostService {
 
   list(): ForwardView[] {
     const statuses = this.parts.store.statuses();
-    return this.parts.store.list().map((f) => ({ ...f, status: statuses.get(f.id) ?? null, url: this.url(f) }));
+    return this.parts.store.list().map((f) => ({ ...f, status: statuses.get(f.id) ?? null, url: lanUrl(f, addressOf(this.parts, f)) }));
   }
 
   get(id: string): Outcome<ForwardView> {

@@ -7,7 +7,7 @@ import { CaddyAdmin } from './caddy';
 import type { HostDeps, HostFacts, TargetSources } from './deps';
 import { Firewall } from './firewall/firewall';
 import { detectBackend, execRunner } from './firewall/runner';
-import { handMadeOn, hostAddresses, hostNetwork, hostNetworkOrNull, ipForwardEnabled, multipassBridges, portInUseOnHost } from './hostinfo';
+import { handMadeOn, hostAddresses, hostNetwork, ipForwardEnabled, lanAddress, multipassBridges, portInUseOnHost } from './hostinfo';
 import { AvahiNames } from './lan-names';
 import { installId } from './owner';
 import { HostService } from './service';
@@ -71,7 +71,7 @@ const liveSources: TargetSources = {
 
 const liveFacts: HostFacts = {
   network: hostNetwork,
-  lanAddress: () => env().lanAddress ?? hostNetworkOrNull()?.lanAddress ?? null,
+  lanAddress,
   // Where targets may be: the bridges' subnets and LABGATE_ALLOWED_NETWORKS — never where a node merely says it is.
   policy: () => ({ networks: [...multipassBridges().map((b) => b.cidr), ...env().allowedNetworks], hostAddresses: hostAddresses() }),
   ipForward: ipForwardEnabled,

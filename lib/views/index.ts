@@ -7,6 +7,7 @@ import { hostClient } from '@/lib/host-api/client';
 
 import type { Outcome } from '@/lib/result';
 import { onHostChange } from '@/lib/host/events';
+import { lanAddress } from '@/lib/host/hostinfo';
 import { kubeCache, type KubeCacheStatus } from '@/lib/kube/cache';
 import { multipassWatcher, type MultipassSnapshot } from '@/lib/multipass/watcher';
 import type { Health, HostStatus, InstancesView, NodesView, Overview, ServicesView } from '@/lib/wire';
@@ -52,7 +53,7 @@ async function sources() {
       pods: snap.pods,
       services: snap.services,
       forwards: await forwardSummaries(),
-      lanAddress: env().lanAddress ?? 'this host',
+      lanAddress: lanAddress(),
     },
   };
 }
