@@ -14,7 +14,8 @@ import { metrics } from '@/lib/observe/metrics';
 import type { ForwardView, HostStatus } from '@/lib/wire';
 import { addressOf, checkForward, claimName } from './checks';
 import { hostParts, type HostDeps, type HostParts } from './deps';
-import { KernelView, readKernel } from './drift';
+import { exportRules, readKernel } from './drift';
+import { KernelView } from './reconciler';
 import { newForwardId } from './store/forwards';
 import { HostSync, recordOutcome } from './sync';
 
@@ -30,7 +31,8 @@ export class HostService {
   private readonly parts: HostParts;
   private readonly queue = new ConcurrencyLimit(1); // every change and every sync, one at a time, in the order they came
   private readonly syncer: HostSync;
-  private readonly kernel: KernelView;
+  /** The last full read of the kernel: what pages are shown, and what the reconciler's cheap check compares with. */
+  readonly kernel: KernelView;
 
   constructor(deps: HostDeps) {
     this.parts = hostParts(deps);
@@ -150,11 +152,6 @@ export class HostService {
     return this.queue.run(() => this.syncer.apply(null, actual));
   }
 
-  /** The kernel's rules, or why they cannot be read. */
-  readKernel(): Promise<Outcome<ParsedSave>> {
-    return readKernel(this.parts.firewall);
-  }
-
   /**
    * Takes over a hand-made forward: labgate's equivalent forward is added and exactly the
    * hand-made rules are removed, in one transaction. Only with explicit confirmation.
@@ -195,15 +192,6 @@ export class HostService {
     });
   }
 
-  /**
-   * One pass over the desired state, with or without a change to it, ordered so that store,
-   * kernel and audit log agree whatever fails. A change is checked for room on the disk, then
-   * tried in a transaction that is rolled back (what it would leave is what the kernel gets);
-   * the kernel, the names and Caddy take the result; only then are the change, every status and
-   * the change's audit entry committed, in one transaction. A kernel that refuses leaves the store
-   * as it was; a store that cannot commit has the kernel put back as the store still says.
-   */
-
   /** A full read of the kernel, kept as the last known status (`save`: one the caller has just read). */
   status(save?: ParsedSave): Promise<Outcome<HostStatus>> {
     return this.kernel.status(save);
@@ -214,21 +202,8 @@ export class HostService {
     return this.kernel.lastStatus();
   }
 
-  /** After the reconciler's repair from its last read: that read stands for the repaired kernel. */
-  markSynced(): void {
-    this.kernel.markSynced();
-  }
-
-  lastReadStale(maxAgeMs: number): boolean {
-    return this.kernel.lastReadStale(maxAgeMs);
-  }
-
-  kernelUnchanged(): Promise<boolean> {
-    return this.kernel.kernelUnchanged();
-  }
-
   exportRules(): Promise<Outcome<string>> {
-    return this.kernel.exportRules();
+    return exportRules(this.parts.firewall);
   }
 
   /** A repair the reconciler made, in the activity log with what it found. */

@@ -50,9 +50,9 @@ describe("the reconciler's cheap check against the real iptables", () => {
     ] as const) {
       expect((await host.sync()).ok).toBe(true);
       expect((await host.status()).ok).toBe(true);
-      expect(await host.kernelUnchanged(), `after a sync and a full read, before ${change}`).toBe(true);
+      expect(await host.kernel.kernelUnchanged(), `after a sync and a full read, before ${change}`).toBe(true);
       await make();
-      expect(await host.kernelUnchanged(), `after ${change}`).toBe(false);
+      expect(await host.kernel.kernelUnchanged(), `after ${change}`).toBe(false);
     }
     expect((await host.sync()).ok).toBe(true);
   });
