@@ -55,8 +55,8 @@ test('docs: Grafana exposed with its name on the LAN and HTTPS — the dialog, a
     await page.waitForTimeout(500); // the topology fits itself to the view
     await page.getByRole('figure', { name: /^Topology/ }).screenshot({ path: shot('topology-names.png', testInfo) });
   } finally {
-    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Undo', exact: true }).click(); // the app's own confirmation
     await expect(page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' })).toHaveCount(0);
   }
 });

@@ -73,8 +73,8 @@ test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, i
 
   // Undo, from the Overview's list.
   await page.goto('/');
-  page.once('dialog', (d) => void d.accept());
   await page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Undo', exact: true }).click(); // the app's own confirmation
   await expect(page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' })).toHaveCount(0);
   await expect.poll(() => lab.curlFromLan(GRAFANA_URL), { timeout: 15_000 }).toBeNull();
   await expect.poll(() => resolveFromLan('grafana.local'), { timeout: 15_000 }).toBeNull();

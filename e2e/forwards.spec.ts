@@ -24,8 +24,8 @@ test('open a forward from the form, reach it from the LAN, close it', async ({ p
   await expect(row.getByRole('link', { name: `http://${LAN}:8080/` })).toBeVisible();
   expect(lab.curlFromLan(`http://${LAN}:8080/`)).toContain('Jenkins');
 
-  page.once('dialog', (d) => void d.accept());
   await row.getByRole('button', { name: 'Delete forward Jenkins' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click(); // the app's own confirmation
   await expect(t.row('Forwards', 'Jenkins')).toHaveCount(0);
   expect(lab.curlFromLan(`http://${LAN}:8080/`)).toBeNull();
 });

@@ -39,8 +39,8 @@ test('Expose Grafana with HTTPS: https://grafana.local/ answers from the LAN wit
   await expect(row).toContainText(`Certificate until ${until}, renewed by labgate`);
 
   await page.goto('/');
-  page.once('dialog', (d) => void d.accept());
   await page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Undo', exact: true }).click(); // the app's own confirmation
   await expect(page.getByRole('button', { name: 'Undo Expose Grafana on the LAN' })).toHaveCount(0);
   await expect.poll(() => resolveFromLan('grafana.local'), { timeout: 15_000 }).toBeNull();
   expect((await curlNamedFromLan('https://grafana.local/', ['--cacert', E2E_CA])).ok).toBe(false);

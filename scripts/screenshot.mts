@@ -81,8 +81,8 @@ try {
     await page.close();
   }
   await setup.goto(`${base}/`);
-  setup.once('dialog', (d) => void d.accept());
   await setup.getByRole('button', { name: 'Undo Expose Grafana on the LAN' }).click();
+  await setup.getByRole('dialog').getByRole('button', { name: 'Undo', exact: true }).click(); // the app's own confirmation
   await setup.getByRole('button', { name: 'Undo Expose Grafana on the LAN' }).waitFor({ state: 'detached' });
   await browser.close();
 } finally {

@@ -1,6 +1,5 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/ports';
 import { env } from '@/lib/env';
@@ -10,17 +9,13 @@ import { patchNodeLabels, patchService, setNodeSelector } from '@/lib/kube/mutat
 import type { ActionResult, Outcome } from '@/lib/result';
 import { PatchService, PinWorkload, RemoveNodeLabel, SetNodeLabel } from '@/lib/schemas/cluster';
 import { formInteger } from '@/lib/schemas/names';
-import { invalidInput, withSession } from '@/lib/server/action';
+import { finished, invalidInput, withSession } from '@/lib/server/action';
 
-async function finish<T>(action: string, subject: string, res: Outcome<T>, field?: string): Promise<ActionResult<T>> {
+/** A cluster change, recorded in the audit log (the cluster keeps no such log) and finished as every action is. `field`: where the API server's refusal of the value is shown. */
+async function recorded<T>(action: string, subject: string, res: Outcome<T>, field?: string): Promise<ActionResult<T>> {
   await hostClient().record({ action, subject, detail: '', result: res.ok ? 'ok' : res.error });
-  revalidatePath('/', 'layout');
-  if (res.ok) return res;
-  return {
-    ok: false,
-    error: res.error,
-    fieldErrors: res.fieldErrors ?? (field && res.status === 422 ? { [field]: [res.error] } : undefined),
-  };
+  if (res.ok || res.fieldErrors || !field || res.status !== 422) return finished(res);
+  return finished({ ...res, fieldErrors: { [field]: [res.error] } });
 }
 
 const formValue = (form: FormData, key: string) => {
@@ -36,7 +31,7 @@ export const changeNodeLabel = withSession(async (_prev: ActionResult<unknown> |
   if (!parsed.success) return invalidInput(parsed.error);
   const { node, key } = parsed.data;
   const value = remove ? null : (parsed.data as z.infer<typeof SetNodeLabel>).value;
-  return finish(
+  return recorded(
     remove ? 'node.label.remove' : 'node.label.set',
     `${node} ${key}${value !== null ? `=${value}` : ''}`,
     await patchNodeLabels(node, { [key]: value }, parsed.data.resourceVersion),
@@ -70,7 +65,7 @@ export const changeService = withSession(async (_prev: ActionResult<unknown> | n
     // Refused here, before Kubernetes is asked: recorded in the audit log all the same.
     const range = env().nodePortRange;
     if (wanted < range.from || wanted > range.to)
-      return finish('service.patch', subject, {
+      return recorded('service.patch', subject, {
         ok: false,
         status: 422,
         error: `nodePort ${wanted} is outside the cluster's range ${formatRange(range)}.`,
@@ -78,7 +73,7 @@ export const changeService = withSession(async (_prev: ActionResult<unknown> | n
       });
     const used = nodePortsInUse(kubeCache().snapshot().services, s);
     if (used.has(wanted))
-      return finish('service.patch', subject, {
+      return recorded('service.patch', subject, {
         ok: false,
         status: 409,
         error: `nodePort ${wanted} is taken by another service.`,
@@ -86,7 +81,7 @@ export const changeService = withSession(async (_prev: ActionResult<unknown> | n
       });
   }
   const nodePorts = Object.fromEntries(Object.entries(s.nodePorts).map(([k, v]) => [Number(k), v]));
-  return finish(
+  return recorded(
     'service.patch',
     subject,
     await patchService(s.namespace, s.name, {
@@ -112,7 +107,7 @@ export const pinWorkload = withSession(async (_prev: ActionResult<unknown> | nul
     .workloads.find((w) => w.kind === p.kind && w.namespace === p.namespace && w.name === p.name);
   if (current && JSON.stringify(current.nodeSelector) === JSON.stringify(p.nodeSelector ?? {}))
     return { ok: false, error: `Nothing to save: ${p.namespace}/${p.name} is ${clear ? 'not pinned' : 'pinned so already'}.` };
-  return finish(
+  return recorded(
     clear ? 'workload.unpin' : 'workload.pin',
     `${p.kind} ${p.namespace}/${p.name}`,
     await setNodeSelector(p.kind, p.namespace, p.name, p.nodeSelector),

@@ -1,13 +1,12 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { describeStep, openStep, type ExposePlan } from '@/lib/domain/plan';
 import { planFor } from '@/lib/expose/plan';
 import { applyExpose, undoExpose } from '@/lib/expose/steps';
 import type { ActionResult } from '@/lib/result';
 import { ExposeId, type ExposeNaming, type ExposeTarget } from '@/lib/schemas/expose';
 import type { ExposeResult, PlanView } from '@/lib/wire';
-import { asAction, invalidInput, withSession } from '@/lib/server/action';
+import { asAction, finished, invalidInput, withSession } from '@/lib/server/action';
 
 export const planExpose = withSession(async (target: ExposeTarget, naming?: ExposeNaming): Promise<ActionResult<PlanView>> => {
   const res = await planFor(target, naming);
@@ -38,15 +37,11 @@ export const applyExposeAction = withSession(async (target: ExposeTarget, naming
   const p = await planFor(target, naming);
   if (!p.ok) return asAction(p);
   if (p.data.choices) return { ok: false, error: 'Choose which Grafana to expose.' };
-  const res = await applyExpose(p.data, 'admin');
-  revalidatePath('/');
-  return asAction(res);
+  return finished(await applyExpose(p.data, 'admin'));
 });
 
 export const undoExposeAction = withSession(async (id: string): Promise<ActionResult<{ id: string }>> => {
   const parsed = ExposeId.safeParse(id);
   if (!parsed.success) return invalidInput(parsed.error);
-  const res = await undoExpose(parsed.data, 'admin');
-  revalidatePath('/');
-  return asAction(res);
+  return finished(await undoExpose(parsed.data, 'admin'));
 });

@@ -1,21 +1,16 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { hostClient } from '@/lib/host-api/client';
 import type { ForwardView } from '@/lib/wire';
 import type { ActionResult } from '@/lib/result';
-import { asAction, invalidInput, withSession } from '@/lib/server/action';
+import { finished, invalidInput, withSession } from '@/lib/server/action';
 import { readForwardForm } from '@/lib/schemas/forward-form';
 import { AdoptRule, CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
 import type { SiteTls } from '@/lib/schemas/names';
 import { HTTPS_NEEDS_NAME } from '@/lib/domain/lan-names';
 import { siteCertificate } from '@/lib/tls/site';
 
-/** Each action parses its schema, then asks the host; the host checks the input again (it is an API too). */
-async function done<T>(res: Parameters<typeof asAction<T>>[0]): Promise<ActionResult<T>> {
-  if (res.ok) revalidatePath('/forwards');
-  return asAction(res);
-}
+// Each action parses its schema, then asks the host; the host checks the input again (it is an API too).
 
 /**
  * On an edit, "HTTPS" ticked: a certificate for the forward's name from labgate's CA, made here
@@ -32,7 +27,7 @@ export const createForward = withSession(
     const https = form.get('https') === 'on';
     if (https && !parsed.data.lanName) return { ok: false, error: HTTPS_NEEDS_NAME, fieldErrors: { lanName: [HTTPS_NEEDS_NAME] } };
     const tls = https && parsed.data.lanName ? { tls: await siteCertificate(parsed.data.lanName) } : {};
-    return done(await hostClient().createForward({ ...parsed.data, ...tls }));
+    return finished(await hostClient().createForward({ ...parsed.data, ...tls }));
   },
 );
 
@@ -45,19 +40,19 @@ export const editForward = withSession(
     if (!parsed.success) return invalidInput(parsed.error);
     const https = form.get('https') === 'on';
     if (https && !parsed.data.lanName) return { ok: false, error: HTTPS_NEEDS_NAME, fieldErrors: { lanName: [HTTPS_NEEDS_NAME] } };
-    return done(await hostClient().updateForward({ ...parsed.data, ...(await tlsFor(parsed.data.lanName, https)) }));
+    return finished(await hostClient().updateForward({ ...parsed.data, ...(await tlsFor(parsed.data.lanName, https)) }));
   },
 );
 
 export const deleteForward = withSession(async (id: string): Promise<ActionResult<{ id: string }>> => {
   const parsed = ForwardId.safeParse(id);
   if (!parsed.success) return invalidInput(parsed.error);
-  return done(await hostClient().deleteForward(parsed.data));
+  return finished(await hostClient().deleteForward(parsed.data));
 });
 
 /** `widen`: the person saw what the hand-made rules restrict and confirmed that labgate's forward takes more. */
 export const adoptForward = withSession(async (ruleKey: string, widen: boolean): Promise<ActionResult<ForwardView>> => {
   const parsed = AdoptRule.safeParse({ ruleKey, confirm: true, ...(widen ? { widen: true } : {}) });
   if (!parsed.success) return invalidInput(parsed.error);
-  return done(await hostClient().adopt(parsed.data));
+  return finished(await hostClient().adopt(parsed.data));
 });

@@ -1,6 +1,5 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { hostClient } from '@/lib/host-api/client';
 import type { InstanceChanged } from '@/lib/host/instances';
 import type { ActionResult } from '@/lib/result';
@@ -10,15 +9,13 @@ import { db } from '@/lib/store/db';
 import { JOIN_PLACEHOLDER, JOIN_TOKEN_HOURS, withJoin } from '@/lib/domain/kubeadm-join.mts';
 import { createJoinCommand } from '@/lib/kube/join';
 import { TemplateStore } from '@/lib/store/templates';
-import { asAction, invalidInput, withSession } from '@/lib/server/action';
+import { asAction, finished, invalidInput, withSession } from '@/lib/server/action';
 
 /** Start, stop, suspend, restart or delete an instance: checked here, then again by the host role, which asks the daemon. */
 export const changeInstance = withSession(async (input: unknown): Promise<ActionResult<InstanceChanged>> => {
   const parsed = InstanceChange.safeParse(input);
   if (!parsed.success) return invalidInput(parsed.error);
-  const res = await hostClient().changeInstance(parsed.data);
-  if (res.ok) revalidatePath('/instances');
-  return asAction(res);
+  return finished(await hostClient().changeInstance(parsed.data));
 });
 
 /** The launch form's fields, as the schemas take them (CPUs a number only when the text is one). */
@@ -45,8 +42,7 @@ export const launchOrSave = withSession(
       const parsed = SaveTemplate.safeParse({ ...launchFields(form), template: String(form.get('template') ?? '') });
       if (!parsed.success) return invalidInput(parsed.error);
       new TemplateStore(db()).save(parsed.data);
-      revalidatePath('/instances');
-      return { ok: true, data: { message: `Template ${parsed.data.template} saved.`, launched: false } };
+      return finished({ ok: true, data: { message: `Template ${parsed.data.template} saved.`, launched: false } });
     }
     const parsed = LaunchInstance.safeParse({ ...launchFields(form), name: String(form.get('name') ?? '') });
     if (!parsed.success) return invalidInput(parsed.error);
@@ -64,7 +60,7 @@ export const launchOrSave = withSession(
       launch = { ...launch, cloudInit: withJoin(launch.cloudInit, join.data) };
     }
     const res = await hostClient().launch(launch);
-    return res.ok ? { ok: true, data: { message: `Launching ${res.data.name}…`, launched: true } } : asAction(res);
+    return finished(res.ok ? { ok: true, data: { message: `Launching ${res.data.name}…`, launched: true } } : res);
   },
 );
 
@@ -72,6 +68,5 @@ export const deleteTemplate = withSession(async (name: string): Promise<ActionRe
   const parsed = TemplateName.safeParse(name);
   if (!parsed.success) return invalidInput(parsed.error);
   if (!new TemplateStore(db()).remove(parsed.data)) return { ok: false, error: `There is no saved template ${parsed.data}.` };
-  revalidatePath('/instances');
-  return { ok: true, data: { message: `Template ${parsed.data} deleted.` } };
+  return finished({ ok: true, data: { message: `Template ${parsed.data} deleted.` } });
 });

@@ -1,14 +1,13 @@
 'use client';
 
-import { LanUrl } from '@/components/ui/LanUrl';
-import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, useTransition } from 'react';
+import { useState, useTransition } from 'react';
 import { applyExposeAction, planExpose, undoExposeAction } from '@/app/actions/expose';
-import type { PlanView } from '@/lib/wire';
-import type { ExposeNaming, ExposeTarget } from '@/lib/schemas/expose';
+import { useLiveMutation } from '@/components/providers/useLiveMutation';
 import { Button } from '@/components/ui/Button';
-import type { ExposeResult } from '@/lib/wire';
-import { queryKeys } from '@/lib/query-keys';
+import { Dialog } from '@/components/ui/Dialog';
+import { LanUrl } from '@/components/ui/LanUrl';
+import type { ExposeNaming, ExposeTarget } from '@/lib/schemas/expose';
+import type { ExposeResult, PlanView } from '@/lib/wire';
 
 type Phase =
   | { at: 'idle' }
@@ -34,8 +33,7 @@ export function ExposeButton({
   variant?: 'primary' | 'secondary';
   size?: 'sm' | 'md';
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const client = useQueryClient();
+  const [shown, setShown] = useState(false);
   const [phase, setPhase] = useState<Phase>({ at: 'idle' });
   const [chosen, setChosen] = useState<ExposeTarget>(target);
   // The name on the LAN the plan proposes, as the person edits it ('' for none).
@@ -49,7 +47,7 @@ export function ExposeButton({
       setChosen(t);
       setPhase({ at: 'planning' });
       setNamingError(null);
-      dialog.current?.showModal();
+      setShown(true);
       const res = await planExpose(t);
       if (res.ok) setNaming({ lanName: res.data.lanName ?? '', https: !!res.data.https });
       setPhase(res.ok ? { at: 'plan', plan: res.data } : { at: 'error', error: res.error });
@@ -63,130 +61,129 @@ export function ExposeButton({
       if (res.ok) setPhase({ at: 'plan', plan: res.data });
     });
   };
-  const apply = (plan: PlanView) =>
-    start(async () => {
-      setPhase({ at: 'applying', plan });
-      const res = await applyExposeAction(chosen, asked());
-      await client.invalidateQueries({ queryKey: queryKeys.state });
-      setPhase(res.ok ? { at: 'done', result: res.data } : { at: 'error', error: res.error, plan });
-    });
-  const undo = (id: string) =>
-    start(async () => {
-      const res = await undoExposeAction(id);
-      await client.invalidateQueries({ queryKey: queryKeys.state });
-      setPhase(res.ok ? { at: 'undone' } : { at: 'error', error: res.error });
-    });
+  const applying = useLiveMutation(
+    () => applyExposeAction(chosen, asked()),
+    (r) => (r.alreadyExposed ? `Already exposed at ${r.url}.` : `Exposed at ${r.url}.`),
+  );
+  const undoing = useLiveMutation(undoExposeAction, 'Undone: the forward is closed and the Service is as it was.');
+  const apply = async (plan: PlanView) => {
+    setPhase({ at: 'applying', plan });
+    const res = await applying.run(undefined);
+    setPhase(res.ok ? { at: 'done', result: res.data } : { at: 'error', error: res.error, plan });
+  };
+  const undo = async (id: string) => {
+    const res = await undoing.run(id);
+    setPhase(res.ok ? { at: 'undone' } : { at: 'error', error: res.error });
+  };
 
   return (
     <>
       <Button variant={variant} size={size} onClick={() => open()}>
         {label}
       </Button>
-      <dialog
-        ref={dialog}
-        aria-labelledby="expose-title"
-        className="m-auto w-full max-w-lg rounded-xl border border-zinc-200 bg-white p-6 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+      <Dialog
+        open={shown}
+        title={phase.at === 'plan' || phase.at === 'applying' ? phase.plan.title : label}
+        onClose={() => setShown(false)}
+        width="max-w-lg"
+        actions={
+          <>
+            {phase.at === 'plan' && !phase.plan.choices ? (
+              <Button onClick={() => void apply(phase.plan)} disabled={!!namingError}>
+                Apply
+              </Button>
+            ) : null}
+            {phase.at === 'applying' ? <Button disabled>Applying…</Button> : null}
+            {phase.at === 'done' ? (
+              <Button variant="secondary" disabled={undoing.pending} onClick={() => void undo(phase.result.id)}>
+                Undo
+              </Button>
+            ) : null}
+            <Button variant="ghost" onClick={() => setShown(false)}>
+              Close
+            </Button>
+          </>
+        }
       >
-        <h2 id="expose-title" className="text-lg font-semibold">
-          {phase.at === 'plan' || phase.at === 'applying' ? phase.plan.title : label}
-        </h2>
-        <div aria-live="polite" className="mt-4 space-y-3 text-sm">
-          {phase.at === 'planning' ? <p>Working out the plan…</p> : null}
-          {phase.at === 'plan' && phase.plan.choices ? (
-            <>
-              <p>There are several Grafana services. Which one?</p>
-              <ul className="space-y-1">
-                {phase.plan.choices.map((c) => (
-                  <li key={`${c.namespace}/${c.name}`}>
-                    <Button variant="secondary" onClick={() => open({ kind: 'grafana', namespace: c.namespace, name: c.name })}>
-                      {c.namespace}/{c.name}
-                    </Button>
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : null}
-          {(phase.at === 'plan' && !phase.plan.choices) || phase.at === 'applying' ? (
-            <>
-              <p>
-                {phase.at === 'applying'
-                  ? 'Applying, then checking that the URL answers (up to 10 s)…'
-                  : 'The plan. Nothing has changed yet:'}
-              </p>
-              <ol aria-label="Plan" className="list-decimal space-y-1 pl-5">
-                {phase.plan.steps.map((s) => (
-                  <li key={s}>{s}</li>
-                ))}
-              </ol>
-              {phase.plan.note ? <p className="text-amber-700 dark:text-amber-400">{phase.plan.note}</p> : null}
-              <fieldset disabled={phase.at === 'applying'} className="space-y-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
-                <legend className="sr-only">Name on the LAN</legend>
-                <label className="block">
-                  <span className="font-medium">Name on the LAN</span>{' '}
-                  <span className="text-zinc-600 dark:text-zinc-400">(optional; published by avahi-daemon)</span>
-                  <span className="mt-1 flex items-center gap-1">
-                    <input
-                      name="lanName"
-                      value={naming.lanName}
-                      onChange={(e) => setNaming({ ...naming, lanName: e.target.value.trim().toLowerCase() })}
-                      onBlur={() => rename(naming)}
-                      aria-invalid={!!namingError}
-                      aria-describedby={namingError ? 'expose-naming-error' : undefined}
-                      className="w-40 rounded-md border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-950"
-                    />
-                    <span>.local</span>
-                  </span>
-                </label>
-                <label className="flex items-center gap-2">
-                  <input
-                    type="checkbox"
-                    name="https"
-                    checked={naming.https}
-                    disabled={!naming.lanName}
-                    onChange={(e) => rename({ ...naming, https: e.target.checked })}
-                  />
-                  <span>HTTPS, with a certificate from labgate&apos;s CA</span>
-                </label>
-                {namingError ? (
-                  <p id="expose-naming-error" role="alert" className="text-red-700 dark:text-red-400">
-                    {namingError}
-                  </p>
-                ) : null}
-              </fieldset>
-            </>
-          ) : null}
-          {phase.at === 'done' ? (
-            <>
-              <p>{phase.result.alreadyExposed ? 'Already exposed:' : 'Exposed. It answers at:'}</p>
-              <p>
-                <LanUrl url={phase.result.url} className="text-base font-semibold" newTab />
-              </p>
-            </>
-          ) : null}
-          {phase.at === 'undone' ? <p>Undone: the forward is closed and the Service is as it was.</p> : null}
-          {phase.at === 'error' ? (
-            <p role="alert" className="text-red-700 dark:text-red-400">
-              {phase.error}
+        {phase.at === 'planning' ? <p>Working out the plan…</p> : null}
+        {phase.at === 'plan' && phase.plan.choices ? (
+          <>
+            <p>There are several Grafana services. Which one?</p>
+            <ul className="space-y-1">
+              {phase.plan.choices.map((c) => (
+                <li key={`${c.namespace}/${c.name}`}>
+                  <Button variant="secondary" onClick={() => open({ kind: 'grafana', namespace: c.namespace, name: c.name })}>
+                    {c.namespace}/{c.name}
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {(phase.at === 'plan' && !phase.plan.choices) || phase.at === 'applying' ? (
+          <>
+            <p>
+              {phase.at === 'applying'
+                ? 'Applying, then checking that the URL answers (up to 10 s)…'
+                : 'The plan. Nothing has changed yet:'}
             </p>
-          ) : null}
-        </div>
-        <div className="mt-6 flex justify-end gap-2">
-          {phase.at === 'plan' && !phase.plan.choices ? (
-            <Button onClick={() => apply(phase.plan)} disabled={!!namingError}>
-              Apply
-            </Button>
-          ) : null}
-          {phase.at === 'applying' ? <Button disabled>Applying…</Button> : null}
-          {phase.at === 'done' ? (
-            <Button variant="secondary" onClick={() => undo(phase.result.id)}>
-              Undo
-            </Button>
-          ) : null}
-          <Button variant="ghost" onClick={() => dialog.current?.close()}>
-            Close
-          </Button>
-        </div>
-      </dialog>
+            <ol aria-label="Plan" className="list-decimal space-y-1 pl-5">
+              {phase.plan.steps.map((s) => (
+                <li key={s}>{s}</li>
+              ))}
+            </ol>
+            {phase.plan.note ? <p className="text-amber-700 dark:text-amber-400">{phase.plan.note}</p> : null}
+            <fieldset disabled={phase.at === 'applying'} className="space-y-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
+              <legend className="sr-only">Name on the LAN</legend>
+              <label className="block">
+                <span className="font-medium">Name on the LAN</span>{' '}
+                <span className="text-zinc-600 dark:text-zinc-400">(optional; published by avahi-daemon)</span>
+                <span className="mt-1 flex items-center gap-1">
+                  <input
+                    name="lanName"
+                    value={naming.lanName}
+                    onChange={(e) => setNaming({ ...naming, lanName: e.target.value.trim().toLowerCase() })}
+                    onBlur={() => rename(naming)}
+                    aria-invalid={!!namingError}
+                    aria-describedby={namingError ? 'expose-naming-error' : undefined}
+                    className="w-40 rounded-md border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-950"
+                  />
+                  <span>.local</span>
+                </span>
+              </label>
+              <label className="flex items-center gap-2">
+                <input
+                  type="checkbox"
+                  name="https"
+                  checked={naming.https}
+                  disabled={!naming.lanName}
+                  onChange={(e) => rename({ ...naming, https: e.target.checked })}
+                />
+                <span>HTTPS, with a certificate from labgate&apos;s CA</span>
+              </label>
+              {namingError ? (
+                <p id="expose-naming-error" role="alert" className="text-red-700 dark:text-red-400">
+                  {namingError}
+                </p>
+              ) : null}
+            </fieldset>
+          </>
+        ) : null}
+        {phase.at === 'done' ? (
+          <>
+            <p>{phase.result.alreadyExposed ? 'Already exposed:' : 'Exposed. It answers at:'}</p>
+            <p>
+              <LanUrl url={phase.result.url} className="text-base font-semibold" newTab />
+            </p>
+          </>
+        ) : null}
+        {phase.at === 'undone' ? <p>Undone: the forward is closed and the Service is as it was.</p> : null}
+        {phase.at === 'error' ? (
+          <p role="alert" className="text-red-700 dark:text-red-400">
+            {phase.error}
+          </p>
+        ) : null}
+      </Dialog>
     </>
   );
 }

@@ -1,12 +1,9 @@
 'use client';
 
-import { LanUrl } from '@/components/ui/LanUrl';
-import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
 import { undoExposeAction } from '@/app/actions/expose';
-import { Button } from '@/components/ui/Button';
-import { queryKeys } from '@/lib/query-keys';
+import { ConfirmButton } from '@/components/ui/ConfirmButton';
+import { LanUrl } from '@/components/ui/LanUrl';
 
 export interface ExposureItem {
   id: string;
@@ -15,10 +12,7 @@ export interface ExposureItem {
 }
 
 export function ExposuresList({ items }: { items: ExposureItem[] }) {
-  const client = useQueryClient();
   const router = useRouter();
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
   if (items.length === 0) return null;
   return (
     <section
@@ -33,30 +27,24 @@ export function ExposuresList({ items }: { items: ExposureItem[] }) {
           <li key={e.id} className="flex flex-wrap items-center gap-3">
             <span>{e.title.replace(/^Expose | on the LAN$/g, '')}</span>
             <LanUrl url={e.url} className="font-mono" />
-            <Button
-              variant="secondary"
-              disabled={pending}
-              aria-label={`Undo ${e.title}`}
-              onClick={() =>
-                start(async () => {
-                  if (!window.confirm(`Undo "${e.title}"? The forward closes and the Service goes back to what it was.`)) return;
-                  const res = await undoExposeAction(e.id);
-                  setError(res.ok ? null : res.error);
-                  await client.invalidateQueries({ queryKey: queryKeys.state });
-                  router.refresh();
-                })
-              }
+            <ConfirmButton
+              label={`Undo ${e.title}`}
+              text="Undo"
+              title={`Undo "${e.title}"?`}
+              confirmLabel="Undo"
+              busy="Undoing…"
+              done={`Undone: ${e.title.replace(/^Expose | on the LAN$/g, '')} is no longer on the LAN.`}
+              run={async () => {
+                const res = await undoExposeAction(e.id);
+                if (res.ok) router.refresh(); // this list is the page's, drawn on the server
+                return res;
+              }}
             >
-              Undo
-            </Button>
+              <p>The forward closes and the Service goes back to what it was.</p>
+            </ConfirmButton>
           </li>
         ))}
       </ul>
-      {error ? (
-        <p role="alert" className="mt-2 text-sm text-red-600">
-          {error}
-        </p>
-      ) : null}
     </section>
   );
 }

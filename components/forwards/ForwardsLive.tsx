@@ -1,13 +1,13 @@
 'use client';
 
 import { LanUrl } from '@/components/ui/LanUrl';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, useTransition } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
 import { adoptForward, deleteForward } from '@/app/actions/forwards';
 import { Badge } from '@/components/ui/Badge';
-import { useToast } from '@/components/ui/Toaster';
 import { Banner } from '@/components/ui/Banner';
 import { Button } from '@/components/ui/Button';
+import { ConfirmButton } from '@/components/ui/ConfirmButton';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import { fetchJson } from '@/lib/fetch-json';
@@ -27,75 +27,45 @@ export function describeTarget(f: ForwardView): string {
       : `${t.ip}:${t.port}`;
 }
 
-/** A button that asks first, runs a server action, refreshes the live data and shows the error. */
-function ConfirmButton({
-  label,
-  busy,
-  confirm,
-  run,
-}: {
-  label: string;
-  busy: string;
-  confirm: string;
-  run: () => Promise<{ ok: boolean; error?: string }>;
-}) {
-  const client = useQueryClient();
-  const toast = useToast();
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <span className="inline-flex flex-col gap-1">
-      <Button
-        variant="secondary"
-        disabled={pending}
-        aria-label={label}
-        onClick={() =>
-          start(async () => {
-            if (!window.confirm(confirm)) return;
-            const res = await run();
-            if (res.ok) await client.invalidateQueries({ queryKey: queryKeys.state });
-            setError(res.ok ? null : (res.error ?? 'That did not work.'));
-            toast(res.ok ? 'ok' : 'error', res.ok ? `${label}: done.` : (res.error ?? 'That did not work.'));
-          })
-        }
-      >
-        {pending ? busy : label.split(' ')[0]}
-      </Button>
-      {error ? (
-        <span role="alert" className="text-xs text-red-600">
-          {error}
-        </span>
-      ) : null}
-    </span>
-  );
-}
-
 const AdoptButton = ({ handMade }: { handMade: HandMadeForward }) => (
   <ConfirmButton
     label={`Adopt the hand-made forward of port ${handMade.listenPort}`}
+    text="Adopt"
+    title={`Adopt the hand-made forward of port ${handMade.listenPort}?`}
+    confirmLabel="Adopt"
     busy="Adopting…"
-    confirm={[
-      `labgate will add its own forward for port ${handMade.listenPort} and remove exactly these hand-made rules:`,
-      ...handMade.rules.map((r) => `  ${r.table}: ${r.line}`),
-      ...(handMade.restrictions.length
-        ? [
-            '',
-            `They match less than labgate's forward will (it takes all LAN traffic to port ${handMade.listenPort}):`,
-            ...handMade.restrictions.map((r) => `  - ${r}`),
-          ]
-        : []),
-    ].join('\n')}
+    done={`Adopted the forward of port ${handMade.listenPort}.`}
     run={() => adoptForward(handMade.key, handMade.restrictions.length > 0)}
-  />
+  >
+    <p>labgate will add its own forward for port {handMade.listenPort} and remove exactly these hand-made rules:</p>
+    <pre className="overflow-x-auto text-xs">{handMade.rules.map((r) => `${r.table}: ${r.line}`).join('\n')}</pre>
+    {handMade.restrictions.length ? (
+      <>
+        <p>They match less than labgate&apos;s forward will (it takes all LAN traffic to port {handMade.listenPort}):</p>
+        <ul className="list-disc pl-5">
+          {handMade.restrictions.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      </>
+    ) : null}
+  </ConfirmButton>
 );
 
 const DeleteButton = ({ forward }: { forward: ForwardView }) => (
   <ConfirmButton
     label={`Delete forward ${forward.name}`}
+    text="Delete"
+    title={`Delete the forward "${forward.name}"?`}
+    confirmLabel="Delete"
     busy="Deleting…"
-    confirm={`Delete the forward "${forward.name}" on port ${forward.listenPort}? Its rules leave the kernel and ${forward.url} stops answering.`}
+    done={`Deleted the forward ${forward.name}.`}
     run={() => deleteForward(forward.id)}
-  />
+  >
+    <p>
+      Its rules on port {forward.listenPort} leave the kernel{forward.url ? ` and ${forward.url} stops answering` : ''}.
+    </p>
+  </ConfirmButton>
 );
 
 const columns: Column<ForwardView>[] = [

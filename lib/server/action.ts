@@ -1,5 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
+import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
 import { currentSession } from '@/lib/auth/request';
 import { env } from '@/lib/env';
@@ -54,4 +55,15 @@ export const invalidInput = (err: z.ZodError, rename?: Record<string, string>): 
 });
 
 /** A lib Outcome as an action's result (the status stays on the server). */
-export const asAction = <T>(o: Outcome<T>): ActionResult<T> => (o.ok ? o : { ok: false, error: o.error, fieldErrors: o.fieldErrors });
+export const asAction = <T>(o: Outcome<T> | ActionResult<T>): ActionResult<T> =>
+  o.ok ? o : { ok: false, error: o.error, fieldErrors: o.fieldErrors };
+
+/**
+ * How every action that changes something finishes: when the change happened, what the server
+ * drew is drawn again (every page, as the Overview and the topology show each change too), and
+ * the outcome becomes the action's result.
+ */
+export function finished<T>(o: Outcome<T> | ActionResult<T>): ActionResult<T> {
+  if (o.ok) revalidatePath('/', 'layout');
+  return asAction(o);
+}
