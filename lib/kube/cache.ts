@@ -285,4 +285,7 @@ export class KubeCache {
 }
 
 /** The process's one cache, started on first use; the host role's holds only what targets need. */
-export const kubeCache = processSingleton('kubeCache', () => new KubeCache(loadKubeConfig, env().role === 'host' ? TARGET_KINDS : undefined));
+export const kubeCache = processSingleton(
+  'kubeCache',
+  () => new KubeCache(loadKubeConfig, env().role === 'host' ? TARGET_KINDS : undefined),
+);

@@ -1,7 +1,15 @@
 import * as grpc from '@grpc/grpc-js';
 import { MultipassError } from './errors.mts';
 import { rpcService } from './proto.mts';
-import { describeRpcError, launchErrorsOf, launchStep, TIMEOUT_MS, toInstanceRecords, type InfoItem, type LaunchReply } from './replies.mts';
+import {
+  describeRpcError,
+  launchErrorsOf,
+  launchStep,
+  TIMEOUT_MS,
+  toInstanceRecords,
+  type InfoItem,
+  type LaunchReply,
+} from './replies.mts';
 import type { InstanceRecord } from '@/lib/domain/records';
 import type { InstanceChange } from '@/lib/schemas/instances';
 import type { ImageChoice, LaunchStep } from '../wire.ts';
