@@ -48,6 +48,7 @@ const config = [
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
+      'import/no-duplicates': 'error', // one statement per module
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { SESSION_COOKIE } from '@/lib/auth/session';
-import { hostAllowed } from '@/lib/domain/hosts';
+import { hostAllowed } from '@/lib/domain/network/hosts';
 import { env } from '@/lib/env';
 import { knownHosts } from '@/lib/server/known-hosts';
 

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import type { ResolvedForward } from '@/lib/domain/forward';
+import type { ResolvedForward } from '@/lib/domain/forwards/forward';
 import { Firewall } from '@/lib/host/firewall/firewall';
 import { execRunner } from '@/lib/host/firewall/runner';
 

@@ -8,7 +8,7 @@ import { ADMISSION_POLICY_MANIFEST, MANIFESTS, RBAC_MANIFEST, type LabPaths } fr
 import { kubeconfig } from './pki.mts';
 import { CONTROL_PLANE, KUBE_NODES, namespaces, type VmSpec } from './topology.mts';
 import { labPaths } from './paths.mts';
-import type { JoinCommand } from '../lib/domain/kubeadm-join.mts';
+import type { JoinCommand } from '../lib/domain/cluster/kubeadm-join.mts';
 import { caCertHash } from '../lib/kube/join-token.mts';
 
 export interface Kubectl {

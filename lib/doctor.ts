@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { AdmissionregistrationV1Api, AuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
 import { diagnose, type DoctorFacts, type Finding } from '@/lib/domain/diagnosis';
-import { rulesOf, chainsOf, parseSave } from '@/lib/domain/save-parse';
+import { rulesOf, chainsOf, parseSave } from '@/lib/domain/firewall/save-parse';
 import { detectBackend, execRunner, type Backend } from '@/lib/host/firewall/runner';
 import { handMadeOn, ipForwardEnabled, multipassBridges, portInUseOnHost } from '@/lib/host/hostinfo';
-import { ForwardStore } from '@/lib/host/store/forwards';
+import { ForwardStore } from '@/lib/host/tables/forwards';
 import { describeApiError, loadKubeConfig } from '@/lib/kube/client';
 import { ADMISSION_POLICY, PERMISSIONS, permissionName } from '@/lib/kube/permissions';
 import { MultipassError } from '@/lib/multipass/errors.mts';
@@ -16,7 +16,7 @@ import { MultipassRpc } from '@/lib/multipass/rpc.mts';
 import { db } from '@/lib/store/db';
 import { STORE_RESERVE_BYTES } from '@/lib/store/failure';
 import { askOwner } from '@/lib/host/owner';
-import { CHAIN, canaryOwner } from '@/lib/domain/rules';
+import { CHAIN, canaryOwner } from '@/lib/domain/firewall/rules';
 import { env, type Env } from '@/lib/env';
 
 /** Where Multipass puts its socket: the snap, then a native install. */

@@ -1,8 +1,8 @@
 import 'server-only';
 import path from 'node:path';
 import { z } from 'zod';
-import { isCidr, isIpv4, WIDEST_ALLOWED_BITS } from '@/lib/domain/networks';
-import { parseRange, type PortRange } from '@/lib/domain/ports';
+import { isCidr, isIpv4, WIDEST_ALLOWED_BITS } from '@/lib/domain/network/networks';
+import { parseRange, type PortRange } from '@/lib/domain/cluster/ports';
 
 /** Every setting labgate reads, parsed once. Documented in the README's configuration table. */
 const EnvSchema = z.object({

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ResolvedForward } from '@/lib/domain/forward';
-import { isCidr, isIpv4 } from '@/lib/domain/networks';
+import type { ResolvedForward } from '@/lib/domain/forwards/forward';
+import { isCidr, isIpv4 } from '@/lib/domain/network/networks';
 import {
   forwardRuleProblem,
   networkRuleProblem,
@@ -10,8 +10,8 @@ import {
   renderRules,
   UnsafeRuleValue,
   type HostNetwork,
-} from '@/lib/domain/rules';
-import { parseSave, printSave } from '@/lib/domain/save-parse';
+} from '@/lib/domain/firewall/rules';
+import { parseSave, printSave } from '@/lib/domain/firewall/save-parse';
 import { PatchService, PinWorkload, SetNodeLabel } from '@/lib/schemas/cluster';
 import { CreateForward, UpdateForward } from '@/lib/schemas/forwards';
 import { Login } from '@/lib/schemas/session';

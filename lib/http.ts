@@ -1,5 +1,5 @@
 import 'server-only';
-import { clientAddress, isTrustedProxy, REMOTE_ADDRESS_HEADER, SCHEME_HEADER } from '@/lib/domain/client';
+import { clientAddress, isTrustedProxy, REMOTE_ADDRESS_HEADER, SCHEME_HEADER } from '@/lib/domain/network/client-address';
 import { env } from '@/lib/env';
 import type { Outcome } from '@/lib/result';
 import { noteStoreFailure, storeFailure } from '@/lib/store/failure';

@@ -3,9 +3,9 @@
  * action results): plain data only, so client components import their types from here and never
  * from a server module.
  */
-import type { FirewallDiff } from '@/lib/domain/diff';
-import type { Forward, ForwardStatus } from '@/lib/domain/forward';
-import type { HandMadeForward } from '@/lib/domain/handmade';
+import type { FirewallDiff } from '@/lib/domain/firewall/diff';
+import type { Forward, ForwardStatus } from '@/lib/domain/forwards/forward';
+import type { HandMadeForward } from '@/lib/domain/firewall/handmade';
 import type { WorkloadRecord } from '@/lib/domain/records';
 import type { InstanceRow, NodeRow, ServiceRow, Topology } from '@/lib/domain/views';
 

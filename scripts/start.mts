@@ -99,7 +99,7 @@ const app = next({ dev: false, dir: STANDALONE, conf: config, hostname: selfName
 await app.prepare();
 const nextHandler = app.getRequestHandler();
 // What only the connection knows, stamped on every request over any value the client sent
-// (lib/domain/client.ts): its peer address (rate limits key on it) and its scheme (cookies, HSTS).
+// (lib/domain/network/client-address.ts): its peer address (rate limits key on it) and its scheme (cookies, HSTS).
 const handle: http.RequestListener = (req, res) => {
   req.headers['x-labgate-remote-address'] = req.socket.remoteAddress ?? '';
   req.headers['x-labgate-scheme'] = tls ? 'https' : 'http';

@@ -1,7 +1,7 @@
 'use server';
 
 import type { z } from 'zod';
-import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/ports';
+import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/cluster/ports';
 import { env } from '@/lib/env';
 import { hostClient } from '@/lib/host-api/client';
 import { kubeCache } from '@/lib/kube/cache';

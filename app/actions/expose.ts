@@ -1,6 +1,6 @@
 'use server';
 
-import { describeStep, openStep, type ExposePlan } from '@/lib/domain/plan';
+import { describeStep, openStep, type ExposePlan } from '@/lib/domain/expose/plan';
 import { planFor } from '@/lib/expose/plan';
 import { applyExpose, undoExpose } from '@/lib/expose/steps';
 import type { ActionResult } from '@/lib/result';

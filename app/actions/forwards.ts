@@ -7,7 +7,7 @@ import { finished, invalidInput, withSession } from '@/lib/server/action';
 import { readForwardForm } from '@/lib/schemas/forward-form';
 import { AdoptRule, CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
 import type { SiteTls } from '@/lib/schemas/names';
-import { HTTPS_NEEDS_NAME } from '@/lib/domain/lan-names';
+import { HTTPS_NEEDS_NAME } from '@/lib/domain/network/lan-names';
 import { siteCertificate } from '@/lib/tls/site';
 
 // Each action parses its schema, then asks the host; the host checks the input again (it is an API too).

@@ -6,7 +6,7 @@ import type { ActionResult } from '@/lib/result';
 import { InstanceChange, LaunchInstance, SaveTemplate, TemplateName } from '@/lib/schemas/instances';
 import { formInteger } from '@/lib/schemas/names';
 import { db } from '@/lib/store/db';
-import { JOIN_PLACEHOLDER, JOIN_TOKEN_HOURS, withJoin } from '@/lib/domain/kubeadm-join.mts';
+import { JOIN_PLACEHOLDER, JOIN_TOKEN_HOURS, withJoin } from '@/lib/domain/cluster/kubeadm-join.mts';
 import { createJoinCommand } from '@/lib/kube/join';
 import { TemplateStore } from '@/lib/store/templates';
 import { asAction, finished, invalidInput, withSession } from '@/lib/server/action';

@@ -6,7 +6,7 @@ import { useLiveMutation } from '@/components/providers/useLiveMutation';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
 import { Spinner } from '@/components/ui/Spinner';
-import { ACTION_WORDS, instanceActions } from '@/lib/domain/instances';
+import { ACTION_WORDS, instanceActions } from '@/lib/domain/cluster/instances';
 import type { InstanceRow } from '@/lib/domain/views';
 import { MAX_STOP_DELAY_MINUTES, type InstanceChange } from '@/lib/schemas/instances';
 

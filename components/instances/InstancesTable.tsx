@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/Button';
 import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
-import { instanceState, multipassProblemTitle } from '@/lib/domain/instances';
+import { instanceState, multipassProblemTitle } from '@/lib/domain/cluster/instances';
 import type { InstanceRow } from '@/lib/domain/views';
 import { formatBytes, formatUsage } from '@/lib/format';
 import { queryKeys } from '@/lib/query-keys';

@@ -11,7 +11,7 @@ import { FormStatus } from '@/components/ui/FormStatus';
 import { Select } from '@/components/ui/Select';
 import { useToast } from '@/components/ui/Toaster';
 import { fetchJson } from '@/lib/fetch-json';
-import type { LaunchTemplate } from '@/lib/domain/templates';
+import type { LaunchTemplate } from '@/lib/domain/cluster/templates';
 import type { ImageChoice } from '@/lib/wire';
 
 type Values = Pick<LaunchTemplate, 'image' | 'cpus' | 'memory' | 'disk' | 'cloudInit'>;

@@ -10,7 +10,7 @@ import type { NodeRow } from '@/lib/domain/views';
 import { formatLabel } from '@/lib/format';
 import { queryKeys } from '@/lib/query-keys';
 import type { NodesView } from '@/lib/wire';
-import { isSystemLabel } from '@/lib/domain/labels';
+import { isSystemLabel } from '@/lib/domain/cluster/labels';
 import { useLiveState } from '@/components/providers/useLiveState';
 
 type Data = NodesView;

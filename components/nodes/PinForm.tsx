@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
 import { FormStatus } from '@/components/ui/FormStatus';
 import { Select } from '@/components/ui/Select';
-import { selectorMatches } from '@/lib/domain/joins';
+import { selectorMatches } from '@/lib/domain/cluster/joins';
 import type { WorkloadRecord } from '@/lib/domain/records';
 import type { NodeRow } from '@/lib/domain/views';
 import { ActionForm } from '@/components/ui/ActionForm';

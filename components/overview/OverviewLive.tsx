@@ -4,7 +4,7 @@ import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { Banner } from '@/components/ui/Banner';
 import { TopologyList } from './TopologyList';
-import { multipassProblemTitle } from '@/lib/domain/instances';
+import { multipassProblemTitle } from '@/lib/domain/cluster/instances';
 import { queryKeys } from '@/lib/query-keys';
 import type { Overview } from '@/lib/wire';
 import { useLiveState } from '@/components/providers/useLiveState';

@@ -9,7 +9,7 @@ import { removeVmNetwork, vmNetworkDown, vmNetworkUp } from '../network.mts';
 import path from 'node:path';
 import { cloudInitPackages } from '../multipass/launch.mts';
 import { joinWorker, removeNode } from '../kube.mts';
-import { parseJoinCommand } from '../../lib/domain/kubeadm-join.mts';
+import { parseJoinCommand } from '../../lib/domain/cluster/kubeadm-join.mts';
 import { labPaths, REPO } from '../paths.mts';
 import { run } from '../exec.mts';
 import { startProcess, stopProcess, waitFor } from '../processes.mts';

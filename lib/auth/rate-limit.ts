@@ -1,5 +1,5 @@
 /**
- * Login limiter, kept in memory and keyed on the connection's address (see lib/domain/client.ts).
+ * Login limiter, kept in memory and keyed on the connection's address (see lib/domain/network/client-address.ts).
  * Every attempt counts as a failure the moment it is let through — before the password hash
  * runs — so a burst of concurrent guesses cannot slip past the count; a success takes it back.
  * Per client: a few free attempts, then an exponentially growing wait. Overall: past a cap of

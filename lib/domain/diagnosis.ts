@@ -1,5 +1,5 @@
-import type { HandMadeForward } from './handmade';
-import { CHAIN } from './rules';
+import type { HandMadeForward } from './firewall/handmade';
+import { CHAIN } from './firewall/rules';
 
 /** What `labgate doctor` found about one thing, and the exact command that fixes it. */
 export interface Finding {

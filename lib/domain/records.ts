@@ -57,7 +57,7 @@ export interface ServiceRecord {
   selector: Record<string, string> | null; // null: no selector (endpoints managed by hand)
   externalTrafficPolicy: 'Cluster' | 'Local' | null;
   labels: Record<string, string>;
-  annotations: Record<string, string>; // labgate.dev/* only (lib/domain/annotations.ts)
+  annotations: Record<string, string>; // labgate.dev/* only (lib/domain/expose/annotations.ts)
   resourceVersion: string;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instance, node, pod, service } from './fixtures';
+import { instance, node, pod, service } from './testing/fixtures';
 import { instanceRows, nodeRows, serviceRows, topology } from './views';
 
 const sources = {

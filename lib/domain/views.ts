@@ -1,4 +1,4 @@
-import { instanceForNode, nodeForInstance, nodePortExposure, nodesOf, PodIndex, type Exposure } from './joins';
+import { instanceForNode, nodeForInstance, nodePortExposure, nodesOf, PodIndex, type Exposure } from './cluster/joins';
 import type { ForwardSummary, InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from './records';
 
 /** What the pages show: records joined across Multipass, Kubernetes and the host's forwards. Pure. */

@@ -1,6 +1,6 @@
 import 'server-only';
-import { exposeAnnotation } from '@/lib/domain/annotations';
-import { namePlan, type ExposeNaming } from '@/lib/domain/plan';
+import { exposeAnnotation } from '@/lib/domain/expose/annotations';
+import { namePlan, type ExposeNaming } from '@/lib/domain/expose/plan';
 import { planExposeService } from './plan';
 import { applyExpose, exposures, undoExpose } from './steps';
 import { kubeCache } from '@/lib/kube/cache';

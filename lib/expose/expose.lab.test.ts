@@ -4,7 +4,7 @@ import { curlFrom, eventually, kubectl } from '@/lab/testing.mts';
 import { kubeCache } from '@/lib/kube/cache';
 import { hostClient } from '@/lib/host-api/client';
 import { patchService } from '@/lib/kube/mutations';
-import { describeStep } from '@/lib/domain/plan';
+import { describeStep } from '@/lib/domain/expose/plan';
 import { grafanaServices, planExposeService } from './plan';
 import { applyExpose, recoverExposes, undoExpose, type ExposeRecord } from './steps';
 import { backToClusterIpArgs } from '@/lab/service-args.mts';

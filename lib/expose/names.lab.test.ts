@@ -6,7 +6,7 @@ import { restartCaddy } from '@/lab/caddy.mts';
 import { claimFromLan, curlNamedFromLan, resolveFromLan } from '@/lab/mdns-client.mts';
 import { labPaths } from '@/lab/paths.mts';
 import { eventually, kubectl, labPrefix, ruleset } from '@/lab/testing.mts';
-import { namePlan } from '@/lib/domain/plan';
+import { namePlan } from '@/lib/domain/expose/plan';
 import { hostClient } from '@/lib/host-api/client';
 import { env } from '@/lib/env';
 import { tlsFiles } from '@/lib/tls/certificates.mts';

@@ -1,7 +1,7 @@
 import 'server-only';
-import { EXPOSE_ANNOTATIONS, exposeAnnotation } from '@/lib/domain/annotations';
-import { namePlan, openStep, planServiceExpose, type ExposeNaming, type ExposePlan } from '@/lib/domain/plan';
-import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/ports';
+import { EXPOSE_ANNOTATIONS, exposeAnnotation } from '@/lib/domain/expose/annotations';
+import { namePlan, openStep, planServiceExpose, type ExposeNaming, type ExposePlan } from '@/lib/domain/expose/plan';
+import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/cluster/ports';
 import { env } from '@/lib/env';
 import { kubeCache } from '@/lib/kube/cache';
 import { fail, type Outcome } from '@/lib/result';

@@ -1,12 +1,12 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { ConcurrencyLimit } from '@/lib/concurrency';
-import { mdnsName } from '@/lib/domain/lan-names';
-import { lanUrl } from '@/lib/domain/lan-url';
-import { describeStep, openStep, type ExposePlan, type ExposeStep } from '@/lib/domain/plan';
+import { mdnsName } from '@/lib/domain/network/lan-names';
+import { lanUrl } from '@/lib/domain/network/lan-url';
+import { describeStep, openStep, type ExposePlan, type ExposeStep } from '@/lib/domain/expose/plan';
 import { hostClient } from '@/lib/host-api/client';
 import { lanAddress } from '@/lib/host/hostinfo';
-import type { JournalEntry } from '@/lib/host/store/journal';
+import type { JournalEntry } from '@/lib/host/tables/journal';
 import { patchService } from '@/lib/kube/mutations';
 import { processSingleton } from '@/lib/process-wide';
 import { fail, type Outcome } from '@/lib/result';

@@ -1,8 +1,8 @@
 import 'server-only';
 import { ACTOR_HEADER } from '@/lib/host/auth';
 import { hostFetch } from './transport';
-import type { AuditEntry } from '@/lib/host/store/audit';
-import type { JournalEntry } from '@/lib/host/store/journal';
+import type { AuditEntry } from '@/lib/host/tables/audit';
+import type { JournalEntry } from '@/lib/host/tables/journal';
 import type { ForwardView, HostStatus } from '@/lib/host/service';
 import { auditCsv } from '@/lib/domain/csv';
 import { env } from '@/lib/env';

@@ -1,7 +1,7 @@
 import 'server-only';
 import http from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
-import { caddyConfig, type Site } from '@/lib/domain/caddy';
+import { caddyConfig, type Site } from '@/lib/domain/network/caddy';
 
 /** labgate's TLS terminator: Caddy, its own unit, driven through its admin API on a unix socket. */
 export interface TlsProxy {

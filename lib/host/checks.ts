@@ -1,8 +1,8 @@
 import 'server-only';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import type { Forward } from '@/lib/domain/forward';
-import { HTTPS_NEEDS_NAME, mdnsName } from '@/lib/domain/lan-names';
-import { resolveTarget, type Resolution } from '@/lib/domain/targets';
+import type { Forward } from '@/lib/domain/forwards/forward';
+import { HTTPS_NEEDS_NAME, mdnsName } from '@/lib/domain/network/lan-names';
+import { resolveTarget, type Resolution } from '@/lib/domain/forwards/targets';
 import { fail, type Outcome } from '@/lib/result';
 import type { CreateForward } from '@/lib/schemas/forwards';
 import type { HostParts } from './deps';

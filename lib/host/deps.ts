@@ -1,18 +1,18 @@
 import 'server-only';
 import type { Database } from 'better-sqlite3';
-import type { HandMadeForward } from '@/lib/domain/handmade';
-import type { TargetPolicy } from '@/lib/domain/networks';
-import type { HostNetwork } from '@/lib/domain/rules';
-import type { ParsedSave } from '@/lib/domain/save-parse';
-import type { TargetContext } from '@/lib/domain/targets';
+import type { HandMadeForward } from '@/lib/domain/firewall/handmade';
+import type { TargetPolicy } from '@/lib/domain/network/networks';
+import type { HostNetwork } from '@/lib/domain/firewall/rules';
+import type { ParsedSave } from '@/lib/domain/firewall/save-parse';
+import type { TargetContext } from '@/lib/domain/forwards/targets';
 import type { Env } from '@/lib/env';
 import { storeRoom, type StoreProblem } from '@/lib/store/failure';
 import type { TlsProxy } from './caddy';
 import type { Firewall } from './firewall/firewall';
 import type { LanNames } from './lan-names';
-import { AuditLog } from './store/audit';
-import { ForwardStore } from './store/forwards';
-import { Journal } from './store/journal';
+import { AuditLog } from './tables/audit';
+import { ForwardStore } from './tables/forwards';
+import { Journal } from './tables/journal';
 
 /** Where targets come from: the cluster and Multipass, as the shared cache and watcher see them. */
 export interface TargetSources {

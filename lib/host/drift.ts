@@ -1,5 +1,5 @@
 import 'server-only';
-import { rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
+import { rulesOf, type ParsedSave } from '@/lib/domain/firewall/save-parse';
 import { fail, type Outcome } from '@/lib/result';
 import { FirewallError, type Firewall } from './firewall/firewall';
 

@@ -6,8 +6,7 @@ import { apiserver, dockerRules, movePod, rebootFirewall, grafanaNodePortArgs, s
 import { run } from '@/lab/exec.mts';
 import { curlFrom, eventually, iptables, kubectl, labPrefix, ruleset } from '@/lab/testing.mts';
 import { LAN, namespaces, vmByName } from '@/lab/topology.mts';
-import type { ForwardView } from './service';
-import { type HostService } from './service';
+import type { ForwardView, HostService } from './service';
 import { hostService } from './wiring';
 import { Reconciler } from './reconciler';
 import { hostStatus } from './testing/status';

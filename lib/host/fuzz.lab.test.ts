@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { run } from '@/lab/exec.mts';
 import { ruleset } from '@/lab/testing.mts';
-import type { ResolvedForward } from '@/lib/domain/forward';
-import { renderRestore, renderRules } from '@/lib/domain/rules';
+import type { ResolvedForward } from '@/lib/domain/forwards/forward';
+import { renderRestore, renderRules } from '@/lib/domain/firewall/rules';
 import { hostService } from './wiring';
 
 const RUNS = Number(process.env.LABGATE_FUZZ_RUNS ?? 1000);

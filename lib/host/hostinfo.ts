@@ -1,11 +1,11 @@
 import 'server-only';
 import fs from 'node:fs';
 import os from 'node:os';
-import { findHandMade, type HandMadeForward } from '@/lib/domain/handmade';
-import { networkOf } from '@/lib/domain/networks';
-import type { ParsedSave } from '@/lib/domain/save-parse';
-import { defaultRouteInterface, listeningPorts } from '@/lib/domain/procnet';
-import type { HostNetwork } from '@/lib/domain/rules';
+import { findHandMade, type HandMadeForward } from '@/lib/domain/firewall/handmade';
+import { networkOf } from '@/lib/domain/network/networks';
+import type { ParsedSave } from '@/lib/domain/firewall/save-parse';
+import { defaultRouteInterface, listeningPorts } from '@/lib/domain/firewall/procnet';
+import type { HostNetwork } from '@/lib/domain/firewall/rules';
 import { env } from '@/lib/env';
 
 const read = (file: string) => {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { ACTION_WORDS } from '@/lib/domain/instances';
+import { ACTION_WORDS } from '@/lib/domain/cluster/instances';
 import type { InstanceRecord } from '@/lib/domain/records';
 import { env } from '@/lib/env';
 import { MultipassError } from '@/lib/multipass/errors.mts';
@@ -10,7 +10,7 @@ import { multipassWatcher } from '@/lib/multipass/watcher';
 import type { Outcome } from '@/lib/result';
 import { CHECK_FIELDS, fieldErrorsOf } from '@/lib/schemas/errors';
 import { InstanceChange, LaunchInstance } from '@/lib/schemas/instances';
-import type { AuditEntry } from './store/audit';
+import type { AuditEntry } from './tables/audit';
 import { hostService } from './wiring';
 import { processSingleton } from '@/lib/process-wide';
 

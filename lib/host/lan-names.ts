@@ -1,7 +1,7 @@
 import 'server-only';
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
-import { alternativeName, mdnsName, publishEvent, publishProblem } from '@/lib/domain/lan-names';
+import { alternativeName, mdnsName, publishEvent, publishProblem } from '@/lib/domain/network/lan-names';
 import type { Outcome } from '@/lib/result';
 
 const ESTABLISH_MS = 10_000; // avahi probes a name for about a second before it is the host's

@@ -1,8 +1,8 @@
 import 'server-only';
-import { diffFirewall, noDrift, type FirewallDiff } from '@/lib/domain/diff';
-import { storedRules } from '@/lib/domain/forward-status';
-import { renderRules } from '@/lib/domain/rules';
-import type { ParsedSave } from '@/lib/domain/save-parse';
+import { diffFirewall, noDrift, type FirewallDiff } from '@/lib/domain/firewall/diff';
+import { storedRules } from '@/lib/domain/forwards/forward-status';
+import { renderRules } from '@/lib/domain/firewall/rules';
+import type { ParsedSave } from '@/lib/domain/firewall/save-parse';
 import { kubeCache } from '@/lib/kube/cache';
 import { multipassWatcher } from '@/lib/multipass/watcher';
 import { metrics } from '@/lib/observe/metrics';

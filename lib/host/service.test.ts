@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { instance, node, pod, service } from '@/lib/domain/fixtures';
-import { findHandMade } from '@/lib/domain/handmade';
-import type { TargetContext } from '@/lib/domain/targets';
+import { instance, node, pod, service } from '@/lib/domain/testing/fixtures';
+import { findHandMade } from '@/lib/domain/firewall/handmade';
+import type { TargetContext } from '@/lib/domain/forwards/targets';
 import { movingTelemetryDaemon } from '@/lib/multipass/testing/daemon';
 import { MultipassWatcher } from '@/lib/multipass/watcher';
 import { testDb } from '@/lib/store/test-db';

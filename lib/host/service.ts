@@ -1,11 +1,11 @@
 import 'server-only';
-import type { FirewallDiff } from '@/lib/domain/diff';
-import { describeDrift } from '@/lib/domain/drift';
-import type { Forward, ForwardState } from '@/lib/domain/forward';
-import { mdnsName } from '@/lib/domain/lan-names';
-import { lanUrl } from '@/lib/domain/lan-url';
-import { shown, targetProblem } from '@/lib/domain/networks';
-import { rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
+import type { FirewallDiff } from '@/lib/domain/firewall/diff';
+import { describeDrift } from '@/lib/domain/firewall/drift';
+import type { Forward, ForwardState } from '@/lib/domain/forwards/forward';
+import { mdnsName } from '@/lib/domain/network/lan-names';
+import { lanUrl } from '@/lib/domain/network/lan-url';
+import { shown, targetProblem } from '@/lib/domain/network/networks';
+import { rulesOf, type ParsedSave } from '@/lib/domain/firewall/save-parse';
 import { ConcurrencyLimit } from '@/lib/concurrency';
 import { fail, type Outcome } from '@/lib/result';
 import { CHECK_FIELDS, fieldErrorsOf } from '@/lib/schemas/errors';
@@ -16,7 +16,7 @@ import { addressOf, checkForward, claimName } from './checks';
 import { hostParts, type HostDeps, type HostParts } from './deps';
 import { exportRules, readKernel } from './drift';
 import { KernelView } from './reconciler';
-import { newForwardId } from './store/forwards';
+import { newForwardId } from './tables/forwards';
 import { HostSync, recordOutcome } from './sync';
 
 export type { HostDeps, HostFacts, TargetSources } from './deps';

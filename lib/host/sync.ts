@@ -1,12 +1,12 @@
 import 'server-only';
-import type { Site } from '@/lib/domain/caddy';
-import type { Forward, ForwardStatus } from '@/lib/domain/forward';
-import { decideStatus, sameStatus, storedRules, type NextStatus } from '@/lib/domain/forward-status';
-import type { HandMadeForward } from '@/lib/domain/handmade';
-import { mdnsName } from '@/lib/domain/lan-names';
-import type { ReinstatedRule } from '@/lib/domain/rules';
-import type { ParsedSave } from '@/lib/domain/save-parse';
-import { resolveTarget } from '@/lib/domain/targets';
+import type { Site } from '@/lib/domain/network/caddy';
+import type { Forward, ForwardStatus } from '@/lib/domain/forwards/forward';
+import { decideStatus, sameStatus, storedRules, type NextStatus } from '@/lib/domain/forwards/forward-status';
+import type { HandMadeForward } from '@/lib/domain/firewall/handmade';
+import { mdnsName } from '@/lib/domain/network/lan-names';
+import type { ReinstatedRule } from '@/lib/domain/firewall/rules';
+import type { ParsedSave } from '@/lib/domain/firewall/save-parse';
+import { resolveTarget } from '@/lib/domain/forwards/targets';
 import { fail, type Outcome } from '@/lib/result';
 import type { SiteTls } from '@/lib/schemas/names';
 import { metrics } from '@/lib/observe/metrics';
@@ -145,7 +145,7 @@ export class HostSync {
     return seen!;
   }
 
-  /** Each forward's status as this pass resolves it (lib/domain/forward-status.ts decides). */
+  /** Each forward's status as this pass resolves it (lib/domain/forwards/forward-status.ts decides). */
   private plan(forwards: readonly Forward[], statuses: Map<string, ForwardStatus>): Map<string, NextStatus> {
     const ctx = this.parts.context();
     return new Map(

@@ -1,6 +1,6 @@
 import { createHash, randomInt, X509Certificate } from 'node:crypto';
 
-// A kubeadm join's secret parts (the pure rest is lib/domain/kubeadm-join.mts). An .mts file:
+// A kubeadm join's secret parts (the pure rest is lib/domain/cluster/kubeadm-join.mts). An .mts file:
 // the lab's plain-Node daemons load it too.
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';

@@ -1,7 +1,7 @@
 import 'server-only';
 import fs from 'node:fs';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { apiEndpoint, bootstrapTokenSecret, joinCommand } from '@/lib/domain/kubeadm-join.mts';
+import { apiEndpoint, bootstrapTokenSecret, joinCommand } from '@/lib/domain/cluster/kubeadm-join.mts';
 import { caCertHash, newBootstrapToken } from './join-token.mts';
 import type { Outcome } from '@/lib/result';
 import { describeApiError, loadKubeConfig } from './client';

@@ -1,4 +1,4 @@
-import { labgateAnnotations } from '@/lib/domain/annotations';
+import { labgateAnnotations } from '@/lib/domain/expose/annotations';
 import type { V1Deployment, V1Namespace, V1Node, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { NamespaceRecord, NodeRecord, PodRecord, ServiceRecord, WorkloadRecord } from '@/lib/domain/records';
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ForwardState } from '@/lib/domain/forward';
+import type { ForwardState } from '@/lib/domain/forwards/forward';
 import { env } from '@/lib/env';
 import { STORE_STATES, storeHealth } from '@/lib/store/failure';
 import { processSingleton } from '@/lib/process-wide';

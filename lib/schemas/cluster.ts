@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isSystemLabel } from '@/lib/domain/labels';
+import { isSystemLabel } from '@/lib/domain/cluster/labels';
 import { Port } from './forwards';
 import { exactObject, NamespaceName, ResourceName } from './names';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DNS_LABEL } from '@/lib/domain/lan-names';
+import { DNS_LABEL } from '@/lib/domain/network/lan-names';
 
 /** The names labgate accepts, each rule in one place (Kubernetes' apimachinery validation; Multipass's). */
 export const ResourceName = z

@@ -1,5 +1,5 @@
 import 'server-only';
-import { mdnsName } from '@/lib/domain/lan-names';
+import { mdnsName } from '@/lib/domain/network/lan-names';
 import { hostClient } from '@/lib/host-api/client';
 import { renewalDue } from '@/lib/tls/certificates.mts';
 import { siteCertificate } from '@/lib/tls/site';

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { KnownHosts } from '@/lib/domain/hosts';
+import type { KnownHosts } from '@/lib/domain/network/hosts';
 import { env } from '@/lib/env';
 
 let cached: { at: number; known: KnownHosts } | null = null;

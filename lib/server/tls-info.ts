@@ -2,7 +2,7 @@ import 'server-only';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import { headers } from 'next/headers';
-import { hostOf } from '@/lib/domain/hosts';
+import { hostOf } from '@/lib/domain/network/hosts';
 import { isHttps } from '@/lib/http';
 
 /** labgate's own CA, when the server made it (scripts/start.mts): offered on the login page so browsers can trust it. */

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Database } from 'better-sqlite3';
-import type { LaunchTemplate } from '@/lib/domain/templates';
+import type { LaunchTemplate } from '@/lib/domain/cluster/templates';
 import type { SaveTemplate } from '@/lib/schemas/instances';
 
 interface Row {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { mdnsName } from '@/lib/domain/lan-names';
+import { mdnsName } from '@/lib/domain/network/lan-names';
 import { env } from '@/lib/env';
 import type { SiteTls } from '@/lib/schemas/names';
 import { issueSiteCertificate } from './certificates.mts';

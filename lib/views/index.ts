@@ -1,5 +1,5 @@
 import 'server-only';
-import { instanceState } from '@/lib/domain/instances';
+import { instanceState } from '@/lib/domain/cluster/instances';
 import type { ForwardSummary } from '@/lib/domain/records';
 import { instanceRows, nodeRows, serviceRows, topology } from '@/lib/domain/views';
 import { env } from '@/lib/env';

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { InstancesTable } from '@/components/instances/InstancesTable';
 import { LaunchDialog } from '@/components/instances/LaunchDialog';
 import { LaunchesPanel } from '@/components/instances/LaunchesPanel';
-import { allTemplates } from '@/lib/domain/templates';
+import { allTemplates } from '@/lib/domain/cluster/templates';
 import { db } from '@/lib/store/db';
 import { TemplateStore } from '@/lib/store/templates';
 import { PageHeader } from '@/components/ui/PageHeader';

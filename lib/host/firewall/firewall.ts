@@ -1,6 +1,6 @@
 import 'server-only';
-import { diffFirewall, type FirewallDiff } from '@/lib/domain/diff';
-import type { ResolvedForward } from '@/lib/domain/forward';
+import { diffFirewall, type FirewallDiff } from '@/lib/domain/firewall/diff';
+import type { ResolvedForward } from '@/lib/domain/forwards/forward';
 import {
   JUMPS,
   OWNED_CHAINS,
@@ -11,10 +11,10 @@ import {
   renderRules,
   type HostNetwork,
   type ReinstatedRule,
-} from '@/lib/domain/rules';
+} from '@/lib/domain/firewall/rules';
 import { metrics } from '@/lib/observe/metrics';
 import type { Runner } from './runner';
-import { parseSave, rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
+import { parseSave, rulesOf, type ParsedSave } from '@/lib/domain/firewall/save-parse';
 
 export class FirewallError extends Error {
   readonly detail: string;

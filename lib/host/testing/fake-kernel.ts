@@ -1,4 +1,4 @@
-import { parseSave } from '@/lib/domain/save-parse';
+import { parseSave } from '@/lib/domain/firewall/save-parse';
 import type { Backend, RunResult, Runner, Tool } from '@/lib/host/firewall/runner';
 
 interface Table {

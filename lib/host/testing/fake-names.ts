@@ -1,5 +1,5 @@
-import type { Site } from '@/lib/domain/caddy';
-import { alternativeName, mdnsName } from '@/lib/domain/lan-names';
+import type { Site } from '@/lib/domain/network/caddy';
+import { alternativeName, mdnsName } from '@/lib/domain/network/lan-names';
 import type { Outcome } from '@/lib/result';
 import type { TlsProxy } from '../caddy';
 import type { LanNames } from '../lan-names';

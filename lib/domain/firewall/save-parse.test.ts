@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chainsOf, parseSave, printSave, rulesOf, SaveParseError } from './save-parse';
 
-const dir = path.join(__dirname, '..', '..', 'lab', 'fixtures', 'iptables');
+const dir = path.join(__dirname, '..', '..', '..', 'lab', 'fixtures', 'iptables');
 const dumps = fs.readdirSync(dir).filter((f) => f.endsWith('.txt') && !f.includes('iptables-L'));
 
 describe('parseSave', () => {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { Forward, ForwardStatus } from '@/lib/domain/forward';
+import type { Forward, ForwardStatus } from '@/lib/domain/forwards/forward';
 import { ForwardTarget, type CreateForward } from '@/lib/schemas/forwards';
 import type { SiteTls } from '@/lib/schemas/names';
 

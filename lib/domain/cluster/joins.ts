@@ -1,5 +1,5 @@
-import { lanUrl } from './lan-url';
-import type { ForwardSummary, InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from './records';
+import { lanUrl } from '../network/lan-url';
+import type { ForwardSummary, InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from '../records';
 
 /** The instance a node runs in: the one whose IPv4 addresses include the node's InternalIP. */
 export function instanceForNode(node: NodeRecord, instances: readonly InstanceRecord[]): InstanceRecord | null {

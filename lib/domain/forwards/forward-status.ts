@@ -1,6 +1,6 @@
 import type { Forward, ForwardStatus, ResolvedForward } from './forward';
-import { targetProblem, type TargetPolicy } from './networks';
-import { forwardRuleProblem } from './rules';
+import { targetProblem, type TargetPolicy } from '../network/networks';
+import { forwardRuleProblem } from '../firewall/rules';
 import type { Resolution } from './targets';
 
 /** A forward's status as a pass decides it, before it is stored. */

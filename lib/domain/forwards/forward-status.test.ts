@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideStatus, storedRules, type NextStatus } from './forward-status';
-import type { TargetPolicy } from './networks';
+import type { TargetPolicy } from '../network/networks';
 import type { Resolution } from './targets';
 
 const policy: TargetPolicy = { networks: ['10.120.52.0/24'], hostAddresses: ['10.120.52.1', '192.168.50.27'] };

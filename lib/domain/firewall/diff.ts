@@ -1,5 +1,5 @@
 import { JUMPS, OWNED_CHAINS, type DesiredRules, type OwnedTable } from './rules';
-import { chainsOf, rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
+import { chainsOf, rulesOf, type ParsedSave } from '@/lib/domain/firewall/save-parse';
 
 export interface FirewallDiff {
   inSync: boolean;

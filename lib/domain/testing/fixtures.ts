@@ -1,4 +1,4 @@
-import type { InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from './records';
+import type { InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from '../records';
 
 /** Small builders for table tests: a record with sensible defaults and the fields a case cares about. */
 export const instance = (name: string, ipv4: string[], state = 'Running'): InstanceRecord => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSave } from '@/lib/domain/save-parse';
+import { parseSave } from '@/lib/domain/firewall/save-parse';
 import { findHandMade, ruleOptions } from './handmade';
 
 const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27' };

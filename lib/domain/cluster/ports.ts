@@ -1,4 +1,4 @@
-import type { ServiceRecord } from './records';
+import type { ServiceRecord } from '../records';
 
 export interface PortRange {
   from: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress } from './client';
+import { clientAddress } from './client-address';
 
 describe('clientAddress', () => {
   it.each([

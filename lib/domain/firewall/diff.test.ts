@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseSave } from '@/lib/domain/save-parse';
+import { parseSave } from '@/lib/domain/firewall/save-parse';
 import { diffFirewall } from './diff';
-import type { ResolvedForward } from './forward';
+import type { ResolvedForward } from '../forwards/forward';
 import { JUMPS, renderRestore, renderRules } from './rules';
 
 const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };

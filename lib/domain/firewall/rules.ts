@@ -1,6 +1,6 @@
-import type { ResolvedForward } from './forward';
-import { isCidr, isIpv4 } from './networks';
-import type { ParsedSave } from '@/lib/domain/save-parse';
+import type { ResolvedForward } from '../forwards/forward';
+import { isCidr, isIpv4 } from '../network/networks';
+import type { ParsedSave } from '@/lib/domain/firewall/save-parse';
 
 /** labgate's own chains; nothing else on the host is ever written. */
 export const CHAIN = {

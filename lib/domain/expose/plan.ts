@@ -1,5 +1,5 @@
-import { HTTPS_NEEDS_NAME, mdnsName } from './lan-names';
-import type { ServiceRecord } from './records';
+import { HTTPS_NEEDS_NAME, mdnsName } from '../network/lan-names';
+import type { ServiceRecord } from '../records';
 import type { ExposePlan, ExposeStep } from '@/lib/schemas/expose';
 
 /**

@@ -1,5 +1,5 @@
-import { rulesOf, type ParsedSave } from '@/lib/domain/save-parse';
-import { isIpv4 } from './networks';
+import { rulesOf, type ParsedSave } from '@/lib/domain/firewall/save-parse';
+import { isIpv4 } from '../network/networks';
 
 /** A DNAT rule outside labgate's chains that forwards a host port: it would shadow labgate's. */
 export interface HandMadeForward {

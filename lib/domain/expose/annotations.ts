@@ -1,4 +1,4 @@
-import { DNS_LABEL } from './lan-names';
+import { DNS_LABEL } from '../network/lan-names';
 
 /**
  * Expose by annotation: a Service says it wants to be on the LAN, GitOps-style, with nothing of

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { service } from './fixtures';
+import { service } from '../testing/fixtures';
 import { describeStep, planServiceExpose } from './plan';
-import { freeNodePort, nodePortsInUse, parseRange } from './ports';
-import { isSystemLabel } from '@/lib/domain/labels';
+import { freeNodePort, nodePortsInUse, parseRange } from '../cluster/ports';
+import { isSystemLabel } from '@/lib/domain/cluster/labels';
 import { LabelKey, LabelValue } from '@/lib/schemas/cluster';
 
 const grafana = service(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { instance, node, pod, service } from './fixtures';
-import { inCidr, isIpv4, networkOf, shown, targetProblem, type TargetPolicy } from './networks';
+import { instance, node, pod, service } from '../testing/fixtures';
+import { inCidr, isIpv4, networkOf, shown, targetProblem, type TargetPolicy } from '../network/networks';
 import { resolveTarget, type TargetContext } from './targets';
 
 const app = { 'app.kubernetes.io/name': 'grafana' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedForward } from './forward';
-import { parseSave } from '@/lib/domain/save-parse';
+import type { ResolvedForward } from '../forwards/forward';
+import { parseSave } from '@/lib/domain/firewall/save-parse';
 import { renderRemoval, renderRestore, renderRules, saveString, UnsafeRuleValue } from './rules';
 
 const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { instance, node, pod, service } from './fixtures';
+import { instance, node, pod, service } from '../testing/fixtures';
 import { describePorts, instanceForNode, nodeForInstance, nodePortExposure, PodIndex, serviceNodes, servicePods } from './joins';
 
 const instances = [

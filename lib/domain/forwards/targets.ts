@@ -1,8 +1,8 @@
 import type { ForwardStatus } from './forward';
-import { instanceState } from './instances';
-import { selectorMatches } from './joins';
-import { shown, targetProblem, type TargetPolicy } from './networks';
-import type { InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from './records';
+import { instanceState } from '../cluster/instances';
+import { selectorMatches } from '../cluster/joins';
+import { shown, targetProblem, type TargetPolicy } from '../network/networks';
+import type { InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from '../records';
 import type { ForwardTarget } from '@/lib/schemas/forwards';
 
 /** What target resolution knows; null where the source is unreachable right now. */
