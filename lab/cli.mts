@@ -19,7 +19,7 @@ import { setRestoreFailing } from './faults.mts';
 import { labDown, labEnv, labStatus, labUp } from './lab.mts';
 import { ensureDebianPackages } from '../scripts/lib/setup.mts';
 import { labPaths } from './paths.mts';
-import { readStandIn } from './standin.mts';
+import { readStandIn } from './multipass/standin.mts';
 import { ensureSystemRoot, SYSTEM_PACKAGES } from './system.mts';
 import { DEFAULT_SCALE } from './scale.mts';
 import { DEFAULT_PREFIX } from './topology.mts';

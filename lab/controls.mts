@@ -3,11 +3,11 @@ import { apiserverSpec, controllerSpecs, waitApiserverReady, waitControllersHeal
 import { NamespaceFirewall } from './firewall.mts';
 import { kubectl } from './kube.mts';
 import { changeVmAddress, removeVmNetwork, vmNetworkDown, vmNetworkUp } from './network.mts';
-import { multipassInstallerUsed, startMultipassDaemon } from './multipassd.mts';
+import { multipassInstallerUsed, startMultipassDaemon } from './multipass/process.mts';
 import { LAB_MULTIPASS_PASSPHRASE, seedState, STATE_WORDS, storedCertificates, type InstanceStateWord } from './multipass/model.mts';
 import { labPaths } from './paths.mts';
 import { startProcess, stopProcess, waitFor } from './processes.mts';
-import { readStandIn, setMultipassDaemon, writeStandIn } from './standin.mts';
+import { readStandIn, setMultipassDaemon, writeStandIn } from './multipass/standin.mts';
 import { APISERVER_ADDRESS, BRIDGE, namespaces, vmByName } from './topology.mts';
 import fs from 'node:fs';
 

@@ -2,12 +2,12 @@
 // while the lab's Multipass state says the daemon runs: `multipass daemon stop` in the lab takes
 // its socket away, as stopping multipassd does. Accepted client certificates are kept in a file.
 import fs from 'node:fs';
-import { startStandInDaemon, type StandInDaemon } from '../multipass/daemon.mts';
-import { Lifecycle } from '../multipass/lifecycle.mts';
-import type { StandInState } from '../multipass/model.mts';
+import { startStandInDaemon, type StandInDaemon } from './daemon.mts';
+import { Lifecycle } from './lifecycle.mts';
+import type { StandInState } from './model.mts';
 import { removeVmNetwork, vmNetworkDown, vmNetworkUp } from '../network.mts';
 import path from 'node:path';
-import { cloudInitPackages } from '../multipass/launch.mts';
+import { cloudInitPackages } from './launch.mts';
 import { joinWorker, removeNode } from '../kube.mts';
 import { parseJoinCommand } from '../../lib/domain/cluster/kubeadm-join.mts';
 import { labPaths, REPO } from '../paths.mts';

@@ -2,10 +2,10 @@
 // labgate's PATH, and the daemon's effect on the host's firewall when it stops or starts.
 import fs from 'node:fs';
 import path from 'node:path';
-import { NamespaceFirewall } from './firewall.mts';
-import { seedState, type OutputFormat, type StandInState } from './multipass/model.mts';
-import { REPO, type LabPaths } from './paths.mts';
-import { namespaces } from './topology.mts';
+import { NamespaceFirewall } from '../firewall.mts';
+import { seedState, type OutputFormat, type StandInState } from './model.mts';
+import { REPO, type LabPaths } from '../paths.mts';
+import { namespaces } from '../topology.mts';
 
 export function readStandIn(p: LabPaths): StandInState {
   return JSON.parse(fs.readFileSync(p.multipassState, 'utf8')) as StandInState;
