@@ -4,10 +4,15 @@
  * from a server module.
  */
 import type { FirewallDiff } from '@/lib/domain/firewall/diff';
-import type { Forward, ForwardStatus } from '@/lib/domain/forwards/forward';
 import type { HandMadeForward } from '@/lib/domain/firewall/handmade';
+import type { Forward, ForwardStatus } from '@/lib/domain/forwards/forward';
 import type { WorkloadRecord } from '@/lib/domain/records';
 import type { InstanceRow, NodeRow, ServiceRow, Topology } from '@/lib/domain/views';
+
+// Shapes the domain defines that the browser is handed as they are.
+export type { HandMadeForward, InstanceRow, NodeRow, ServiceRow, Topology, WorkloadRecord };
+export type { LaunchTemplate } from '@/lib/domain/cluster/templates';
+export type { ExposeNaming, ExposeTarget } from '@/lib/schemas/expose';
 
 export interface ForwardView extends Forward {
   status: ForwardStatus | null;

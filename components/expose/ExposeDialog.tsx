@@ -6,8 +6,7 @@ import { useLiveMutation } from '@/components/providers/useLiveMutation';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
 import { LanUrl } from '@/components/ui/LanUrl';
-import type { ExposeNaming, ExposeTarget } from '@/lib/schemas/expose';
-import type { ExposeResult, PlanView } from '@/lib/wire';
+import type { ExposeNaming, ExposeResult, ExposeTarget, PlanView } from '@/lib/wire';
 
 type Phase =
   | { at: 'idle' }

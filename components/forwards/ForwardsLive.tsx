@@ -11,8 +11,7 @@ import { ConfirmButton } from '@/components/ui/ConfirmButton';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import { fetchJson } from '@/lib/fetch-json';
-import type { HandMadeForward } from '@/lib/domain/firewall/handmade';
-import type { ForwardView, HostStatus } from '@/lib/wire';
+import type { ForwardView, HandMadeForward, HostStatus } from '@/lib/wire';
 import { queryKeys } from '@/lib/query-keys';
 import { ForwardForm } from './ForwardForm';
 

@@ -7,8 +7,8 @@ import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
 import { Spinner } from '@/components/ui/Spinner';
 import { ACTION_WORDS, instanceActions } from '@/lib/domain/cluster/instances';
-import type { InstanceRow } from '@/lib/domain/views';
 import { MAX_STOP_DELAY_MINUTES, type InstanceChange } from '@/lib/schemas/instances';
+import type { InstanceRow } from '@/lib/wire';
 
 const LABELS: Record<InstanceChange['action'], string> = {
   start: 'Start',

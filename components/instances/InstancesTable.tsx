@@ -9,10 +9,9 @@ import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import { instanceState, multipassProblemTitle } from '@/lib/domain/cluster/instances';
-import type { InstanceRow } from '@/lib/domain/views';
 import { formatBytes, formatUsage } from '@/lib/format';
 import { queryKeys } from '@/lib/query-keys';
-import type { InstancesView } from '@/lib/wire';
+import type { InstanceRow, InstancesView } from '@/lib/wire';
 import { useLiveState } from '@/components/providers/useLiveState';
 
 type Data = InstancesView;

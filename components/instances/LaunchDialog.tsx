@@ -11,8 +11,7 @@ import { FormStatus } from '@/components/ui/FormStatus';
 import { Select } from '@/components/ui/Select';
 import { useToast } from '@/components/ui/Toaster';
 import { fetchJson } from '@/lib/fetch-json';
-import type { LaunchTemplate } from '@/lib/domain/cluster/templates';
-import type { ImageChoice } from '@/lib/wire';
+import type { ImageChoice, LaunchTemplate } from '@/lib/wire';
 
 type Values = Pick<LaunchTemplate, 'image' | 'cpus' | 'memory' | 'disk' | 'cloudInit'>;
 const valuesOf = ({ image, cpus, memory, disk, cloudInit }: LaunchTemplate): Values => ({ image, cpus, memory, disk, cloudInit });

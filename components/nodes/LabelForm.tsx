@@ -7,8 +7,8 @@ import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
 import { FormStatus } from '@/components/ui/FormStatus';
 import { Select } from '@/components/ui/Select';
-import type { NodeRow } from '@/lib/domain/views';
 import { ActionForm } from '@/components/ui/ActionForm';
+import type { NodeRow } from '@/lib/wire';
 
 export function LabelForm({ nodes }: { nodes: NodeRow[] }) {
   const { state, submit, pending, typed, errors } = useLiveAction(changeNodeLabel);

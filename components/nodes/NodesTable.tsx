@@ -6,10 +6,9 @@ import { PinForm } from './PinForm';
 import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
-import type { NodeRow } from '@/lib/domain/views';
 import { formatLabel } from '@/lib/format';
 import { queryKeys } from '@/lib/query-keys';
-import type { NodesView } from '@/lib/wire';
+import type { NodeRow, NodesView } from '@/lib/wire';
 import { isSystemLabel } from '@/lib/domain/cluster/labels';
 import { useLiveState } from '@/components/providers/useLiveState';
 

@@ -8,9 +8,8 @@ import { Field } from '@/components/ui/Field';
 import { FormStatus } from '@/components/ui/FormStatus';
 import { Select } from '@/components/ui/Select';
 import { selectorMatches } from '@/lib/domain/cluster/joins';
-import type { WorkloadRecord } from '@/lib/domain/records';
-import type { NodeRow } from '@/lib/domain/views';
 import { ActionForm } from '@/components/ui/ActionForm';
+import type { NodeRow, WorkloadRecord } from '@/lib/wire';
 
 const ref = (w: WorkloadRecord) => `${w.kind}/${w.namespace}/${w.name}`;
 

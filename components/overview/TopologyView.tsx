@@ -3,8 +3,8 @@
 import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMemo } from 'react';
-import type { Topology } from '@/lib/domain/views';
 import { layoutTopology } from './layout';
+import type { Topology } from '@/lib/wire';
 
 type Data = Record<string, unknown>;
 const hidden = { opacity: 0 };

@@ -7,8 +7,8 @@ import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
 import { FormStatus } from '@/components/ui/FormStatus';
 import { Select } from '@/components/ui/Select';
-import type { ServiceRow } from '@/lib/domain/views';
 import { ActionForm } from '@/components/ui/ActionForm';
+import type { ServiceRow } from '@/lib/wire';
 
 interface Draft {
   type: string;

@@ -11,10 +11,9 @@ import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import { exposeAnnotation } from '@/lib/domain/expose/annotations';
 import { describePorts } from '@/lib/domain/cluster/joins';
-import type { ServiceRow } from '@/lib/domain/views';
 import { fetchJson } from '@/lib/fetch-json';
 import { queryKeys } from '@/lib/query-keys';
-import type { ServicesView } from '@/lib/wire';
+import type { ServiceRow, ServicesView } from '@/lib/wire';
 
 type Data = ServicesView;
 
