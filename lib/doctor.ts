@@ -19,8 +19,6 @@ import { askOwner } from '@/lib/host/owner';
 import { CHAIN, canaryOwner } from '@/lib/domain/firewall/rules';
 import { env, type Env } from '@/lib/env';
 
-/** Where Multipass puts its socket: the snap, then a native install. */
-
 async function kubeFacts(settings: Env): Promise<DoctorFacts['kube']> {
   try {
     const kc = loadKubeConfig(settings);

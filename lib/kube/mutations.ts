@@ -3,7 +3,7 @@ import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernet
 import type { Outcome } from '@/lib/result';
 import { describeApiError, loadKubeConfig } from './client';
 
-/** Changes to the cluster, each a JSON merge patch; ones with a resourceVersion fail on a concurrent change. */
+// Changes to the cluster, each a JSON merge patch; ones with a resourceVersion fail on a concurrent change.
 
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
