@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedForward } from '@/lib/domain/forwards/forward';
+import { resolvedForward } from '@/lib/domain/testing/arbitraries';
 import { isCidr, isIpv4 } from '@/lib/domain/network/networks';
 import {
   forwardRuleProblem,
@@ -103,15 +104,6 @@ describe("fuzzing every operation's schema", () => {
     },
     TIMEOUT,
   );
-});
-
-const resolvedForward: fc.Arbitrary<ResolvedForward> = fc.record({
-  id: fc.stringMatching(/^[a-z0-9]{6,20}$/),
-  protocol: fc.constantFrom('tcp', 'udp'),
-  listenPort: fc.integer({ min: 1, max: 65535 }),
-  listenAddress: fc.option(fc.ipV4(), { nil: null }),
-  targetIP: fc.ipV4(),
-  targetPort: fc.integer({ min: 1, max: 65535 }),
 });
 
 describe('fuzzing the rule renderer and the parser', () => {

@@ -2,22 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { run } from '@/lab/exec.mts';
 import { ruleset } from '@/lab/testing.mts';
-import type { ResolvedForward } from '@/lib/domain/forwards/forward';
+import { resolvedForward } from '@/lib/domain/testing/arbitraries';
 import { renderRestore, renderRules } from '@/lib/domain/firewall/rules';
 import { hostService } from './wiring';
 
 const RUNS = Number(process.env.LABGATE_FUZZ_RUNS ?? 1000);
 const STATEFUL_RUNS = Number(process.env.LABGATE_FUZZ_RUNS ?? 1000);
 const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
-
-const resolvedForward: fc.Arbitrary<ResolvedForward> = fc.record({
-  id: fc.stringMatching(/^[a-z0-9]{6,20}$/),
-  protocol: fc.constantFrom('tcp', 'udp'),
-  listenPort: fc.integer({ min: 1, max: 65535 }),
-  listenAddress: fc.option(fc.ipV4(), { nil: null }),
-  targetIP: fc.ipV4(),
-  targetPort: fc.integer({ min: 1, max: 65535 }),
-});
 
 describe('fuzzing against the real iptables', () => {
   it(
