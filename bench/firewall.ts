@@ -21,6 +21,7 @@ const forwards = (shift = 0): ResolvedForward[] =>
     listenAddress: null,
     targetIP: `10.120.52.${23 + ((i + shift) % 3)}`,
     targetPort: 30000 + (i % 2000),
+    allowFrom: null,
   }));
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;

@@ -121,7 +121,9 @@ describe('fuzzing the rule renderer and the parser', () => {
             if (l.startsWith('-A ')) expect(owned.has(l.split(' ')[1]!)).toBe(true);
             else expect(/^(\*(nat|filter)|COMMIT|:LABGATE-[A-Z]+ - \[0:0\])$/.test(l)).toBe(true);
           }
-          expect(lines.filter((l) => l.startsWith('-A ') && l.includes('labgate:'))).toHaveLength(forwards.length * 3);
+          // Per forward: its DNAT rules (one, or one per source and one for the host), a hairpin and a FORWARD rule.
+          const perForward = forwards.map((f) => (f.allowFrom ? f.allowFrom.length + 1 : 1) + 2);
+          expect(lines.filter((l) => l.startsWith('-A ') && l.includes('labgate:'))).toHaveLength(perForward.reduce((a, b) => a + b, 0));
           expect(printSave(parseSave(payload))).toBe(payload);
         }),
         { numRuns: RUNS },
@@ -162,6 +164,7 @@ describe('fuzzing the renderer with arbitrary values from every source', () => {
     listenAddress: maybe(fc.option(fc.ipV4(), { nil: null })),
     targetIP: maybe(fc.ipV4()),
     targetPort: maybe(fc.integer({ min: 1, max: 65535 })),
+    allowFrom: maybe(fc.option(fc.array(fc.oneof(fc.ipV4(), smuggled), { minLength: 1, maxLength: 3 }), { nil: null })),
   }) as fc.Arbitrary<ResolvedForward>;
   const network = fc.record({
     lanInterface: maybe(fc.stringMatching(/^[a-z][a-z0-9]{0,14}$/)),

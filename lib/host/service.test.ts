@@ -22,7 +22,15 @@ const MULTIPASS_RULES = fs.readFileSync(
   'utf8',
 );
 const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
-const grafana = { id: 'g1', protocol: 'tcp' as const, listenPort: 30060, listenAddress: null, targetIP: '10.120.52.23', targetPort: 30060 };
+const grafana = {
+  id: 'g1',
+  protocol: 'tcp' as const,
+  listenPort: 30060,
+  listenAddress: null,
+  targetIP: '10.120.52.23',
+  targetPort: 30060,
+  allowFrom: null,
+};
 const foreign = (save: string) => save.split('\n').filter((l) => l.startsWith('-A') && !l.includes('LABGATE') && !l.includes('labgate'));
 
 describe('Firewall.sync', () => {

@@ -102,7 +102,7 @@ export class HostService {
       const before = this.parts.store.stored(parsed.data.id);
       if (!before) return fail(404, `No forward ${parsed.data.id}.`);
       const { id, ...changes } = parsed.data;
-      const { name, protocol, listenPort, listenAddress, target, description, lanName, tls } = before; // what a person asked for, not who or when
+      const { name, protocol, listenPort, listenAddress, target, description, lanName, tls, allowFrom } = before; // what a person asked for, not who or when
       const merged = CreateForward.parse(
         Object.fromEntries(
           Object.entries({
@@ -114,6 +114,7 @@ export class HostService {
             description,
             lanName,
             tls,
+            allowFrom,
             ...changes,
             ...(changes.lanName === null ? { tls: null } : {}),
           }).filter(

@@ -164,7 +164,9 @@ export class HostSync {
   ): Promise<string | null> {
     try {
       this.parts.names.sync(this.wantedNames(forwards));
-      return await this.parts.tlsProxy.sync(forwards.some((f) => f.https) ? sites(tls, statuses) : []);
+      const lan = this.parts.facts.lanAddress();
+      const host = ['127.0.0.0/8', ...(lan ? [`${lan}/32`] : [])]; // the host's own checks of the URL
+      return await this.parts.tlsProxy.sync(forwards.some((f) => f.https) ? sites(tls, statuses, host) : []);
     } catch (e) {
       return e instanceof Error ? e.message : String(e);
     }
@@ -234,8 +236,8 @@ export class HostSync {
   }
 }
 
-/** Caddy's sites: each HTTPS forward's name, proxied to where the forward points now. */
-function sites(tls: readonly TlsForward[], statuses: Map<string, NextStatus>): Site[] {
+/** Caddy's sites: each HTTPS forward's name, proxied to where the forward points now, for whom its access rule lets in. */
+function sites(tls: readonly TlsForward[], statuses: Map<string, NextStatus>, host: readonly string[]): Site[] {
   return tls.map((f) => {
     const s = statuses.get(f.id);
     return {
@@ -243,6 +245,7 @@ function sites(tls: readonly TlsForward[], statuses: Map<string, NextStatus>): S
       upstream: s?.targetIP && s.targetPort ? `${s.targetIP}:${s.targetPort}` : null,
       certificate: f.tls.certificate,
       key: f.tls.key,
+      ...(f.allowFrom ? { allowFrom: [...f.allowFrom, ...host] } : {}),
     };
   });
 }

@@ -11,7 +11,8 @@ export function fieldErrorsOf(err: z.ZodError, rename: Record<string, string> = 
   const out: Record<string, string[]> = {};
   for (const issue of err.issues) {
     const first = String(issue.path[0] ?? '');
-    const key = rename[first] ?? (issue.path.join('.') || 'form');
+    // A list's entries are one field (its index dropped): the form shows the message beside the list.
+    const key = rename[first] ?? (issue.path.filter((p) => typeof p !== 'number').join('.') || 'form');
     (out[key] ??= []).push(issue.message);
   }
   return out;

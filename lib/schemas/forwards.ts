@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { canonicalSource } from '@/lib/domain/network/networks';
+import { MAX_SOURCES } from '@/lib/domain/firewall/rules';
 import { exactObject, InstanceName, LanName, NamespaceName, ResourceName, SiteTls } from './names';
 
 /**
@@ -33,6 +35,24 @@ export const ForwardTarget = z.discriminatedUnion(
 );
 export type ForwardTarget = z.infer<typeof ForwardTarget>;
 
+/** One source of an access rule: an address or a network, kept as the kernel keeps it (192.168.50.7/24 is 192.168.50.0/24). */
+export const Source = z.string({ error: 'Enter an address or a network.' }).transform((value, ctx) => {
+  const source = canonicalSource(value.trim());
+  if (source) return source;
+  ctx.addIssue({
+    code: 'custom',
+    message: `${value.trim().slice(0, 40) || 'An empty entry'} is not an IPv4 address or network such as 192.168.50.10 or 192.168.50.0/24 (no wider than /8).`,
+  });
+  return z.NEVER;
+});
+
+/** Who may reach a forward: only these sources (and the host itself); without one, everyone on the LAN. */
+export const AllowFrom = z
+  .array(Source, { error: 'List the addresses or networks that may reach it.' })
+  .min(1, 'List at least one address or network, or let everyone on the LAN in.')
+  .max(MAX_SOURCES, `At most ${MAX_SOURCES} addresses or networks.`)
+  .transform((sources) => [...new Set(sources)]);
+
 export const CreateForward = exactObject({
   name: z
     .string({ error: 'Give the forward a name.' })
@@ -47,6 +67,7 @@ export const CreateForward = exactObject({
   description: z.string().max(200, 'At most 200 characters.').pipe(SafeText).default(''),
   lanName: LanName.optional(), // published as lanName.local
   tls: SiteTls.optional(), // HTTPS at https://lanName.local/ (Caddy in front), certificate from labgate's CA
+  allowFrom: AllowFrom.optional(), // who may reach it; none: everyone on the LAN
 });
 export type CreateForward = z.infer<typeof CreateForward>;
 
@@ -54,6 +75,7 @@ export const UpdateForward = CreateForward.partial().extend({
   id: ForwardId,
   lanName: LanName.nullable().optional(), // null takes the name away (and HTTPS with it)
   tls: SiteTls.nullable().optional(), // null: plain HTTP again
+  allowFrom: AllowFrom.nullable().optional(), // null: everyone on the LAN again
 });
 export type UpdateForward = z.infer<typeof UpdateForward>;
 

@@ -98,6 +98,13 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "forwards' access rules",
+    sql: `
+      ALTER TABLE forwards ADD COLUMN allow_from TEXT; -- JSON array of sources (CIDRs); NULL: everyone on the LAN
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

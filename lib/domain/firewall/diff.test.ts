@@ -12,6 +12,7 @@ const g1: ResolvedForward = {
   listenAddress: null,
   targetIP: '10.120.52.23',
   targetPort: 30060,
+  allowFrom: null,
 };
 const g2: ResolvedForward = { ...g1, targetIP: '10.120.52.24' }; // the pod moved to node2
 

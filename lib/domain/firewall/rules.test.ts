@@ -11,6 +11,7 @@ const grafana: ResolvedForward = {
   listenAddress: null,
   targetIP: '10.120.52.23',
   targetPort: 30060,
+  allowFrom: null,
 };
 
 describe('renderRestore', () => {
@@ -64,6 +65,21 @@ describe('renderRestore', () => {
     );
   });
 
+  it('an access rule: a DNAT rule per source, one for the host itself, and nothing for anyone else (golden)', () => {
+    const rules = renderRules([{ ...grafana, allowFrom: ['192.168.50.10/32', '10.8.0.0/16'] }], net);
+    expect(rules.nat['LABGATE-DNAT']).toEqual([
+      '-A LABGATE-DNAT -s 192.168.50.10/32 -p tcp -m tcp --dport 30060 -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
+      '-A LABGATE-DNAT -s 10.8.0.0/16 -p tcp -m tcp --dport 30060 -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
+      '-A LABGATE-DNAT -p tcp -m tcp --dport 30060 -m addrtype --src-type LOCAL -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
+    ]);
+    // Only DNAT'd connections are masqueraded and let through: those stay one rule each.
+    expect(rules.nat['LABGATE-POSTROUTING']).toHaveLength(1);
+    expect(rules.filter['LABGATE-FORWARD']).toHaveLength(1);
+    const bound = renderRules([{ ...grafana, listenAddress: '192.168.50.28', allowFrom: ['192.168.50.10/32'] }], net);
+    expect(bound.nat['LABGATE-DNAT']![0]).toMatch(/^-A LABGATE-DNAT -s 192\.168\.50\.10\/32 -d 192\.168\.50\.28\/32 -p tcp /);
+    expect(bound.nat['LABGATE-DNAT']![1]).toMatch(/^-A LABGATE-DNAT -d 192\.168\.50\.28\/32 -p tcp .* -m addrtype --src-type LOCAL /);
+  });
+
   it('renders only the chains, the dispatch rules and the canaries for no forwards', () => {
     const text = renderRestore(renderRules([], net), { nat: [], filter: [] });
     expect(text.split('\n').filter((l) => l.startsWith('-A '))).toHaveLength(5);
@@ -85,6 +101,12 @@ describe('values refused where the payload is rendered', () => {
     { name: 'a port given as text', f: { targetPort: '80' as unknown as number }, message: /target port/ },
     { name: 'another protocol', f: { protocol: 'icmp' as 'tcp' }, message: /protocol/ },
     { name: 'an id that would break the comment', f: { id: 'g1" -j ACCEPT' }, message: /its id/ },
+    { name: 'a source with a smuggled rule', f: { allowFrom: ['192.168.50.10/32 -j ACCEPT'] }, message: /access rule/ },
+    { name: 'a source not as the kernel keeps it', f: { allowFrom: ['192.168.50.10/24'] }, message: /access rule/ },
+    { name: 'a source without its prefix length', f: { allowFrom: ['192.168.50.10'] }, message: /access rule/ },
+    { name: 'everyone as a source (the kernel prints no -s)', f: { allowFrom: ['0.0.0.0/0'] }, message: /access rule/ },
+    { name: 'an empty access rule (nobody but the host)', f: { allowFrom: [] }, message: /access rule/ },
+    { name: 'too many sources', f: { allowFrom: Array.from({ length: 33 }, (_, i) => `10.0.0.${i}/32`) }, message: /access rule/ },
   ])('$name', ({ f, message }) => {
     expect(() => renderRules([{ ...grafana, ...f }], net)).toThrow(UnsafeRuleValue);
     expect(() => renderRules([{ ...grafana, ...f }], net)).toThrow(message);

@@ -1,5 +1,5 @@
 import type { ResolvedForward } from '../forwards/forward';
-import { isCidr, isIpv4 } from '../network/networks';
+import { canonicalSource, isCidr, isIpv4 } from '../network/networks';
 import type { ParsedSave } from '@/lib/domain/firewall/save-parse';
 
 /** labgate's own chains; nothing else on the host is ever written. */
@@ -71,6 +71,8 @@ export class UnsafeRuleValue extends Error {
 // Interface names from a fixed alphabet (no '+', iptables' wildcard; no ':' or space, which Linux refuses too).
 const INTERFACE = /^[A-Za-z0-9_.-]{1,15}$/;
 const RULE_ID = /^[a-z0-9]{1,20}$/;
+/** The most sources one access rule may list: each is a rule of its own in the kernel. */
+export const MAX_SOURCES = 32;
 const isPort = (p: unknown) => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
 
 /** Why a resolved forward cannot be rendered, or null. Every field is checked, whatever its source. */
@@ -81,6 +83,12 @@ export function forwardRuleProblem(f: ResolvedForward): string | null {
   if (!isPort(f.targetPort)) return 'its target port is not a whole number from 1 to 65535';
   if (f.listenAddress !== null && !isIpv4(f.listenAddress)) return 'its listen address is not an IPv4 address';
   if (!isIpv4(f.targetIP)) return 'its target is not an IPv4 address';
+  if (f.allowFrom !== null) {
+    if (!Array.isArray(f.allowFrom) || f.allowFrom.length === 0 || f.allowFrom.length > MAX_SOURCES)
+      return `its access rule is not 1 to ${MAX_SOURCES} sources`;
+    if (f.allowFrom.some((s) => typeof s !== 'string' || canonicalSource(s) !== s))
+      return 'its access rule has a source that is not an IPv4 network in the form the kernel keeps (a.b.c.d/n)';
+  }
   return null;
 }
 
@@ -137,8 +145,18 @@ export function renderRules(forwards: readonly ResolvedForward[], net: HostNetwo
   for (const f of [...forwards].sort((a, b) => a.id.localeCompare(b.id))) {
     const p = f.protocol;
     const tag = `-m comment --comment ${saveString(forwardComment(f.id))}`;
+    const dst = f.listenAddress ? ` -d ${f.listenAddress}/32` : '';
+    const port = `-p ${p} -m ${p} --dport ${f.listenPort}`;
+    const dnat = `${tag} -j DNAT --to-destination ${f.targetIP}:${f.targetPort}`;
+    // An access rule: only its sources are forwarded, and the host itself (its own checks of the
+    // URL); anyone else's connection is not forwarded and finds nothing listening on the host.
     nat[CHAIN.dnat]!.push(
-      `-A ${CHAIN.dnat} ${f.listenAddress ? `-d ${f.listenAddress}/32 ` : ''}-p ${p} -m ${p} --dport ${f.listenPort} ${tag} -j DNAT --to-destination ${f.targetIP}:${f.targetPort}`,
+      ...(f.allowFrom === null
+        ? [`-A ${CHAIN.dnat}${dst} ${port} ${dnat}`]
+        : [
+            ...f.allowFrom.map((source) => `-A ${CHAIN.dnat} -s ${source}${dst} ${port} ${dnat}`),
+            `-A ${CHAIN.dnat}${dst} ${port} -m addrtype --src-type LOCAL ${dnat}`,
+          ]),
     );
     // LAN clients keep their address; anyone else (a VM via the LAN address) is masqueraded so replies come back through the host.
     nat[CHAIN.hairpin]!.push(

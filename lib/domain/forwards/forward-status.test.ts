@@ -4,7 +4,7 @@ import type { TargetPolicy } from '../network/networks';
 import type { Resolution } from './targets';
 
 const policy: TargetPolicy = { networks: ['10.120.52.0/24'], hostAddresses: ['10.120.52.1', '192.168.50.27'] };
-const f = { id: 'g1', name: 'Grafana', protocol: 'tcp' as const, listenPort: 30060, listenAddress: null };
+const f = { id: 'g1', name: 'Grafana', protocol: 'tcp' as const, listenPort: 30060, listenAddress: null, allowFrom: null };
 const node1 = { targetIP: '10.120.52.23', targetPort: 30060, node: 'node1' };
 const resolved = (targetIP: string, targetPort = 30060, node: string | null = 'node2'): Resolution => ({
   ok: true,

@@ -6,7 +6,7 @@ import type { Resolution } from './targets';
 /** A forward's status as a pass decides it, before it is stored. */
 export type NextStatus = Omit<ForwardStatus, 'updatedAt'>;
 
-type Rendered = Pick<Forward, 'id' | 'protocol' | 'listenPort' | 'listenAddress'>;
+type Rendered = Pick<Forward, 'id' | 'protocol' | 'listenPort' | 'listenAddress' | 'allowFrom'>;
 const rendered = (f: Rendered, targetIP: string, targetPort: number): ResolvedForward => ({
   id: f.id,
   protocol: f.protocol,
@@ -14,6 +14,7 @@ const rendered = (f: Rendered, targetIP: string, targetPort: number): ResolvedFo
   listenAddress: f.listenAddress,
   targetIP,
   targetPort,
+  allowFrom: f.allowFrom,
 });
 
 /**

@@ -12,6 +12,7 @@ export interface Forward {
   lanName: string | null; // published on the LAN as lanName.local
   https: boolean; // Caddy serves https://lanName.local/ in front of it
   httpsUntil: string | null; // the end of its certificate (ISO), which labgate renews before
+  allowFrom: string[] | null; // who may reach it: these sources (CIDRs, canonical), or null for everyone on the LAN
   createdBy: string;
   createdAt: string;
 }
@@ -36,4 +37,5 @@ export interface ResolvedForward {
   listenAddress: string | null;
   targetIP: string;
   targetPort: number;
+  allowFrom: readonly string[] | null; // only these sources are forwarded (and the host itself); null: everyone
 }

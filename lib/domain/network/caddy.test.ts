@@ -33,6 +33,26 @@ describe('caddyConfig', () => {
     expect((c.admin as { listen: string }).listen).toBe('unix//s');
   });
 
+  it('an access rule: its sources (the host among them) are proxied, anyone else on that name gets a 403 that says labgate refused', () => {
+    const c = caddyConfig('/s', [
+      { ...site('grafana.local', '10.120.52.23:30060'), allowFrom: ['192.168.50.10/32', '127.0.0.0/8'] },
+      site('jenkins.local', '10.120.52.31:8080'),
+    ]);
+    const routes = servers(c).https!.routes as unknown as {
+      match: Record<string, unknown>[];
+      handle: { handler: string; status_code?: number; body?: string }[];
+    }[];
+    expect(routes.map((r) => r.match)).toEqual([
+      [{ host: ['grafana.local'], remote_ip: { ranges: ['192.168.50.10/32', '127.0.0.0/8'] } }],
+      [{ host: ['grafana.local'] }],
+      [{ host: ['jenkins.local'] }],
+    ]);
+    expect(routes[0]!.handle[0]!.handler).toBe('reverse_proxy');
+    expect(routes[1]!.handle[0]).toMatchObject({ handler: 'static_response', status_code: 403 });
+    expect(routes[1]!.handle[0]!.body).toMatch(/^labgate refused this device: grafana\.local is open only to some addresses/);
+    expect(routes[2]!.handle[0]!.handler).toBe('reverse_proxy'); // the other exposure is untouched
+  });
+
   it('answers 503 for a name whose forward points nowhere, and redirects plain HTTP', () => {
     const c = caddyConfig('/s', [site('grafana.local', null)]);
     expect(servers(c).https!.routes[0]!.handle[0]!.handler).toBe('static_response');

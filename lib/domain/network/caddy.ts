@@ -8,7 +8,15 @@ export interface Site {
   upstream: string | null; // where the forward points now (ip:port); null while it points nowhere
   certificate: string; // PEM, from labgate's CA
   key: string;
+  allowFrom?: readonly string[]; // only these sources are proxied (the host's own among them); the rest get a 403 that says why
 }
+
+const refusal = (name: string) => ({
+  handler: 'static_response',
+  status_code: 403,
+  headers: { 'Content-Type': ['text/plain; charset=utf-8'] },
+  body: `labgate refused this device: ${name} is open only to some addresses on the LAN, and this one is not among them. Whoever runs labgate can add it to the exposure's access rule.`,
+});
 
 /** A config that keeps Caddy's admin API where it is (a /load replaces all of it, admin included) and nothing else. */
 function admin(socket: string) {
@@ -30,19 +38,24 @@ export function caddyConfig(adminSocket: string, sites: readonly Site[]): Record
             listen: [':443'],
             tls_connection_policies: [{ match: { sni: names } }],
             automatic_https: noAutomaticHttps,
-            routes: sites.map((s) => ({
-              match: [{ host: [s.name] }],
-              handle: s.upstream
-                ? [{ handler: 'reverse_proxy', upstreams: [{ dial: s.upstream }] }]
-                : [
-                    {
-                      handler: 'static_response',
-                      status_code: 503,
-                      body: `${s.name} points nowhere right now: see its forward in labgate.`,
-                    },
-                  ],
-              terminal: true,
-            })),
+            // A site with an access rule: its sources first (remote_ip: the connection's own address,
+            // never a header), then everyone else on that name refused.
+            routes: sites.flatMap((s) => [
+              {
+                match: [{ host: [s.name], ...(s.allowFrom ? { remote_ip: { ranges: [...s.allowFrom] } } : {}) }],
+                handle: s.upstream
+                  ? [{ handler: 'reverse_proxy', upstreams: [{ dial: s.upstream }] }]
+                  : [
+                      {
+                        handler: 'static_response',
+                        status_code: 503,
+                        body: `${s.name} points nowhere right now: see its forward in labgate.`,
+                      },
+                    ],
+                terminal: true,
+              },
+              ...(s.allowFrom ? [{ match: [{ host: [s.name] }], handle: [refusal(s.name)], terminal: true }] : []),
+            ]),
           },
           // Plain HTTP on an exposure's name goes to its HTTPS URL.
           redirect: {

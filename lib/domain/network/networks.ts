@@ -37,6 +37,22 @@ export function networkOf(ip: string, bits: number): string | null {
   return `${intToIp((a & maskOf(bits)) >>> 0)}/${bits}`;
 }
 
+/**
+ * A source in an access rule, as iptables keeps it: an address is its /32, a network its own
+ * base (192.168.50.7/24 is 192.168.50.0/24, as the kernel would store it). Null: not IPv4, or
+ * wider than a /8 (everyone is no access rule at all).
+ */
+export function canonicalSource(value: string): string | null {
+  const [address, bits, ...rest] = value.split('/');
+  if (rest.length || !isIpv4(address)) return null;
+  if (bits === undefined) return `${address}/32`;
+  return /^\d{1,2}$/.test(bits) && Number(bits) >= WIDEST_ALLOWED_BITS ? networkOf(address!, Number(bits)) : null;
+}
+
+/** Whether an access rule lets this address in (null: everyone on the LAN). */
+export const allowedFrom = (ip: string, allowFrom: readonly string[] | null): boolean =>
+  allowFrom === null || allowFrom.some((cidr) => inCidr(ip, cidr));
+
 /** Where forwards may point. */
 export interface TargetPolicy {
   networks: readonly string[]; // the Multipass bridges' subnets and LABGATE_ALLOWED_NETWORKS

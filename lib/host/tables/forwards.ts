@@ -2,7 +2,7 @@ import 'server-only';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Forward, ForwardStatus } from '@/lib/domain/forwards/forward';
-import { ForwardTarget, type CreateForward } from '@/lib/schemas/forwards';
+import { AllowFrom, ForwardTarget, type CreateForward } from '@/lib/schemas/forwards';
 import type { SiteTls } from '@/lib/schemas/names';
 
 interface Row {
@@ -16,6 +16,7 @@ interface Row {
   lan_name: string | null;
   tls_cert: string | null;
   tls_key: string | null;
+  allow_from: string | null;
   created_by: string;
   created_at: string;
 }
@@ -38,6 +39,7 @@ const toForward = (r: Row): Forward => ({
   lanName: r.lan_name,
   https: r.tls_cert !== null,
   httpsUntil: r.tls_cert ? new Date(new X509Certificate(r.tls_cert).validTo).toISOString() : null,
+  allowFrom: r.allow_from === null ? null : AllowFrom.parse(JSON.parse(r.allow_from)),
   createdBy: r.created_by,
   createdAt: r.created_at,
 });
@@ -85,6 +87,7 @@ export class ForwardStore {
       ...rest,
       ...named(rest.lanName, tls),
       listenAddress: input.listenAddress ?? null,
+      allowFrom: input.allowFrom ?? null,
       createdBy: actor,
       createdAt: now,
     });
@@ -95,7 +98,14 @@ export class ForwardStore {
   update(id: string, input: CreateForward): void {
     const before = this.stored(id);
     const { tls, ...rest } = input;
-    if (before) this.write('UPSERT', { ...before, ...rest, ...named(rest.lanName, tls), listenAddress: input.listenAddress ?? null });
+    if (before)
+      this.write('UPSERT', {
+        ...before,
+        ...rest,
+        ...named(rest.lanName, tls),
+        listenAddress: input.listenAddress ?? null,
+        allowFrom: input.allowFrom ?? null,
+      });
   }
 
   /** Puts a forward back exactly as it was (undoing a delete or an update). */
@@ -110,12 +120,13 @@ export class ForwardStore {
   private write(how: 'INSERT' | 'UPSERT', f: Omit<StoredForward, 'https' | 'httpsUntil'>): void {
     this.db
       .prepare(
-        `INSERT INTO forwards (id, name, protocol, listen_port, listen_address, target, description, lan_name, tls_cert, tls_key, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${
+        `INSERT INTO forwards (id, name, protocol, listen_port, listen_address, target, description, lan_name, tls_cert, tls_key, allow_from, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${
            how === 'UPSERT'
              ? ` ON CONFLICT (id) DO UPDATE SET name = excluded.name, protocol = excluded.protocol, listen_port = excluded.listen_port,
                  listen_address = excluded.listen_address, target = excluded.target, description = excluded.description,
-                 lan_name = excluded.lan_name, tls_cert = excluded.tls_cert, tls_key = excluded.tls_key, updated_at = excluded.updated_at`
+                 lan_name = excluded.lan_name, tls_cert = excluded.tls_cert, tls_key = excluded.tls_key, allow_from = excluded.allow_from,
+                 updated_at = excluded.updated_at`
              : ''
          }`,
       )
@@ -130,6 +141,7 @@ export class ForwardStore {
         f.lanName,
         f.tls?.certificate ?? null,
         f.tls?.key ?? null,
+        f.allowFrom === null ? null : JSON.stringify(f.allowFrom),
         f.createdBy,
         f.createdAt,
         new Date().toISOString(),
