@@ -30,6 +30,50 @@ test('open a forward from the form, reach it from the LAN, close it', async ({ p
   expect(lab.curlFromLan(`http://${LAN}:8080/`)).toBeNull();
 });
 
+test('only this device: the form takes the browser’s address; the laptop reaches the forward, another device on the LAN does not', async ({
+  page,
+  lab,
+  loggedIn: _,
+}) => {
+  const phone = '192.168.50.11';
+  const removeDevice = lab.lanDevice(phone);
+  try {
+    const t = new TablePage(page);
+    await page.goto('/forwards');
+    await page.getByRole('button', { name: 'Open a forward' }).click();
+    const form = page.getByRole('form', { name: 'Open a forward' });
+    await form.getByLabel('Name', { exact: true }).fill('Jenkins');
+    await form.getByLabel('Host port').fill('8086');
+    await form.getByLabel('An instance (follows its address)').check();
+    await form.getByLabel('Instance', { exact: true }).fill('ops');
+    await form.getByLabel('Port', { exact: true }).fill('8080');
+    await form.getByRole('group', { name: 'Who may reach it' }).getByLabel('Only this device (192.168.50.10)').check();
+    await form.getByRole('button', { name: 'Open forward' }).click();
+
+    const row = t.row('Forwards', 'Jenkins');
+    await expect(row).toContainText('applied');
+    await expect(row).toContainText('192.168.50.10');
+    expect(lab.curlFromLan(`http://${LAN}:8086/`)).toContain('Jenkins');
+    expect(lab.curlFromLan(`http://${LAN}:8086/`, phone)).toBeNull();
+
+    // Swapped from the edit form: the listed device in, the laptop out.
+    await row.getByRole('button', { name: 'Edit forward Jenkins' }).click();
+    const edit = page.getByRole('form', { name: 'Edit forward Jenkins' });
+    await edit.getByLabel('Only these addresses or networks').check();
+    await edit.getByLabel('Addresses or networks', { exact: true }).fill(phone);
+    await edit.getByRole('button', { name: 'Save forward' }).click();
+    await expect(t.row('Forwards', 'Jenkins')).toContainText(phone);
+    await expect.poll(() => lab.curlFromLan(`http://${LAN}:8086/`, phone)).toContain('Jenkins');
+    expect(lab.curlFromLan(`http://${LAN}:8086/`)).toBeNull();
+
+    await t.row('Forwards', 'Jenkins').getByRole('button', { name: 'Delete forward Jenkins' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect(t.row('Forwards', 'Jenkins')).toHaveCount(0);
+  } finally {
+    removeDevice();
+  }
+});
+
 test('edit a forward from the UI: the form starts from it, the change is one PATCH, and the LAN follows', async ({
   page,
   hostApi,

@@ -1,5 +1,6 @@
 import 'server-only';
 import { clientAddress, isTrustedProxy, REMOTE_ADDRESS_HEADER, SCHEME_HEADER } from '@/lib/domain/network/client-address';
+import { isIpv4 } from '@/lib/domain/network/networks';
 import { env } from '@/lib/env';
 import type { Outcome } from '@/lib/result';
 import { noteStoreFailure, storeFailure } from '@/lib/store/failure';
@@ -43,6 +44,12 @@ export function isHttps(headers: Headers, url?: string): boolean {
 /** The client's address as the connection shows it (X-Forwarded-For only from LABGATE_TRUSTED_PROXIES), used to key rate limits. */
 export function clientKey(headers: Headers): string {
   return clientAddress(headers.get(REMOTE_ADDRESS_HEADER), headers.get('x-forwarded-for'), env().trustedProxies);
+}
+
+/** The IPv4 address of the device that sent the request, for an access rule "only this device"; null when not IPv4. */
+export function deviceAddress(headers: Headers): string | null {
+  const address = clientKey(headers);
+  return isIpv4(address) ? address : null;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { InstanceRow, NodeRow, ServiceRow, Topology } from '@/lib/domain/vi
 export type { HandMadeForward, InstanceRow, NodeRow, ServiceRow, Topology, WorkloadRecord };
 export type { LaunchTemplate } from '@/lib/domain/cluster/templates';
 export type { ExposeNaming, ExposeTarget } from '@/lib/schemas/expose';
+export type { AccessChoice } from '@/lib/schemas/forward-form';
 
 export interface ForwardView extends Forward {
   status: ForwardStatus | null;

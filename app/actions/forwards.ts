@@ -1,6 +1,8 @@
 'use server';
 
+import { headers } from 'next/headers';
 import { hostClient } from '@/lib/host-api/client';
+import { deviceAddress } from '@/lib/http';
 import type { ForwardView } from '@/lib/wire';
 import type { ActionResult } from '@/lib/result';
 import { finished, invalidInput, withSession } from '@/lib/server/action';
@@ -12,6 +14,8 @@ import { siteCertificate } from '@/lib/tls/site';
 
 // Each action parses its schema, then asks the host; the host checks the input again (it is an API too).
 
+const device = async () => deviceAddress(await headers());
+
 /**
  * On an edit, "HTTPS" ticked: a certificate for the forward's name from labgate's CA, made here
  * (the CA's key never leaves this role); unticked: plain HTTP again.
@@ -22,7 +26,7 @@ async function tlsFor(lanName: string | null | undefined, https: boolean): Promi
 
 export const createForward = withSession(
   async (_prev: ActionResult<ForwardView> | null, form: FormData): Promise<ActionResult<ForwardView>> => {
-    const parsed = CreateForward.safeParse(readForwardForm(form));
+    const parsed = CreateForward.safeParse(readForwardForm(form, await device()));
     if (!parsed.success) return invalidInput(parsed.error);
     const https = form.get('https') === 'on';
     if (https && !parsed.data.lanName) return { ok: false, error: HTTPS_NEEDS_NAME, fieldErrors: { lanName: [HTTPS_NEEDS_NAME] } };
@@ -34,9 +38,14 @@ export const createForward = withSession(
 /** Changes a forward: the same form, its id with it; the host re-checks and re-points it in one step. */
 export const editForward = withSession(
   async (_prev: ActionResult<ForwardView> | null, form: FormData): Promise<ActionResult<ForwardView>> => {
-    const fields = readForwardForm(form) as { lanName?: string };
-    // An emptied name takes the name away (and HTTPS with it).
-    const parsed = UpdateForward.safeParse({ id: form.get('id'), ...fields, lanName: fields.lanName ?? null });
+    const fields = readForwardForm(form, await device()) as { lanName?: string; allowFrom?: string[] };
+    // An emptied name takes the name away (and HTTPS with it); "everyone on the LAN" takes an access rule away.
+    const parsed = UpdateForward.safeParse({
+      id: form.get('id'),
+      ...fields,
+      lanName: fields.lanName ?? null,
+      allowFrom: fields.allowFrom ?? null,
+    });
     if (!parsed.success) return invalidInput(parsed.error);
     const https = form.get('https') === 'on';
     if (https && !parsed.data.lanName) return { ok: false, error: HTTPS_NEEDS_NAME, fieldErrors: { lanName: [HTTPS_NEEDS_NAME] } };

@@ -6,7 +6,8 @@ import { useLiveAction } from '@/components/providers/useLiveAction';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
 import { ActionForm } from '@/components/ui/ActionForm';
-import type { ForwardView } from '@/lib/wire';
+import type { AccessChoice, ForwardView } from '@/lib/wire';
+import { AccessField, shownSource } from './AccessField';
 
 type Kind = 'service' | 'instance' | 'static';
 
@@ -21,6 +22,8 @@ function fieldsOf(f: ForwardView): Record<string, string> {
     description: f.description,
     lanName: f.lanName ?? '',
     https: f.https ? 'on' : '',
+    access: f.allowFrom ? 'list' : 'lan',
+    allowFrom: (f.allowFrom ?? []).map(shownSource).join(', '),
     ...(t.kind === 'service'
       ? { targetNamespace: t.namespace, targetService: t.name }
       : t.kind === 'instance'
@@ -30,7 +33,7 @@ function fieldsOf(f: ForwardView): Record<string, string> {
 }
 
 /** Opens a forward, or with `editing` changes that one (the same fields, sent as a PATCH of it). */
-export function ForwardForm({ onDone, editing }: { onDone?: () => void; editing?: ForwardView }) {
+export function ForwardForm({ onDone, editing, device }: { onDone?: () => void; editing?: ForwardView; device: string | null }) {
   const [kind, setKind] = useState<Kind>(editing?.target.kind ?? 'service');
   // What was typed comes back as default values: React resets a form after its action runs.
   const {
@@ -164,6 +167,11 @@ export function ForwardForm({ onDone, editing }: { onDone?: () => void; editing?
           HTTPS on that name, with a certificate from labgate&apos;s CA
         </label>
       </div>
+      <AccessField
+        device={device}
+        initial={{ choice: (typed.access as AccessChoice | undefined) ?? 'lan', listed: typed.allowFrom ?? '' }}
+        errors={errors('allowFrom')}
+      />
       {errors('tls') ? (
         <p className="text-sm text-red-600 dark:text-red-400" role="alert">
           {errors('tls')!.join(' ')}

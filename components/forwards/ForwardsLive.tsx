@@ -13,6 +13,7 @@ import type { Column } from '@/components/ui/table-model';
 import { fetchJson } from '@/lib/fetch-json';
 import type { ForwardView, HandMadeForward, HostStatus } from '@/lib/wire';
 import { queryKeys } from '@/lib/query-keys';
+import { shownSource } from './AccessField';
 import { ForwardForm } from './ForwardForm';
 
 const stateTone = { applied: 'green', pending: 'amber', stale: 'amber', error: 'red' } as const;
@@ -88,6 +89,18 @@ const columns: Column<ForwardView>[] = [
   },
   { id: 'target', header: 'Target', value: describeTarget, width: 'minmax(10rem, 1.4fr)' },
   {
+    id: 'access',
+    header: 'Who may reach it',
+    value: (f) => (f.allowFrom ? f.allowFrom.map(shownSource).join(', ') : 'everyone on the LAN'),
+    render: (f) =>
+      f.allowFrom ? (
+        <span className="font-mono text-xs">{f.allowFrom.map(shownSource).join(', ')}</span>
+      ) : (
+        <span className="text-zinc-500 dark:text-zinc-400">everyone on the LAN</span>
+      ),
+    width: 'minmax(8rem, 1fr)',
+  },
+  {
     id: 'now',
     header: 'Points at',
     value: (f) => (f.status?.targetIP ? `${f.status.targetIP}:${f.status.targetPort} ${f.status.node ?? ''}` : ''),
@@ -153,7 +166,16 @@ const withActions = (edit: (f: ForwardView) => void): Column<ForwardView>[] => [
   },
 ];
 
-export function ForwardsLive({ initial, initialStatus }: { initial: ForwardView[]; initialStatus: HostStatus | null }) {
+/** `device`: the address of the browser looking at the page, for "only this device". */
+export function ForwardsLive({
+  initial,
+  initialStatus,
+  device,
+}: {
+  initial: ForwardView[];
+  initialStatus: HostStatus | null;
+  device: string | null;
+}) {
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<ForwardView | null>(null);
   const tableColumns = useMemo(
@@ -230,10 +252,10 @@ export function ForwardsLive({ initial, initialStatus }: { initial: ForwardView[
           </span>
         ) : null}
       </div>
-      {adding ? <ForwardForm onDone={() => setAdding(false)} /> : null}
+      {adding ? <ForwardForm device={device} onDone={() => setAdding(false)} /> : null}
       {editing ? (
         <div className="space-y-2">
-          <ForwardForm key={editing.id} editing={editing} onDone={() => setEditing(null)} />
+          <ForwardForm key={editing.id} device={device} editing={editing} onDone={() => setEditing(null)} />
           <Button variant="secondary" onClick={() => setEditing(null)}>
             Cancel editing
           </Button>

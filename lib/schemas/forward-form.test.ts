@@ -93,3 +93,35 @@ describe('the forward form and its schema', () => {
     if (!parsed.success && field) expect(parsed.error.issues.map((i) => i.path.join('.'))).toContain(field);
   });
 });
+
+describe('the access field', () => {
+  const jenkins = { name: 'Jenkins', listenPort: '8080', targetKind: 'instance', targetInstance: 'ops', targetPort: '8080' };
+  it.each<[string, Record<string, string>, string | null, string[] | undefined]>([
+    ['no choice: everyone on the LAN, no rule', {}, '192.168.50.10', undefined],
+    ['everyone on the LAN', { access: 'lan', allowFrom: '192.168.50.10' }, '192.168.50.10', undefined],
+    [
+      'the listed sources, split on commas, spaces and lines',
+      { access: 'list', allowFrom: '192.168.50.10, 10.8.0.0/16\n192.168.50.11' },
+      null,
+      ['192.168.50.10/32', '10.8.0.0/16', '192.168.50.11/32'],
+    ],
+    [
+      'only this device: the address the server saw, whatever the form says',
+      { access: 'device', allowFrom: '10.0.0.1' },
+      '192.168.50.10',
+      ['192.168.50.10/32'],
+    ],
+  ])('%s', (_what, fields, device, want) => {
+    const parsed = CreateForward.safeParse(readForwardForm(form({ ...jenkins, ...fields }), device));
+    expect(parsed.success && parsed.data.allowFrom).toEqual(want);
+  });
+
+  it.each<[string, Record<string, string>, string | null]>([
+    ['a list with nothing in it', { access: 'list', allowFrom: ' ' }, null],
+    ['only this device, when its address is not IPv4', { access: 'device' }, null],
+  ])('refused: %s', (_what, fields, device) => {
+    const parsed = CreateForward.safeParse(readForwardForm(form({ ...jenkins, ...fields }), device));
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path[0]).toBe('allowFrom');
+  });
+});
