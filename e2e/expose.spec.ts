@@ -98,6 +98,32 @@ test('Expose port on an instance: ops:8080 answers from the LAN as Jenkins', asy
   expect(lab.curlFromLan(`http://${LAN}:8080/`)).toBeNull();
 });
 
+test('Expose for this device only: the plan says so, the laptop reaches it, another device on the LAN does not', async ({
+  page,
+  lab,
+  loggedIn: _,
+}) => {
+  const phone = '192.168.50.11';
+  const removeDevice = lab.lanDevice(phone);
+  try {
+    const t = new TablePage(page);
+    const expose = new ExposeDialog(page);
+    await page.goto('/instances');
+    await t.row('Instances', 'ops').getByLabel('Port to expose on ops').fill('8080');
+    await t.row('Instances', 'ops').getByRole('button', { name: 'Expose port' }).click();
+    await expose.access('Only this device (192.168.50.10)').check();
+    await expect(expose.plan()).toContainText('open only to 192.168.50.10 (and this host)');
+    await expose.apply();
+    await expect(expose.url(`http://${LAN}:8080/`)).toBeVisible({ timeout: 20_000 });
+    expect(lab.curlFromLan(`http://${LAN}:8080/`)).toContain('Jenkins');
+    expect(lab.curlFromLan(`http://${LAN}:8080/`, phone)).toBeNull();
+    await expose.dialog().getByRole('button', { name: 'Undo' }).click();
+    await expect(expose.dialog()).toContainText('Undone');
+  } finally {
+    removeDevice();
+  }
+});
+
 test('expose by annotation: labgate.dev/expose on the Service, no click; the Services page marks it and shows its URL; off, it is undone', async ({
   page,
   lab,

@@ -1,8 +1,10 @@
 'use server';
 
+import { headers } from 'next/headers';
 import { describeStep, openStep, type ExposePlan } from '@/lib/domain/expose/plan';
 import { planFor } from '@/lib/expose/plan';
 import { applyExpose, undoExpose } from '@/lib/expose/steps';
+import { deviceAddress } from '@/lib/http';
 import type { ActionResult } from '@/lib/result';
 import { ExposeId, type ExposeNaming, type ExposeTarget } from '@/lib/schemas/expose';
 import type { ExposeResult, PlanView } from '@/lib/wire';
@@ -21,15 +23,16 @@ export const planExpose = withSession(async (target: ExposeTarget, naming?: Expo
             note: res.data.note,
             choices: res.data.choices,
             ...opened(res.data),
+            device: deviceAddress(await headers()),
           },
         }
       : res,
   );
 });
 
-const opened = (p: ExposePlan): Pick<PlanView, 'lanName' | 'https'> => {
+const opened = (p: ExposePlan): Pick<PlanView, 'lanName' | 'https' | 'allowFrom'> => {
   const step = openStep(p);
-  return step ? { lanName: step.lanName, https: step.https } : {};
+  return step ? { lanName: step.lanName, https: step.https, allowFrom: step.allowFrom } : {};
 };
 
 /** Plans again on the server from the target (a plan from the browser is never trusted), then applies. */

@@ -6,7 +6,10 @@ import { useLiveMutation } from '@/components/providers/useLiveMutation';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
 import { LanUrl } from '@/components/ui/LanUrl';
-import type { ExposeNaming, ExposeResult, ExposeTarget, PlanView } from '@/lib/wire';
+import { shownSource } from '@/components/forwards/AccessField';
+import type { AccessChoice, ExposeNaming, ExposeResult, ExposeTarget, PlanView } from '@/lib/wire';
+
+type Naming = { lanName: string; https: boolean; access: AccessChoice; listed: string };
 
 type Phase =
   | { at: 'idle' }
@@ -35,11 +38,16 @@ export function ExposeButton({
   const [shown, setShown] = useState(false);
   const [phase, setPhase] = useState<Phase>({ at: 'idle' });
   const [chosen, setChosen] = useState<ExposeTarget>(target);
-  // The name on the LAN the plan proposes, as the person edits it ('' for none).
-  const [naming, setNaming] = useState<{ lanName: string; https: boolean }>({ lanName: '', https: false });
+  // The name on the LAN the plan proposes and who may reach it, as the person edits them ('' for none).
+  const [naming, setNaming] = useState<Naming>({ lanName: '', https: false, access: 'lan', listed: '' });
   const [namingError, setNamingError] = useState<string | null>(null);
+  const [device, setDevice] = useState<string | null>(null); // this browser's address, as the server saw it
   const [, start] = useTransition();
-  const asked = (n = naming): ExposeNaming => (n.lanName ? { lanName: n.lanName, https: n.https } : {});
+  const asked = (n = naming): ExposeNaming => {
+    const allowFrom =
+      n.access === 'device' && device ? [device] : n.access === 'list' ? n.listed.split(/[\s,]+/).filter(Boolean) : undefined;
+    return { ...(n.lanName ? { lanName: n.lanName, https: n.https } : {}), ...(allowFrom ? { allowFrom } : {}) };
+  };
 
   const open = (t: ExposeTarget = target) =>
     start(async () => {
@@ -48,15 +56,21 @@ export function ExposeButton({
       setNamingError(null);
       setShown(true);
       const res = await planExpose(t);
-      if (res.ok) setNaming({ lanName: res.data.lanName ?? '', https: !!res.data.https });
+      if (res.ok) {
+        const listed = (res.data.allowFrom ?? []).map(shownSource).join(', ');
+        setNaming({ lanName: res.data.lanName ?? '', https: !!res.data.https, access: listed ? 'list' : 'lan', listed });
+        setDevice(res.data.device);
+      }
       setPhase(res.ok ? { at: 'plan', plan: res.data } : { at: 'error', error: res.error });
     });
   /** The plan again with the name as edited, so its steps say what Apply will do. */
-  const rename = (n: { lanName: string; https: boolean }) => {
+  const rename = (n: Naming) => {
     setNaming(n); // at once, outside the transition: the field shows what was typed or ticked
     start(async () => {
       const res = await planExpose(chosen, asked(n));
-      setNamingError(res.ok ? null : (res.fieldErrors?.lanName?.[0] ?? res.fieldErrors?.https?.[0] ?? res.error));
+      setNamingError(
+        res.ok ? null : (res.fieldErrors?.lanName?.[0] ?? res.fieldErrors?.https?.[0] ?? res.fieldErrors?.allowFrom?.[0] ?? res.error),
+      );
       if (res.ok) setPhase({ at: 'plan', plan: res.data });
     });
   };
@@ -164,6 +178,42 @@ export function ExposeButton({
                 <p id="expose-naming-error" role="alert" className="text-red-700 dark:text-red-400">
                   {namingError}
                 </p>
+              ) : null}
+            </fieldset>
+            <fieldset disabled={phase.at === 'applying'} className="space-y-2">
+              <legend className="font-medium">Who may reach it</legend>
+              <div className="flex flex-wrap gap-x-4 gap-y-1" role="radiogroup">
+                {(
+                  [
+                    ['lan', 'Everyone on the LAN'],
+                    ['list', 'Only these addresses or networks'],
+                    ...(device ? [['device', `Only this device (${device})`]] : []),
+                  ] as [AccessChoice, string][]
+                ).map(([value, text]) => (
+                  <label key={value} className="inline-flex items-center gap-1.5">
+                    <input
+                      type="radio"
+                      name="access"
+                      value={value}
+                      checked={naming.access === value}
+                      onChange={() => rename({ ...naming, access: value })}
+                    />
+                    {text}
+                  </label>
+                ))}
+              </div>
+              {naming.access === 'list' ? (
+                <label className="block">
+                  <span className="sr-only">Addresses or networks</span>
+                  <input
+                    name="allowFrom"
+                    value={naming.listed}
+                    placeholder="192.168.50.10, 192.168.50.0/28"
+                    onChange={(e) => setNaming({ ...naming, listed: e.target.value })}
+                    onBlur={() => rename(naming)}
+                    className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1 font-mono dark:border-zinc-700 dark:bg-zinc-950"
+                  />
+                </label>
               ) : null}
             </fieldset>
           </>

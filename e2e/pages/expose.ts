@@ -19,6 +19,9 @@ export class ExposeDialog {
     await this.lanName().blur();
   }
 
+  /** Who may reach it: one of the dialog's choices, by its words (the plan is made again at once). */
+  readonly access = (choice: string | RegExp) => this.dialog().getByRole('group', { name: 'Who may reach it' }).getByLabel(choice);
+
   async apply() {
     await this.dialog().getByRole('button', { name: 'Apply' }).click();
   }

@@ -84,7 +84,11 @@ export class AnnotationExposer {
         namespace: s.namespace,
         name: s.name,
         port: asked.port,
-        naming: asked.name ? { lanName: asked.name, https: asked.https } : {}, // only what the annotations say
+        // only what the annotations say
+        naming: {
+          ...(asked.name ? { lanName: asked.name, https: asked.https } : {}),
+          ...(asked.allowFrom ? { allowFrom: asked.allowFrom } : {}),
+        },
         version: s.resourceVersion,
       });
     }

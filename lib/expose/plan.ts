@@ -54,8 +54,9 @@ export function suggestedNaming(plan: ExposePlan): ExposeNaming {
     .services.find((s) => s.namespace === namespace && s.name === name);
   if (!svc) return {};
   const asked = exposeAnnotation({ ...svc.annotations, [EXPOSE_ANNOTATIONS.expose]: 'true' });
-  if (asked && !('error' in asked) && asked.name) return { lanName: asked.name, ...(asked.https ? { https: true } : {}) };
-  return svc.labels[GRAFANA.label] === GRAFANA.value ? { lanName: GRAFANA.value } : {};
+  const access = asked && !('error' in asked) && asked.allowFrom ? { allowFrom: asked.allowFrom } : {};
+  if (asked && !('error' in asked) && asked.name) return { lanName: asked.name, ...(asked.https ? { https: true } : {}), ...access };
+  return { ...(svc.labels[GRAFANA.label] === GRAFANA.value ? { lanName: GRAFANA.value } : {}), ...access };
 }
 
 export function planExposeInstance(instance: string, port: number): ExposePlan {

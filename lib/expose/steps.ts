@@ -104,6 +104,7 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
             target: step.target,
             description: forwardDescription(id),
             ...(step.lanName ? { lanName: step.lanName } : {}),
+            ...(step.allowFrom ? { allowFrom: step.allowFrom } : {}),
             // The CA's key stays with this role: the host role gets only the name's certificate.
             ...(step.lanName && step.https ? { tls: await siteCertificate(step.lanName) } : {}),
           });

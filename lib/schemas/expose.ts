@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ForwardId, Port } from './forwards';
+import { canonicalSource } from '@/lib/domain/network/networks';
+import { MAX_SOURCES } from '@/lib/domain/firewall/rules';
+import { AllowFrom, ForwardId, Port } from './forwards';
 import { exactObject, InstanceName, LanName, NamespaceName, ResourceName } from './names';
 
 /** A page shows an Expose's URL as a link: only http(s) to an IPv4 address or a host name, nothing a browser would run. */
@@ -17,8 +19,8 @@ export const ExposeTarget = z.discriminatedUnion('kind', [
   ExposeInstance.extend({ kind: z.literal('instance') }),
 ]);
 export type ExposeTarget = z.infer<typeof ExposeTarget>;
-/** How the exposure is named on the LAN: the dialog's fields, the action's and the annotations' one schema. */
-export const ExposeNaming = exactObject({ lanName: LanName.optional(), https: z.boolean().optional() });
+/** How the exposure is named on the LAN and who may reach it: the dialog's fields, the action's and the annotations' one schema. */
+export const ExposeNaming = exactObject({ lanName: LanName.optional(), https: z.boolean().optional(), allowFrom: AllowFrom.optional() });
 export type ExposeNaming = z.infer<typeof ExposeNaming>;
 export const ExposeId = z.string().regex(/^[a-z0-9]{6,24}$/, 'Not an expose id.');
 
@@ -44,6 +46,12 @@ export const ExposeStep = z.discriminatedUnion('kind', [
     ]),
     lanName: LanName.optional(),
     https: z.literal(true).optional(),
+    // Sources as the kernel keeps them, exactly: a journal read back is never normalised, only checked.
+    allowFrom: z
+      .array(z.string().refine((s) => canonicalSource(s) === s, 'Not a source as the kernel keeps it.'))
+      .min(1)
+      .max(MAX_SOURCES)
+      .optional(),
   }),
 ]);
 

@@ -37,6 +37,21 @@ describe('exposeAnnotation', () => {
       want: { error: expect.stringContaining('use a DNS label') },
     },
     {
+      name: 'an access rule: addresses and networks, as the kernel keeps them',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/allow-from': '192.168.50.10, 192.168.50.77/28 192.168.50.10' },
+      want: { port: null, name: null, https: false, allowFrom: ['192.168.50.10/32', '192.168.50.64/28'] },
+    },
+    {
+      name: 'an access rule with a name in it',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/allow-from': '192.168.50.10, phone.local' },
+      want: { error: expect.stringContaining('labgate.dev/allow-from is "192.168.50.10, phone.local": list 1 to 32 IPv4') },
+    },
+    {
+      name: 'an empty access rule',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/allow-from': ' , ' },
+      want: { error: expect.stringContaining('labgate.dev/allow-from') },
+    },
+    {
       name: 'https with a name',
       annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/https': 'true', 'labgate.dev/name': 'grafana' },
       want: { port: null, name: 'grafana', https: true },

@@ -1,4 +1,6 @@
+import { MAX_SOURCES } from '../firewall/rules';
 import { DNS_LABEL } from '../network/lan-names';
+import { canonicalSource } from '../network/networks';
 
 /**
  * Expose by annotation: a Service says it wants to be on the LAN, GitOps-style, with nothing of
@@ -10,9 +12,12 @@ export const EXPOSE_ANNOTATIONS = {
   port: 'labgate.dev/port', // which service port (default: its first)
   name: 'labgate.dev/name', // published on the LAN as NAME.local
   https: 'labgate.dev/https', // "true": https://NAME.local/ through labgate's TLS terminator (needs a name)
+  allowFrom: 'labgate.dev/allow-from', // "192.168.50.10, 192.168.50.0/28": only these may reach it
 } as const;
 
-export type ExposeAnnotation = { port: number | null; name: string | null; https: boolean } | { error: string };
+export type ExposeAnnotation =
+  | { port: number | null; name: string | null; https: boolean; allowFrom?: string[] } // allowFrom: only when an access rule is asked
+  | { error: string };
 
 const shown = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
 
@@ -32,7 +37,19 @@ export function exposeAnnotation(annotations: Readonly<Record<string, string>>):
     return { error: `${EXPOSE_ANNOTATIONS.https} is ${shown(https)}: use "true" or "false".` };
   if (https === 'true' && name === undefined)
     return { error: `${EXPOSE_ANNOTATIONS.https} needs ${EXPOSE_ANNOTATIONS.name}: the certificate is for that name (NAME.local).` };
-  return { port: port === undefined ? null : Number(port), name: name ?? null, https: https === 'true' };
+  const listed = annotations[EXPOSE_ANNOTATIONS.allowFrom];
+  const sources = listed === undefined ? null : listed.split(/[\s,]+/).filter(Boolean);
+  const allowFrom = sources?.map(canonicalSource);
+  if (sources && (!sources.length || sources.length > MAX_SOURCES || allowFrom!.some((s) => s === null)))
+    return {
+      error: `${EXPOSE_ANNOTATIONS.allowFrom} is ${shown(listed!)}: list 1 to ${MAX_SOURCES} IPv4 addresses or networks (such as 192.168.50.10, 192.168.50.0/24), separated by commas.`,
+    };
+  return {
+    port: port === undefined ? null : Number(port),
+    name: name ?? null,
+    https: https === 'true',
+    ...(allowFrom ? { allowFrom: [...new Set(allowFrom as string[])] } : {}),
+  };
 }
 
 /** Only labgate's own annotations are kept from a Service: all the rest is none of its business (and memory). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { service } from '../testing/fixtures';
-import { describeStep, planServiceExpose } from './plan';
+import { describeStep, namePlan, planServiceExpose } from './plan';
 import { freeNodePort, nodePortsInUse, parseRange } from '../cluster/ports';
 import { isSystemLabel } from '@/lib/domain/cluster/labels';
 import { LabelKey, LabelValue } from '@/lib/schemas/cluster';
@@ -56,6 +56,31 @@ describe('Expose plan', () => {
   ])('refuses $name', ({ svc, port, error }) =>
     expect(planServiceExpose(svc, port, 30060, 'x')).toEqual({ error: expect.stringMatching(error) }),
   );
+});
+
+describe('naming a plan and its access rule', () => {
+  const plan = planServiceExpose(grafana, undefined, 30060, 'Grafana');
+  if ('error' in plan) throw new Error(plan.error);
+  it.each([
+    [{}, 'Open host port 30060 to service monitoring/kps-grafana, following its pod'],
+    [
+      { allowFrom: ['192.168.50.10/32', '192.168.50.0/28'] },
+      'Open host port 30060 to service monitoring/kps-grafana, following its pod; open only to 192.168.50.10, 192.168.50.0/28 (and this host)',
+    ],
+    [
+      { lanName: 'grafana', https: true, allowFrom: ['192.168.50.10/32'] },
+      "Open host port 30060 to service monitoring/kps-grafana, following its pod; publish grafana.local on the LAN; serve https://grafana.local/ with a certificate from labgate's CA; open only to 192.168.50.10 (and this host)",
+    ],
+  ])('%j: the plan says it', (naming, want) => {
+    const named = namePlan(plan, naming);
+    if ('error' in named) throw new Error(named.error);
+    expect(named.steps.map(describeStep)[1]).toBe(want);
+    expect(named.steps[0]).toEqual(plan.steps[0]); // the Service's step is not touched
+  });
+
+  it('HTTPS without a name is refused', () => {
+    expect(namePlan(plan, { https: true, allowFrom: ['192.168.50.10/32'] })).toEqual({ error: expect.stringContaining('name') });
+  });
 });
 
 describe('nodePorts', () => {

@@ -17,6 +17,7 @@ export function openStep(plan: ExposePlan): Extract<ExposeStep, { kind: 'open-fo
 export interface ExposeNaming {
   lanName?: string;
   https?: boolean;
+  allowFrom?: string[]; // only these sources may reach it (none: everyone on the LAN)
 }
 
 export function describeStep(s: ExposeStep): string {
@@ -33,18 +34,26 @@ export function describeStep(s: ExposeStep): string {
     s.target.kind === 'service'
       ? `Open host port ${s.listenPort} to service ${s.target.namespace}/${s.target.name}, following its pod`
       : `Open host port ${s.listenPort} to instance ${s.target.name}:${s.target.port}, following its address`;
-  if (!s.lanName) return open;
-  return `${open}; publish ${mdnsName(s.lanName)} on the LAN${s.https ? `; serve https://${mdnsName(s.lanName)}/ with a certificate from labgate's CA` : ''}`;
+  const access = s.allowFrom ? `; open only to ${s.allowFrom.map((a) => a.replace(/\/32$/, '')).join(', ')} (and this host)` : '';
+  if (!s.lanName) return `${open}${access}`;
+  return `${open}; publish ${mdnsName(s.lanName)} on the LAN${s.https ? `; serve https://${mdnsName(s.lanName)}/ with a certificate from labgate's CA` : ''}${access}`;
 }
 
 /** The plan with its forward named (and HTTPS in front), or why not. Pure. */
 export function namePlan(plan: ExposePlan, naming: ExposeNaming): ExposePlan | { error: string } {
   if (naming.https && !naming.lanName) return { error: HTTPS_NEEDS_NAME };
-  if (!naming.lanName) return plan;
+  if (!naming.lanName && !naming.allowFrom) return plan;
   return {
     ...plan,
     steps: plan.steps.map((s) =>
-      s.kind === 'open-forward' ? { ...s, lanName: naming.lanName, ...(naming.https ? { https: true } : {}) } : s,
+      s.kind === 'open-forward'
+        ? {
+            ...s,
+            ...(naming.lanName ? { lanName: naming.lanName } : {}),
+            ...(naming.lanName && naming.https ? { https: true as const } : {}),
+            ...(naming.allowFrom ? { allowFrom: naming.allowFrom } : {}),
+          }
+        : s,
     ),
   };
 }
