@@ -42,7 +42,8 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <LogoutButton />
           </div>
         </aside>
-        <main id="main" className="flex-1 p-6 md:p-8">
+        {/* min-w-0: a wide table scrolls inside its own box instead of widening the page. */}
+        <main id="main" className="min-w-0 flex-1 p-6 md:p-8">
           {(await plainHttpOverNetwork()) ? <PlainHttpWarning /> : null}
           <StoreNotice />
           {children}

@@ -143,7 +143,7 @@ const columns: Column<ForwardView>[] = [
       ) : (
         '—'
       ),
-    width: 'minmax(10rem, 1fr)',
+    width: 'minmax(15rem, 1fr)', // room for http://grafana.local:30060/ on one line
   },
 ];
 

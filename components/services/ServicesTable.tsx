@@ -112,7 +112,7 @@ const columns: Column<ServiceRow>[] = [
           ))}
         </ul>
       ),
-    width: 'minmax(9rem, 1fr)',
+    width: 'minmax(15rem, 1fr)', // room for http://grafana.local:30060/ on one line
   },
   {
     id: 'expose',

@@ -1,8 +1,8 @@
 import { safeHref } from '@/lib/format';
 
 /**
- * A LAN URL as a link that never wraps inside its address: at most before the port or the path,
- * so "192.168.50.27" stays on one line however narrow the cell.
+ * A LAN URL as a link that never wraps inside its address and port: at most before the path, so
+ * "http://grafana.local:30060" stays on one line (the tables give their URL columns that room).
  */
 export function LanUrl({ url, className = '', newTab = false }: { url: string; className?: string; newTab?: boolean }) {
   const parts = /^(https?:\/\/[^:/]+)(:\d+)?(\/.*)?$/.exec(url);
@@ -14,9 +14,10 @@ export function LanUrl({ url, className = '', newTab = false }: { url: string; c
     >
       {parts ? (
         <>
-          <span className="whitespace-nowrap">{parts[1]}</span>
-          <wbr />
-          <span className="whitespace-nowrap">{parts[2] ?? ''}</span>
+          <span className="whitespace-nowrap">
+            {parts[1]}
+            {parts[2] ?? ''}
+          </span>
           <wbr />
           <span className="whitespace-nowrap">{parts[3] ?? ''}</span>
         </>
