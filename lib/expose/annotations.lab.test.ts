@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grafanaNodePortArgs, rebootFirewall } from '@/lab/controls.mts';
 import { curlFrom, eventually, kubectl, labPrefix } from '@/lab/testing.mts';
-import { LAN } from '@/lab/topology.mts';
+import { run } from '@/lab/exec.mts';
+import { LAN, namespaces } from '@/lab/topology.mts';
 import { exposures } from './steps';
 import { hostClient } from '@/lib/host-api/client';
 import { AnnotationExposer } from './annotations';
@@ -49,6 +50,36 @@ describe('expose by annotation', () => {
     await eventually('the Expose undone', async () => (await annotated()).length === 0, 20_000);
     expect(await grafanaType()).toBe('ClusterIP');
     expect((await curlFrom('lan', GRAFANA_URL)).ok).toBe(false);
+  });
+
+  it('labgate.dev/allow-from: only the listed device reaches the exposure; another device on the LAN does not', async () => {
+    const phone = '192.168.50.11';
+    const lan = namespaces(labPrefix()).lan;
+    await run('ip', ['-n', lan, 'addr', 'add', `${phone}/24`, 'dev', 'eth0']);
+    try {
+      await kubectl([
+        'annotate',
+        'service',
+        '-n',
+        'monitoring',
+        'kps-grafana',
+        'labgate.dev/expose=true',
+        'labgate.dev/port=80',
+        `labgate.dev/allow-from=${phone}`,
+      ]);
+      const [e] = await eventually(
+        'the annotated Service exposed',
+        async () => ((await annotated()).length === 1 ? annotated() : undefined),
+        20_000,
+      );
+      expect(e!.plan.steps.find((s) => s.kind === 'open-forward')).toMatchObject({ allowFrom: [`${phone}/32`] });
+      expect((await curlFrom('lan', GRAFANA_URL, ['--interface', phone])).body).toContain('kps-grafana');
+      expect((await curlFrom('lan', GRAFANA_URL)).ok).toBe(false); // the laptop is not listed
+    } finally {
+      await kubectl(['annotate', 'service', '-n', 'monitoring', 'kps-grafana', 'labgate.dev/expose-', 'labgate.dev/allow-from-']);
+      await eventually('the Expose undone', async () => (await annotated()).length === 0, 20_000);
+      await run('ip', ['-n', lan, 'addr', 'del', `${phone}/24`, 'dev', 'eth0']);
+    }
   });
 
   it('a bad annotation is reported and changes nothing', async () => {
