@@ -10,7 +10,11 @@ const GRAFANA = {
 };
 
 for (const width of [1280, 1400]) {
-  test(`at ${width}×800: a LAN URL stays on one line, and no page is wider than the window`, async ({ page, hostApi, loggedIn: _l }) => {
+  test(`at ${width}×800: a LAN URL stays on one line, the topology can be read, and no page is wider than the window`, async ({
+    page,
+    hostApi,
+    loggedIn: _l,
+  }) => {
     await page.setViewportSize({ width, height: 800 });
     const created = await hostApi.fetch('/api/host/forwards', 'POST', { data: GRAFANA });
     expect(created.status()).toBe(201);
@@ -22,6 +26,16 @@ for (const width of [1280, 1400]) {
       // On one line: its boxes all start at the same height.
       const lines = await link.evaluate((a) => new Set([...a.getClientRects()].map((r) => Math.round(r.top))).size);
       expect(lines).toBe(1);
+      // The topology drawn at a size its words can be read at, without zooming: a VM's name at 12 px or more.
+      await page.goto('/');
+      const vmName = page.getByRole('figure', { name: /^Topology/ }).getByText('node1', { exact: true });
+      await expect(vmName).toBeVisible();
+      const shownPx = await vmName.evaluate((el) => {
+        const viewport = el.closest('.react-flow__viewport')!;
+        const scale = new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a;
+        return parseFloat(getComputedStyle(el).fontSize) * scale;
+      });
+      expect(shownPx, `a VM's name is drawn at ${shownPx.toFixed(1)} px`).toBeGreaterThanOrEqual(12);
       for (const path of ['/', '/instances', '/nodes', '/services', '/forwards', '/activity']) {
         await page.goto(path);
         await expect(page.getByRole('main')).toBeVisible();

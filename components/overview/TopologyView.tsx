@@ -2,8 +2,8 @@
 
 import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useMemo } from 'react';
-import { layoutTopology } from './layout';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { columnsFor, layoutTopology } from './layout';
 import type { Topology } from '@/lib/wire';
 
 type Data = Record<string, unknown>;
@@ -72,9 +72,27 @@ function LanBox() {
 
 const nodeTypes = { vm: VmBox, node: NodeBox, service: ServiceBox, lan: LanBox };
 
+const PADDING = 32; // around the drawing, inside the figure
+
+/**
+ * The topology at full size: as many VMs side by side as the figure's width holds, the rest on
+ * further rows, and the figure as tall as that drawing — so its words stay readable at a laptop's
+ * width instead of a single long row shrunk to fit.
+ */
 export function TopologyView({ topology }: { topology: Topology }) {
-  const { nodes, edges } = useMemo(() => {
-    const { boxes, links } = layoutTopology(topology);
+  const figure = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState<number | null>(null);
+  useEffect(() => {
+    const el = figure.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(entry!.contentRect.width));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  const columns = width === null ? Infinity : columnsFor(width - 2 * PADDING);
+  const { nodes, edges, height } = useMemo(() => {
+    const { boxes, links } = layoutTopology(topology, columns);
+    const height = Math.max(...boxes.filter((b) => !b.parentId).map((b) => b.y + b.height), 0) + 2 * PADDING;
     const nodes: Node<Data>[] = boxes.map((b) => ({
       id: b.id,
       type: b.kind,
@@ -98,19 +116,23 @@ export function TopologyView({ topology }: { topology: Topology }) {
         ? { zIndex: 2000, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 4, labelStyle: { fontFamily: 'monospace' } }
         : {}),
     }));
-    return { nodes, edges };
-  }, [topology]);
+    return { nodes, edges, height };
+  }, [topology, columns]);
   const summary = `${topology.vms.length} VMs; ${topology.vms.filter((v) => v.node).length} of them Kubernetes nodes; ${topology.services.length} NodePort services`;
   return (
     <figure
-      className="h-[480px] overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+      ref={figure}
+      className="overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+      style={{ height: Number.isFinite(columns) ? Math.max(240, height) : 480 }}
       aria-label={`Topology: ${summary}`}
     >
       <ReactFlow
+        key={columns} // laid out again for another width: fitted again
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
+        fitViewOptions={{ padding: `${PADDING}px`, maxZoom: 1 }}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
         nodesConnectable={false}
