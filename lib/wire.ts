@@ -18,6 +18,14 @@ export type { AccessChoice } from '@/lib/schemas/forward-form';
 export interface ForwardView extends Forward {
   status: ForwardStatus | null;
   url: string | null; // the LAN URL, for tcp forwards
+  traffic: ForwardTraffic | null; // null until the kernel has been read with counters
+}
+
+/** A forward's traffic as the kernel counted it on its rules, kept across labgate's own rewrites of them. */
+export interface ForwardTraffic {
+  connections: number;
+  bytes: number;
+  lastUsed: string | null; // ISO; null: not used since labgate started
 }
 
 export interface HostStatus {

@@ -11,6 +11,7 @@ import { ConfirmButton } from '@/components/ui/ConfirmButton';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import { fetchJson } from '@/lib/fetch-json';
+import { formatBytes } from '@/lib/format';
 import type { ForwardView, HandMadeForward, HostStatus } from '@/lib/wire';
 import { queryKeys } from '@/lib/query-keys';
 import { shownSource } from './AccessField';
@@ -126,6 +127,34 @@ const columns: Column<ForwardView>[] = [
       </span>
     ),
     width: 'minmax(8rem, 1fr)',
+  },
+  {
+    id: 'traffic',
+    header: 'Traffic',
+    value: (f) => f.traffic?.bytes ?? -1,
+    render: (f) =>
+      f.traffic ? (
+        <span className="space-y-0.5 text-xs">
+          <span className="block">
+            {f.traffic.connections} connection{f.traffic.connections === 1 ? '' : 's'} · {formatBytes(f.traffic.bytes)}
+          </span>
+          <span className="block text-zinc-500 dark:text-zinc-400">
+            {f.traffic.lastUsed ? (
+              <>
+                last used{' '}
+                <time dateTime={f.traffic.lastUsed} suppressHydrationWarning>
+                  {new Date(f.traffic.lastUsed).toLocaleTimeString()}
+                </time>
+              </>
+            ) : (
+              'not used since labgate started'
+            )}
+          </span>
+        </span>
+      ) : (
+        '—'
+      ),
+    width: 'minmax(9rem, 1fr)',
   },
   {
     id: 'url',

@@ -8,7 +8,8 @@ import { multipassWatcher } from '@/lib/multipass/watcher';
 import { metrics } from '@/lib/observe/metrics';
 import { ProblemLog } from '@/lib/observe/problem-log';
 import type { Outcome } from '@/lib/result';
-import type { HostStatus } from '@/lib/wire';
+import { accumulate, trafficOf, type TrafficTotal } from '@/lib/domain/firewall/traffic';
+import type { ForwardTraffic, HostStatus } from '@/lib/wire';
 import type { HostParts } from './deps';
 import { readKernel } from './drift';
 import { hostChanged } from './events';
@@ -30,6 +31,8 @@ export const RESYNC_MS = 30_000; // a full read and diff at least this often, fo
 export class KernelView {
   private readonly parts: HostParts;
   private readonly lastSync: () => HostStatus['lastSync'];
+  /** Each forward's traffic since this process started, from the counters of every full read. */
+  private readonly totals = new Map<string, TrafficTotal>();
   /** The last full read, how many restores this process had made by then, and labgate's own lines in it. */
   private lastRead: { at: number; restores: number; status: Outcome<HostStatus>; own: string | null } | null = null;
 
@@ -51,10 +54,24 @@ export class KernelView {
     const restores = this.parts.firewall.restores;
     const read = save ? { ok: true as const, data: save } : await this.read();
     const status = read.ok ? this.statusOf(read.data) : read;
+    if (read.ok) this.count(read.data);
     const wasInSync = this.lastRead?.status.ok ? this.lastRead.status.data.inSync : null;
     this.lastRead = { at: Date.now(), restores, status, own: read.ok ? ownRulesOf(read.data) : null };
     if (status.ok && status.data.inSync !== wasInSync) hostChanged(); // open pages show the drift, or that it is gone
     return status;
+  }
+
+  /** A forward's traffic as the last full read counted it; null before any read with counters. */
+  traffic(id: string): ForwardTraffic | null {
+    const t = this.totals.get(id);
+    return t ? { connections: t.connections, bytes: t.bytes, lastUsed: t.lastUsed } : null;
+  }
+
+  private count(save: ParsedSave): void {
+    const at = new Date().toISOString();
+    const now = trafficOf(save);
+    for (const id of this.totals.keys()) if (!now.has(id)) this.totals.delete(id); // a forward gone from the kernel
+    for (const [id, t] of now) this.totals.set(id, accumulate(this.totals.get(id), t, at));
   }
 
   /** The last full read, with the latest sync's outcome, without reading the kernel again (what pages ask for). */

@@ -47,6 +47,12 @@ export class HostService {
       }
       return counts;
     });
+    metrics().countTrafficWith(() =>
+      this.parts.store.list().flatMap((f) => {
+        const t = this.kernel.traffic(f.id);
+        return t ? [{ name: f.name, listenPort: f.listenPort, connections: t.connections, bytes: t.bytes }] : [];
+      }),
+    );
   }
 
   /** The one audit log: the host's changes, and the ui's Kubernetes changes and logins. */
@@ -66,7 +72,14 @@ export class HostService {
 
   list(): ForwardView[] {
     const statuses = this.parts.store.statuses();
-    return this.parts.store.list().map((f) => ({ ...f, status: statuses.get(f.id) ?? null, url: lanUrl(f, addressOf(this.parts, f)) }));
+    return this.parts.store
+      .list()
+      .map((f) => ({
+        ...f,
+        status: statuses.get(f.id) ?? null,
+        url: lanUrl(f, addressOf(this.parts, f)),
+        traffic: this.kernel.traffic(f.id),
+      }));
   }
 
   get(id: string): Outcome<ForwardView> {

@@ -7,10 +7,30 @@ import { processSingleton } from '@/lib/process-wide';
 
 const FORWARD_STATES: ForwardState[] = ['applied', 'pending', 'stale', 'error'];
 
+interface ForwardTrafficSample {
+  name: string;
+  listenPort: number;
+  connections: number;
+  bytes: number;
+}
+
 function create() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'labgate_' });
   let forwardCounts: (() => Map<ForwardState, number>) | null = null;
+  let forwardTraffic: (() => ForwardTrafficSample[]) | null = null;
+  // A Gauge set at each scrape from totals that only grow: Prometheus reads it as the counter it is.
+  const trafficGauge = (name: string, help: string, field: 'connections' | 'bytes') =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['forward', 'port'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const f of forwardTraffic?.() ?? []) this.set({ forward: f.name, port: String(f.listenPort) }, f[field]);
+      },
+    });
   return {
     registry,
     forwards: new Gauge({
@@ -53,6 +73,16 @@ function create() {
         for (const s of STORE_STATES) this.set({ state: s }, s === now ? 1 : 0);
       },
     }),
+    forwardConnections: trafficGauge(
+      'labgate_forward_connections_total',
+      "Connections a forward has taken, from the kernel's counters on its DNAT rules, kept across labgate's own rewrites of them (host role).",
+      'connections',
+    ),
+    forwardBytes: trafficGauge(
+      'labgate_forward_bytes_total',
+      "Bytes through a forward, both directions, from the kernel's counters on its FORWARD rule, kept across labgate's own rewrites of them (host role).",
+      'bytes',
+    ),
     sourceErrors: new Counter({
       name: 'labgate_source_errors_total',
       help: 'Failed reads of a source: the Kubernetes API or Multipass.',
@@ -62,6 +92,10 @@ function create() {
     /** The host role says how to count its forwards; the ui role has none. */
     countForwardsWith(fn: () => Map<ForwardState, number>) {
       forwardCounts = fn;
+    },
+    /** The host role says where its forwards' traffic is. */
+    countTrafficWith(fn: () => ForwardTrafficSample[]) {
+      forwardTraffic = fn;
     },
   };
 }

@@ -186,6 +186,7 @@ export function renderRestore(
   missingJumps: Record<OwnedTable, string[]>,
   adopt: { table: OwnedTable; line: string }[] = [],
   reinstate: ReinstatedRule[] = [],
+  counters: ReadonlyMap<string, string> = new Map(), // "table rule" → "[packets:bytes]" the rule has now (see countersOf)
 ): string {
   const out: string[] = [];
   for (const table of ['nat', 'filter'] as const) {
@@ -197,7 +198,12 @@ export function renderRestore(
     // An adoption taken back: each hand-made rule where it stood, the lowest position first.
     for (const r of reinstate.filter((x) => x.table === table).sort((a, b) => a.position - b.position))
       out.push(r.line.replace(/^-A (\S+)/, `-I $1 ${r.position}`));
-    for (const chain of OWNED_CHAINS[table]) out.push(...(desired[table][chain] ?? []));
+    // A rule that stays keeps its counters (written back with iptables-restore --counters).
+    for (const chain of OWNED_CHAINS[table])
+      for (const line of desired[table][chain] ?? []) {
+        const kept = counters.get(`${table} ${line}`);
+        out.push(kept ? `${kept} ${line}` : line);
+      }
     out.push('COMMIT');
   }
   return `${out.join('\n')}\n`;

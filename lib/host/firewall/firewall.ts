@@ -12,6 +12,7 @@ import {
   type HostNetwork,
   type ReinstatedRule,
 } from '@/lib/domain/firewall/rules';
+import { countersOf } from '@/lib/domain/firewall/traffic';
 import { metrics } from '@/lib/observe/metrics';
 import type { Runner } from './runner';
 import { parseSave, rulesOf, type ParsedSave } from '@/lib/domain/firewall/save-parse';
@@ -43,7 +44,8 @@ export class Firewall {
   }
 
   async read(): Promise<ParsedSave> {
-    const res = await this.runner.run('save', []);
+    // With counters: each forward's traffic comes from this same read (lib/domain/firewall/traffic.ts).
+    const res = await this.runner.run('save', ['-c']);
     if (res.code !== 0) throw new FirewallError(`iptables-save failed (exit ${res.code})`, permissionHint(res.stderr));
     return parseSave(res.stdout);
   }
@@ -73,12 +75,13 @@ export class Firewall {
     actual?: ParsedSave, // the kernel as the caller has just read it
   ): Promise<SyncResult> {
     const desired = renderRules(forwards, net, this.owner);
-    const diff = diffFirewall(desired, actual ?? (await this.read()));
+    const kernel = actual ?? (await this.read());
+    const diff = diffFirewall(desired, kernel);
     if (diff.inSync && adopt.length === 0 && reinstate.length === 0) return { applied: false, diff };
-    const payload = renderRestore(desired, diff.missingJumps, adopt, reinstate);
+    const payload = renderRestore(desired, diff.missingJumps, adopt, reinstate, countersOf(kernel));
     this.restores++;
     const started = performance.now();
-    const res = await this.runner.run('restore', ['-w', '5', '--noflush'], payload);
+    const res = await this.runner.run('restore', ['-w', '5', '--noflush', '--counters'], payload);
     this.lastRestoreMs = performance.now() - started;
     metrics().applies.inc({ result: res.code === 0 ? 'ok' : 'error' });
     if (res.code !== 0) throw new FirewallError('iptables-restore refused the rules; nothing was changed', permissionHint(res.stderr));

@@ -92,8 +92,9 @@ export class FakeKernel implements Runner {
 function apply(tables: Map<string, Table>, payload: string): string | null {
   let t: Table | null = null;
   const lines = payload.replace(/\n$/, '').split('\n');
-  for (const [i, line] of lines.entries()) {
+  for (const [i, written] of lines.entries()) {
     const at = `line ${i + 1} failed`;
+    const line = written.replace(/^\[\d+:\d+\] (?=-A )/, ''); // counters (--counters): this kernel keeps none
     if (/[\u0000-\u001f\u007f]/.test(line)) return at;
     if (line.startsWith('*')) {
       t = tables.get(line.slice(1)) ?? { chains: [], rules: [] };

@@ -1,0 +1,70 @@
+import { CHAIN } from './rules';
+import { rulesOf, type ParsedSave } from './save-parse';
+
+/** A forward's traffic as the kernel counted it on labgate's own rules. */
+export interface Traffic {
+  connections: number; // its DNAT rules' packets: the nat table sees only a connection's first packet
+  bytes: number; // its FORWARD rule's bytes: both directions of the connections its DNAT made
+}
+
+/** `[packets:bytes]` as iptables-save -c prints it; null when absent or not counters. */
+export function parseCounters(counters: string | null): { packets: number; bytes: number } | null {
+  const m = counters ? /^\[(\d+):(\d+)\]$/.exec(counters) : null;
+  return m ? { packets: Number(m[1]), bytes: Number(m[2]) } : null;
+}
+
+const idOf = (text: string) => /--comment "?labgate:([a-z0-9]{1,20})"?(?: |$)/.exec(text)?.[1] ?? null;
+
+/**
+ * Each forward's traffic, from a full read with counters (iptables-save -c): the whole-ruleset
+ * read labgate already does, never a read per forward. Forwards without counters in the read
+ * (a read without -c, or no rule yet) are absent. Pure.
+ */
+export function trafficOf(save: ParsedSave): Map<string, Traffic> {
+  const out = new Map<string, Traffic>();
+  const add = (table: 'nat' | 'filter', chain: string, field: 'connections' | 'bytes') => {
+    for (const r of rulesOf(save, table, chain)) {
+      const id = idOf(r.text);
+      const c = parseCounters(r.counters);
+      if (!id || !c) continue;
+      const t = out.get(id) ?? { connections: 0, bytes: 0 };
+      t[field] += field === 'connections' ? c.packets : c.bytes;
+      out.set(id, t);
+    }
+  };
+  add('nat', CHAIN.dnat, 'connections');
+  add('filter', CHAIN.forward, 'bytes');
+  return out;
+}
+
+/**
+ * The counters each of labgate's rules has in the kernel now, keyed by table and rule text, for
+ * a restore to write them back (iptables-restore --counters): labgate rewrites its chains whole,
+ * and without them every restore would set every forward's traffic back to zero.
+ */
+export function countersOf(save: ParsedSave): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of save.lines)
+    if (l.kind === 'rule' && l.chain.startsWith('LABGATE-') && l.counters) out.set(`${l.table} ${l.text}`, l.counters);
+  return out;
+}
+
+/** A forward's traffic since labgate started, kept across the kernel's own resets of its counters. */
+export interface TrafficTotal extends Traffic {
+  lastUsed: string | null; // when a read last found more than the one before (ISO); null: not since labgate started
+  seen: Traffic; // what the kernel's counters said at the last read
+}
+
+/**
+ * The next total from a new read: counters that went down were reset (a rule rewritten because
+ * its target moved, a reboot), so what they had counted stays in the total and the new count is
+ * added on top. Pure.
+ */
+export function accumulate(before: TrafficTotal | undefined, now: Traffic, at: string): TrafficTotal {
+  if (!before) return { ...now, lastUsed: null, seen: now };
+  const grew = (k: keyof Traffic) => (now[k] >= before.seen[k] ? now[k] - before.seen[k] : now[k]);
+  const connections = before.connections + grew('connections');
+  const bytes = before.bytes + grew('bytes');
+  const used = connections > before.connections || bytes > before.bytes;
+  return { connections, bytes, lastUsed: used ? at : before.lastUsed, seen: now };
+}
