@@ -25,7 +25,8 @@ export interface ForwardView extends Forward {
 export interface ForwardTraffic {
   connections: number;
   bytes: number;
-  lastUsed: string | null; // ISO; null: not used since labgate started
+  lastUsed: string | null; // ISO; null: never used
+  perMinute: number[]; // bytes in each minute of the last hour, oldest first
 }
 
 export interface HostStatus {

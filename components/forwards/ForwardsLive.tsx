@@ -2,12 +2,13 @@
 
 import { LanUrl } from '@/components/ui/LanUrl';
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { adoptForward, deleteForward } from '@/app/actions/forwards';
 import { Badge } from '@/components/ui/Badge';
 import { Banner } from '@/components/ui/Banner';
 import { Button } from '@/components/ui/Button';
 import { ConfirmButton } from '@/components/ui/ConfirmButton';
+import { Sparkline } from '@/components/ui/Sparkline';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import { fetchJson } from '@/lib/fetch-json';
@@ -95,7 +96,14 @@ const columns: Column<ForwardView>[] = [
     value: (f) => (f.allowFrom ? f.allowFrom.map(shownSource).join(', ') : 'everyone on the LAN'),
     render: (f) =>
       f.allowFrom ? (
-        <span className="font-mono text-xs">{f.allowFrom.map(shownSource).join(', ')}</span>
+        <span className="font-mono text-xs">
+          {f.allowFrom.map((s, i) => (
+            <Fragment key={s}>
+              {i ? ', ' : ''}
+              <span className="whitespace-nowrap">{shownSource(s)}</span>
+            </Fragment>
+          ))}
+        </span>
       ) : (
         <span className="text-zinc-500 dark:text-zinc-400">everyone on the LAN</span>
       ),
@@ -136,8 +144,13 @@ const columns: Column<ForwardView>[] = [
       f.traffic ? (
         <span className="space-y-0.5 text-xs">
           <span className="block">
-            {f.traffic.connections} connection{f.traffic.connections === 1 ? '' : 's'} · {formatBytes(f.traffic.bytes)}
+            {f.traffic.connections} connection{f.traffic.connections === 1 ? '' : 's'} ·{' '}
+            <span className="whitespace-nowrap">{formatBytes(f.traffic.bytes)}</span>
           </span>
+          <Sparkline
+            values={f.traffic.perMinute}
+            label={`${f.name}: bytes per minute over the last hour, at most ${formatBytes(Math.max(0, ...f.traffic.perMinute))} a minute`}
+          />
           <span className="block text-zinc-500 dark:text-zinc-400">
             {f.traffic.lastUsed ? (
               <>
@@ -147,14 +160,14 @@ const columns: Column<ForwardView>[] = [
                 </time>
               </>
             ) : (
-              'not used since labgate started'
+              'not used yet'
             )}
           </span>
         </span>
       ) : (
         '—'
       ),
-    width: 'minmax(9rem, 1fr)',
+    width: 'minmax(10rem, 1fr)',
   },
   {
     id: 'url',

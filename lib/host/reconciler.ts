@@ -8,7 +8,14 @@ import { multipassWatcher } from '@/lib/multipass/watcher';
 import { metrics } from '@/lib/observe/metrics';
 import { ProblemLog } from '@/lib/observe/problem-log';
 import type { Outcome } from '@/lib/result';
-import { accumulate, trafficOf, type TrafficTotal } from '@/lib/domain/firewall/traffic';
+import {
+  accumulate,
+  bytesPerMinute,
+  HISTORY_MINUTES,
+  trafficOf,
+  type TrafficSample,
+  type TrafficTotal,
+} from '@/lib/domain/firewall/traffic';
 import type { ForwardTraffic, HostStatus } from '@/lib/wire';
 import type { HostParts } from './deps';
 import { readKernel } from './drift';
@@ -33,6 +40,8 @@ export class KernelView {
   private readonly lastSync: () => HostStatus['lastSync'];
   /** Each forward's traffic since this process started, from the counters of every full read. */
   private readonly totals = new Map<string, TrafficTotal>();
+  /** Their byte totals at each full read of the last hour, for the Forwards page's chart. */
+  private readonly samples = new Map<string, TrafficSample[]>();
   /** The last full read, how many restores this process had made by then, and labgate's own lines in it. */
   private lastRead: { at: number; restores: number; status: Outcome<HostStatus>; own: string | null } | null = null;
 
@@ -64,14 +73,31 @@ export class KernelView {
   /** A forward's traffic as the last full read counted it; null before any read with counters. */
   traffic(id: string): ForwardTraffic | null {
     const t = this.totals.get(id);
-    return t ? { connections: t.connections, bytes: t.bytes, lastUsed: t.lastUsed } : null;
+    return t
+      ? {
+          connections: t.connections,
+          bytes: t.bytes,
+          lastUsed: t.lastUsed,
+          perMinute: bytesPerMinute(this.samples.get(id) ?? [], Date.now()),
+        }
+      : null;
   }
 
   private count(save: ParsedSave): void {
-    const at = new Date().toISOString();
+    const at = Date.now();
     const now = trafficOf(save);
-    for (const id of this.totals.keys()) if (!now.has(id)) this.totals.delete(id); // a forward gone from the kernel
-    for (const [id, t] of now) this.totals.set(id, accumulate(this.totals.get(id), t, at));
+    // A forward gone from the kernel: its figures go too.
+    for (const id of this.totals.keys())
+      if (!now.has(id)) {
+        this.totals.delete(id);
+        this.samples.delete(id);
+      }
+    for (const [id, t] of now) {
+      const total = accumulate(this.totals.get(id), t, new Date(at).toISOString());
+      this.totals.set(id, total);
+      const kept = (this.samples.get(id) ?? []).filter((s) => s.at > at - HISTORY_MINUTES * 60_000);
+      this.samples.set(id, [...kept, { at, bytes: total.bytes }]);
+    }
   }
 
   /** The last full read, with the latest sync's outcome, without reading the kernel again (what pages ask for). */

@@ -62,6 +62,10 @@ describe("a forward's traffic", () => {
 
     await sendFromLan(2);
     expect(jenkinsOf().traffic!.connections).toBe(7);
+    // The last hour's chart: everything sent since the first read lands in its last minutes.
+    const { perMinute, bytes } = jenkinsOf().traffic!;
+    expect(perMinute).toHaveLength(60);
+    expect(perMinute.reduce((a, b) => a + b, 0)).toBe(bytes);
     const scraped = await metrics().registry.metrics();
     expect(scraped).toContain('labgate_forward_connections_total{forward="Jenkins",port="8096"} 7');
     expect(scraped).toMatch(/labgate_forward_bytes_total\{forward="Jenkins",port="8096"\} \d+/);

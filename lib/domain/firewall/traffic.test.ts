@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderRestore } from './rules';
 import { parseSave } from './save-parse';
-import { accumulate, countersOf, parseCounters, trafficOf } from './traffic';
+import { accumulate, bytesPerMinute, countersOf, parseCounters, trafficOf } from './traffic';
 
 // As iptables-save -c prints labgate's chains on a host where two forwards have been used.
 const SAVED = `*nat
@@ -61,7 +61,8 @@ describe('accumulate: totals that survive the kernel resetting its counters', ()
   const at = '2026-12-05T12:00:00.000Z';
   const t = (connections: number, bytes: number) => ({ connections, bytes });
   it.each([
-    ['the first read: its counts, no use seen yet', undefined, t(3, 300), { ...t(3, 300), lastUsed: null, seen: t(3, 300) }],
+    ['the first read: its counts, used by then', undefined, t(3, 300), { ...t(3, 300), lastUsed: at, seen: t(3, 300) }],
+    ['the first read of a forward never used', undefined, t(0, 0), { ...t(0, 0), lastUsed: null, seen: t(0, 0) }],
     [
       'more traffic: added, and used now',
       { ...t(3, 300), lastUsed: null, seen: t(3, 300) },
@@ -87,4 +88,37 @@ describe('accumulate: totals that survive the kernel resetting its counters', ()
       { ...t(5, 900), lastUsed: null, seen: t(0, 0) },
     ],
   ])('%s', (_what, before, now, want) => expect(accumulate(before, now, at)).toEqual(want));
+});
+
+describe('bytesPerMinute: the last hour, a minute a bar', () => {
+  const now = Date.UTC(2026, 11, 5, 12, 0, 0);
+  const min = (m: number) => now - m * 60_000; // m minutes ago
+  it.each<[string, { at: number; bytes: number }[], number, Record<number, number>]>([
+    ['no samples: all quiet', [], 3, {}],
+    ['one sample: nothing to compare', [{ at: min(1), bytes: 500 }], 3, {}],
+    [
+      'growth lands in the minute it was seen in, the newest last',
+      [
+        { at: min(2.5), bytes: 100 },
+        { at: min(1.5), bytes: 400 },
+        { at: min(0.5), bytes: 1000 },
+      ],
+      3,
+      { 1: 300, 2: 600 },
+    ],
+    [
+      'samples older than the window count for nothing',
+      [
+        { at: min(10), bytes: 0 },
+        { at: min(9), bytes: 5000 },
+        { at: min(0.2), bytes: 5100 },
+      ],
+      3,
+      { 2: 100 },
+    ],
+  ])('%s', (_what, samples, minutes, want) => {
+    const bars = bytesPerMinute(samples, now, minutes);
+    expect(bars).toHaveLength(minutes);
+    expect(bars).toEqual(Array.from({ length: minutes }, (_, i) => want[i] ?? 0));
+  });
 });

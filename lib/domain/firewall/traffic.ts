@@ -51,7 +51,7 @@ export function countersOf(save: ParsedSave): Map<string, string> {
 
 /** A forward's traffic since labgate started, kept across the kernel's own resets of its counters. */
 export interface TrafficTotal extends Traffic {
-  lastUsed: string | null; // when a read last found more than the one before (ISO); null: not since labgate started
+  lastUsed: string | null; // when a read last found more than the one before, or first found any (ISO); null: never used
   seen: Traffic; // what the kernel's counters said at the last read
 }
 
@@ -61,10 +61,35 @@ export interface TrafficTotal extends Traffic {
  * added on top. Pure.
  */
 export function accumulate(before: TrafficTotal | undefined, now: Traffic, at: string): TrafficTotal {
-  if (!before) return { ...now, lastUsed: null, seen: now };
+  // First seen: its counts so far (its rules were written with none), used by now if it has any.
+  if (!before) return { ...now, lastUsed: now.connections + now.bytes > 0 ? at : null, seen: now };
   const grew = (k: keyof Traffic) => (now[k] >= before.seen[k] ? now[k] - before.seen[k] : now[k]);
   const connections = before.connections + grew('connections');
   const bytes = before.bytes + grew('bytes');
   const used = connections > before.connections || bytes > before.bytes;
   return { connections, bytes, lastUsed: used ? at : before.lastUsed, seen: now };
+}
+
+/** A forward's byte total at a moment (ms since the epoch), as the full reads found it. */
+export interface TrafficSample {
+  at: number;
+  bytes: number;
+}
+
+export const HISTORY_MINUTES = 60;
+
+/**
+ * Bytes per minute over the last `minutes` minutes, oldest first, from the samples the full reads
+ * took (totals that only grow): each minute gets what the total grew by within it, as far as the
+ * samples tell; a minute without samples, nothing. Pure.
+ */
+export function bytesPerMinute(samples: readonly TrafficSample[], now: number, minutes = HISTORY_MINUTES): number[] {
+  const out = new Array<number>(minutes).fill(0);
+  const start = now - minutes * 60_000;
+  for (let i = 1; i < samples.length; i++) {
+    const [a, b] = [samples[i - 1]!, samples[i]!];
+    if (b.at <= start || b.at > now) continue;
+    out[Math.min(minutes - 1, Math.floor((b.at - start) / 60_000))]! += Math.max(0, b.bytes - a.bytes);
+  }
+  return out;
 }
