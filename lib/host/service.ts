@@ -72,14 +72,12 @@ export class HostService {
 
   list(): ForwardView[] {
     const statuses = this.parts.store.statuses();
-    return this.parts.store
-      .list()
-      .map((f) => ({
-        ...f,
-        status: statuses.get(f.id) ?? null,
-        url: lanUrl(f, addressOf(this.parts, f)),
-        traffic: this.kernel.traffic(f.id),
-      }));
+    return this.parts.store.list().map((f) => ({
+      ...f,
+      status: statuses.get(f.id) ?? null,
+      url: lanUrl(f, addressOf(this.parts, f)),
+      traffic: this.kernel.traffic(f.id),
+    }));
   }
 
   get(id: string): Outcome<ForwardView> {
