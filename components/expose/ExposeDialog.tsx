@@ -6,7 +6,7 @@ import { useLiveMutation } from '@/components/providers/useLiveMutation';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
 import { LanUrl } from '@/components/ui/LanUrl';
-import { shownSource } from '@/components/forwards/AccessField';
+import { shownSource, splitSources } from '@/lib/domain/network/networks';
 import type { AccessChoice, ExposeNaming, ExposeResult, ExposeTarget, PlanView } from '@/lib/wire';
 
 type Naming = { lanName: string; https: boolean; access: AccessChoice; listed: string };
@@ -44,8 +44,7 @@ export function ExposeButton({
   const [device, setDevice] = useState<string | null>(null); // this browser's address, as the server saw it
   const [, start] = useTransition();
   const asked = (n = naming): ExposeNaming => {
-    const allowFrom =
-      n.access === 'device' && device ? [device] : n.access === 'list' ? n.listed.split(/[\s,]+/).filter(Boolean) : undefined;
+    const allowFrom = n.access === 'device' && device ? [device] : n.access === 'list' ? splitSources(n.listed) : undefined;
     return { ...(n.lanName ? { lanName: n.lanName, https: n.https } : {}), ...(allowFrom ? { allowFrom } : {}) };
   };
 

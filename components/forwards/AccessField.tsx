@@ -3,9 +3,6 @@
 import { useId, useState } from 'react';
 import type { AccessChoice } from '@/lib/wire';
 
-/** A source as a person writes it: an address without its /32. */
-export const shownSource = (source: string) => source.replace(/\/32$/, '');
-
 /**
  * Who may reach a forward or an exposure: everyone on the LAN, only the listed addresses and
  * networks, or only the device in front of the screen (its address shown, taken by the server

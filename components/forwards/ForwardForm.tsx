@@ -7,7 +7,8 @@ import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
 import { ActionForm } from '@/components/ui/ActionForm';
 import type { AccessChoice, ForwardView } from '@/lib/wire';
-import { AccessField, shownSource } from './AccessField';
+import { shownSource } from '@/lib/domain/network/networks';
+import { AccessField } from './AccessField';
 
 type Kind = 'service' | 'instance' | 'static';
 

@@ -13,9 +13,9 @@ import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import { fetchJson } from '@/lib/fetch-json';
 import { formatBytes } from '@/lib/format';
+import { shownSource } from '@/lib/domain/network/networks';
 import type { ForwardView, HandMadeForward, HostStatus } from '@/lib/wire';
 import { queryKeys } from '@/lib/query-keys';
-import { shownSource } from './AccessField';
 import { ForwardForm } from './ForwardForm';
 
 const stateTone = { applied: 'green', pending: 'amber', stale: 'amber', error: 'red' } as const;

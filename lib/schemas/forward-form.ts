@@ -1,3 +1,4 @@
+import { splitSources } from '@/lib/domain/network/networks';
 import { formInteger } from './names';
 
 /** The access field's choices: everyone on the LAN, the listed sources, or only the device that sends the form. */
@@ -13,7 +14,7 @@ export function readAccess(form: FormData, device: string | null): string[] | nu
   if (choice === 'device') return device ? [device] : ['this device (its address is not known)'];
   if (choice !== 'list') return null;
   const listed = form.get('allowFrom');
-  return typeof listed === 'string' ? listed.split(/[\s,]+/).filter(Boolean) : [];
+  return typeof listed === 'string' ? splitSources(listed) : [];
 }
 
 /** The forward form's flat fields → the nested input CreateForward checks (lxd-ui's toNetworkForward). */

@@ -1,6 +1,6 @@
 import { MAX_SOURCES } from '../firewall/rules';
 import { DNS_LABEL } from '../network/lan-names';
-import { canonicalSource } from '../network/networks';
+import { canonicalSource, splitSources } from '../network/networks';
 
 /**
  * Expose by annotation: a Service says it wants to be on the LAN, GitOps-style, with nothing of
@@ -38,7 +38,7 @@ export function exposeAnnotation(annotations: Readonly<Record<string, string>>):
   if (https === 'true' && name === undefined)
     return { error: `${EXPOSE_ANNOTATIONS.https} needs ${EXPOSE_ANNOTATIONS.name}: the certificate is for that name (NAME.local).` };
   const listed = annotations[EXPOSE_ANNOTATIONS.allowFrom];
-  const sources = listed === undefined ? null : listed.split(/[\s,]+/).filter(Boolean);
+  const sources = listed === undefined ? null : splitSources(listed);
   const allowFrom = sources?.map(canonicalSource);
   if (sources && (!sources.length || sources.length > MAX_SOURCES || allowFrom!.some((s) => s === null)))
     return {

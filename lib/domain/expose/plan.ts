@@ -1,4 +1,5 @@
 import { HTTPS_NEEDS_NAME, mdnsName } from '../network/lan-names';
+import { shownSource } from '../network/networks';
 import type { ServiceRecord } from '../records';
 import type { ExposePlan, ExposeStep } from '@/lib/schemas/expose';
 
@@ -34,7 +35,7 @@ export function describeStep(s: ExposeStep): string {
     s.target.kind === 'service'
       ? `Open host port ${s.listenPort} to service ${s.target.namespace}/${s.target.name}, following its pod`
       : `Open host port ${s.listenPort} to instance ${s.target.name}:${s.target.port}, following its address`;
-  const access = s.allowFrom ? `; open only to ${s.allowFrom.map((a) => a.replace(/\/32$/, '')).join(', ')} (and this host)` : '';
+  const access = s.allowFrom ? `; open only to ${s.allowFrom.map(shownSource).join(', ')} (and this host)` : '';
   if (!s.lanName) return `${open}${access}`;
   return `${open}; publish ${mdnsName(s.lanName)} on the LAN${s.https ? `; serve https://${mdnsName(s.lanName)}/ with a certificate from labgate's CA` : ''}${access}`;
 }

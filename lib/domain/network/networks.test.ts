@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedFrom, canonicalSource } from './networks';
+import { allowedFrom, canonicalSource, shownSource, splitSources } from './networks';
 
 describe("canonicalSource: an access rule's source as the kernel keeps it", () => {
   it.each<[string, string | null]>([
@@ -33,4 +33,17 @@ describe('allowedFrom', () => {
   ])('%s with %j: %s', (ip, allowFrom, want) => {
     expect(allowedFrom(ip, allowFrom)).toBe(want);
   });
+});
+
+describe('sources as a person writes and reads them', () => {
+  it.each<[string, string[]]>([
+    ['192.168.50.10, 192.168.50.0/28', ['192.168.50.10', '192.168.50.0/28']],
+    [' 192.168.50.10\n192.168.50.11 ,,', ['192.168.50.10', '192.168.50.11']],
+    ['  ', []],
+  ])('splitSources(%j)', (text, want) => expect(splitSources(text)).toEqual(want));
+
+  it.each([
+    ['192.168.50.10/32', '192.168.50.10'],
+    ['192.168.50.0/24', '192.168.50.0/24'],
+  ])('shownSource(%s) = %s', (source, want) => expect(shownSource(source)).toBe(want));
 });

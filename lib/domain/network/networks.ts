@@ -49,6 +49,12 @@ export function canonicalSource(value: string): string | null {
   return /^\d{1,2}$/.test(bits) && Number(bits) >= WIDEST_ALLOWED_BITS ? networkOf(address!, Number(bits)) : null;
 }
 
+/** Sources as a person writes them, in a field or an annotation: separated by commas, spaces or lines. */
+export const splitSources = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
+
+/** A source as a person reads it: an address without its /32. */
+export const shownSource = (source: string): string => source.replace(/\/32$/, '');
+
 /** Whether an access rule lets this address in (null: everyone on the LAN). */
 export const allowedFrom = (ip: string, allowFrom: readonly string[] | null): boolean =>
   allowFrom === null || allowFrom.some((cidr) => inCidr(ip, cidr));
