@@ -39,9 +39,11 @@ export class KernelView {
   private readonly parts: HostParts;
   private readonly lastSync: () => HostStatus['lastSync'];
   /** Each forward's traffic since this process started, from the counters of every full read. */
-  private readonly totals = new Map<string, TrafficTotal>();
+  private totals = new Map<string, TrafficTotal>();
   /** Their byte totals at each full read of the last hour, for the Forwards page's chart. */
-  private readonly samples = new Map<string, TrafficSample[]>();
+  private samples = new Map<string, TrafficSample[]>();
+  /** What pages and /metrics show of them, as of the last full read. */
+  private trafficViews = new Map<string, ForwardTraffic>();
   /** The last full read, how many restores this process had made by then, and labgate's own lines in it. */
   private lastRead: { at: number; restores: number; status: Outcome<HostStatus>; own: string | null } | null = null;
 
@@ -72,32 +74,31 @@ export class KernelView {
 
   /** A forward's traffic as the last full read counted it; null before any read with counters. */
   traffic(id: string): ForwardTraffic | null {
-    const t = this.totals.get(id);
-    return t
-      ? {
-          connections: t.connections,
-          bytes: t.bytes,
-          lastUsed: t.lastUsed,
-          perMinute: bytesPerMinute(this.samples.get(id) ?? [], Date.now()),
-        }
-      : null;
+    return this.trafficViews.get(id) ?? null;
   }
 
+  /** Each forward's figures from a read: worked out here, once a read, not at each page or scrape that shows them. */
   private count(save: ParsedSave): void {
     const at = Date.now();
-    const now = trafficOf(save);
-    // A forward gone from the kernel: its figures go too.
-    for (const id of this.totals.keys())
-      if (!now.has(id)) {
-        this.totals.delete(id);
-        this.samples.delete(id);
-      }
-    for (const [id, t] of now) {
-      const total = accumulate(this.totals.get(id), t, new Date(at).toISOString());
-      this.totals.set(id, total);
-      const kept = (this.samples.get(id) ?? []).filter((s) => s.at > at - HISTORY_MINUTES * 60_000);
-      this.samples.set(id, [...kept, { at, bytes: total.bytes }]);
+    const totals = new Map<string, TrafficTotal>();
+    const samples = new Map<string, TrafficSample[]>();
+    const views = new Map<string, ForwardTraffic>();
+    // Only the forwards in this read: one gone from the kernel takes its figures with it.
+    for (const [id, now] of trafficOf(save)) {
+      const total = accumulate(this.totals.get(id), now, new Date(at).toISOString());
+      const history = [...(this.samples.get(id) ?? []).filter((s) => s.at > at - HISTORY_MINUTES * 60_000), { at, bytes: total.bytes }];
+      totals.set(id, total);
+      samples.set(id, history);
+      views.set(id, {
+        connections: total.connections,
+        bytes: total.bytes,
+        lastUsed: total.lastUsed,
+        perMinute: bytesPerMinute(history, at),
+      });
     }
+    this.totals = totals;
+    this.samples = samples;
+    this.trafficViews = views;
   }
 
   /** The last full read, with the latest sync's outcome, without reading the kernel again (what pages ask for). */
