@@ -1,5 +1,5 @@
 import { resolveFromLan } from '../lab/mdns-client.mts';
-import { LAN } from './fixtures/lab';
+import { LAN, PHONE } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { ExposeDialog } from './pages/expose';
 import { TablePage } from './pages/tables';
@@ -103,8 +103,8 @@ test('Expose for this device only: the plan says so, the laptop reaches it, anot
   lab,
   loggedIn: _,
 }) => {
-  const phone = '192.168.50.11';
-  const removeDevice = lab.lanDevice(phone);
+  const phone = PHONE;
+  const removeDevice = lab.lanDevice();
   try {
     const t = new TablePage(page);
     const expose = new ExposeDialog(page);

@@ -1,5 +1,5 @@
 import { JENKINS } from './fixtures/host-api';
-import { LAN } from './fixtures/lab';
+import { LAN, PHONE } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
@@ -35,8 +35,8 @@ test('only this device: the form takes the browser’s address; the laptop reach
   lab,
   loggedIn: _,
 }) => {
-  const phone = '192.168.50.11';
-  const removeDevice = lab.lanDevice(phone);
+  const phone = PHONE;
+  const removeDevice = lab.lanDevice();
   try {
     const t = new TablePage(page);
     await page.goto('/forwards');

@@ -2,13 +2,23 @@
 import { binary } from './build.mts';
 import { run } from './exec.mts';
 import { labPaths } from './paths.mts';
-import { namespaces } from './topology.mts';
+import { LAN, namespaces } from './topology.mts';
 
 export const labPrefix = (): string => {
   const prefix = process.env.LABGATE_LAB_PREFIX;
   if (!prefix) throw new Error('LABGATE_LAB_PREFIX is not set');
   return prefix;
 };
+
+/**
+ * A second device on the LAN beside the laptop: LAN.phone, a second address in the LAN namespace
+ * that curl sends from (`--interface`). Returns how to take it away again.
+ */
+export async function lanDevice(): Promise<() => Promise<void>> {
+  const addr = (verb: string) => run('ip', ['-n', namespaces(labPrefix()).lan, 'addr', verb, `${LAN.phone}/24`, 'dev', 'eth0']);
+  await addr('add');
+  return async () => void (await addr('del'));
+}
 
 /** curl from one of the lab's hosts ("lan", "host", "node1", …): body and whether it answered. */
 export async function curlFrom(host: string, url: string, extra: string[] = []): Promise<{ ok: boolean; body: string }> {

@@ -5,6 +5,7 @@ export const LAN = {
   cidr: '192.168.50.0/24',
   gateway: '192.168.50.1',
   laptop: '192.168.50.10',
+  phone: '192.168.50.11', // a second device, added to the laptop's namespace by the tests that need one (lanDevice)
   host: '192.168.50.27',
   hostInterface: 'enp3s0',
 } as const;

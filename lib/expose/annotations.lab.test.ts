@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grafanaNodePortArgs, rebootFirewall } from '@/lab/controls.mts';
-import { curlFrom, eventually, kubectl, labPrefix } from '@/lab/testing.mts';
-import { run } from '@/lab/exec.mts';
-import { LAN, namespaces } from '@/lab/topology.mts';
+import { curlFrom, eventually, kubectl, labPrefix, lanDevice } from '@/lab/testing.mts';
+import { LAN } from '@/lab/topology.mts';
 import { exposures } from './steps';
 import { hostClient } from '@/lib/host-api/client';
 import { AnnotationExposer } from './annotations';
@@ -53,9 +52,8 @@ describe('expose by annotation', () => {
   });
 
   it('labgate.dev/allow-from: only the listed device reaches the exposure; another device on the LAN does not', async () => {
-    const phone = '192.168.50.11';
-    const lan = namespaces(labPrefix()).lan;
-    await run('ip', ['-n', lan, 'addr', 'add', `${phone}/24`, 'dev', 'eth0']);
+    const phone = LAN.phone;
+    const removeDevice = await lanDevice();
     try {
       await kubectl([
         'annotate',
@@ -78,7 +76,7 @@ describe('expose by annotation', () => {
     } finally {
       await kubectl(['annotate', 'service', '-n', 'monitoring', 'kps-grafana', 'labgate.dev/expose-', 'labgate.dev/allow-from-']);
       await eventually('the Expose undone', async () => (await annotated()).length === 0, 20_000);
-      await run('ip', ['-n', lan, 'addr', 'del', `${phone}/24`, 'dev', 'eth0']);
+      await removeDevice();
     }
   });
 

@@ -1,49 +1,28 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { rebootFirewall } from '@/lab/controls.mts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '@/lab/exec.mts';
-import { curlFrom, labPrefix } from '@/lab/testing.mts';
-import { LAN, namespaces } from '@/lab/topology.mts';
+import { curlFrom, lanDevice } from '@/lab/testing.mts';
+import { LAN } from '@/lab/topology.mts';
 import { env } from '@/lib/env';
 import { CHECK_FIELDS } from '@/lib/schemas/errors';
 import { tlsFiles } from '@/lib/tls/certificates.mts';
 import { siteCertificate } from '@/lib/tls/site';
-import { Reconciler } from './reconciler';
-import type { HostService } from './service';
+import { labHost } from './testing/lab-host';
 import { hostStatus } from './testing/status';
-import { hostService } from './wiring';
 
 // Who may reach a forward, enforced by the real kernel (plain forwards) and the real Caddy
 // (HTTPS), checked from the LAN: the laptop (192.168.50.10) and a second device beside it
-// (192.168.50.11, a second address in the LAN namespace that curl sends from).
-const prefix = labPrefix();
+// (LAN.phone, a second address in the LAN namespace that curl sends from).
 const laptop = LAN.laptop;
-const phone = '192.168.50.11';
-const lan = namespaces(prefix).lan;
+const phone = LAN.phone;
 const from = (source: string, url: string, extra: string[] = []) => curlFrom('lan', url, ['--interface', source, ...extra]);
 
-let host: HostService;
-let reconciler: Reconciler;
-
-beforeAll(async () => {
-  await rebootFirewall(prefix);
-  await run('ip', ['-n', lan, 'addr', 'add', `${phone}/24`, 'dev', 'eth0']);
-  host = await hostService();
-  reconciler = new Reconciler(host);
-  await reconciler.start();
-});
-
-afterEach(async () => {
-  for (const f of host.list()) await host.remove(f.id, 'test');
-});
-
-afterAll(async () => {
-  reconciler.stop();
-  for (const f of host.list()) await host.remove(f.id, 'test');
-  await run('ip', ['-n', lan, 'addr', 'del', `${phone}/24`, 'dev', 'eth0']);
-});
+const lab = labHost();
+let removeDevice: () => Promise<void>;
+beforeAll(async () => void (removeDevice = await lanDevice()));
+afterAll(() => removeDevice?.());
 
 async function created(input: Record<string, unknown>) {
-  const res = await host.create(input, 'test');
+  const res = await lab.host.create(input, 'test');
   if (!res.ok) throw new Error(res.error);
   return res.data;
 }
@@ -64,19 +43,19 @@ describe("a forward's access rule, in the kernel", () => {
 
     expect(await reached()).toEqual({ laptop: true, phone: false });
     expect((await from(laptop, url)).body).toContain('Jenkins');
-    expect((await hostStatus(host)).inSync).toBe(true); // the rules as rendered are the rules as the kernel prints them
+    expect((await hostStatus(lab.host)).inSync).toBe(true); // the rules as rendered are the rules as the kernel prints them
 
-    expect((await host.update({ id: jenkins.id, allowFrom: [`${phone}/32`] }, 'test')).ok).toBe(true);
+    expect((await lab.host.update({ id: jenkins.id, allowFrom: [`${phone}/32`] }, 'test')).ok).toBe(true);
     expect(await reached()).toEqual({ laptop: false, phone: true });
-    expect((await hostStatus(host)).inSync).toBe(true);
+    expect((await hostStatus(lab.host)).inSync).toBe(true);
 
-    expect((await host.update({ id: jenkins.id, allowFrom: ['192.168.50.0/28'] }, 'test')).ok).toBe(true);
+    expect((await lab.host.update({ id: jenkins.id, allowFrom: ['192.168.50.0/28'] }, 'test')).ok).toBe(true);
     expect(await reached()).toEqual({ laptop: true, phone: true });
 
-    expect((await host.update({ id: jenkins.id, allowFrom: null }, 'test')).ok).toBe(true);
+    expect((await lab.host.update({ id: jenkins.id, allowFrom: null }, 'test')).ok).toBe(true);
     expect(await reached()).toEqual({ laptop: true, phone: true });
-    expect(host.list().find((f) => f.id === jenkins.id)!.allowFrom).toBeNull();
-    expect((await hostStatus(host)).inSync).toBe(true);
+    expect(lab.host.list().find((f) => f.id === jenkins.id)!.allowFrom).toBeNull();
+    expect((await hostStatus(lab.host)).inSync).toBe(true);
 
     // The other forward answered everyone all along, and still does.
     expect((await from(phone, other)).body).toContain('Jenkins');
@@ -91,7 +70,7 @@ describe("a forward's access rule, in the kernel", () => {
 
   it('a bad source is refused with its message, and nothing changes', async () => {
     const before = (await run('iptables-save', [])).stdout.split('\n').filter((l) => l.includes('labgate:'));
-    const res = await host.create(
+    const res = await lab.host.create(
       { name: 'Jenkins', listenPort: 8093, target: { kind: 'instance', name: 'ops', port: 8080 }, allowFrom: ['192.168.50.10 -j ACCEPT'] },
       'test',
     );
@@ -124,7 +103,7 @@ describe("an HTTPS exposure's access rule, in Caddy", () => {
     expect(refused.body).toContain('status=403');
     expect((await https(phone, 'ci.local')).body).toContain('status=200');
 
-    expect((await host.update({ id: jenkins.id, allowFrom: [phone] }, 'test')).ok).toBe(true);
+    expect((await lab.host.update({ id: jenkins.id, allowFrom: [phone] }, 'test')).ok).toBe(true);
     expect((await https(phone, 'jenkins.local')).body).toContain('status=200');
     expect((await https(laptop, 'jenkins.local')).body).toContain('status=403');
   });

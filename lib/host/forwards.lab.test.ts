@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiserver, dockerRules, movePod, rebootFirewall, grafanaNodePortArgs, setInstanceAddress } from '@/lab/controls.mts';
 import { run } from '@/lab/exec.mts';
 import { curlFrom, eventually, iptables, kubectl, labPrefix, ruleset } from '@/lab/testing.mts';
 import { LAN, namespaces, vmByName } from '@/lab/topology.mts';
-import type { ForwardView, HostService } from './service';
-import { hostService } from './wiring';
-import { Reconciler } from './reconciler';
+import type { ForwardView } from './service';
+import { labHost } from './testing/lab-host';
 import { hostStatus } from './testing/status';
 
 const prefix = labPrefix();
@@ -25,32 +24,18 @@ const answerFromLan = async (port: number) => {
   return res.ok ? (JSON.parse(res.body) as { service: string; node: string }) : null;
 };
 
-let host: HostService;
-let reconciler: Reconciler;
+const lab = labHost(); // from a clean slate: only the daemons' own rules; no forward left by any test
 let foreignBefore = '';
 
 beforeAll(async () => {
-  await rebootFirewall(prefix); // a clean slate: only the daemons' own rules
   foreignBefore = await foreign();
   await kubectl(grafanaNodePortArgs(true));
-  host = await hostService();
-  reconciler = new Reconciler(host);
-  await reconciler.start();
 });
 
-// Whatever a test left (a failed one does not get to its own clean-up): the next starts from no forward.
-afterEach(async () => {
-  for (const f of host.list()) await host.remove(f.id, 'test');
-});
-
-afterAll(async () => {
-  reconciler.stop();
-  for (const f of host.list()) await host.remove(f.id, 'test');
-  await kubectl(grafanaNodePortArgs(false));
-});
+afterAll(() => kubectl(grafanaNodePortArgs(false)));
 
 async function grafanaForward(): Promise<ForwardView> {
-  const res = await host.create(
+  const res = await lab.host.create(
     { name: 'Grafana', listenPort: 30060, target: { kind: 'service', namespace: 'monitoring', name: 'kps-grafana', port: 80 } },
     'test',
   );
@@ -69,7 +54,7 @@ describe('forwards against the real kernel, with traffic from the LAN', () => {
     expect(await answerFromLan(30060)).toMatchObject({ service: 'kps-grafana', node });
     expect(await foreign()).toBe(foreignBefore);
 
-    expect((await host.remove(f.id, 'test')).ok).toBe(true);
+    expect((await lab.host.remove(f.id, 'test')).ok).toBe(true);
     expect((await curlFrom('lan', lanUrl(30060))).ok).toBe(false);
     expect(await save()).not.toContain(`labgate:${f.id}`);
     expect(await foreign()).toBe(foreignBefore);
@@ -86,7 +71,7 @@ describe('forwards against the real kernel, with traffic from the LAN', () => {
     await rebootFirewall(prefix); // puts the daemons' rules back as they were
     await eventually('the forward to answer again', () => answerFromLan(30060));
     expect(await foreign()).toBe(foreignBefore);
-    await host.remove(f.id, 'test');
+    await lab.host.remove(f.id, 'test');
   });
 
   it("re-points when the service's pod moves to another node", async () => {
@@ -95,17 +80,21 @@ describe('forwards against the real kernel, with traffic from the LAN', () => {
     expect(to).not.toBe(from);
     await eventually(`the LAN URL to answer from ${to}`, async () => (await answerFromLan(30060))?.node === to);
     // The status is written once iptables-restore has exited: a moment after the kernel took the rules.
-    await eventually(`the forward's status to name ${to}`, async () => host.list().find((x) => x.id === f.id)?.status?.node === to, 5_000);
+    await eventually(
+      `the forward's status to name ${to}`,
+      async () => lab.host.list().find((x) => x.id === f.id)?.status?.node === to,
+      5_000,
+    );
   });
 
   it('keeps the forward, marked stale, while the apiserver is down', async () => {
     const f = await grafanaForward();
     await apiserver(prefix, 'stopped');
     try {
-      await host.sync();
+      await lab.host.sync();
       await eventually('the forward to be marked stale', async () => {
-        await host.sync();
-        return host.list().find((x) => x.id === f.id)?.status?.state === 'stale';
+        await lab.host.sync();
+        return lab.host.list().find((x) => x.id === f.id)?.status?.state === 'stale';
       });
       expect(await answerFromLan(30060)).toMatchObject({ service: 'kps-grafana' });
     } finally {
@@ -114,21 +103,24 @@ describe('forwards against the real kernel, with traffic from the LAN', () => {
     await eventually(
       'the forward to be applied again',
       async () => {
-        await host.sync();
-        return host.list().find((x) => x.id === f.id)?.status?.state === 'applied';
+        await lab.host.sync();
+        return lab.host.list().find((x) => x.id === f.id)?.status?.state === 'applied';
       },
       30_000,
     );
-    await host.remove(f.id, 'test');
+    await lab.host.remove(f.id, 'test');
   });
 
   it('passes traffic under a Docker-style FORWARD policy DROP', async () => {
     await dockerRules(prefix, true);
     try {
-      const res = await host.create({ name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
+      const res = await lab.host.create(
+        { name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } },
+        'test',
+      );
       expect(res.ok).toBe(true);
       expect((await curlFrom('lan', lanUrl(8080))).body).toContain('Jenkins');
-      if (res.ok) await host.remove(res.data.id, 'test');
+      if (res.ok) await lab.host.remove(res.data.id, 'test');
     } finally {
       await dockerRules(prefix, false);
     }
@@ -140,14 +132,14 @@ describe("a VM's address changes, as DHCP may give it after a restart", () => {
   const dnatTargets = async () => [...(await save()).matchAll(/-A LABGATE\S* .*--to-destination (\d+\.\d+\.\d+\.\d+)/g)].map((m) => m[1]);
 
   it('an instance forward to ops:8080 follows it through Multipass; the old address is no longer targeted', async () => {
-    const res = await host.create({ name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
+    const res = await lab.host.create({ name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
     if (!res.ok) throw new Error(res.error);
     expect(await dnatTargets()).toEqual(['10.120.52.31']);
     try {
       await setInstanceAddress(prefix, 'ops', '10.120.52.41');
       // No sync asked for: the Multipass watcher sees the new address and wakes the reconciler.
       await eventually('the forward to target the new address', async () => {
-        const s = host.list().find((x) => x.id === res.data.id)?.status;
+        const s = lab.host.list().find((x) => x.id === res.data.id)?.status;
         return s?.state === 'applied' && s.targetIP === '10.120.52.41';
       });
       expect(await dnatTargets()).toEqual(['10.120.52.41']);
@@ -161,7 +153,7 @@ describe("a VM's address changes, as DHCP may give it after a restart", () => {
   });
 
   it("a UDP flow that was already running reaches the new address: the old target's conntrack entries are forgotten", async () => {
-    const res = await host.create(
+    const res = await lab.host.create(
       { name: 'Echo', protocol: 'udp', listenPort: 5005, target: { kind: 'instance', name: 'ops', port: 5005 } },
       'test',
     );
@@ -214,7 +206,7 @@ describe("a VM's address changes, as DHCP may give it after a restart", () => {
     try {
       await setInstanceAddress(prefix, node, '10.120.52.42');
       await eventually(`the forward to target ${node}'s new address`, async () => {
-        const s = host.list().find((x) => x.id === f.id)?.status;
+        const s = lab.host.list().find((x) => x.id === f.id)?.status;
         return s?.state === 'applied' && s.node === node && s.targetIP === '10.120.52.42';
       });
       expect(await dnatTargets()).toEqual(['10.120.52.42']);
@@ -265,13 +257,13 @@ describe('a node that reports an address it should not', () => {
     try {
       await setInternalIP(node, address);
       const marked = await eventually('the forward to be marked with the reason', async () => {
-        await host.sync();
-        const s = host.list().find((x) => x.id === f.id)?.status;
+        await lab.host.sync();
+        const s = lab.host.list().find((x) => x.id === f.id)?.status;
         if (s?.state === 'error' && s.reason?.includes(`${node} ${reason}`)) return s;
         throw new Error(`status ${JSON.stringify(s)}`);
       });
       expect(marked).toMatchObject({ targetIP: addresses[node], node });
-      for (let i = 0; i < 5; i++) await host.sync(); // every sync, not only the first, stays clean
+      for (let i = 0; i < 5; i++) await lab.host.sync(); // every sync, not only the first, stays clean
       expect(await save()).not.toMatch(/203\.0\.113\.7|^-A INPUT -j ACCEPT$|--comment z$/m);
       expect(await foreign()).toBe(before);
       expect(await answerFromLan(30060)).toMatchObject({ node });
@@ -279,8 +271,8 @@ describe('a node that reports an address it should not', () => {
       await setInternalIP(node, addresses[node]!);
     }
     await eventually('the forward to be applied again', async () => {
-      await host.sync();
-      const s = host.list().find((x) => x.id === f.id)?.status;
+      await lab.host.sync();
+      const s = lab.host.list().find((x) => x.id === f.id)?.status;
       return s?.state === 'applied' && s.reason === null && s.targetIP === addresses[node];
     });
     expect(await foreign()).toBe(before);
@@ -293,7 +285,7 @@ describe('a forward with a listen address', () => {
     // A second address on the host's LAN interface, as a host with an alias or a second DHCP lease has.
     await run('ip', ['addr', 'add', '192.168.50.28/24', 'dev', LAN.hostInterface]);
     try {
-      const res = await host.create(
+      const res = await lab.host.create(
         { name: 'Jenkins', listenPort: 8083, listenAddress: '192.168.50.28', target: { kind: 'instance', name: 'ops', port: 8080 } },
         'test',
       );
@@ -323,11 +315,11 @@ describe('a forward on port 443', () => {
       'the laptop to listen',
       async () => (await run('curl', ['-sS', '--max-time', '1', 'http://192.168.50.10:443/'])).stdout === 'the laptop',
     );
-    const res = await host.create({ name: 'Web', listenPort: 443, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
+    const res = await lab.host.create({ name: 'Web', listenPort: 443, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
     expect(res.ok).toBe(true);
     expect((await run('curl', ['-sS', '--max-time', '2', 'http://192.168.50.10:443/'])).stdout).toBe('the laptop');
     expect((await curlFrom('lan', lanUrl(443))).body).toContain('Jenkins');
-    if (res.ok) await host.remove(res.data.id, 'test');
+    if (res.ok) await lab.host.remove(res.data.id, 'test');
   });
 });
 
@@ -375,28 +367,34 @@ describe('bad input changes nothing', () => {
     },
   ])('$name', async ({ input, status }) => {
     const before = await ruleset();
-    const res = await host.create(input, 'test');
+    const res = await lab.host.create(input, 'test');
     expect(res).toMatchObject({ ok: false, status });
-    expect(host.list()).toEqual([]);
+    expect(lab.host.list()).toEqual([]);
     expect(await ruleset()).toBe(before);
   });
 
   it('a port something on the host listens on', async () => {
     const before = await ruleset();
-    const res = await host.create({ name: 'x', listenPort: busyPort, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } }, 'test');
+    const res = await lab.host.create(
+      { name: 'x', listenPort: busyPort, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } },
+      'test',
+    );
     expect(res).toMatchObject({ ok: false, status: 409, error: expect.stringMatching(/in use by a program/) });
     expect(await ruleset()).toBe(before);
   });
 
   it('a port another forward has', async () => {
-    const first = await host.create(
+    const first = await lab.host.create(
       { name: 'MySQL', listenPort: 3306, target: { kind: 'static', ip: '10.120.52.30', port: 3306 } },
       'test',
     );
     expect(first.ok).toBe(true);
-    const second = await host.create({ name: 'Other', listenPort: 3306, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
+    const second = await lab.host.create(
+      { name: 'Other', listenPort: 3306, target: { kind: 'instance', name: 'ops', port: 8080 } },
+      'test',
+    );
     expect(second).toMatchObject({ ok: false, status: 409, fieldErrors: { listenPort: [expect.stringMatching(/MySQL/)] } });
-    if (first.ok) await host.remove(first.data.id, 'test');
+    if (first.ok) await lab.host.remove(first.data.id, 'test');
   });
 });
 
@@ -425,26 +423,26 @@ describe("adopting the reference host's hand-made forward", () => {
     );
     await iptables('-I', 'FORWARD', '1', '-p', 'tcp', '-d', ip, '--dport', '30060', '-j', 'ACCEPT');
     await eventually('the hand-made forward to answer', () => answerFromLan(30060));
-    const status = await hostStatus(host);
+    const status = await hostStatus(lab.host);
     const handMade = status.handMade.find((h) => h.listenPort === 30060)!;
     expect(handMade).toMatchObject({ protocol: 'tcp', targetIP: ip, targetPort: 30060 });
     expect(handMade.rules).toHaveLength(2);
 
-    expect(await host.create({ name: 'Again', listenPort: 30060, target: { kind: 'static', ip, port: 30060 } }, 'test')).toMatchObject({
+    expect(await lab.host.create({ name: 'Again', listenPort: 30060, target: { kind: 'static', ip, port: 30060 } }, 'test')).toMatchObject({
       ok: false,
       status: 409,
     });
-    expect(await host.adopt({ ruleKey: handMade.key }, 'test')).toMatchObject({ ok: false, status: 400 }); // no confirmation
+    expect(await lab.host.adopt({ ruleKey: handMade.key }, 'test')).toMatchObject({ ok: false, status: 400 }); // no confirmation
 
-    const adopted = await host.adopt({ ruleKey: handMade.key, confirm: true }, 'test');
+    const adopted = await lab.host.adopt({ ruleKey: handMade.key, confirm: true }, 'test');
     expect(adopted).toMatchObject({ ok: true, data: { listenPort: 30060, target: { kind: 'static', ip, port: 30060 } } });
     const after = await save();
     expect(after).not.toContain('-A PREROUTING -i enp3s0 -p tcp -m tcp --dport 30060 -j DNAT');
     expect(after).not.toMatch(/-A FORWARD -d \S+ -p tcp -m tcp --dport 30060 -j ACCEPT/);
     expect(await answerFromLan(30060)).toMatchObject({ service: 'kps-grafana', node });
-    expect((await hostStatus(host)).handMade).toEqual([]);
+    expect((await hostStatus(lab.host)).handMade).toEqual([]);
     expect(await foreign()).toBe(foreignBefore);
-    if (adopted.ok) await host.remove(adopted.data.id, 'test');
+    if (adopted.ok) await lab.host.remove(adopted.data.id, 'test');
   });
 });
 
@@ -471,7 +469,7 @@ describe('adopting exactly what it says', () => {
     await iptables('-A', 'FORWARD', '-p', 'tcp', '-d', '10.120.52.31', '--dport', '8080', '-j', 'ACCEPT');
     await dnat(9090, ['-s', '192.168.50.10/32']);
     try {
-      const { handMade } = await hostStatus(host);
+      const { handMade } = await hostStatus(lab.host);
       const byPort = (p: number) => {
         const h = handMade.find((x) => x.listenPort === p);
         if (!h) throw new Error(`no hand-made forward of port ${p} in ${JSON.stringify(handMade)}`);
@@ -482,19 +480,19 @@ describe('adopting exactly what it says', () => {
       expect(p80.restrictions).toEqual([]);
 
       const before = await ruleset();
-      const refused = await host.adopt({ ruleKey: p9090.key, confirm: true }, 'test');
+      const refused = await lab.host.adopt({ ruleKey: p9090.key, confirm: true }, 'test');
       expect(refused).toMatchObject({ ok: false, status: 409, error: expect.stringContaining('-s 192.168.50.10/32') });
       expect(await ruleset()).toBe(before);
 
-      const adopted = await host.adopt({ ruleKey: p80.key, confirm: true }, 'test');
+      const adopted = await lab.host.adopt({ ruleKey: p80.key, confirm: true }, 'test');
       expect(adopted.ok).toBe(true);
       const after = await save();
       expect(after).not.toContain('-A PREROUTING -p tcp -m tcp --dport 80 -j DNAT');
       for (const line of p8080.rules) expect(after).toContain(line.line); // the 8080 forward's DNAT and its accept
-      const widened = await host.adopt({ ruleKey: p9090.key, confirm: true, widen: true }, 'test');
+      const widened = await lab.host.adopt({ ruleKey: p9090.key, confirm: true, widen: true }, 'test');
       expect(widened.ok).toBe(true);
       expect(await save()).not.toContain('-s 192.168.50.10/32 -p tcp -m tcp --dport 9090');
-      for (const r of [adopted, widened]) if (r.ok) await host.remove(r.data.id, 'test');
+      for (const r of [adopted, widened]) if (r.ok) await lab.host.remove(r.data.id, 'test');
     } finally {
       await rebootFirewall(prefix); // the hand-made rules that are left
     }

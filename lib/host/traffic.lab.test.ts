@@ -1,31 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebootFirewall } from '@/lab/controls.mts';
+import { describe, expect, it } from 'vitest';
 import { run } from '@/lab/exec.mts';
-import { curlFrom, labPrefix } from '@/lab/testing.mts';
+import { curlFrom } from '@/lab/testing.mts';
 import { LAN } from '@/lab/topology.mts';
 import { metrics } from '@/lib/observe/metrics';
-import { Reconciler } from './reconciler';
-import type { HostService } from './service';
-import { hostService } from './wiring';
+import { labHost } from './testing/lab-host';
 
 // Each forward's traffic from the real kernel's counters on labgate's rules: known traffic sent
 // from the LAN, read back with the whole-ruleset read, and not set back to zero by labgate's restores.
-let host: HostService;
-let reconciler: Reconciler;
+const lab = labHost();
 
-beforeAll(async () => {
-  await rebootFirewall(labPrefix());
-  host = await hostService();
-  reconciler = new Reconciler(host);
-  await reconciler.start();
-});
-
-afterAll(async () => {
-  reconciler.stop();
-  for (const f of host.list()) await host.remove(f.id, 'test');
-});
-
-const jenkinsOf = () => host.list().find((f) => f.name === 'Jenkins')!;
+const jenkinsOf = () => lab.host.list().find((f) => f.name === 'Jenkins')!;
 async function sendFromLan(times: number): Promise<number> {
   let bytes = 0;
   for (let i = 0; i < times; i++) {
@@ -33,15 +17,18 @@ async function sendFromLan(times: number): Promise<number> {
     expect(res.body).toContain('Jenkins');
     bytes += res.body.length;
   }
-  await host.status(); // a full read, as the reconciler makes them
+  await lab.host.status(); // a full read, as the reconciler makes them
   return bytes;
 }
 
 describe("a forward's traffic", () => {
   it('counts the connections and bytes sent from the LAN, survives restores of other changes, and shows in /metrics', async () => {
-    const created = await host.create({ name: 'Jenkins', listenPort: 8096, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');
+    const created = await lab.host.create(
+      { name: 'Jenkins', listenPort: 8096, target: { kind: 'instance', name: 'ops', port: 8080 } },
+      'test',
+    );
     expect(created.ok).toBe(true);
-    await host.status();
+    await lab.host.status();
     expect(jenkinsOf().traffic).toMatchObject({ connections: 0, lastUsed: null });
 
     const body = await sendFromLan(5);
@@ -52,11 +39,11 @@ describe("a forward's traffic", () => {
 
     // Another forward: labgate rewrites its chains whole in one restore, with the counters kept.
     expect((await run('iptables-save', ['-c'])).stdout).toMatch(/\[5:\d+\] -A LABGATE-DNAT .*labgate:/);
-    expect((await host.create({ name: 'Other', listenPort: 8097, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test')).ok).toBe(
-      true,
-    );
+    expect(
+      (await lab.host.create({ name: 'Other', listenPort: 8097, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test')).ok,
+    ).toBe(true);
     expect((await run('iptables-save', ['-c'])).stdout).toMatch(new RegExp(`\\[5:\\d+\\] -A LABGATE-DNAT .*labgate:${jenkinsOf().id}`));
-    await host.status();
+    await lab.host.status();
     expect(jenkinsOf().traffic!.connections).toBe(5);
     expect(jenkinsOf().traffic!.bytes).toBe(first.bytes);
 
@@ -69,6 +56,6 @@ describe("a forward's traffic", () => {
     const scraped = await metrics().registry.metrics();
     expect(scraped).toContain('labgate_forward_connections_total{forward="Jenkins",port="8096"} 7');
     expect(scraped).toMatch(/labgate_forward_bytes_total\{forward="Jenkins",port="8096"\} \d+/);
-    expect(host.list().find((f) => f.name === 'Other')!.traffic).toMatchObject({ connections: 0 });
+    expect(lab.host.list().find((f) => f.name === 'Other')!.traffic).toMatchObject({ connections: 0 });
   });
 });
