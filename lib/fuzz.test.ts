@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { referenceNetwork } from '@/lib/domain/testing/fixtures';
 import type { ResolvedForward } from '@/lib/domain/forwards/forward';
 import { resolvedForward } from '@/lib/domain/testing/arbitraries';
 import { isCidr, isIpv4 } from '@/lib/domain/network/networks';
@@ -107,7 +108,7 @@ describe("fuzzing every operation's schema", () => {
 });
 
 describe('fuzzing the rule renderer and the parser', () => {
-  const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
+  const net = referenceNetwork;
 
   it(
     "renders only labgate's chains, one line per rule, and the parser reads it back unchanged",

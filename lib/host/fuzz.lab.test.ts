@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { referenceNetwork } from '@/lib/domain/testing/fixtures';
 import { run } from '@/lab/exec.mts';
 import { ruleset } from '@/lab/testing.mts';
 import { resolvedForward } from '@/lib/domain/testing/arbitraries';
@@ -8,7 +9,7 @@ import { hostService } from './wiring';
 
 const RUNS = Number(process.env.LABGATE_FUZZ_RUNS ?? 1000);
 const STATEFUL_RUNS = Number(process.env.LABGATE_FUZZ_RUNS ?? 1000);
-const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
+const net = referenceNetwork;
 
 describe('fuzzing against the real iptables', () => {
   it(

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { instance, node, pod, service } from '@/lib/domain/testing/fixtures';
+import { grafanaForward, instance, node, pod, referenceNetwork, service } from '@/lib/domain/testing/fixtures';
 import { findHandMade } from '@/lib/domain/firewall/handmade';
 import type { TargetContext } from '@/lib/domain/forwards/targets';
 import { movingTelemetryDaemon } from '@/lib/multipass/testing/daemon';
@@ -21,16 +21,8 @@ const MULTIPASS_RULES = fs.readFileSync(
   path.join(import.meta.dirname, '..', '..', 'lab', 'fixtures', 'iptables', 'multipass-qemu-rules.txt'),
   'utf8',
 );
-const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
-const grafana = {
-  id: 'g1',
-  protocol: 'tcp' as const,
-  listenPort: 30060,
-  listenAddress: null,
-  targetIP: '10.120.52.23',
-  targetPort: 30060,
-  allowFrom: null,
-};
+const net = referenceNetwork;
+const grafana = grafanaForward;
 const foreign = (save: string) => save.split('\n').filter((l) => l.startsWith('-A') && !l.includes('LABGATE') && !l.includes('labgate'));
 
 describe('Firewall.sync', () => {

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { ResolvedForward } from '../forwards/forward';
+import { grafanaForward, referenceNetwork } from '../testing/fixtures';
 import { parseSave } from '@/lib/domain/firewall/save-parse';
 import { diffFirewall } from './diff';
-import type { ResolvedForward } from '../forwards/forward';
 import { JUMPS, renderRestore, renderRules } from './rules';
 
-const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
-const g1: ResolvedForward = {
-  id: 'g1',
-  protocol: 'tcp',
-  listenPort: 30060,
-  listenAddress: null,
-  targetIP: '10.120.52.23',
-  targetPort: 30060,
-  allowFrom: null,
-};
+const net = referenceNetwork;
+const g1 = grafanaForward;
 const g2: ResolvedForward = { ...g1, targetIP: '10.120.52.24' }; // the pod moved to node2
 
 /** What iptables-save would print after a given set of forwards was applied to an empty host. */

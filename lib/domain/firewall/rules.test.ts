@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedForward } from '../forwards/forward';
+import { grafanaForward, referenceNetwork } from '../testing/fixtures';
 import { parseSave } from '@/lib/domain/firewall/save-parse';
 import { renderRemoval, renderRestore, renderRules, saveString, UnsafeRuleValue } from './rules';
 
-const net = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
-const grafana: ResolvedForward = {
-  id: 'g1',
-  protocol: 'tcp',
-  listenPort: 30060,
-  listenAddress: null,
-  targetIP: '10.120.52.23',
-  targetPort: 30060,
-  allowFrom: null,
-};
+const net = referenceNetwork;
+const grafana = grafanaForward;
 
 describe('renderRestore', () => {
   it('renders one forward and the missing jumps as one payload (golden)', () => {

@@ -1,4 +1,20 @@
+import type { HostNetwork } from '../firewall/rules';
+import type { ResolvedForward } from '../forwards/forward';
 import type { InstanceRecord, NodeRecord, PodRecord, ServiceRecord } from '../records';
+
+/** The reference host's LAN side, as the rule tests render against it. */
+export const referenceNetwork: HostNetwork = { lanInterface: 'enp3s0', lanAddress: '192.168.50.27', lanCidr: '192.168.50.0/24' };
+
+/** Grafana's forward (g1) resolved to its NodePort on node1, open to everyone on the LAN. */
+export const grafanaForward: ResolvedForward = {
+  id: 'g1',
+  protocol: 'tcp',
+  listenPort: 30060,
+  listenAddress: null,
+  targetIP: '10.120.52.23',
+  targetPort: 30060,
+  allowFrom: null,
+};
 
 /** Small builders for table tests: a record with sensible defaults and the fields a case cares about. */
 export const instance = (name: string, ipv4: string[], state = 'Running'): InstanceRecord => ({
