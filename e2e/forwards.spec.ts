@@ -1,3 +1,4 @@
+import type { Locator } from '@playwright/test';
 import { JENKINS } from './fixtures/host-api';
 import { LAN, PHONE } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
@@ -5,17 +6,22 @@ import { TablePage } from './pages/tables';
 
 test.describe.configure({ mode: 'serial' });
 
+/** The forward form's fields for Jenkins on ops:8080, at a host port. */
+async function fillJenkins(form: Locator, listenPort: string) {
+  await form.getByLabel('Name', { exact: true }).fill('Jenkins');
+  await form.getByLabel('Host port').fill(listenPort);
+  await form.getByLabel('An instance (follows its address)').check();
+  await form.getByLabel('Instance', { exact: true }).fill('ops');
+  await form.getByLabel('Port', { exact: true }).fill('8080');
+}
+
 test('open a forward from the form, reach it from the LAN, close it', async ({ page, lab, loggedIn: _ }) => {
   const t = new TablePage(page);
   await page.goto('/forwards');
   await expect(page.getByText('No forwards yet.')).toBeVisible();
   await page.getByRole('button', { name: 'Open a forward' }).click();
   const form = page.getByRole('form', { name: 'Open a forward' });
-  await form.getByLabel('Name', { exact: true }).fill('Jenkins');
-  await form.getByLabel('Host port').fill('8080');
-  await form.getByLabel('An instance (follows its address)').check();
-  await form.getByLabel('Instance', { exact: true }).fill('ops');
-  await form.getByLabel('Port', { exact: true }).fill('8080');
+  await fillJenkins(form, '8080');
   await form.getByRole('button', { name: 'Open forward' }).click();
 
   const row = t.row('Forwards', 'Jenkins');
@@ -42,11 +48,7 @@ test('only this device: the form takes the browser’s address; the laptop reach
     await page.goto('/forwards');
     await page.getByRole('button', { name: 'Open a forward' }).click();
     const form = page.getByRole('form', { name: 'Open a forward' });
-    await form.getByLabel('Name', { exact: true }).fill('Jenkins');
-    await form.getByLabel('Host port').fill('8086');
-    await form.getByLabel('An instance (follows its address)').check();
-    await form.getByLabel('Instance', { exact: true }).fill('ops');
-    await form.getByLabel('Port', { exact: true }).fill('8080');
+    await fillJenkins(form, '8086');
     await form.getByRole('group', { name: 'Who may reach it' }).getByLabel('Only this device (192.168.50.10)').check();
     await form.getByRole('button', { name: 'Open forward' }).click();
 
