@@ -1,10 +1,8 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
 import { useActionState, useState } from 'react';
-import { useToast } from '@/components/ui/Toaster';
-import { queryKeys } from '@/lib/query-keys';
 import type { ActionResult } from '@/lib/result';
+import { useOutcome } from './useOutcome';
 
 /**
  * Every form's one hook: runs its server action, refreshes the live views when it succeeds, says
@@ -17,14 +15,12 @@ export function useLiveAction<T>(
   done: string | ((data: T) => string) = 'Done.',
   onDone?: (data: T) => void,
 ) {
-  const client = useQueryClient();
-  const toast = useToast();
+  const told = useOutcome(done);
   const [typed, setTyped] = useState<Record<string, string>>({});
   const [state, submit, pending] = useActionState(async (prev: ActionResult<T> | null, form: FormData) => {
     setTyped(Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)])));
     const res = await action(prev, form);
-    if (res.ok) await client.invalidateQueries({ queryKey: queryKeys.state });
-    toast(res.ok ? 'ok' : 'error', res.ok ? (typeof done === 'function' ? done(res.data) : done) : res.error);
+    await told(res, res.ok ? '' : res.error); // a form shows each field's message beside it
     if (res.ok) onDone?.(res.data);
     return res;
   }, null);

@@ -1,9 +1,9 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useToast } from '@/components/ui/Toaster';
-import { queryKeys } from '@/lib/query-keys';
 import type { ActionResult } from '@/lib/result';
+import { useOutcome } from './useOutcome';
 
 /** An action's failure in one line: its field messages when it has them (they say what to fix), else its message. */
 export const failureOf = (res: ActionResult<unknown>): string | null =>
@@ -15,14 +15,11 @@ export const failureOf = (res: ActionResult<unknown>): string | null =>
  * keeps the failure to show where the person is looking. `done`: the toast on success.
  */
 export function useLiveMutation<A, T>(action: (arg: A) => Promise<ActionResult<T>>, done: string | ((data: T) => string) = 'Done.') {
-  const client = useQueryClient();
+  const told = useOutcome(done);
   const toast = useToast();
   const mutation = useMutation({
     mutationFn: action,
-    onSuccess: async (res) => {
-      if (res.ok) await client.invalidateQueries({ queryKey: queryKeys.state });
-      toast(res.ok ? 'ok' : 'error', res.ok ? (typeof done === 'function' ? done(res.data) : done) : failureOf(res)!);
-    },
+    onSuccess: (res) => told(res, failureOf(res) ?? ''),
     onError: (e) => toast('error', e.message),
   });
   const error = mutation.data ? failureOf(mutation.data) : mutation.error ? mutation.error.message : null;
