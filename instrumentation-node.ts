@@ -33,15 +33,19 @@ async function takeHost(): Promise<void> {
   ownership.set(await HostOwnership.take({ runtimeDir, dataDir, installId: installId(db()) }));
 }
 
-/** The host role keeps the kernel true to the store from the moment it starts. */
+/** The host role keeps the kernel true to the store from the moment it starts, and probes what it forwards. */
 async function startReconciler(): Promise<void> {
   const { hostService } = await import('@/lib/host/wiring');
   const { Reconciler } = await import('@/lib/host/reconciler');
-  const reconciler = new Reconciler(await hostService());
+  const host = await hostService();
+  const reconciler = new Reconciler(host);
   reconciler
     .start()
     .catch((e: unknown) => console.error(`labgate: the reconciler could not start: ${e instanceof Error ? e.message : String(e)}`))
-    .finally(firstSyncFinished);
+    .finally(() => {
+      firstSyncFinished();
+      host.health.start(); // probed once the forwards are in the kernel
+    });
 }
 
 /**

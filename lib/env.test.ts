@@ -34,6 +34,15 @@ describe('parseEnv', () => {
       lanName: 'labgate',
       caddyAdmin: '/run/labgate-caddy/admin.sock',
       runtimeDir: '/run/labgate',
+      healthIntervalMs: 30_000,
+      healthWebhook: null,
+    });
+  });
+
+  it('takes the health probes’ interval and webhook', () => {
+    expect(parseEnv({ LABGATE_HEALTH_INTERVAL_SECONDS: '10', LABGATE_HEALTH_WEBHOOK: 'https://ntfy.lan/labgate?t=x' })).toMatchObject({
+      healthIntervalMs: 10_000,
+      healthWebhook: 'https://ntfy.lan/labgate?t=x',
     });
   });
 
@@ -74,5 +83,10 @@ describe('parseEnv', () => {
     { name: 'a trusted proxy that is a name', env: { LABGATE_TRUSTED_PROXIES: '127.0.0.1,proxy.lan' } },
     { name: 'an allowed network with leading zeros', env: { LABGATE_ALLOWED_NETWORKS: '010.0.0.0/8' } },
     { name: 'a relative Multipass socket', env: { LABGATE_MULTIPASS_SOCKET: 'multipass_socket' } },
+    { name: 'a health interval under 5 s', env: { LABGATE_HEALTH_INTERVAL_SECONDS: '1' } },
+    { name: 'a health interval of a fraction', env: { LABGATE_HEALTH_INTERVAL_SECONDS: '7.5' } },
+    { name: 'a webhook that is not http(s)', env: { LABGATE_HEALTH_WEBHOOK: 'file:///etc/passwd' } },
+    { name: 'a webhook that is not a URL', env: { LABGATE_HEALTH_WEBHOOK: 'ntfy.lan/labgate' } },
+    { name: 'a webhook with a password in it', env: { LABGATE_HEALTH_WEBHOOK: 'https://me:secret@ntfy.lan/' } },
   ])('rejects $name, naming the setting', ({ env }) => expect(() => parseEnv(env)).toThrow(`labgate cannot start: ${Object.keys(env)[0]}`));
 });

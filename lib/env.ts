@@ -118,6 +118,21 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,15}$/, 'LABGATE_LAN_INTERFACE must be an interface name (1-15 of A-Z a-z 0-9 _ . -)')
     .optional(),
+  LABGATE_HEALTH_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int('LABGATE_HEALTH_INTERVAL_SECONDS is a whole number of seconds')
+    .min(5, 'LABGATE_HEALTH_INTERVAL_SECONDS is at least 5')
+    .max(3_600, 'LABGATE_HEALTH_INTERVAL_SECONDS is at most 3600 (an hour)')
+    .default(30),
+  // Where a forward going down or up again is posted, as JSON: http(s) only, and no credentials in it to leak into logs.
+  LABGATE_HEALTH_WEBHOOK: z
+    .url({ protocol: /^https?$/, error: 'LABGATE_HEALTH_WEBHOOK is an http:// or https:// URL, such as https://ntfy.example/labgate' })
+    .max(2_000)
+    .refine(
+      (u) => !URL.parse(u)?.username && !URL.parse(u)?.password,
+      'LABGATE_HEALTH_WEBHOOK must not carry a user or password; put a token in its path or query',
+    )
+    .optional(),
 });
 
 export type Env = {
@@ -142,6 +157,8 @@ export type Env = {
   lanName: string | null; // LABGATE_LAN_NAME: the dashboard's mDNS name (without .local), null when off
   caddyAdmin: string; // LABGATE_CADDY_ADMIN
   runtimeDir: string; // LABGATE_RUNTIME_DIR: where the host lock is
+  healthIntervalMs: number; // LABGATE_HEALTH_INTERVAL_SECONDS: how often each forward is probed
+  healthWebhook: string | null; // LABGATE_HEALTH_WEBHOOK: where changes of health are posted
 };
 
 /** An issue's message, naming the setting where the schema's own words do not (zod's defaults). */
@@ -180,6 +197,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     caddyAdmin: e.LABGATE_CADDY_ADMIN,
     // systemd lists each RuntimeDirectory, colon-separated: the first is labgate's.
     runtimeDir: e.LABGATE_RUNTIME_DIR ?? e.RUNTIME_DIRECTORY?.split(':')[0] ?? '/run/labgate',
+    healthIntervalMs: e.LABGATE_HEALTH_INTERVAL_SECONDS * 1_000,
+    healthWebhook: e.LABGATE_HEALTH_WEBHOOK ?? null,
   };
 }
 

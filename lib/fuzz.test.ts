@@ -122,8 +122,8 @@ describe('fuzzing the rule renderer and the parser', () => {
             if (l.startsWith('-A ')) expect(owned.has(l.split(' ')[1]!)).toBe(true);
             else expect(/^(\*(nat|filter)|COMMIT|:LABGATE-[A-Z]+ - \[0:0\])$/.test(l)).toBe(true);
           }
-          // Per forward: its DNAT rules (one, or one per source and one for the host), a hairpin and a FORWARD rule.
-          const perForward = forwards.map((f) => (f.allowFrom ? f.allowFrom.length + 1 : 1) + 2);
+          // Per forward: its DNAT rules (one for the host, then one for everyone or one per source), a hairpin and a FORWARD rule.
+          const perForward = forwards.map((f) => 1 + (f.allowFrom ? f.allowFrom.length : 1) + 2);
           expect(lines.filter((l) => l.startsWith('-A ') && l.includes('labgate:'))).toHaveLength(perForward.reduce((a, b) => a + b, 0));
           expect(printSave(parseSave(payload))).toBe(payload);
         }),

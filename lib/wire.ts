@@ -6,11 +6,12 @@
 import type { FirewallDiff } from '@/lib/domain/firewall/diff';
 import type { HandMadeForward } from '@/lib/domain/firewall/handmade';
 import type { Forward, ForwardStatus } from '@/lib/domain/forwards/forward';
+import type { ForwardHealth, HealthChange } from '@/lib/domain/forwards/health';
 import type { WorkloadRecord } from '@/lib/domain/records';
 import type { InstanceRow, NodeRow, ServiceRow, Topology } from '@/lib/domain/views';
 
 // Shapes the domain defines that the browser is handed as they are.
-export type { HandMadeForward, InstanceRow, NodeRow, ServiceRow, Topology, WorkloadRecord };
+export type { ForwardHealth, HandMadeForward, HealthChange, InstanceRow, NodeRow, ServiceRow, Topology, WorkloadRecord };
 export type { LaunchTemplate } from '@/lib/domain/cluster/templates';
 export type { ExposeNaming, ExposeTarget } from '@/lib/schemas/expose';
 export type { AccessChoice } from '@/lib/schemas/forward-form';
@@ -19,6 +20,7 @@ export interface ForwardView extends Forward {
   status: ForwardStatus | null;
   url: string | null; // the LAN URL, for tcp forwards
   traffic: ForwardTraffic | null; // null until the kernel has been read with counters
+  health: ForwardHealth | null; // null until the first probe
 }
 
 /** A forward's traffic as the kernel counted it on its rules, kept across labgate's own rewrites of them. */

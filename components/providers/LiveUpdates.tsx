@@ -1,8 +1,8 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
+import { setLoggingOut, toLoginAndBack } from '@/lib/fetch-json';
 import { queryKeys } from '@/lib/query-keys';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
@@ -13,9 +13,9 @@ export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
  */
 export function useLiveUpdates(): LiveStatus {
   const client = useQueryClient();
-  const router = useRouter();
   const [status, setStatus] = useState<LiveStatus>('connecting');
   useEffect(() => {
+    setLoggingOut(false); // a dashboard again: a session ending from now on goes back to the login
     const source = new EventSource('/api/state/events');
     const refresh = () => void client.invalidateQueries({ queryKey: queryKeys.state });
     source.addEventListener('ready', () => {
@@ -26,11 +26,11 @@ export function useLiveUpdates(): LiveStatus {
     // The session ended (logout elsewhere, expiry, password reset): the server closed the stream.
     source.addEventListener('ended', () => {
       source.close();
-      router.push(`/login?next=${encodeURIComponent(window.location.pathname)}`);
+      toLoginAndBack();
     });
     source.onerror = () => setStatus('reconnecting');
     return () => source.close();
-  }, [client, router]);
+  }, [client]);
   return status;
 }
 

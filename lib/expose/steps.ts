@@ -16,7 +16,7 @@ export type { ExposeRecord };
 import { siteCertificate } from '@/lib/tls/site';
 import type { ExposeResult } from '@/lib/wire';
 import { boundary } from './pause';
-import { answers, answersHttps } from './probe';
+import { answers, answersHttps } from '@/lib/host/probe';
 
 /** The journal's Expose entries whose record passes its schema; the others are reported, never acted on. */
 async function journalExposes(

@@ -102,6 +102,9 @@ describe("an HTTPS exposure's access rule, in Caddy", () => {
     expect(refused.body).toMatch(/^labgate refused this device: jenkins\.local is open only to some addresses/);
     expect(refused.body).toContain('status=403');
     expect((await https(phone, 'ci.local')).body).toContain('status=200');
+    // The health probe asks as a device that trusts labgate's CA does: by name, through Caddy.
+    await lab.host.health.round();
+    expect(lab.host.health.health(jenkins.id)).toMatchObject({ state: 'up', reason: null });
 
     expect((await lab.host.update({ id: jenkins.id, allowFrom: [phone] }, 'test')).ok).toBe(true);
     expect((await https(phone, 'jenkins.local')).body).toContain('status=200');

@@ -9,6 +9,7 @@ import type { Env } from '@/lib/env';
 import { storeRoom, type StoreProblem } from '@/lib/store/failure';
 import type { TlsProxy } from './caddy';
 import type { Firewall } from './firewall/firewall';
+import type { Prober } from './health';
 import type { LanNames } from './lan-names';
 import { AuditLog } from './tables/audit';
 import { ForwardStore } from './tables/forwards';
@@ -37,9 +38,11 @@ export interface HostDeps {
   firewall: Firewall;
   sources: TargetSources;
   facts: HostFacts;
-  settings: Pick<Env, 'auditRetention' | 'journalRetentionDays' | 'lanName' | 'dataDir'>;
+  settings: Pick<Env, 'auditRetention' | 'journalRetentionDays' | 'lanName' | 'dataDir'> &
+    Partial<Pick<Env, 'healthIntervalMs' | 'healthWebhook'>>;
   names: LanNames; // NAME.local on the LAN
   tlsProxy: TlsProxy; // HTTPS in front of named forwards
+  prober?: Prober; // how a forward's health is probed (the live one by default)
   targetSettleMs?: number; // how long a Service target that does not resolve yet is waited for
   storeRoom?: () => StoreProblem | null; // whether the data dir can take a change (tests make it say full)
 }
@@ -55,6 +58,7 @@ export interface HostParts extends Omit<HostDeps, 'settings' | 'targetSettleMs' 
   journal: Journal;
   dataDir: string;
   dashboardName: string | null;
+  health: { intervalMs: number; webhook: string | null; retentionDays: number };
   targetSettleMs: number;
   storeRoom: () => StoreProblem | null;
   /** What resolution knows right now; null where a source is unreachable. */
@@ -69,6 +73,11 @@ export function hostParts({ settings, targetSettleMs = TARGET_SETTLE_MS, storeRo
     journal: new Journal(deps.db, settings.journalRetentionDays),
     dataDir: settings.dataDir,
     dashboardName: settings.lanName,
+    health: {
+      intervalMs: settings.healthIntervalMs ?? 30_000,
+      webhook: settings.healthWebhook ?? null,
+      retentionDays: settings.auditRetention.days,
+    },
     targetSettleMs,
     storeRoom: room ?? (() => storeRoom(settings.dataDir)),
     context: () => ({ ...deps.sources.context(), policy: deps.facts.policy() }),

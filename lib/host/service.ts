@@ -15,6 +15,7 @@ import type { ForwardView, HostStatus } from '@/lib/wire';
 import { addressOf, checkForward, claimName } from './checks';
 import { hostParts, type HostDeps, type HostParts } from './deps';
 import { exportRules, readKernel } from './drift';
+import { HealthMonitor } from './health';
 import { KernelView } from './reconciler';
 import { newForwardId } from './tables/forwards';
 import { HostSync, recordOutcome } from './sync';
@@ -33,11 +34,14 @@ export class HostService {
   private readonly syncer: HostSync;
   /** The last full read of the kernel: what pages are shown, and what the reconciler's cheap check compares with. */
   readonly kernel: KernelView;
+  /** Is each forward up: the probes' last answers and the changes they saw. */
+  readonly health: HealthMonitor;
 
   constructor(deps: HostDeps) {
     this.parts = hostParts(deps);
     this.syncer = new HostSync(this.parts);
     this.kernel = new KernelView(this.parts, () => this.syncer.lastSync);
+    this.health = new HealthMonitor(this.parts);
     metrics().countForwardsWith(() => {
       const statuses = this.parts.store.statuses();
       const counts = new Map<ForwardState, number>();
@@ -47,11 +51,10 @@ export class HostService {
       }
       return counts;
     });
-    metrics().countTrafficWith(() =>
-      this.parts.store.list().flatMap((f) => {
-        const t = this.kernel.traffic(f.id);
-        return t ? [{ name: f.name, listenPort: f.listenPort, connections: t.connections, bytes: t.bytes }] : [];
-      }),
+    metrics().describeForwardsWith(() =>
+      this.parts.store
+        .list()
+        .map((f) => ({ name: f.name, listenPort: f.listenPort, traffic: this.kernel.traffic(f.id), health: this.health.health(f.id) })),
     );
   }
 
@@ -77,6 +80,7 @@ export class HostService {
       status: statuses.get(f.id) ?? null,
       url: lanUrl(f, addressOf(this.parts, f)),
       traffic: this.kernel.traffic(f.id),
+      health: this.health.health(f.id),
     }));
   }
 

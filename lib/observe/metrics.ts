@@ -1,26 +1,28 @@
 import 'server-only';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ForwardState } from '@/lib/domain/forwards/forward';
+import type { ForwardHealth } from '@/lib/domain/forwards/health';
 import { env } from '@/lib/env';
 import { STORE_STATES, storeHealth } from '@/lib/store/failure';
 import { processSingleton } from '@/lib/process-wide';
 
 const FORWARD_STATES: ForwardState[] = ['applied', 'pending', 'stale', 'error'];
 
-interface ForwardTrafficSample {
+/** One forward as /metrics shows it: its traffic and its health, where known. */
+export interface ForwardSample {
   name: string;
   listenPort: number;
-  connections: number;
-  bytes: number;
+  traffic: { connections: number; bytes: number } | null;
+  health: ForwardHealth | null;
 }
 
 function create() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'labgate_' });
   let forwardCounts: (() => Map<ForwardState, number>) | null = null;
-  let forwardTraffic: (() => ForwardTrafficSample[]) | null = null;
-  // A Gauge set at each scrape from totals that only grow: Prometheus reads it as the counter it is.
-  const trafficGauge = (name: string, help: string, field: 'connections' | 'bytes') =>
+  let forwardSamples: (() => ForwardSample[]) | null = null;
+  // A Gauge per forward set at each scrape; for totals that only grow, Prometheus reads it as the counter it is.
+  const forwardGauge = (name: string, help: string, value: (f: ForwardSample) => number | null | undefined) =>
     new Gauge({
       name,
       help,
@@ -28,9 +30,13 @@ function create() {
       registers: [registry],
       collect() {
         this.reset();
-        for (const f of forwardTraffic?.() ?? []) this.set({ forward: f.name, port: String(f.listenPort) }, f[field]);
+        for (const f of forwardSamples?.() ?? []) {
+          const v = value(f);
+          if (v !== null && v !== undefined) this.set({ forward: f.name, port: String(f.listenPort) }, v);
+        }
       },
     });
+  const probed = (f: ForwardSample) => (f.health && f.health.state !== 'unknown' ? f.health : null);
   return {
     registry,
     forwards: new Gauge({
@@ -73,15 +79,26 @@ function create() {
         for (const s of STORE_STATES) this.set({ state: s }, s === now ? 1 : 0);
       },
     }),
-    forwardConnections: trafficGauge(
+    forwardConnections: forwardGauge(
       'labgate_forward_connections_total',
-      "Connections a forward has taken, from the kernel's counters on its DNAT rules, kept across labgate's own rewrites of them (host role).",
-      'connections',
+      "Connections from the LAN a forward has taken, from the kernel's counters on its DNAT rules, kept across labgate's own rewrites of them (host role).",
+      (f) => f.traffic?.connections,
     ),
-    forwardBytes: trafficGauge(
+    forwardBytes: forwardGauge(
       'labgate_forward_bytes_total',
       "Bytes through a forward, both directions, from the kernel's counters on its FORWARD rule, kept across labgate's own rewrites of them (host role).",
-      'bytes',
+      (f) => f.traffic?.bytes,
+    ),
+    forwardUp: forwardGauge('labgate_forward_up', "1 when the forward's last health probe answered, 0 when it did not (host role).", (f) =>
+      probed(f) ? Number(probed(f)!.state === 'up') : null,
+    ),
+    forwardResponse: forwardGauge('labgate_forward_response_seconds', "The last health probe's answer time (host role).", (f) =>
+      probed(f)?.responseMs != null ? probed(f)!.responseMs! / 1000 : null,
+    ),
+    forwardUptimeDay: forwardGauge(
+      'labgate_forward_uptime_day_ratio',
+      'The share of the last 24 hours the forward answered its probes (host role).',
+      (f) => probed(f)?.uptimeDay,
     ),
     sourceErrors: new Counter({
       name: 'labgate_source_errors_total',
@@ -93,9 +110,9 @@ function create() {
     countForwardsWith(fn: () => Map<ForwardState, number>) {
       forwardCounts = fn;
     },
-    /** The host role says where its forwards' traffic is. */
-    countTrafficWith(fn: () => ForwardTrafficSample[]) {
-      forwardTraffic = fn;
+    /** The host role says where its forwards' traffic and health are. */
+    describeForwardsWith(fn: () => ForwardSample[]) {
+      forwardSamples = fn;
     },
   };
 }

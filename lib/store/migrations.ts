@@ -105,6 +105,20 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE forwards ADD COLUMN allow_from TEXT; -- JSON array of sources (CIDRs); NULL: everyone on the LAN
     `,
   },
+  {
+    version: 6,
+    name: "forwards' health: each change of state the probes saw",
+    sql: `
+      CREATE TABLE health (
+        id         INTEGER PRIMARY KEY,
+        forward_id TEXT NOT NULL,
+        at         TEXT NOT NULL,
+        up         INTEGER NOT NULL,   -- 1: answered; 0: did not
+        reason     TEXT                -- why not, in words
+      );
+      CREATE INDEX health_by_forward ON health (forward_id, at);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -37,7 +37,7 @@ describe('diffFirewall', () => {
       desired: [g1],
       kernel: '*nat\nCOMMIT\n*filter\nCOMMIT\n',
       inSync: false,
-      missing: 8,
+      missing: 9,
       unexpected: 0,
     },
     {
@@ -45,7 +45,7 @@ describe('diffFirewall', () => {
       desired: [g1],
       kernel: kernelWith([], { jumps: false }),
       inSync: false,
-      missing: 3,
+      missing: 4,
       unexpected: 0,
     },
     {
@@ -53,10 +53,10 @@ describe('diffFirewall', () => {
       desired: [g2],
       kernel: kernelWith([g1]),
       inSync: false,
-      missing: 3,
-      unexpected: 3,
+      missing: 4,
+      unexpected: 4,
     },
-    { name: 'forward deleted', desired: [], kernel: kernelWith([g1]), inSync: false, missing: 0, unexpected: 3 },
+    { name: 'forward deleted', desired: [], kernel: kernelWith([g1]), inSync: false, missing: 0, unexpected: 4 },
   ])('$name', ({ desired, kernel, inSync, missing, unexpected }) => {
     const d = diffFirewall(renderRules(desired, net), parseSave(kernel));
     expect({ inSync: d.inSync, missing: d.missing.length, unexpected: d.unexpected.length }).toEqual({ inSync, missing, unexpected });

@@ -24,6 +24,7 @@ describe('renderRestore', () => {
         '-A LABGATE-PREROUTING -i enp3s0 -m addrtype --dst-type LOCAL -m comment --comment labgate -j LABGATE-DNAT',
         '-A LABGATE-PREROUTING -d 192.168.50.27/32 ! -i enp3s0 -m comment --comment labgate -j LABGATE-DNAT',
         '-A LABGATE-OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -m comment --comment labgate -j LABGATE-DNAT',
+        '-A LABGATE-DNAT -p tcp -m tcp --dport 30060 -m addrtype --src-type LOCAL -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
         '-A LABGATE-DNAT -p tcp -m tcp --dport 30060 -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
         '-A LABGATE-POSTROUTING ! -s 192.168.50.0/24 -d 10.120.52.23/32 -p tcp -m tcp --dport 30060 -m conntrack --ctstate DNAT -m comment --comment "labgate:g1" -j MASQUERADE',
         '-A LABGATE-CANARY -m comment --comment labgate-canary -j RETURN',
@@ -52,24 +53,24 @@ describe('renderRestore', () => {
   it('binds to one address when asked, and renders forwards in id order', () => {
     const rules = renderRules([{ ...grafana, id: 'z9', listenAddress: '192.168.50.28' }, grafana], net);
     expect(rules.nat['LABGATE-DNAT']![0]).toContain('labgate:g1');
-    expect(rules.nat['LABGATE-DNAT']![1]).toBe(
+    expect(rules.nat['LABGATE-DNAT']![3]).toBe(
       '-A LABGATE-DNAT -d 192.168.50.28/32 -p tcp -m tcp --dport 30060 -m comment --comment "labgate:z9" -j DNAT --to-destination 10.120.52.23:30060',
     );
   });
 
-  it('an access rule: a DNAT rule per source, one for the host itself, and nothing for anyone else (golden)', () => {
+  it('an access rule: one DNAT rule for the host itself, one per source, and nothing for anyone else (golden)', () => {
     const rules = renderRules([{ ...grafana, allowFrom: ['192.168.50.10/32', '10.8.0.0/16'] }], net);
     expect(rules.nat['LABGATE-DNAT']).toEqual([
+      '-A LABGATE-DNAT -p tcp -m tcp --dport 30060 -m addrtype --src-type LOCAL -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
       '-A LABGATE-DNAT -s 192.168.50.10/32 -p tcp -m tcp --dport 30060 -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
       '-A LABGATE-DNAT -s 10.8.0.0/16 -p tcp -m tcp --dport 30060 -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
-      '-A LABGATE-DNAT -p tcp -m tcp --dport 30060 -m addrtype --src-type LOCAL -m comment --comment "labgate:g1" -j DNAT --to-destination 10.120.52.23:30060',
     ]);
     // Only DNAT'd connections are masqueraded and let through: those stay one rule each.
     expect(rules.nat['LABGATE-POSTROUTING']).toHaveLength(1);
     expect(rules.filter['LABGATE-FORWARD']).toHaveLength(1);
     const bound = renderRules([{ ...grafana, listenAddress: '192.168.50.28', allowFrom: ['192.168.50.10/32'] }], net);
-    expect(bound.nat['LABGATE-DNAT']![0]).toMatch(/^-A LABGATE-DNAT -s 192\.168\.50\.10\/32 -d 192\.168\.50\.28\/32 -p tcp /);
-    expect(bound.nat['LABGATE-DNAT']![1]).toMatch(/^-A LABGATE-DNAT -d 192\.168\.50\.28\/32 -p tcp .* -m addrtype --src-type LOCAL /);
+    expect(bound.nat['LABGATE-DNAT']![0]).toMatch(/^-A LABGATE-DNAT -d 192\.168\.50\.28\/32 -p tcp .* -m addrtype --src-type LOCAL /);
+    expect(bound.nat['LABGATE-DNAT']![1]).toMatch(/^-A LABGATE-DNAT -s 192\.168\.50\.10\/32 -d 192\.168\.50\.28\/32 -p tcp /);
   });
 
   it('renders only the chains, the dispatch rules and the canaries for no forwards', () => {

@@ -148,15 +148,14 @@ export function renderRules(forwards: readonly ResolvedForward[], net: HostNetwo
     const dst = f.listenAddress ? ` -d ${f.listenAddress}/32` : '';
     const port = `-p ${p} -m ${p} --dport ${f.listenPort}`;
     const dnat = `${tag} -j DNAT --to-destination ${f.targetIP}:${f.targetPort}`;
-    // An access rule: only its sources are forwarded, and the host itself (its own checks of the
-    // URL); anyone else's connection is not forwarded and finds nothing listening on the host.
+    // The host itself first, in a rule of its own (its checks of the URL and health probes, kept
+    // out of the LAN's traffic counters); then the LAN: everyone, or with an access rule only its
+    // sources, and anyone else's connection finds nothing listening on the host.
     nat[CHAIN.dnat]!.push(
+      `-A ${CHAIN.dnat}${dst} ${port} -m addrtype --src-type LOCAL ${dnat}`,
       ...(f.allowFrom === null
         ? [`-A ${CHAIN.dnat}${dst} ${port} ${dnat}`]
-        : [
-            ...f.allowFrom.map((source) => `-A ${CHAIN.dnat} -s ${source}${dst} ${port} ${dnat}`),
-            `-A ${CHAIN.dnat}${dst} ${port} -m addrtype --src-type LOCAL ${dnat}`,
-          ]),
+        : f.allowFrom.map((source) => `-A ${CHAIN.dnat} -s ${source}${dst} ${port} ${dnat}`)),
     );
     // LAN clients keep their address; anyone else (a VM via the LAN address) is masqueraded so replies come back through the host.
     nat[CHAIN.hairpin]!.push(

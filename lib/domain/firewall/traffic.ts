@@ -5,6 +5,8 @@ import { rulesOf, type ParsedSave } from './save-parse';
 export interface Traffic {
   connections: number; // its DNAT rules' packets: the nat table sees only a connection's first packet
   bytes: number; // its FORWARD rule's bytes: both directions of the connections its DNAT made
+  // Both count the LAN's traffic only: the host's own connections (labgate's health probes among
+  // them) take the LOCAL rule and never pass FORWARD.
 }
 
 /** `[packets:bytes]` as iptables-save -c prints it; null when absent or not counters. */
@@ -26,7 +28,7 @@ export function trafficOf(save: ParsedSave): Map<string, Traffic> {
     for (const r of rulesOf(save, table, chain)) {
       const id = idOf(r.text);
       const c = parseCounters(r.counters);
-      if (!id || !c) continue;
+      if (!id || !c || r.text.includes('--src-type LOCAL')) continue;
       const t = out.get(id) ?? { connections: 0, bytes: 0 };
       t[field] += field === 'connections' ? c.packets : c.bytes;
       out.set(id, t);
