@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testDb } from '@/lib/store/test-db';
 import { AuditLog } from './audit';
+import { HealthLog } from './health';
 import { Journal } from './journal';
 
 const DAY = 86_400_000;
@@ -50,5 +51,32 @@ describe('the journal', () => {
         .map((e) => e.id)
         .sort(),
     ).toEqual(['don000', 'run000']);
+  });
+});
+
+describe('the health history', () => {
+  const at = (ms: number) => new Date(Date.parse('2026-12-01T00:00:00Z') - ms).toISOString();
+
+  it('gives each forward its changes since a moment, with the one before it (the state it started from)', () => {
+    const log = new HealthLog(testDb(), 30);
+    log.record('a', { at: at(3 * DAY), up: true, reason: null });
+    log.record('a', { at: at(2 * DAY), up: false, reason: 'refused' });
+    log.record('a', { at: at(DAY / 2), up: true, reason: null });
+    log.record('b', { at: at(5 * DAY), up: true, reason: null });
+    const since = log.since(at(DAY));
+    expect(since.get('a')!.map((c) => c.up)).toEqual([false, true]);
+    expect(since.get('b')!.map((c) => c.at)).toEqual([at(5 * DAY)]);
+  });
+
+  it('forgets changes past its days but each forward’s latest, and every change of a forward that is gone', () => {
+    const log = new HealthLog(testDb(), 30);
+    log.record('a', { at: at(50 * DAY), up: true, reason: null });
+    log.record('a', { at: at(40 * DAY), up: false, reason: 'refused' });
+    log.record('a', { at: at(35 * DAY), up: true, reason: null }); // the latest: up for 35 days now
+    log.record('gone', { at: at(DAY), up: true, reason: null });
+    expect(log.prune(['a'], new Date(Date.parse(at(0))))).toBe(3);
+    const left = log.since(at(60 * DAY));
+    expect([...left.keys()]).toEqual(['a']);
+    expect(left.get('a')).toEqual([{ at: at(35 * DAY), up: true, reason: null }]);
   });
 });
