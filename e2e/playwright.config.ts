@@ -56,6 +56,7 @@ export default defineConfig({
       LABGATE_ADMIN_PASSWORD: process.env.LABGATE_E2E_PASSWORD!,
       LABGATE_HOST_TOKEN: process.env.LABGATE_E2E_HOST_TOKEN!,
       LABGATE_METRICS_TOKEN: process.env.LABGATE_E2E_METRICS_TOKEN!,
+      LABGATE_HEALTH_INTERVAL_SECONDS: '5', // changes of health within a test's patience
     },
   }),
 });

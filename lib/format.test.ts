@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatLabel, formatUsage, safeHref } from './format';
+import { formatBytes, formatLabel, formatPercent, formatUsage, safeHref } from './format';
 
 describe('format', () => {
   it.each([
@@ -17,6 +17,19 @@ describe('format', () => {
     expect(formatLabel('node-role.kubernetes.io/control-plane', '')).toBe('node-role.kubernetes.io/control-plane');
     expect(formatLabel('type', 'ui')).toBe('type=ui');
   });
+});
+
+describe('formatPercent', () => {
+  it.each([
+    [null, '—'],
+    [1, '100%'],
+    [0.99999, '99.9%'],
+    [0.9912, '99.1%'],
+    [0.989, '98%'],
+    [0.75, '75%'],
+    [0.049, '4%'],
+    [0, '0%'],
+  ])('%s is %s', (share, shown) => expect(formatPercent(share)).toBe(shown));
 });
 
 describe('safeHref', () => {

@@ -25,3 +25,10 @@ export function safeHref(url: string | null | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** A share as a percentage, rounded down so it never reads healthier than it was: 100%, 99.9%, 75%; a dash when unknown. */
+export function formatPercent(share: number | null | undefined): string {
+  if (share === null || share === undefined) return '—';
+  const pct = share * 100;
+  return pct >= 99 && pct < 100 ? `${(Math.floor(pct * 10) / 10).toFixed(1)}%` : `${Math.floor(pct)}%`;
+}

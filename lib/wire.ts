@@ -61,7 +61,18 @@ export interface Health {
 }
 
 export interface Overview {
-  counts: { instances: number; running: number; nodes: number; ready: number; services: number; nodePorts: number; pods: number };
+  counts: {
+    instances: number;
+    running: number;
+    nodes: number;
+    ready: number;
+    services: number;
+    nodePorts: number;
+    pods: number;
+    forwards: number;
+    forwardsUp: number; // answered their last health probe
+    forwardsDown: number;
+  };
   health: Health;
   topology: Topology;
 }

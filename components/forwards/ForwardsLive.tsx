@@ -8,6 +8,7 @@ import { Badge } from '@/components/ui/Badge';
 import { Banner } from '@/components/ui/Banner';
 import { Button } from '@/components/ui/Button';
 import { ConfirmButton } from '@/components/ui/ConfirmButton';
+import { HealthCell } from '@/components/health/HealthCell';
 import { Sparkline } from '@/components/ui/Sparkline';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
@@ -135,6 +136,13 @@ const columns: Column<ForwardView>[] = [
       </span>
     ),
     width: 'minmax(8rem, 1fr)',
+  },
+  {
+    id: 'health',
+    header: 'Health',
+    value: (f) => f.health?.state ?? '',
+    render: (f) => <HealthCell name={f.name} health={f.health} />,
+    width: 'minmax(10rem, 1fr)',
   },
   {
     id: 'traffic',

@@ -64,11 +64,17 @@ export function OverviewLive({ initial }: { initial: Overview }) {
       {!health.firewall.ok && health.firewall.message ? (
         <Banner title="Forwards cannot be kept true">{health.firewall.message}</Banner>
       ) : null}
-      <section aria-label="Counts" className="grid grid-cols-2 gap-3 md:grid-cols-4">
+      <section aria-label="Counts" className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-5">
         <Stat label="Instances" value={counts.instances} detail={`${counts.running} running`} href="/instances" />
         <Stat label="Nodes" value={counts.nodes} detail={`${counts.ready} ready`} href="/nodes" />
         <Stat label="Services" value={counts.services} detail={`${counts.nodePorts} with node ports`} href="/services" />
         <Stat label="Pods" value={counts.pods} href="/services" />
+        <Stat
+          label="Forwards"
+          value={counts.forwards}
+          detail={`${counts.forwardsUp} up${counts.forwardsDown ? ` · ${counts.forwardsDown} down` : ''}`}
+          href="/forwards"
+        />
       </section>
       <section
         aria-labelledby="health-heading"
@@ -82,6 +88,13 @@ export function OverviewLive({ initial }: { initial: Overview }) {
           <Check ok={health.multipass.ok} label="Multipass" message={health.multipass.message} />
           <Check ok={health.ipForward} label="IP forwarding" message="off (net.ipv4.ip_forward = 0)" />
           <Check ok={health.firewall.ok} label="Host firewall" message={health.firewall.message} />
+          {counts.forwards ? (
+            <Check
+              ok={counts.forwardsUp + counts.forwardsDown ? counts.forwardsDown === 0 : null}
+              label="Forwards answering"
+              message={`${counts.forwardsDown} of ${counts.forwards} down`}
+            />
+          ) : null}
         </ul>
         {health.problems.length ? (
           <>

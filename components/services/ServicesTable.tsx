@@ -103,10 +103,18 @@ const columns: Column<ServiceRow>[] = [
             <li key={e.nodePort}>
               {!e.exposure.exposed ? (
                 <span className="text-zinc-500">:{e.nodePort} not exposed</span>
-              ) : e.exposure.url ? (
-                <LanUrl url={e.exposure.url} />
               ) : (
-                <span>:{e.nodePort} forwarded, no web address</span>
+                <span className="flex flex-wrap items-center gap-x-1.5">
+                  {e.exposure.url ? <LanUrl url={e.exposure.url} /> : <span>:{e.nodePort} forwarded, no web address</span>}
+                  {e.exposure.health && e.exposure.health.state !== 'unknown' ? (
+                    <Badge tone={e.exposure.health.state === 'up' ? 'green' : 'red'} title={e.exposure.health.reason ?? undefined}>
+                      {e.exposure.health.state}
+                    </Badge>
+                  ) : null}
+                  {e.exposure.health?.state === 'down' && e.exposure.health.reason ? (
+                    <span className="block w-full text-xs text-zinc-600 dark:text-zinc-300">{e.exposure.health.reason}</span>
+                  ) : null}
+                </span>
               )}
             </li>
           ))}

@@ -1,3 +1,4 @@
+import type { HealthState } from './forwards/health';
 /** The plain records labgate works with: what the adapters return and the pages render. */
 
 export interface InstanceRecord {
@@ -89,4 +90,5 @@ export interface ForwardSummary {
   service: { namespace: string; name: string } | null;
   instance?: string | null; // a forward to an instance by name, which follows its address
   url?: string | null; // the host's URL for it: its name on the LAN (NAME.local, https) when it has one
+  health?: { state: HealthState; reason: string | null } | null; // is it up, as the host's probes last saw
 }

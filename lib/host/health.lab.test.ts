@@ -34,7 +34,7 @@ async function startBackend(status = 200): Promise<void> {
 async function stopBackend(): Promise<void> {
   const b = backend;
   backend = null;
-  if (!b || b.exitCode !== null) return;
+  if (!b || b.exitCode !== null || b.signalCode !== null) return;
   await new Promise<void>((resolve) => (b.once('exit', () => resolve()), b.kill('SIGTERM')));
 }
 afterAll(stopBackend);

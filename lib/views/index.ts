@@ -30,6 +30,7 @@ async function forwardSummaries(): Promise<ForwardSummary[]> {
     service: f.target.kind === 'service' ? { namespace: f.target.namespace, name: f.target.name } : null,
     instance: f.target.kind === 'instance' ? f.target.name : null,
     url: f.url,
+    health: f.health && { state: f.health.state, reason: f.health.reason },
   }));
 }
 
@@ -116,6 +117,9 @@ export async function overviewView(): Promise<Overview> {
     if ((r.type === 'NodePort' || r.type === 'LoadBalancer') && r.selector && r.nodes.length === 0)
       problems.push(`Service ${r.namespace}/${r.name} has no ready pod on any node.`);
   }
+  const down = joined.forwards.filter((f) => f.health?.state === 'down');
+  for (const f of down)
+    problems.push(`Forward ${f.name ?? f.id} (${f.url ?? `port ${f.listenPort}`}) is down: ${f.health!.reason ?? 'it does not answer'}.`);
   return {
     counts: {
       instances: joined.instances.length,
@@ -125,6 +129,9 @@ export async function overviewView(): Promise<Overview> {
       services: joined.services.length,
       nodePorts: rows.filter((r) => r.type === 'NodePort' || r.type === 'LoadBalancer').length,
       pods: joined.pods.length,
+      forwards: joined.forwards.length,
+      forwardsUp: joined.forwards.filter((f) => f.health?.state === 'up').length,
+      forwardsDown: down.length,
     },
     health: {
       apiserver: { ok: s.kubeStatus.reachable, message: kubeMessage },

@@ -66,7 +66,7 @@ export class PodIndex {
 }
 
 /** url: none for a UDP forward, which no browser opens. */
-export type Exposure = { exposed: true; url: string | null; forwardId: string } | { exposed: false };
+export type Exposure = { exposed: true; url: string | null; forwardId: string; health?: ForwardSummary['health'] } | { exposed: false };
 
 /** How a NodePort is reached from the LAN: through a forward that targets it, else not at all. */
 export function nodePortExposure(
@@ -79,7 +79,7 @@ export function nodePortExposure(
     (f) => f.targetPort === nodePort && (f.service ? f.service.namespace === service.namespace && f.service.name === service.name : true),
   );
   if (!fwd) return { exposed: false };
-  return { exposed: true, url: fwd.url ?? lanUrl(fwd, lanAddress), forwardId: fwd.id };
+  return { exposed: true, url: fwd.url ?? lanUrl(fwd, lanAddress), forwardId: fwd.id, ...(fwd.health ? { health: fwd.health } : {}) };
 }
 
 /** "80:30060/TCP" style port descriptions, as kubectl prints them. */
