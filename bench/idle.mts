@@ -1,7 +1,8 @@
 // `npm run bench:idle`: what labgate costs when nothing happens, in the two-role shape the units
 // run — how often the host role reads the whole firewall, its CPU, and how fast a flush is still
-// noticed and repaired — with three pages open in Chromium. Every figure from one run; written
-// to docs/benchmarks.md. Brings up a lab of its own (prefix lgi-); not part of `npm test`.
+// noticed and repaired — with three pages open in Chromium; then the same idle window again with
+// the health probes of its forwards held off, for what probing costs. Every figure from one run;
+// written to docs/benchmarks.md. Brings up a lab of its own (prefix lgi-); not part of `npm test`.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -21,6 +22,10 @@ const PREFIX = process.env.LABGATE_BENCH_PREFIX ?? 'lgi-';
 const IDLE_SECONDS = Number(process.env.LABGATE_BENCH_IDLE_SECONDS ?? 300);
 const FLUSHES = Number(process.env.LABGATE_BENCH_FLUSHES ?? 20);
 const PAGES = ['/', '/forwards', '/activity'];
+// Forwards the health monitor probes besides Grafana's: Jenkins on ops, at these host ports.
+const EXTRA_FORWARDS = Array.from({ length: 10 }, (_, i) => 8101 + i);
+const HEALTH_SECONDS = 30; // the default probe interval
+const NO_PROBES_SECONDS = 3_600; // the longest: one round at the start, none in the window
 // The firewall tools the host role runs, each counted by a wrapper ahead of it on its PATH.
 const TOOLS = [
   'iptables-nft-save',
@@ -87,13 +92,33 @@ function cpuSeconds(pid: number): { own: number; children: number } {
   return { own: utime! + stime!, children: cutime! + cstime! };
 }
 
+/** The host's own connections through labgate's rules (its LOCAL DNAT rules' counters): the health probes. */
+async function ownConnections(): Promise<number> {
+  const saved = (await run('iptables-save', ['-c', '-t', 'nat'])).stdout.split('\n');
+  return saved
+    .filter((l) => l.includes('--src-type LOCAL') && l.includes('labgate:'))
+    .reduce((n, l) => n + Number(/^\[(\d+):/.exec(l)?.[1] ?? 0), 0);
+}
+
 async function measure() {
+  const probing = await idleWindow(HEALTH_SECONDS, true);
+  const quiet = await idleWindow(NO_PROBES_SECONDS, false);
+  return { ...probing, quiet };
+}
+
+/** One idle window with the two roles fresh, their forwards probed every `healthSeconds`; and the flushes, when asked. */
+async function idleWindow(healthSeconds: number, flushes: boolean) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labgate-idle-'));
   const logFile = path.join(dir, 'tools.log');
   const token = randomBytes(24).toString('base64url');
   const password = randomBytes(12).toString('base64url');
   const servers: StartedServer[] = [];
-  const common = { KUBECONFIG: process.env.LABGATE_LAB_LABGATE_KUBECONFIG!, LABGATE_HTTP: '1', LABGATE_HOST_TOKEN: token };
+  const common = {
+    KUBECONFIG: process.env.LABGATE_LAB_LABGATE_KUBECONFIG!,
+    LABGATE_HTTP: '1',
+    LABGATE_HOST_TOKEN: token,
+    LABGATE_HEALTH_INTERVAL_SECONDS: String(healthSeconds),
+  };
   await kubectl(grafanaNodePortArgs(true));
   try {
     const host = await startServer({
@@ -129,6 +154,14 @@ async function measure() {
     });
     if (forward.status !== 201) throw new Error(`the forward was refused: ${await forward.text()}`);
     const { id } = (await forward.json()) as { id: string };
+    for (const listenPort of EXTRA_FORWARDS) {
+      const extra = await api('POST', '/api/host/forwards', {
+        name: `Jenkins ${listenPort}`,
+        listenPort,
+        target: { kind: 'instance', name: 'ops', port: 8080 },
+      });
+      if (extra.status !== 201) throw new Error(`the forward of port ${listenPort} was refused: ${await extra.text()}`);
+    }
 
     const browser = await chromium.launch({ executablePath: process.env.LABGATE_LAB_CHROMIUM, args: CHROMIUM_ARGS });
     try {
@@ -146,15 +179,17 @@ async function measure() {
       const pageEvents = countChanges(`${ui.base}/api/state/events`, { cookie: `labgate_session=${session?.value}` }, streams.signal);
       const hostEvents = countChanges(`${host.base}/api/host/events`, { authorization: `Bearer ${token}` }, streams.signal);
       const cpu0 = cpuSeconds(host.child.pid!);
+      const probes0 = await ownConnections();
       await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
       const cpu1 = cpuSeconds(host.child.pid!);
+      const probes = (await ownConnections()) - probes0;
       streams.abort();
       const idle = counts(logFile);
       const perMinute = (tools: string[]) => (tools.reduce((n, t) => n + (idle.get(t) ?? 0), 0) * 60) / IDLE_SECONDS;
 
-      log(`${FLUSHES} flushes`);
       const flushMs: number[] = [];
-      for (let i = 0; i < FLUSHES; i++) {
+      if (flushes) log(`${FLUSHES} flushes`);
+      for (let i = 0; flushes && i < FLUSHES; i++) {
         await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000)); // no lock-step with the check's timer
         await run('iptables', ['-w', '-t', 'nat', '-F']);
         await run('iptables', ['-w', '-t', 'filter', '-F']);
@@ -165,8 +200,8 @@ async function measure() {
         }
         flushMs.push(performance.now() - t0);
       }
-      await api('DELETE', `/api/host/forwards/${id}`);
       return {
+        probesPerMinute: (probes * 60) / IDLE_SECONDS,
         seconds: IDLE_SECONDS,
         savesPerMinute: perMinute(['iptables-nft-save', 'iptables-legacy-save']),
         checksPerMinute: perMinute(['iptables-nft', 'iptables-legacy']),
@@ -182,6 +217,9 @@ async function measure() {
     }
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
+    // The rules go with the data dir: the next window starts from a firewall without them.
+    await run('iptables', ['-w', '-t', 'nat', '-F']);
+    await run('iptables', ['-w', '-t', 'filter', '-F']);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -189,6 +227,7 @@ async function measure() {
 type Figures = Awaited<ReturnType<typeof measure>>;
 
 function report(f: Figures): string {
+  const probeCpu = f.cpuPercent - f.quiet.cpuPercent;
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   const rows = [
     [
@@ -207,6 +246,16 @@ function report(f: Figures): string {
       "host role CPU while idle: its own (Multipass over the daemon's socket included); the programs it ran (iptables)",
       `${f.cpuPercent.toFixed(2)} %; ${f.childCpuPercent.toFixed(2)} %`,
       '—',
+    ],
+    [
+      `health probes per minute, ${EXTRA_FORWARDS.length + 1} forwards every ${HEALTH_SECONDS} s (the host's own connections, from the kernel's counters)`,
+      f.probesPerMinute.toFixed(1),
+      '—',
+    ],
+    [
+      `host role CPU while idle with the probes held off (every ${NO_PROBES_SECONDS} s); what probing adds`,
+      `${f.quiet.cpuPercent.toFixed(2)} %; ${probeCpu.toFixed(2)} % (${f.probesPerMinute ? (((probeCpu / 100) * 60 * 1000) / f.probesPerMinute).toFixed(1) : '—'} ms CPU a probe)`,
+      'within the idle figure above',
     ],
     [
       `flush (nat and filter) → labgate's rules back (${f.flush.n} flushes)`,

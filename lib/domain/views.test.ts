@@ -102,6 +102,12 @@ describe('views', () => {
     expect(serviceRows(sources, 'default').map((r) => [r.name, r.nodes])).toEqual([['web', ['node1', 'node2']]]);
   });
 
+  it("an exposed service carries its forward's health, as the host's probes last saw it", () => {
+    const down = { state: 'down' as const, reason: 'connection refused by 10.120.52.24:30060' };
+    const [grafana] = serviceRows({ ...sources, forwards: sources.forwards.map((f) => ({ ...f, health: down })) }, 'monitoring');
+    expect(grafana!.exposure[0]!.exposure).toEqual({ exposed: true, url: 'http://192.168.50.27:30060/', forwardId: 'f1', health: down });
+  });
+
   it('the topology nests pods in nodes in VMs and lists NodePort services with their URLs', () => {
     const t = topology(sources);
     expect(t.vms.find((v) => v.name === 'node2')?.node?.pods.map((p) => p.name)).toEqual(['grafana-1', 'web-2']);
