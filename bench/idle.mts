@@ -254,7 +254,7 @@ function report(f: Figures): string {
     ],
     [
       `host role CPU while idle with the probes held off (every ${NO_PROBES_SECONDS} s); what probing adds`,
-      `${f.quiet.cpuPercent.toFixed(2)} %; ${probeCpu.toFixed(2)} % (${f.probesPerMinute ? (((probeCpu / 100) * 60 * 1000) / f.probesPerMinute).toFixed(1) : '—'} ms CPU a probe)`,
+      `${f.quiet.cpuPercent.toFixed(2)} %; ${probeCpu > 0 ? `${probeCpu.toFixed(2)} % (${(((probeCpu / 100) * 60_000) / f.probesPerMinute).toFixed(1)} ms CPU a probe)` : `nothing measurable (${probeCpu.toFixed(2)} %: within the noise between two windows)`}`,
       'within the idle figure above',
     ],
     [

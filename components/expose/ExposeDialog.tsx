@@ -8,6 +8,7 @@ import { Dialog } from '@/components/ui/Dialog';
 import { LanUrl } from '@/components/ui/LanUrl';
 import { shownSource, splitSources } from '@/lib/domain/network/networks';
 import type { AccessChoice, ExposeNaming, ExposeResult, ExposeTarget, PlanView } from '@/lib/wire';
+import { AccessRadios } from '@/components/forwards/AccessField';
 
 type Naming = { lanName: string; https: boolean; access: AccessChoice; listed: string };
 
@@ -181,26 +182,7 @@ export function ExposeButton({
             </fieldset>
             <fieldset disabled={phase.at === 'applying'} className="space-y-2">
               <legend className="font-medium">Who may reach it</legend>
-              <div className="flex flex-wrap gap-x-4 gap-y-1" role="radiogroup">
-                {(
-                  [
-                    ['lan', 'Everyone on the LAN'],
-                    ['list', 'Only these addresses or networks'],
-                    ...(device ? [['device', `Only this device (${device})`]] : []),
-                  ] as [AccessChoice, string][]
-                ).map(([value, text]) => (
-                  <label key={value} className="inline-flex items-center gap-1.5">
-                    <input
-                      type="radio"
-                      name="access"
-                      value={value}
-                      checked={naming.access === value}
-                      onChange={() => rename({ ...naming, access: value })}
-                    />
-                    {text}
-                  </label>
-                ))}
-              </div>
+              <AccessRadios device={device} value={naming.access} onChange={(access) => rename({ ...naming, access })} />
               {naming.access === 'list' ? (
                 <label className="block">
                   <span className="sr-only">Addresses or networks</span>

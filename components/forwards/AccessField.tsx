@@ -3,6 +3,33 @@
 import { useId, useState } from 'react';
 import type { AccessChoice } from '@/lib/wire';
 
+/** The three answers to "who may reach it", as radios named `access`; "only this device" where its address is known. */
+export function AccessRadios({
+  device,
+  value,
+  onChange,
+}: {
+  device: string | null;
+  value: AccessChoice;
+  onChange: (choice: AccessChoice) => void;
+}) {
+  const options: { value: AccessChoice; label: string }[] = [
+    { value: 'lan', label: 'Everyone on the LAN' },
+    { value: 'list', label: 'Only these addresses or networks' },
+    ...(device ? [{ value: 'device' as const, label: `Only this device (${device})` }] : []),
+  ];
+  return (
+    <div className="flex flex-wrap gap-x-4 gap-y-1 text-sm" role="radiogroup">
+      {options.map((o) => (
+        <label key={o.value} className="inline-flex items-center gap-1.5">
+          <input type="radio" name="access" value={o.value} checked={value === o.value} onChange={() => onChange(o.value)} />
+          {o.label}
+        </label>
+      ))}
+    </div>
+  );
+}
+
 /**
  * Who may reach a forward or an exposure: everyone on the LAN, only the listed addresses and
  * networks, or only the device in front of the screen (its address shown, taken by the server
@@ -19,22 +46,10 @@ export function AccessField({
 }) {
   const [choice, setChoice] = useState<AccessChoice>(initial?.choice ?? 'lan');
   const id = useId();
-  const options: { value: AccessChoice; label: string }[] = [
-    { value: 'lan', label: 'Everyone on the LAN' },
-    { value: 'list', label: 'Only these addresses or networks' },
-    ...(device ? [{ value: 'device' as const, label: `Only this device (${device})` }] : []),
-  ];
   return (
     <fieldset className="space-y-2" aria-describedby={errors?.length ? `${id}-error` : undefined}>
       <legend className="text-sm font-medium">Who may reach it</legend>
-      <div className="flex flex-wrap gap-x-4 gap-y-1 text-sm" role="radiogroup">
-        {options.map((o) => (
-          <label key={o.value} className="inline-flex items-center gap-1.5">
-            <input type="radio" name="access" value={o.value} checked={choice === o.value} onChange={() => setChoice(o.value)} />
-            {o.label}
-          </label>
-        ))}
-      </div>
+      <AccessRadios device={device} value={choice} onChange={setChoice} />
       {choice === 'list' ? (
         <div className="space-y-1 text-sm">
           <label htmlFor={`${id}-list`} className="sr-only">
