@@ -57,6 +57,7 @@ export class HealthMonitor {
   private views = new Map<string, ForwardHealth>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
   private readonly problems = new ProblemLog('health history');
   private readonly webhookProblems = new ProblemLog('health webhook');
 
@@ -85,10 +86,25 @@ export class HealthMonitor {
     return this.views.get(id) ?? null;
   }
 
-  /** One probe of every forward, at most a few at once; a round asked for while one runs joins it. */
+  /**
+   * One probe of every forward, at most a few at once. Asked for while one runs, it runs once
+   * more after it (never an answer from before the asking); asked again meanwhile, that same one.
+   */
   round(): Promise<void> {
-    this.running ??= this.probeAll().finally(() => (this.running = null));
-    return this.running;
+    if (!this.running) {
+      this.running = this.probeAll().finally(() => (this.running = null));
+      return this.running;
+    }
+    this.queued ??= this.running.then(() => {
+      this.queued = null;
+      return this.round();
+    });
+    return this.queued;
+  }
+
+  /** A forward was added or changed: while the monitor runs, it is probed now rather than at the next interval. */
+  forwardsChanged(): void {
+    if (this.timer) void this.round();
   }
 
   private async probeAll(): Promise<void> {

@@ -14,6 +14,7 @@ import { FakeKernel } from './testing/fake-kernel';
 import { FakeLanNames, FakeTlsProxy } from './testing/fake-names';
 import { issueSiteCertificate } from '@/lib/tls/certificates.mts';
 import os from 'node:os';
+import type { Prober } from './health';
 
 // The firewall logic and the host service, fast, against a stand-in kernel (the lab tests run the
 // same against the real iptables in a network namespace).
@@ -62,7 +63,7 @@ const grafanaService = service('monitoring', 'kps-grafana', app, {
   ports: [{ name: 'http-web', protocol: 'TCP', port: 80, targetPort: 'grafana', nodePort: 30060 }],
 });
 
-function setup(pods = [pod('monitoring', 'a', 'node1', app)]) {
+function setup(pods = [pod('monitoring', 'a', 'node1', app)], prober?: Prober) {
   const kernel = new FakeKernel(MULTIPASS_RULES);
   const world: { ctx: Omit<TargetContext, 'policy'> } = {
     ctx: {
@@ -97,6 +98,7 @@ function setup(pods = [pod('monitoring', 'a', 'node1', app)]) {
     names,
     tlsProxy: tls,
     targetSettleMs: 300,
+    prober,
   });
   return { host, kernel, world, changed, names, tls };
 }
@@ -395,5 +397,60 @@ describe('Reconciler and Multipass telemetry', () => {
     expect(wake).toHaveBeenCalledTimes(1);
     reconciler.stop();
     watcher.stop();
+  });
+});
+
+describe('the health monitor', () => {
+  /** A prober whose answer the test sets, and that can hold a probe until released. */
+  function heldProber() {
+    const state = {
+      answer: { up: true, responseMs: 1 as number | null, reason: null as string | null },
+      hold: null as Promise<void> | null,
+      calls: 0,
+    };
+    const prober: Prober = async () => {
+      state.calls++;
+      const answer = state.answer; // what the service says when it is asked
+      await state.hold;
+      return answer;
+    };
+    return { state, prober };
+  }
+
+  it('a round asked for while one runs runs once more after it: never an answer from before the asking', async () => {
+    const { state, prober } = heldProber();
+    const t = setup(undefined, prober);
+    const created = await t.host.create(grafanaInput, 'admin');
+    const id = created.ok ? created.data.id : '';
+    let release!: () => void;
+    state.hold = new Promise((r) => (release = r));
+    const first = t.host.health.round();
+    state.answer = { up: false, responseMs: null, reason: 'connection refused by 10.120.52.23:30060' };
+    const second = t.host.health.round();
+    const third = t.host.health.round(); // joins the second
+    state.hold = null;
+    release();
+    await first;
+    expect(t.host.health.health(id)!.state).toBe('up');
+    await Promise.all([second, third]);
+    expect(t.host.health.health(id)).toMatchObject({ state: 'down', reason: 'connection refused by 10.120.52.23:30060' });
+    expect(state.calls).toBe(2);
+  });
+
+  it('probes a forward as soon as it is created while the monitor runs, not at the next interval', async () => {
+    const { state, prober } = heldProber();
+    const t = setup(undefined, prober);
+    t.host.health.start(); // every 30 s by default
+    try {
+      await t.host.health.round();
+      const created = await t.host.create(grafanaInput, 'admin');
+      const id = created.ok ? created.data.id : '';
+      await expect
+        .poll(() => t.host.get(id).ok && (t.host.get(id) as { data: { health: unknown } }).data.health)
+        .toMatchObject({ state: 'up' });
+      expect(state.calls).toBe(1);
+    } finally {
+      t.host.health.stop();
+    }
   });
 });

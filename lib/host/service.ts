@@ -106,6 +106,7 @@ export class HostService {
         write: () => void this.parts.store.insert(input, actor, id),
         audit: { actor, action: 'forward.create', subject: `${input.name} :${input.listenPort}` },
       });
+      if (applied.ok) this.health.forwardsChanged();
       return applied.ok ? this.get(id) : applied;
     });
   }
@@ -145,6 +146,7 @@ export class HostService {
         write: () => this.parts.store.update(id, merged), // one UPDATE: the forward keeps its status and its sticky node
         audit: { actor, action: 'forward.update', subject: `${merged.name} :${merged.listenPort}` },
       });
+      if (applied.ok) this.health.forwardsChanged();
       return applied.ok ? this.get(id) : applied;
     });
   }
