@@ -11,7 +11,7 @@ import type { TlsProxy } from './caddy';
 import type { Firewall } from './firewall/firewall';
 import type { Prober } from './health';
 import type { LanNames } from './lan-names';
-import { AuditLog } from './tables/audit';
+import { AuditLog, type AuditRetention } from './tables/audit';
 import { ForwardStore } from './tables/forwards';
 import { Journal } from './tables/journal';
 
@@ -58,7 +58,7 @@ export interface HostParts extends Omit<HostDeps, 'settings' | 'targetSettleMs' 
   journal: Journal;
   dataDir: string;
   dashboardName: string | null;
-  health: { intervalMs: number; webhook: string | null; retentionDays: number };
+  health: { intervalMs: number; webhook: string | null; retention: AuditRetention };
   targetSettleMs: number;
   storeRoom: () => StoreProblem | null;
   /** What resolution knows right now; null where a source is unreachable. */
@@ -76,7 +76,7 @@ export function hostParts({ settings, targetSettleMs = TARGET_SETTLE_MS, storeRo
     health: {
       intervalMs: settings.healthIntervalMs ?? 30_000,
       webhook: settings.healthWebhook ?? null,
-      retentionDays: settings.auditRetention.days,
+      retention: settings.auditRetention,
     },
     targetSettleMs,
     storeRoom: room ?? (() => storeRoom(settings.dataDir)),

@@ -113,7 +113,7 @@ describe("a forward's health", () => {
       reason: `connection refused by ${OPS}:${BACKEND_PORT}`,
     });
     hook.close();
-    const stored = new HealthLog(db(), 30).since(new Date(Date.now() - 3_600_000).toISOString()).get(id)!;
+    const stored = new HealthLog(db(), { days: 30, maxEntries: 1_000 }).since(new Date(Date.now() - 3_600_000).toISOString()).get(id)!;
     expect(stored.map((c) => c.up)).toEqual([true, false, false, true, false, true]);
   });
 

@@ -63,7 +63,7 @@ export class HealthMonitor {
 
   constructor(parts: HostParts) {
     this.parts = parts;
-    this.log = new HealthLog(parts.db, parts.health.retentionDays);
+    this.log = new HealthLog(parts.db, parts.health.retention);
     this.prober = parts.prober ?? liveProber;
     this.intervalMs = parts.health.intervalMs;
     this.webhook = parts.health.webhook;

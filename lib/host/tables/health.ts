@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Database } from 'better-sqlite3';
 import type { HealthChange } from '@/lib/domain/forwards/health';
+import type { AuditRetention } from './audit';
 
 interface Row {
   forward_id: string;
@@ -13,15 +14,15 @@ const toChange = (r: Row): HealthChange => ({ at: r.at, up: r.up === 1, reason: 
 
 /**
  * Each forward's changes of health, as the probes saw them: one row per change, not per probe,
- * kept under the audit log's retention days.
+ * kept under the audit log's retention (its days, and at most its number of entries).
  */
 export class HealthLog {
   private readonly db: Database;
-  private readonly retentionDays: number;
+  private readonly retention: AuditRetention;
 
-  constructor(db: Database, retentionDays: number) {
+  constructor(db: Database, retention: AuditRetention) {
     this.db = db;
-    this.retentionDays = retentionDays;
+    this.retention = retention;
   }
 
   record(forwardId: string, change: HealthChange): void {
@@ -49,17 +50,17 @@ export class HealthLog {
   }
 
   /**
-   * Drops what is past the retention (but each forward's latest change, which says what it is
-   * now) and the changes of forwards that are gone.
+   * Drops what is past the retention, by age and by count (but each forward's latest change,
+   * which says what it is now), and the changes of forwards that are gone.
    */
   prune(liveIds: readonly string[], now = new Date()): number {
-    const cutoff = new Date(now.getTime() - this.retentionDays * 86_400_000).toISOString();
+    const cutoff = new Date(now.getTime() - this.retention.days * 86_400_000).toISOString();
     return this.db
       .prepare(
         `DELETE FROM health
-          WHERE (at < ? AND id NOT IN (SELECT MAX(id) FROM health GROUP BY forward_id))
+          WHERE ((at < ? OR id <= (SELECT MAX(id) FROM health) - ?) AND id NOT IN (SELECT MAX(id) FROM health GROUP BY forward_id))
              OR forward_id NOT IN (SELECT value FROM json_each(?))`,
       )
-      .run(cutoff, JSON.stringify(liveIds)).changes;
+      .run(cutoff, this.retention.maxEntries, JSON.stringify(liveIds)).changes;
   }
 }

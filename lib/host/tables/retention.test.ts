@@ -58,7 +58,7 @@ describe('the health history', () => {
   const at = (ms: number) => new Date(Date.parse('2026-12-01T00:00:00Z') - ms).toISOString();
 
   it('gives each forward its changes since a moment, with the one before it (the state it started from)', () => {
-    const log = new HealthLog(testDb(), 30);
+    const log = new HealthLog(testDb(), { days: 30, maxEntries: 1_000 });
     log.record('a', { at: at(3 * DAY), up: true, reason: null });
     log.record('a', { at: at(2 * DAY), up: false, reason: 'refused' });
     log.record('a', { at: at(DAY / 2), up: true, reason: null });
@@ -69,7 +69,7 @@ describe('the health history', () => {
   });
 
   it('forgets changes past its days but each forward’s latest, and every change of a forward that is gone', () => {
-    const log = new HealthLog(testDb(), 30);
+    const log = new HealthLog(testDb(), { days: 30, maxEntries: 1_000 });
     log.record('a', { at: at(50 * DAY), up: true, reason: null });
     log.record('a', { at: at(40 * DAY), up: false, reason: 'refused' });
     log.record('a', { at: at(35 * DAY), up: true, reason: null }); // the latest: up for 35 days now
@@ -78,5 +78,16 @@ describe('the health history', () => {
     const left = log.since(at(60 * DAY));
     expect([...left.keys()]).toEqual(['a']);
     expect(left.get('a')).toEqual([{ at: at(35 * DAY), up: true, reason: null }]);
+  });
+
+  it('keeps at most the audit log’s number of entries, each forward’s latest among them: a flapping forward cannot fill the disk', () => {
+    const log = new HealthLog(testDb(), { days: 30, maxEntries: 100 });
+    log.record('steady', { at: at(10 * DAY), up: true, reason: null });
+    for (let i = 0; i < 300; i++) log.record('flapping', { at: at(DAY - i * 1_000), up: i % 2 === 0, reason: null });
+    log.prune(['steady', 'flapping'], new Date(Date.parse(at(0))));
+    const left = log.since(at(60 * DAY));
+    expect(left.get('flapping')).toHaveLength(100);
+    expect(left.get('flapping')!.at(-1)!.at).toBe(at(DAY - 299_000));
+    expect(left.get('steady')).toHaveLength(1);
   });
 });
