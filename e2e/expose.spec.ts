@@ -46,9 +46,11 @@ test('Expose Grafana: plan, apply, URL; it follows the pod, survives a reboot, i
   await expect(expose.url(GRAFANA_NAMED)).toBeVisible();
   await expose.close();
 
-  // The Services page shows the exposure as its LAN URL.
+  // The Services page shows the exposure as its LAN URL, and that it answers (probed when it was made).
   await page.goto('/services');
-  await expect(new TablePage(page).row('Services', 'kps-grafana').getByRole('link', { name: GRAFANA_NAMED })).toBeVisible();
+  const grafanaRow = new TablePage(page).row('Services', 'kps-grafana');
+  await expect(grafanaRow.getByRole('link', { name: GRAFANA_NAMED })).toBeVisible();
+  await expect(grafanaRow.getByText('up', { exact: true })).toBeVisible();
 
   // The topology draws the forward's URL above every box (edges lie under nodes unless raised).
   await page.goto('/');
