@@ -51,8 +51,8 @@ export function HealthCell({ name, health }: { name: string; health: ForwardHeal
             History
           </summary>
           <ol className="mt-1 space-y-0.5" aria-label={`${name}: changes of health, newest first`}>
-            {health.history.map((c) => (
-              <li key={c.at}>
+            {health.history.map((c, i) => (
+              <li key={`${c.at}-${i}`}>
                 <When at={c.at} />{' '}
                 <span className={c.up ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>
                   {c.up ? 'up' : 'down'}
