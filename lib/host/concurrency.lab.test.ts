@@ -44,7 +44,7 @@ describe('50 concurrent changes', () => {
     ).toEqual(expected);
     const rules = (await run('iptables-save', [])).stdout.split('\n').filter((l) => l.includes('labgate:'));
     expect(new Set(rules).size).toBe(rules.length); // no duplicate
-    expect(rules).toHaveLength(expected.length * 3);
+    expect(rules).toHaveLength(expected.length * 4); // each: the host's DNAT rule, the LAN's, a hairpin and a FORWARD rule
     expect((await hostStatus(host)).inSync).toBe(true);
     for (let n = 1; n <= 3; n++) {
       const labels = JSON.parse(await kubectl(['get', 'node', `node${n}`, '-o', 'jsonpath={.metadata.labels}'])) as Record<string, string>;

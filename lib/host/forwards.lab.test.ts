@@ -128,8 +128,10 @@ describe('forwards against the real kernel, with traffic from the LAN', () => {
 });
 
 describe("a VM's address changes, as DHCP may give it after a restart", () => {
-  /** The addresses labgate's chains send traffic to: DNAT targets only, so the old one can be looked for. */
-  const dnatTargets = async () => [...(await save()).matchAll(/-A LABGATE\S* .*--to-destination (\d+\.\d+\.\d+\.\d+)/g)].map((m) => m[1]);
+  /** The addresses labgate's chains send traffic to (each once: the host's rule and the LAN's name the same): DNAT targets only, so the old one can be looked for. */
+  const dnatTargets = async () => [
+    ...new Set([...(await save()).matchAll(/-A LABGATE\S* .*--to-destination (\d+\.\d+\.\d+\.\d+)/g)].map((m) => m[1])),
+  ];
 
   it('an instance forward to ops:8080 follows it through Multipass; the old address is no longer targeted', async () => {
     const res = await lab.host.create({ name: 'Jenkins', listenPort: 8080, target: { kind: 'instance', name: 'ops', port: 8080 } }, 'test');

@@ -39,7 +39,7 @@ async function storeAndKernelAgree(label: string): Promise<void> {
   const status = await hostStatus(host);
   expect(status.diff, label).toMatchObject({ inSync: true });
   const save = (await run('iptables-save', ['-t', 'nat'])).stdout;
-  const inKernel = [...save.matchAll(/^-A LABGATE-DNAT .*labgate:([a-z0-9]+)/gm)].map((m) => m[1]).sort();
+  const inKernel = [...new Set([...save.matchAll(/^-A LABGATE-DNAT .*labgate:([a-z0-9]+)/gm)].map((m) => m[1]))].sort(); // each forward once
   const stored = host
     .list()
     .filter((f) => f.status?.targetIP)
