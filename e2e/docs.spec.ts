@@ -1,13 +1,10 @@
-import path from 'node:path';
+import { shot } from './fixtures/docs-images';
 import { expect, test } from './fixtures/app';
 import { ExposeDialog } from './pages/expose';
 import { TablePage } from './pages/tables';
 
-// The screenshots in docs/ are taken here, from the real app in the lab, so they show what a
-// user sees. `npm run docs:screenshots` writes them into docs/images; in `npm test` they go to
-// the test's own output dir and are only checked.
-const shot = (name: string, testInfo: { outputPath: (n: string) => string }) =>
-  process.env.LABGATE_DOCS_IMAGES ? path.join(process.env.LABGATE_DOCS_IMAGES, name) : testInfo.outputPath(name);
+// The screenshots in docs/ are taken here (and in health.spec), from the real app in the lab, so
+// they show what a user sees.
 
 test.use({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
 

@@ -1,5 +1,5 @@
 import { resolveFromLan } from '../lab/mdns-client.mts';
-import { LAN, openAfterNetworkChange, PHONE } from './fixtures/lab';
+import { LAN, PHONE } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { ExposeDialog } from './pages/expose';
 import { TablePage } from './pages/tables';
@@ -106,11 +106,10 @@ test('Expose for this device only: the plan says so, the laptop reaches it, anot
   loggedIn: _,
 }) => {
   const phone = PHONE;
-  const removeDevice = lab.lanDevice();
+  const removeDevice = await lab.lanDevice(page, '/instances');
   try {
     const t = new TablePage(page);
     const expose = new ExposeDialog(page);
-    await openAfterNetworkChange(page, '/instances');
     await t.row('Instances', 'ops').getByLabel('Port to expose on ops').fill('8080');
     await t.row('Instances', 'ops').getByRole('button', { name: 'Expose port' }).click();
     await expose.access('Only this device (192.168.50.10)').check();
@@ -122,8 +121,7 @@ test('Expose for this device only: the plan says so, the laptop reaches it, anot
     await expose.dialog().getByRole('button', { name: 'Undo' }).click();
     await expect(expose.dialog()).toContainText('Undone');
   } finally {
-    removeDevice();
-    await openAfterNetworkChange(page, '/instances'); // the next test's first page is not the one Chromium aborts
+    await removeDevice();
   }
 });
 

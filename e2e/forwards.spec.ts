@@ -1,6 +1,6 @@
 import type { Locator } from '@playwright/test';
 import { JENKINS } from './fixtures/host-api';
-import { LAN, openAfterNetworkChange, PHONE } from './fixtures/lab';
+import { LAN, PHONE } from './fixtures/lab';
 import { expect, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
@@ -42,10 +42,9 @@ test('only this device: the form takes the browser’s address; the laptop reach
   loggedIn: _,
 }) => {
   const phone = PHONE;
-  const removeDevice = lab.lanDevice();
+  const removeDevice = await lab.lanDevice(page, '/forwards');
   try {
     const t = new TablePage(page);
-    await openAfterNetworkChange(page, '/forwards');
     await page.getByRole('button', { name: 'Open a forward' }).click();
     const form = page.getByRole('form', { name: 'Open a forward' });
     await fillJenkins(form, '8086');
@@ -72,8 +71,7 @@ test('only this device: the form takes the browser’s address; the laptop reach
     await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
     await expect(t.row('Forwards', 'Jenkins')).toHaveCount(0);
   } finally {
-    removeDevice();
-    await openAfterNetworkChange(page, '/forwards'); // the next test's first page is not the one Chromium aborts
+    await removeDevice();
   }
 });
 

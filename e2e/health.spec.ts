@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { shot } from './fixtures/docs-images';
 import { expect, test } from './fixtures/app';
 import { TablePage } from './pages/tables';
 
@@ -6,8 +6,6 @@ import { TablePage } from './pages/tables';
 // and the Overview following without a reload (the server probes every 5 s in the tests).
 const BACKEND = { name: 'Backend', listenPort: 8098, target: { kind: 'instance', name: 'ops', port: 9098 } };
 const REFUSED = 'connection refused by 10.120.52.31:9098';
-const shot = (name: string, testInfo: { outputPath: (n: string) => string }) =>
-  process.env.LABGATE_DOCS_IMAGES ? path.join(process.env.LABGATE_DOCS_IMAGES, name) : testInfo.outputPath(name);
 
 test.use({ viewport: { width: 1400, height: 800 }, colorScheme: 'light' });
 

@@ -10,6 +10,7 @@ import { Button } from '@/components/ui/Button';
 import { ConfirmButton } from '@/components/ui/ConfirmButton';
 import { HealthCell } from '@/components/health/HealthCell';
 import { Sparkline } from '@/components/ui/Sparkline';
+import { When } from '@/components/ui/When';
 import { DataTable } from '@/components/ui/DataTable';
 import type { Column } from '@/components/ui/table-model';
 import { fetchJson } from '@/lib/fetch-json';
@@ -162,10 +163,7 @@ const columns: Column<ForwardView>[] = [
           <span className="block text-zinc-500 dark:text-zinc-400">
             {f.traffic.lastUsed ? (
               <>
-                last used{' '}
-                <time dateTime={f.traffic.lastUsed} suppressHydrationWarning>
-                  {new Date(f.traffic.lastUsed).toLocaleTimeString()}
-                </time>
+                last used <When at={f.traffic.lastUsed} />
               </>
             ) : (
               'not used yet'
@@ -295,10 +293,7 @@ export function ForwardsLive({
         {s ? (
           <span className="text-xs text-zinc-500">
             iptables backend: {s.backend} · {s.inSync ? 'in sync' : 'drift'} · {s.restores} restore(s) since start · rules read whole at{' '}
-            <time dateTime={s.checkedAt} suppressHydrationWarning>
-              {new Date(s.checkedAt).toLocaleTimeString()}
-            </time>{' '}
-            (checked for a flush every second)
+            <When at={s.checkedAt} /> (checked for a flush every second)
           </span>
         ) : null}
       </div>

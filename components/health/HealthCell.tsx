@@ -1,17 +1,16 @@
 import { Badge } from '@/components/ui/Badge';
+import { When } from '@/components/ui/When';
 import { formatPercent } from '@/lib/format';
 import type { ForwardHealth } from '@/lib/wire';
 
 const tone = { up: 'green', down: 'red', unknown: 'gray' } as const;
 
-/** A moment as this browser's clock reads it: the time today, the day and time before. */
-function When({ at }: { at: string }) {
-  const d = new Date(at);
-  const today = d.toDateString() === new Date().toDateString();
+/** The state of a forward's health as a badge; its reason, when there is one, as the badge's title. */
+export function HealthBadge({ health }: { health: Pick<ForwardHealth, 'state' | 'reason'> }) {
   return (
-    <time dateTime={at} suppressHydrationWarning>
-      {today ? d.toLocaleTimeString() : d.toLocaleString()}
-    </time>
+    <Badge tone={tone[health.state]} title={health.reason ?? undefined}>
+      {health.state === 'unknown' ? 'not probed' : health.state}
+    </Badge>
   );
 }
 
@@ -21,11 +20,10 @@ function When({ at }: { at: string }) {
  */
 export function HealthCell({ name, health }: { name: string; health: ForwardHealth | null }) {
   if (!health) return <span className="text-xs text-zinc-500 dark:text-zinc-400">not probed yet</span>;
-  const state = health.state === 'unknown' ? 'not probed' : health.state;
   return (
     <span className="space-y-0.5 text-xs">
       <span className="flex flex-wrap items-center gap-x-1.5">
-        <Badge tone={tone[health.state]}>{state}</Badge>
+        <HealthBadge health={health} />
         {health.since ? (
           <span className="text-zinc-500 dark:text-zinc-400">
             since <When at={health.since} />

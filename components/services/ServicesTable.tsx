@@ -5,6 +5,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { ExposeButton } from '@/components/expose/ExposeDialog';
 import { ServiceForm } from './ServiceForm';
+import { HealthBadge } from '@/components/health/HealthCell';
 import { Badge } from '@/components/ui/Badge';
 import { Banner } from '@/components/ui/Banner';
 import { DataTable } from '@/components/ui/DataTable';
@@ -106,11 +107,7 @@ const columns: Column<ServiceRow>[] = [
               ) : (
                 <span className="flex flex-wrap items-center gap-x-1.5">
                   {e.exposure.url ? <LanUrl url={e.exposure.url} /> : <span>:{e.nodePort} forwarded, no web address</span>}
-                  {e.exposure.health && e.exposure.health.state !== 'unknown' ? (
-                    <Badge tone={e.exposure.health.state === 'up' ? 'green' : 'red'} title={e.exposure.health.reason ?? undefined}>
-                      {e.exposure.health.state}
-                    </Badge>
-                  ) : null}
+                  {e.exposure.health && e.exposure.health.state !== 'unknown' ? <HealthBadge health={e.exposure.health} /> : null}
                   {e.exposure.health?.state === 'down' && e.exposure.health.reason ? (
                     <span className="block w-full text-xs text-zinc-600 dark:text-zinc-300">{e.exposure.health.reason}</span>
                   ) : null}

@@ -38,8 +38,7 @@ export interface HostDeps {
   firewall: Firewall;
   sources: TargetSources;
   facts: HostFacts;
-  settings: Pick<Env, 'auditRetention' | 'journalRetentionDays' | 'lanName' | 'dataDir'> &
-    Partial<Pick<Env, 'healthIntervalMs' | 'healthWebhook'>>;
+  settings: Pick<Env, 'auditRetention' | 'journalRetentionDays' | 'lanName' | 'dataDir' | 'healthIntervalMs' | 'healthWebhook'>;
   names: LanNames; // NAME.local on the LAN
   tlsProxy: TlsProxy; // HTTPS in front of named forwards
   prober?: Prober; // how a forward's health is probed (the live one by default)
@@ -73,11 +72,7 @@ export function hostParts({ settings, targetSettleMs = TARGET_SETTLE_MS, storeRo
     journal: new Journal(deps.db, settings.journalRetentionDays),
     dataDir: settings.dataDir,
     dashboardName: settings.lanName,
-    health: {
-      intervalMs: settings.healthIntervalMs ?? 30_000,
-      webhook: settings.healthWebhook ?? null,
-      retention: settings.auditRetention,
-    },
+    health: { intervalMs: settings.healthIntervalMs, webhook: settings.healthWebhook, retention: settings.auditRetention },
     targetSettleMs,
     storeRoom: room ?? (() => storeRoom(settings.dataDir)),
     context: () => ({ ...deps.sources.context(), policy: deps.facts.policy() }),

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { vmBackend } from '@/lab/backend.mts';
 import { labPrefix } from '@/lab/testing.mts';
-import { namespaces, vmByName } from '@/lab/topology.mts';
+import { vmByName } from '@/lab/topology.mts';
 import { metrics } from '@/lib/observe/metrics';
 import { hostParts } from './deps';
 import { HealthMonitor, type HealthEvent } from './health';
@@ -19,24 +19,12 @@ const lab = labHost();
 const OPS = vmByName('ops')!.address;
 const BACKEND_PORT = 9099;
 
-let backend: ChildProcess | null = null;
-/** A plain HTTP backend in the ops VM: started, and up once it says it listens. */
+let stop: (() => Promise<void>) | null = null;
+/** The plain HTTP backend in the ops VM, answering `status`: up once it listens. */
 async function startBackend(status = 200): Promise<void> {
-  const script = `require('node:http').createServer((q, s) => s.writeHead(${status}).end('backend')).listen(${BACKEND_PORT}, () => console.log('listening'))`;
-  backend = spawn('ip', ['netns', 'exec', namespaces(labPrefix()).vm('ops'), process.execPath, '-e', script], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    backend!.stdout!.once('data', () => resolve());
-    backend!.once('exit', (code) => reject(new Error(`the backend exited with ${code}`)));
-  });
+  stop = await vmBackend(labPrefix(), 'ops', BACKEND_PORT, status);
 }
-async function stopBackend(): Promise<void> {
-  const b = backend;
-  backend = null;
-  if (!b || b.exitCode !== null || b.signalCode !== null) return;
-  await new Promise<void>((resolve) => (b.once('exit', () => resolve()), b.kill('SIGTERM')));
-}
+const stopBackend = async () => void (await stop?.());
 afterAll(stopBackend);
 
 /** A webhook receiver on the host's loopback: what it was posted. */

@@ -1,5 +1,5 @@
 import 'server-only';
-import { DAY_MS, healthOf, isChange, type ForwardHealth, type HealthChange, type ProbeResult } from '@/lib/domain/forwards/health';
+import { healthOf, isChange, type ForwardHealth, type HealthChange, type ProbeResult, WEEK_MS } from '@/lib/domain/forwards/health';
 import type { Forward, ForwardStatus } from '@/lib/domain/forwards/forward';
 import { mdnsName } from '@/lib/domain/network/lan-names';
 import { ConcurrencyLimit } from '@/lib/concurrency';
@@ -52,7 +52,7 @@ export class HealthMonitor {
   private readonly webhook: string | null;
   private readonly posts = new ConcurrencyLimit(1);
   private waitingPosts = 0;
-  private changes = new Map<string, HealthChange[]>();
+  private changes: Map<string, HealthChange[]>; // each forward's changes of the last week, oldest first
   private last = new Map<string, ProbeResult & { at: string }>();
   private views = new Map<string, ForwardHealth>();
   private timer: NodeJS.Timeout | null = null;
@@ -67,7 +67,7 @@ export class HealthMonitor {
     this.prober = parts.prober ?? liveProber;
     this.intervalMs = parts.health.intervalMs;
     this.webhook = parts.health.webhook;
-    this.changes = this.log.since(new Date(Date.now() - 7 * DAY_MS).toISOString());
+    this.changes = this.log.since(new Date(Date.now() - WEEK_MS).toISOString());
   }
 
   /** Probes at once and then every interval. */
@@ -128,7 +128,8 @@ export class HealthMonitor {
     );
     const now = Date.now();
     const ids = forwards.map((f) => f.id);
-    for (const id of this.changes.keys()) if (!ids.includes(id)) this.changes.delete(id);
+    const live = new Set(ids);
+    for (const id of this.changes.keys()) if (!live.has(id)) this.changes.delete(id);
     this.views = new Map(
       forwards.map((f) => [f.id, healthOf(this.trimmed(f.id, now), this.last.get(f.id) ?? null, now, f.protocol === 'udp' ? UDP : null)]),
     );
@@ -171,7 +172,7 @@ export class HealthMonitor {
   /** The forward's changes of the last week, the last one before it kept as its starting state. */
   private trimmed(id: string, now: number): HealthChange[] {
     const list = this.changes.get(id) ?? [];
-    const from = now - 7 * DAY_MS;
+    const from = now - WEEK_MS;
     const firstInWeek = list.findIndex((c) => Date.parse(c.at) >= from);
     const start = firstInWeek === -1 ? list.length - 1 : firstInWeek - 1;
     const kept = start <= 0 ? list : list.slice(start);

@@ -27,6 +27,7 @@ export interface ForwardHealth {
 }
 
 export const DAY_MS = 86_400_000;
+export const WEEK_MS = 7 * DAY_MS;
 export const HISTORY_SHOWN = 20;
 
 /**
@@ -68,15 +69,12 @@ export function healthOf(
     checkedAt: last?.at ?? null,
     responseMs: last?.responseMs ?? null,
     uptimeDay: uptime(changes, now - DAY_MS, now),
-    uptimeWeek: uptime(changes, now - 7 * DAY_MS, now),
-    history: changes
-      .slice(-HISTORY_SHOWN)
-      .reverse()
-      .map((c) => ({ ...c })),
+    uptimeWeek: uptime(changes, now - WEEK_MS, now),
+    history: changes.slice(-HISTORY_SHOWN).reverse(),
   };
 }
 
-/** Whether a probe's answer is a change worth recording (and telling the webhook). */
+/** Whether a probe's answer is a change worth recording: up or down now, or down for another reason. */
 export const isChange = (before: HealthChange | undefined, now: ProbeResult): boolean =>
   !before || before.up !== now.up || (!now.up && before.reason !== now.reason);
 

@@ -1,0 +1,20 @@
+// A backend the tests start and stop: the service behind a forward, in one of the lab's VMs.
+import { spawn } from 'node:child_process';
+import { namespaces } from './topology.mts';
+
+/**
+ * A plain HTTP server in a lab VM's namespace that answers every request with `status`. Resolves
+ * once it listens, with how to stop it (by its own pid; stopping twice is fine).
+ */
+export async function vmBackend(prefix: string, vm: string, port: number, status = 200): Promise<() => Promise<void>> {
+  const script = `require('node:http').createServer((q, s) => s.writeHead(${status}).end('backend')).listen(${port}, () => console.log('listening'))`;
+  const child = spawn('ip', ['netns', 'exec', namespaces(prefix).vm(vm), process.execPath, '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the backend on ${vm}:${port} exited with ${code}`)));
+  });
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  return () => new Promise<void>((resolve) => (exited() ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
+}
