@@ -1,11 +1,12 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { SESSION_COOKIE } from '@/lib/auth/session';
 import { hostAllowed } from '@/lib/domain/network/hosts';
+import { EXPOSURE_AUTH_PATH } from '@/lib/domain/network/caddy';
 import { env } from '@/lib/env';
 import { knownHosts } from '@/lib/server/known-hosts';
 
-/** Paths anyone may reach. Everything else needs a session. */
-const PUBLIC = new Set(['/login', '/api/healthz', '/api/auth/login', '/api/tls/ca', '/metrics', '/metrics/host']); // /metrics* check their own token
+/** Paths anyone may reach (/metrics* check their own token, the exposure gate its caller). Everything else needs a session. */
+const PUBLIC = new Set(['/login', '/api/healthz', '/api/auth/login', EXPOSURE_AUTH_PATH, '/api/tls/ca', '/metrics', '/metrics/host']);
 
 /**
  * A page may run only the scripts Next gives this nonce; no framing, no plugins. Inline style

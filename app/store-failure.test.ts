@@ -47,12 +47,14 @@ describe('every route, with a damaged store', () => {
     const methods = METHODS.filter((m) => typeof mod[m] === 'function');
     expect(methods.length).toBeGreaterThan(0);
     for (const method of methods) {
-      const req = new Request(`http://localhost${url}?operation=expose`, {
+      // operation: the journal's; name: the exposure gate's, which Caddy asks from this host.
+      const req = new Request(`http://localhost${url}?operation=expose&name=grafana.local`, {
         method,
         headers: {
-          cookie: 'labgate_session=a-session-the-store-must-be-read-for',
+          cookie: `labgate_session=a-session-the-store-must-be-read-for; __Host-labgate_exposure=${'a'.repeat(43)}`,
           origin: 'http://localhost',
           host: 'localhost',
+          'x-labgate-remote-address': '127.0.0.1',
           'content-type': 'application/json',
           ...(url.startsWith('/metrics') ? { authorization: `Bearer ${METRICS_TOKEN}` } : {}),
         },

@@ -2,12 +2,20 @@
 import { spawn } from 'node:child_process';
 import { namespaces } from './topology.mts';
 
+/** What a backend answers: a status with the word "backend", or (echo) 200 with the request it received as JSON. */
+const ANSWERS = {
+  status: (status: number) => `s.writeHead(${status}).end('backend')`,
+  echo: `s.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: q.method, url: q.url, headers: q.headers }))`,
+};
+
 /**
- * A plain HTTP server in a lab VM's namespace that answers every request with `status`. Resolves
- * once it listens, with how to stop it (by its own pid; stopping twice is fine).
+ * A plain HTTP server in a lab VM's namespace that answers every request with `status`, or with
+ * what it received ('echo': what an exposed service sees). Resolves once it listens, with how to
+ * stop it (by its own pid; stopping twice is fine).
  */
-export async function vmBackend(prefix: string, vm: string, port: number, status = 200): Promise<() => Promise<void>> {
-  const script = `require('node:http').createServer((q, s) => s.writeHead(${status}).end('backend')).listen(${port}, () => console.log('listening'))`;
+export async function vmBackend(prefix: string, vm: string, port: number, answer: number | 'echo' = 200): Promise<() => Promise<void>> {
+  const respond = answer === 'echo' ? ANSWERS.echo : ANSWERS.status(answer);
+  const script = `require('node:http').createServer((q, s) => ${respond}).listen(${port}, () => console.log('listening'))`;
   const child = spawn('ip', ['netns', 'exec', namespaces(prefix).vm(vm), process.execPath, '-e', script], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -137,6 +137,7 @@ export interface PlanView {
   choices?: { namespace: string; name: string }[]; // several Grafanas: the person picks
   lanName?: string; // the name it gets on the LAN (NAME.local)
   https?: boolean;
+  signIn?: boolean; // only people signed in to labgate
   allowFrom?: string[]; // only these may reach it (as asked, or as its Service's annotation asks)
   device: string | null; // the address of the browser that asked for the plan, for "only this device"
 }

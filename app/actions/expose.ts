@@ -30,9 +30,9 @@ export const planExpose = withSession(async (target: ExposeTarget, naming?: Expo
   );
 });
 
-const opened = (p: ExposePlan): Pick<PlanView, 'lanName' | 'https' | 'allowFrom'> => {
+const opened = (p: ExposePlan): Pick<PlanView, 'lanName' | 'https' | 'signIn' | 'allowFrom'> => {
   const step = openStep(p);
-  return step ? { lanName: step.lanName, https: step.https, allowFrom: step.allowFrom } : {};
+  return step ? { lanName: step.lanName, https: step.https, signIn: step.signIn, allowFrom: step.allowFrom } : {};
 };
 
 /** Plans again on the server from the target (a plan from the browser is never trusted), then applies. */

@@ -8,30 +8,43 @@ import type { ActionResult } from '@/lib/result';
 import { finished, invalidInput, withSession } from '@/lib/server/action';
 import { readForwardForm } from '@/lib/schemas/forward-form';
 import { AdoptRule, CreateForward, ForwardId, UpdateForward } from '@/lib/schemas/forwards';
-import type { SiteTls } from '@/lib/schemas/names';
-import { HTTPS_NEEDS_NAME } from '@/lib/domain/network/lan-names';
-import { siteCertificate } from '@/lib/tls/site';
+import type { SignIn, SiteTls } from '@/lib/schemas/names';
+import { HTTPS_NEEDS_NAME, SIGN_IN_NEEDS_HTTPS } from '@/lib/domain/network/lan-names';
+import { signInVia, siteCertificate } from '@/lib/tls/site';
 
 // Each action parses its schema, then asks the host; the host checks the input again (it is an API too).
 
 const device = async () => deviceAddress(await headers());
 
 /**
- * On an edit, "HTTPS" ticked: a certificate for the forward's name from labgate's CA, made here
- * (the CA's key never leaves this role); unticked: plain HTTP again.
+ * "HTTPS" ticked: a certificate for the forward's name from labgate's CA, made here (the CA's key
+ * never leaves this role), and "Sign in with labgate" ticked: how this dashboard signs people in.
+ * Unticked on an edit: plain HTTP, no sign-in again. Null: what is ticked cannot be.
  */
-async function tlsFor(lanName: string | null | undefined, https: boolean): Promise<{ tls: SiteTls | null }> {
-  return { tls: https && lanName ? await siteCertificate(lanName) : null };
+async function httpsFor(
+  form: FormData,
+  lanName: string | null | undefined,
+): Promise<{ tls: SiteTls | null; signIn: SignIn | null } | { error: string; field: string }> {
+  const https = form.get('https') === 'on';
+  const signIn = form.get('signIn') === 'on';
+  if (https && !lanName) return { error: HTTPS_NEEDS_NAME, field: 'lanName' };
+  if (signIn && !https) return { error: SIGN_IN_NEEDS_HTTPS, field: 'signIn' };
+  return { tls: https && lanName ? await siteCertificate(lanName) : null, signIn: signIn ? await signInVia() : null };
 }
 
 export const createForward = withSession(
   async (_prev: ActionResult<ForwardView> | null, form: FormData): Promise<ActionResult<ForwardView>> => {
     const parsed = CreateForward.safeParse(readForwardForm(form, await device()));
     if (!parsed.success) return invalidInput(parsed.error);
-    const https = form.get('https') === 'on';
-    if (https && !parsed.data.lanName) return { ok: false, error: HTTPS_NEEDS_NAME, fieldErrors: { lanName: [HTTPS_NEEDS_NAME] } };
-    const tls = https && parsed.data.lanName ? { tls: await siteCertificate(parsed.data.lanName) } : {};
-    return finished(await hostClient().createForward({ ...parsed.data, ...tls }));
+    const https = await httpsFor(form, parsed.data.lanName);
+    if ('error' in https) return { ok: false, error: https.error, fieldErrors: { [https.field]: [https.error] } };
+    return finished(
+      await hostClient().createForward({
+        ...parsed.data,
+        ...(https.tls ? { tls: https.tls } : {}),
+        ...(https.signIn ? { signIn: https.signIn } : {}),
+      }),
+    );
   },
 );
 
@@ -47,9 +60,9 @@ export const editForward = withSession(
       allowFrom: fields.allowFrom ?? null,
     });
     if (!parsed.success) return invalidInput(parsed.error);
-    const https = form.get('https') === 'on';
-    if (https && !parsed.data.lanName) return { ok: false, error: HTTPS_NEEDS_NAME, fieldErrors: { lanName: [HTTPS_NEEDS_NAME] } };
-    return finished(await hostClient().updateForward({ ...parsed.data, ...(await tlsFor(parsed.data.lanName, https)) }));
+    const https = await httpsFor(form, parsed.data.lanName);
+    if ('error' in https) return { ok: false, error: https.error, fieldErrors: { [https.field]: [https.error] } };
+    return finished(await hostClient().updateForward({ ...parsed.data, ...https }));
   },
 );
 

@@ -10,7 +10,7 @@ import { shownSource, splitSources } from '@/lib/domain/network/networks';
 import type { AccessChoice, ExposeNaming, ExposeResult, ExposeTarget, PlanView } from '@/lib/wire';
 import { AccessRadios } from '@/components/forwards/AccessField';
 
-type Naming = { lanName: string; https: boolean; access: AccessChoice; listed: string };
+type Naming = { lanName: string; https: boolean; signIn: boolean; access: AccessChoice; listed: string };
 
 type Phase =
   | { at: 'idle' }
@@ -40,13 +40,16 @@ export function ExposeButton({
   const [phase, setPhase] = useState<Phase>({ at: 'idle' });
   const [chosen, setChosen] = useState<ExposeTarget>(target);
   // The name on the LAN the plan proposes and who may reach it, as the person edits them ('' for none).
-  const [naming, setNaming] = useState<Naming>({ lanName: '', https: false, access: 'lan', listed: '' });
+  const [naming, setNaming] = useState<Naming>({ lanName: '', https: false, signIn: false, access: 'lan', listed: '' });
   const [namingError, setNamingError] = useState<string | null>(null);
   const [device, setDevice] = useState<string | null>(null); // this browser's address, as the server saw it
   const [, start] = useTransition();
   const asked = (n = naming): ExposeNaming => {
     const allowFrom = n.access === 'device' && device ? [device] : n.access === 'list' ? splitSources(n.listed) : undefined;
-    return { ...(n.lanName ? { lanName: n.lanName, https: n.https } : {}), ...(allowFrom ? { allowFrom } : {}) };
+    return {
+      ...(n.lanName ? { lanName: n.lanName, https: n.https, ...(n.https && n.signIn ? { signIn: true } : {}) } : {}),
+      ...(allowFrom ? { allowFrom } : {}),
+    };
   };
 
   const open = (t: ExposeTarget = target) =>
@@ -58,7 +61,13 @@ export function ExposeButton({
       const res = await planExpose(t);
       if (res.ok) {
         const listed = (res.data.allowFrom ?? []).map(shownSource).join(', ');
-        setNaming({ lanName: res.data.lanName ?? '', https: !!res.data.https, access: listed ? 'list' : 'lan', listed });
+        setNaming({
+          lanName: res.data.lanName ?? '',
+          https: !!res.data.https,
+          signIn: !!res.data.signIn,
+          access: listed ? 'list' : 'lan',
+          listed,
+        });
         setDevice(res.data.device);
       }
       setPhase(res.ok ? { at: 'plan', plan: res.data } : { at: 'error', error: res.error });
@@ -69,7 +78,13 @@ export function ExposeButton({
     start(async () => {
       const res = await planExpose(chosen, asked(n));
       setNamingError(
-        res.ok ? null : (res.fieldErrors?.lanName?.[0] ?? res.fieldErrors?.https?.[0] ?? res.fieldErrors?.allowFrom?.[0] ?? res.error),
+        res.ok
+          ? null
+          : (res.fieldErrors?.lanName?.[0] ??
+              res.fieldErrors?.https?.[0] ??
+              res.fieldErrors?.signIn?.[0] ??
+              res.fieldErrors?.allowFrom?.[0] ??
+              res.error),
       );
       if (res.ok) setPhase({ at: 'plan', plan: res.data });
     });
@@ -173,6 +188,16 @@ export function ExposeButton({
                   onChange={(e) => rename({ ...naming, https: e.target.checked })}
                 />
                 <span>HTTPS, with a certificate from labgate&apos;s CA</span>
+              </label>
+              <label className="flex items-center gap-2">
+                <input
+                  type="checkbox"
+                  name="signIn"
+                  checked={naming.https && naming.signIn}
+                  disabled={!naming.lanName || !naming.https}
+                  onChange={(e) => rename({ ...naming, signIn: e.target.checked })}
+                />
+                <span>Sign in with labgate: only people signed in to this dashboard get through</span>
               </label>
               {namingError ? (
                 <p id="expose-naming-error" role="alert" className="text-red-700 dark:text-red-400">

@@ -23,6 +23,7 @@ function fieldsOf(f: ForwardView): Record<string, string> {
     description: f.description,
     lanName: f.lanName ?? '',
     https: f.https ? 'on' : '',
+    signIn: f.requiresSignIn ? 'on' : '',
     access: f.allowFrom ? 'list' : 'lan',
     allowFrom: (f.allowFrom ?? []).map(shownSource).join(', '),
     ...(t.kind === 'service'
@@ -163,19 +164,28 @@ export function ForwardForm({ onDone, editing, device }: { onDone?: () => void; 
           errors={errors('lanName')}
           placeholder="grafana"
         />
-        <label className="inline-flex items-center gap-2 pb-2 text-sm md:col-span-2">
-          <input type="checkbox" name="https" defaultChecked={typed.https === 'on'} />
-          HTTPS on that name, with a certificate from labgate&apos;s CA
-        </label>
+        <div className="flex flex-col gap-2 pb-2 text-sm md:col-span-2">
+          <label className="inline-flex items-center gap-2">
+            <input type="checkbox" name="https" defaultChecked={typed.https === 'on'} />
+            HTTPS on that name, with a certificate from labgate&apos;s CA
+          </label>
+          <label className="inline-flex items-center gap-2">
+            <input type="checkbox" name="signIn" defaultChecked={typed.signIn === 'on'} aria-describedby="sign-in-help" />
+            Sign in with labgate
+          </label>
+          <p id="sign-in-help" className="text-xs text-zinc-600 dark:text-zinc-400">
+            With HTTPS: only people signed in to this dashboard get through (the host&apos;s own checks excepted).
+          </p>
+        </div>
       </div>
       <AccessField
         device={device}
         initial={{ choice: (typed.access as AccessChoice | undefined) ?? 'lan', listed: typed.allowFrom ?? '' }}
         errors={errors('allowFrom')}
       />
-      {errors('tls') ? (
+      {errors('tls') || errors('signIn') ? (
         <p className="text-sm text-red-600 dark:text-red-400" role="alert">
-          {errors('tls')!.join(' ')}
+          {[...(errors('tls') ?? []), ...(errors('signIn') ?? [])].join(' ')}
         </p>
       ) : null}
       <div aria-live="polite" className="text-sm">

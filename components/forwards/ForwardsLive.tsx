@@ -95,20 +95,27 @@ const columns: Column<ForwardView>[] = [
   {
     id: 'access',
     header: 'Who may reach it',
-    value: (f) => (f.allowFrom ? f.allowFrom.map(shownSource).join(', ') : 'everyone on the LAN'),
-    render: (f) =>
-      f.allowFrom ? (
-        <span className="font-mono text-xs">
-          {f.allowFrom.map((s, i) => (
-            <Fragment key={s}>
-              {i ? ', ' : ''}
-              <span className="whitespace-nowrap">{shownSource(s)}</span>
-            </Fragment>
-          ))}
-        </span>
-      ) : (
-        <span className="text-zinc-500 dark:text-zinc-400">everyone on the LAN</span>
-      ),
+    value: (f) =>
+      `${f.allowFrom ? f.allowFrom.map(shownSource).join(', ') : 'everyone on the LAN'}${f.requiresSignIn ? ', signed in' : ''}`,
+    render: (f) => (
+      <span className="space-y-1">
+        {f.allowFrom ? (
+          <span className="block font-mono text-xs">
+            {f.allowFrom.map((s, i) => (
+              <Fragment key={s}>
+                {i ? ', ' : ''}
+                <span className="whitespace-nowrap">{shownSource(s)}</span>
+              </Fragment>
+            ))}
+          </span>
+        ) : (
+          <span className="block text-zinc-500 dark:text-zinc-400">everyone on the LAN</span>
+        )}
+        {f.requiresSignIn ? (
+          <span className="block text-xs font-medium text-indigo-700 dark:text-indigo-300">after signing in with labgate</span>
+        ) : null}
+      </span>
+    ),
     width: 'minmax(8rem, 1fr)',
   },
   {

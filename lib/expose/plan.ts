@@ -2,6 +2,7 @@ import 'server-only';
 import { EXPOSE_ANNOTATIONS, exposeAnnotation } from '@/lib/domain/expose/annotations';
 import { namePlan, openStep, planServiceExpose, type ExposeNaming, type ExposePlan } from '@/lib/domain/expose/plan';
 import { formatRange, freeNodePort, nodePortsInUse } from '@/lib/domain/cluster/ports';
+import { SIGN_IN_NEEDS_HTTPS } from '@/lib/domain/network/lan-names';
 import { env } from '@/lib/env';
 import { kubeCache } from '@/lib/kube/cache';
 import { fail, type Outcome } from '@/lib/result';
@@ -78,7 +79,9 @@ export async function planFor(raw: unknown, rawNaming?: unknown): Promise<Outcom
   const res = await unnamedPlan(raw);
   if (!res.ok || res.data.choices) return res;
   const named = namePlan(res.data, naming ? naming.data : suggestedNaming(res.data));
-  return 'error' in named ? fail(422, named.error, { https: [named.error] }) : { ok: true, data: named };
+  return 'error' in named
+    ? fail(422, named.error, { [named.error === SIGN_IN_NEEDS_HTTPS ? 'signIn' : 'https']: [named.error] })
+    : { ok: true, data: named };
 }
 
 async function unnamedPlan(raw: unknown): Promise<Outcome<ExposePlan & { choices?: ExposeChoices }>> {

@@ -13,7 +13,7 @@ import { fail, type Outcome } from '@/lib/result';
 import { ExposeRecord } from '@/lib/schemas/expose';
 
 export type { ExposeRecord };
-import { siteCertificate } from '@/lib/tls/site';
+import { signInVia, siteCertificate } from '@/lib/tls/site';
 import type { ExposeResult } from '@/lib/wire';
 import { boundary } from './pause';
 import { answers, answersHttps } from '@/lib/host/probe';
@@ -107,6 +107,7 @@ async function applyNow(plan: ExposePlan, actor: string, source?: 'annotation'):
             ...(step.allowFrom ? { allowFrom: step.allowFrom } : {}),
             // The CA's key stays with this role: the host role gets only the name's certificate.
             ...(step.lanName && step.https ? { tls: await siteCertificate(step.lanName) } : {}),
+            ...(step.lanName && step.https && step.signIn ? { signIn: await signInVia() } : {}),
           });
     await boundary(step.kind === 'service-nodeport' ? 'expose:service-patched' : 'expose:forward-created');
     if (!res.ok) {

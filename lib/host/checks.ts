@@ -1,7 +1,7 @@
 import 'server-only';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { Forward } from '@/lib/domain/forwards/forward';
-import { HTTPS_NEEDS_NAME, mdnsName } from '@/lib/domain/network/lan-names';
+import { HTTPS_NEEDS_NAME, mdnsName, SIGN_IN_NEEDS_HTTPS } from '@/lib/domain/network/lan-names';
 import { resolveTarget, type Resolution } from '@/lib/domain/forwards/targets';
 import { fail, type Outcome } from '@/lib/result';
 import type { CreateForward } from '@/lib/schemas/forwards';
@@ -14,8 +14,9 @@ export const addressOf = (parts: HostParts, f: { listenAddress?: string | null }
 
 /** A name and its certificate, checked before anything is published or written. */
 function nameProblem(parts: HostParts, input: CreateForward, exceptId: string | null): Outcome<never> | null {
-  const refuse = (field: 'lanName' | 'tls', message: string) => fail(422, message, { [field]: [message] });
+  const refuse = (field: 'lanName' | 'tls' | 'signIn', message: string) => fail(422, message, { [field]: [message] });
   if (input.tls && !input.lanName) return refuse('tls', HTTPS_NEEDS_NAME);
+  if (input.signIn && !input.tls) return refuse('signIn', SIGN_IN_NEEDS_HTTPS);
   if (!input.lanName) return null;
   if (input.lanName === parts.dashboardName) return refuse('lanName', `${mdnsName(input.lanName)} is the dashboard's own name.`);
   if (!addressOf(parts, input)) return refuse('lanName', 'This host has no LAN address to publish the name with.');

@@ -110,6 +110,12 @@ function setup(pods = [pod('monitoring', 'a', 'node1', app)], prober?: Prober) {
   return { host, kernel, world, changed, names, tls };
 }
 
+/** How the dashboard signs people in, as the ui role sends it (the schema checks the CA's form only). */
+const SIGN_IN = {
+  dashboard: 'https://192.168.50.27:3000',
+  gate: 'https://127.0.0.1:3000',
+  ca: '-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n',
+};
 const grafanaInput = {
   name: 'Grafana',
   listenPort: 30060,
@@ -253,10 +259,18 @@ describe('HostService: names on the LAN and HTTPS', () => {
     world.ctx = { ...world.ctx, cluster: { ...world.ctx.cluster!, pods: [pod('monitoring', 'b', 'node2', app)] } };
     await host.sync();
     expect(tls.sites[0]!.upstream).toBe('10.120.52.24:30060');
-    // Renamed without HTTPS: the site goes, the forward stays.
+    // Sign-in: Caddy asks the dashboard first, except for the host's own checks; a certificate's renewal keeps it.
     const id = res.ok ? res.data.id : '';
+    const signed = await host.update({ id, signIn: SIGN_IN }, 'admin');
+    expect(signed.ok && signed.data.requiresSignIn).toBe(true);
+    expect(tls.sites[0]!.signIn).toEqual({ ...SIGN_IN, exempt: ['127.0.0.0/8', '192.168.50.27/32'] });
+    await host.update({ id, tls: await issueSiteCertificate(caDir, 'grafana.local') }, 'admin');
+    expect(tls.sites[0]!.signIn?.dashboard).toBe(SIGN_IN.dashboard);
+    expect(JSON.stringify(host.list())).not.toContain('BEGIN CERTIFICATE');
+    // Renamed without HTTPS: the site goes, the forward stays.
     const plain = await host.update({ id, tls: null }, 'admin');
     expect(plain.ok && plain.data.url).toBe('http://grafana.local:30060/');
+    expect(plain.ok && plain.data.requiresSignIn).toBe(false); // no HTTPS, no sign-in
     expect(tls.sites).toEqual([]);
   });
 
@@ -275,6 +289,16 @@ describe('HostService: names on the LAN and HTTPS', () => {
       /key does not belong/,
     ],
     ['HTTPS without a name', async () => ({ tls: await issueSiteCertificate(caDir, 'grafana.local') }), /needs a name/],
+    ['sign-in without HTTPS', async () => ({ lanName: 'grafana', signIn: SIGN_IN }), /Sign in with labgate needs HTTPS/],
+    [
+      'sign-in through a dashboard URL with a path',
+      async () => ({
+        lanName: 'grafana',
+        tls: await issueSiteCertificate(caDir, 'grafana.local'),
+        signIn: { ...SIGN_IN, dashboard: 'https://x:3000/p' },
+      }),
+      /origin only/,
+    ],
   ])('HTTPS with %s is refused', async (_, extra, message) => {
     const { host, tls } = setup();
     const res = await host.create({ ...grafanaInput, ...(await extra()) }, 'admin');

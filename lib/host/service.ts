@@ -118,7 +118,7 @@ export class HostService {
       const before = this.parts.store.stored(parsed.data.id);
       if (!before) return fail(404, `No forward ${parsed.data.id}.`);
       const { id, ...changes } = parsed.data;
-      const { name, protocol, listenPort, listenAddress, target, description, lanName, tls, allowFrom } = before; // what a person asked for, not who or when
+      const { name, protocol, listenPort, listenAddress, target, description, lanName, tls, allowFrom, signIn } = before; // what a person asked for, not who or when
       const merged = CreateForward.parse(
         Object.fromEntries(
           Object.entries({
@@ -131,8 +131,10 @@ export class HostService {
             lanName,
             tls,
             allowFrom,
+            signIn,
             ...changes,
             ...(changes.lanName === null ? { tls: null } : {}),
+            ...(changes.lanName === null || changes.tls === null ? { signIn: null } : {}),
           }).filter(
             ([, v]) => v !== null && v !== undefined, // null: take it away (a name, HTTPS)
           ),

@@ -8,7 +8,7 @@ import type { ReinstatedRule } from '@/lib/domain/firewall/rules';
 import type { ParsedSave } from '@/lib/domain/firewall/save-parse';
 import { resolveTarget } from '@/lib/domain/forwards/targets';
 import { fail, type Outcome } from '@/lib/result';
-import type { SiteTls } from '@/lib/schemas/names';
+import type { SignIn, SiteTls } from '@/lib/schemas/names';
 import { metrics } from '@/lib/observe/metrics';
 import { noteStoreFailure, noteStoreWritten, storeFailure, type StoreProblem } from '@/lib/store/failure';
 import type { HostStatus } from '@/lib/wire';
@@ -17,7 +17,7 @@ import type { HostParts } from './deps';
 import { describeFirewallError } from './drift';
 import { hostChanged } from './events';
 
-type TlsForward = Forward & { tls: SiteTls };
+type TlsForward = Forward & { tls: SiteTls; signIn: SignIn | null };
 
 /** A change to the desired forwards, and its audit entry, committed together. */
 export interface Change {
@@ -236,7 +236,10 @@ export class HostSync {
   }
 }
 
-/** Caddy's sites: each HTTPS forward's name, proxied to where the forward points now, for whom its access rule lets in. */
+/**
+ * Caddy's sites: each HTTPS forward's name, proxied to where the forward points now, for whom its
+ * access rule lets in, after a sign-in with labgate where asked (the host's own checks need none).
+ */
 function sites(tls: readonly TlsForward[], statuses: Map<string, NextStatus>, host: readonly string[]): Site[] {
   return tls.map((f) => {
     const s = statuses.get(f.id);
@@ -246,6 +249,7 @@ function sites(tls: readonly TlsForward[], statuses: Map<string, NextStatus>, ho
       certificate: f.tls.certificate,
       key: f.tls.key,
       ...(f.allowFrom ? { allowFrom: [...f.allowFrom, ...host] } : {}),
+      ...(f.signIn ? { signIn: { ...f.signIn, exempt: host } } : {}),
     };
   });
 }

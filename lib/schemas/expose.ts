@@ -20,7 +20,12 @@ export const ExposeTarget = z.discriminatedUnion('kind', [
 ]);
 export type ExposeTarget = z.infer<typeof ExposeTarget>;
 /** How the exposure is named on the LAN and who may reach it: the dialog's fields, the action's and the annotations' one schema. */
-export const ExposeNaming = exactObject({ lanName: LanName.optional(), https: z.boolean().optional(), allowFrom: AllowFrom.optional() });
+export const ExposeNaming = exactObject({
+  lanName: LanName.optional(),
+  https: z.boolean().optional(),
+  signIn: z.boolean().optional(), // "Sign in with labgate" in front of the HTTPS name
+  allowFrom: AllowFrom.optional(),
+});
 export type ExposeNaming = z.infer<typeof ExposeNaming>;
 export const ExposeId = z.string().regex(/^[a-z0-9]{6,24}$/, 'Not an expose id.');
 
@@ -46,6 +51,7 @@ export const ExposeStep = z.discriminatedUnion('kind', [
     ]),
     lanName: LanName.optional(),
     https: z.literal(true).optional(),
+    signIn: z.literal(true).optional(),
     // Sources as the kernel keeps them, exactly: a journal read back is never normalised, only checked.
     allowFrom: z
       .array(z.string().refine((s) => canonicalSource(s) === s, 'Not a source as the kernel keeps it.'))

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { canonicalSource } from '@/lib/domain/network/networks';
 import { MAX_SOURCES } from '@/lib/domain/firewall/rules';
-import { exactObject, InstanceName, LanName, NamespaceName, ResourceName, SiteTls } from './names';
+import { exactObject, InstanceName, LanName, NamespaceName, ResourceName, SignIn, SiteTls } from './names';
 
 /**
  * One forward model for store, host API, actions and forms. Anything that could end up in an
@@ -68,6 +68,7 @@ export const CreateForward = exactObject({
   lanName: LanName.optional(), // published as lanName.local
   tls: SiteTls.optional(), // HTTPS at https://lanName.local/ (Caddy in front), certificate from labgate's CA
   allowFrom: AllowFrom.optional(), // who may reach it; none: everyone on the LAN
+  signIn: SignIn.optional(), // HTTPS only: people sign in with labgate before Caddy lets them in
 });
 export type CreateForward = z.infer<typeof CreateForward>;
 
@@ -76,6 +77,7 @@ export const UpdateForward = CreateForward.partial().extend({
   lanName: LanName.nullable().optional(), // null takes the name away (and HTTPS with it)
   tls: SiteTls.nullable().optional(), // null: plain HTTP again
   allowFrom: AllowFrom.nullable().optional(), // null: everyone on the LAN again
+  signIn: SignIn.nullable().optional(), // null: no sign-in again
 });
 export type UpdateForward = z.infer<typeof UpdateForward>;
 

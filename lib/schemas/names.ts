@@ -35,3 +35,21 @@ const pem = (label: string) =>
 /** A certificate and its key, as PEM: what Caddy serves an exposure's name with. */
 export const SiteTls = exactObject({ certificate: pem('CERTIFICATE'), key: pem('PRIVATE KEY') });
 export type SiteTls = z.infer<typeof SiteTls>;
+
+/** An origin only, http(s)://HOST:PORT: no path, query or credentials. */
+const Origin = (what: string) =>
+  z
+    .url({ protocol: /^https?$/, error: `${what} is http(s)://HOST:PORT.` })
+    .max(300)
+    .refine((u) => {
+      const url = URL.parse(u);
+      return !!url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    }, `${what} is an origin only: http(s)://HOST:PORT.`);
+
+/** "Sign in with labgate": the dashboard as browsers open it, where Caddy asks it on this host, and the CA of its certificate. */
+export const SignIn = exactObject({
+  dashboard: Origin("The dashboard's URL"),
+  gate: Origin("The sign-in gate's URL"),
+  ca: pem('CERTIFICATE'),
+});
+export type SignIn = z.infer<typeof SignIn>;

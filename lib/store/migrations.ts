@@ -119,6 +119,30 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX health_by_forward ON health (forward_id, at);
     `,
   },
+  {
+    version: 7,
+    name: 'sign-in in front of HTTPS exposures',
+    sql: `
+      ALTER TABLE forwards ADD COLUMN sign_in TEXT; -- JSON {dashboard, ca}: "Sign in with labgate"; NULL: no sign-in
+      -- What a dashboard session lets into an exposure: a one-time token (60 s, in a redirect) and the
+      -- cookie it is traded for. Both end with the session (logout, expiry, password reset).
+      CREATE TABLE exposure_grants (
+        id_hash      TEXT PRIMARY KEY,   -- sha256 of the token or cookie value
+        kind         TEXT NOT NULL CHECK (kind IN ('token', 'cookie')),
+        session_hash TEXT NOT NULL REFERENCES sessions (id_hash) ON DELETE CASCADE,
+        name         TEXT NOT NULL,      -- the exposure's name: grafana.local
+        next         TEXT NOT NULL,      -- tokens: where on that name to go once signed in
+        expires_at   INTEGER NOT NULL
+      );
+      CREATE INDEX exposure_grants_by_session ON exposure_grants (session_hash);
+      -- Which names a session has opened: the audit log says so once per session and name.
+      CREATE TABLE exposure_openings (
+        session_hash TEXT NOT NULL REFERENCES sessions (id_hash) ON DELETE CASCADE,
+        name         TEXT NOT NULL,
+        PRIMARY KEY (session_hash, name)
+      );
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { service } from '../testing/fixtures';
+import { SIGN_IN_NEEDS_HTTPS } from '../network/lan-names';
 import { describeStep, namePlan, planServiceExpose } from './plan';
 import { freeNodePort, nodePortsInUse, parseRange } from '../cluster/ports';
 import { isSystemLabel } from '@/lib/domain/cluster/labels';
@@ -71,6 +72,10 @@ describe('naming a plan and its access rule', () => {
       { lanName: 'grafana', https: true, allowFrom: ['192.168.50.10/32'] },
       "Open host port 30060 to service monitoring/kps-grafana, following its pod; publish grafana.local on the LAN; serve https://grafana.local/ with a certificate from labgate's CA; open only to 192.168.50.10 (and this host)",
     ],
+    [
+      { lanName: 'grafana', https: true, signIn: true },
+      "Open host port 30060 to service monitoring/kps-grafana, following its pod; publish grafana.local on the LAN; serve https://grafana.local/ with a certificate from labgate's CA; let in only people signed in to labgate",
+    ],
   ])('%j: the plan says it', (naming, want) => {
     const named = namePlan(plan, naming);
     if ('error' in named) throw new Error(named.error);
@@ -80,6 +85,10 @@ describe('naming a plan and its access rule', () => {
 
   it('HTTPS without a name is refused', () => {
     expect(namePlan(plan, { https: true, allowFrom: ['192.168.50.10/32'] })).toEqual({ error: expect.stringContaining('name') });
+  });
+
+  it('sign-in without HTTPS is refused', () => {
+    expect(namePlan(plan, { lanName: 'grafana', signIn: true })).toEqual({ error: SIGN_IN_NEEDS_HTTPS });
   });
 });
 

@@ -1,4 +1,4 @@
-import { HTTPS_NEEDS_NAME, mdnsName } from '../network/lan-names';
+import { HTTPS_NEEDS_NAME, mdnsName, SIGN_IN_NEEDS_HTTPS } from '../network/lan-names';
 import { shownSource } from '../network/networks';
 import type { ServiceRecord } from '../records';
 import type { ExposePlan, ExposeStep } from '@/lib/schemas/expose';
@@ -18,6 +18,7 @@ export function openStep(plan: ExposePlan): Extract<ExposeStep, { kind: 'open-fo
 export interface ExposeNaming {
   lanName?: string;
   https?: boolean;
+  signIn?: boolean; // only people signed in to labgate (HTTPS only)
   allowFrom?: string[]; // only these sources may reach it (none: everyone on the LAN)
 }
 
@@ -37,12 +38,15 @@ export function describeStep(s: ExposeStep): string {
       : `Open host port ${s.listenPort} to instance ${s.target.name}:${s.target.port}, following its address`;
   const access = s.allowFrom ? `; open only to ${s.allowFrom.map(shownSource).join(', ')} (and this host)` : '';
   if (!s.lanName) return `${open}${access}`;
-  return `${open}; publish ${mdnsName(s.lanName)} on the LAN${s.https ? `; serve https://${mdnsName(s.lanName)}/ with a certificate from labgate's CA` : ''}${access}`;
+  const https = s.https ? `; serve https://${mdnsName(s.lanName)}/ with a certificate from labgate's CA` : '';
+  const signIn = s.signIn ? '; let in only people signed in to labgate' : '';
+  return `${open}; publish ${mdnsName(s.lanName)} on the LAN${https}${access}${signIn}`;
 }
 
 /** The plan with its forward named (and HTTPS in front), or why not. Pure. */
 export function namePlan(plan: ExposePlan, naming: ExposeNaming): ExposePlan | { error: string } {
   if (naming.https && !naming.lanName) return { error: HTTPS_NEEDS_NAME };
+  if (naming.signIn && !naming.https) return { error: SIGN_IN_NEEDS_HTTPS };
   if (!naming.lanName && !naming.allowFrom) return plan;
   return {
     ...plan,
@@ -52,6 +56,7 @@ export function namePlan(plan: ExposePlan, naming: ExposeNaming): ExposePlan | {
             ...s,
             ...(naming.lanName ? { lanName: naming.lanName } : {}),
             ...(naming.lanName && naming.https ? { https: true as const } : {}),
+            ...(naming.lanName && naming.https && naming.signIn ? { signIn: true as const } : {}),
             ...(naming.allowFrom ? { allowFrom: naming.allowFrom } : {}),
           }
         : s,

@@ -13,6 +13,7 @@ export interface Forward {
   https: boolean; // Caddy serves https://lanName.local/ in front of it
   httpsUntil: string | null; // the end of its certificate (ISO), which labgate renews before
   allowFrom: string[] | null; // who may reach it: these sources (CIDRs, canonical), or null for everyone on the LAN
+  requiresSignIn: boolean; // HTTPS with "Sign in with labgate" in front
   createdBy: string;
   createdAt: string;
 }

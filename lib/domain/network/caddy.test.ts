@@ -53,6 +53,49 @@ describe('caddyConfig', () => {
     expect(routes[2]!.handle[0]!.handler).toBe('reverse_proxy'); // the other exposure is untouched
   });
 
+  it('sign-in: the host goes straight through; everyone else first asks labgate, whose 2xx lets the request on with its Cookie header', () => {
+    const ca = '-----BEGIN CERTIFICATE-----\nQUJD\nREVG\n-----END CERTIFICATE-----\n';
+    const c = caddyConfig('/s', [
+      {
+        ...site('grafana.local', '10.120.52.23:30060'),
+        allowFrom: ['192.168.50.10/32', '127.0.0.0/8'],
+        signIn: {
+          dashboard: 'https://192.168.50.27:3000',
+          gate: 'https://127.0.0.1:3000',
+          ca,
+          exempt: ['127.0.0.0/8', '192.168.50.27/32'],
+        },
+      },
+    ]);
+    const routes = servers(c).https!.routes as unknown as { match: Record<string, unknown>[]; handle: Record<string, unknown>[] }[];
+    expect(routes.map((r) => r.match)).toEqual([
+      [{ host: ['grafana.local'], remote_ip: { ranges: ['127.0.0.0/8', '192.168.50.27/32'] } }],
+      [{ host: ['grafana.local'], remote_ip: { ranges: ['192.168.50.10/32', '127.0.0.0/8'] } }],
+      [{ host: ['grafana.local'] }],
+    ]);
+    expect(routes[0]!.handle).toEqual([{ handler: 'reverse_proxy', upstreams: [{ dial: '10.120.52.23:30060' }] }]);
+    const [gate, proxy] = routes[1]!.handle;
+    expect(proxy).toEqual(routes[0]!.handle[0]);
+    expect(gate).toMatchObject({
+      handler: 'reverse_proxy',
+      upstreams: [{ dial: '127.0.0.1:3000' }],
+      transport: { protocol: 'http', tls: { root_ca_pool: ['QUJDREVG'], server_name: '127.0.0.1' } },
+      rewrite: { method: 'GET', uri: '/api/auth/exposure?name=grafana.local' },
+      headers: { request: { set: { Host: ['192.168.50.27:3000'], 'X-Forwarded-Uri': ['{http.request.uri}'] } } },
+    });
+    expect(JSON.stringify(gate)).toContain('"delete":["Cookie"]');
+    expect(routes[2]!.handle[0]).toMatchObject({ handler: 'static_response', status_code: 403 });
+  });
+
+  it('sign-in to a plain-HTTP dashboard asks it without TLS', () => {
+    const c = caddyConfig('/s', [
+      { ...site('a.local', null), signIn: { dashboard: 'http://localhost:3000', gate: 'http://127.0.0.1:3000', ca: '', exempt: [] } },
+    ]);
+    const gate = servers(c).https!.routes[1]!.handle[0] as Record<string, unknown>;
+    expect(gate.upstreams).toEqual([{ dial: '127.0.0.1:3000' }]);
+    expect(gate.transport).toBeUndefined();
+  });
+
   it('answers 503 for a name whose forward points nowhere, and redirects plain HTTP', () => {
     const c = caddyConfig('/s', [site('grafana.local', null)]);
     expect(servers(c).https!.routes[0]!.handle[0]!.handler).toBe('static_response');

@@ -7,6 +7,8 @@ export const mdnsName = (label: string) => `${label}.local`;
 
 /** Said wherever HTTPS is asked without a name: the form, the dialog, the host API. */
 export const HTTPS_NEEDS_NAME = 'HTTPS needs a name on the LAN (its certificate is for that name).';
+/** Said wherever sign-in is asked without HTTPS. */
+export const SIGN_IN_NEEDS_HTTPS = 'Sign in with labgate needs HTTPS: its cookie is for https://NAME.local/ only.';
 
 /** What to offer when a name is taken: grafana → grafana-2, grafana-2 → grafana-3 (as avahi's own alternatives go). */
 export function alternativeName(label: string): string {

@@ -3,7 +3,7 @@ import { randomBytes, X509Certificate } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Forward, ForwardStatus } from '@/lib/domain/forwards/forward';
 import { AllowFrom, ForwardTarget, type CreateForward } from '@/lib/schemas/forwards';
-import type { SiteTls } from '@/lib/schemas/names';
+import { SignIn, type SiteTls } from '@/lib/schemas/names';
 
 interface Row {
   id: string;
@@ -17,15 +17,18 @@ interface Row {
   tls_cert: string | null;
   tls_key: string | null;
   allow_from: string | null;
+  sign_in: string | null;
   created_by: string;
   created_at: string;
 }
 
 const tlsOf = (r: Row): SiteTls | null => (r.tls_cert && r.tls_key ? { certificate: r.tls_cert, key: r.tls_key } : null);
-/** No name, no certificate: HTTPS is only ever for a name. */
-const named = (lanName: string | undefined, tls: SiteTls | undefined) => ({
+const signInOf = (r: Row): SignIn | null => (r.sign_in === null ? null : SignIn.parse(JSON.parse(r.sign_in)));
+/** No name, no certificate: HTTPS is only ever for a name, and sign-in only for HTTPS. */
+const named = (lanName: string | undefined, tls: SiteTls | undefined, signIn: SignIn | undefined) => ({
   lanName: lanName ?? null,
   tls: lanName ? (tls ?? null) : null,
+  signIn: lanName && tls ? (signIn ?? null) : null,
 });
 
 const toForward = (r: Row): Forward => ({
@@ -40,14 +43,15 @@ const toForward = (r: Row): Forward => ({
   https: r.tls_cert !== null,
   httpsUntil: r.tls_cert ? new Date(new X509Certificate(r.tls_cert).validTo).toISOString() : null,
   allowFrom: r.allow_from === null ? null : AllowFrom.parse(JSON.parse(r.allow_from)),
+  requiresSignIn: r.sign_in !== null,
   createdBy: r.created_by,
   createdAt: r.created_at,
 });
 
 export const newForwardId = () => randomBytes(6).toString('hex');
 
-/** A forward with its HTTPS certificate and key: only the store and Caddy's config see the key. */
-export type StoredForward = Forward & { tls: SiteTls | null };
+/** A forward with its HTTPS certificate and key, and how it signs people in: only the store and Caddy's config see them. */
+export type StoredForward = Forward & { tls: SiteTls | null; signIn: SignIn | null };
 
 /** The desired forwards, as stored. */
 export class ForwardStore {
@@ -68,24 +72,25 @@ export class ForwardStore {
   /** The forward with its certificate and key (for Caddy), or null. */
   stored(id: string): StoredForward | null {
     const row = this.db.prepare('SELECT * FROM forwards WHERE id = ?').get(id) as Row | undefined;
-    return row ? { ...toForward(row), tls: tlsOf(row) } : null;
+    return row ? { ...toForward(row), tls: tlsOf(row), signIn: signInOf(row) } : null;
   }
 
   /** Every forward served over HTTPS, with its certificate and key. */
-  withTls(): (Forward & { tls: SiteTls })[] {
+  withTls(): (Forward & { tls: SiteTls; signIn: SignIn | null })[] {
     return (this.db.prepare('SELECT * FROM forwards WHERE tls_cert IS NOT NULL ORDER BY listen_port, id').all() as Row[]).map((r) => ({
       ...toForward(r),
       tls: tlsOf(r)!,
+      signIn: signInOf(r),
     }));
   }
 
   insert(input: CreateForward, actor: string, id = newForwardId()): Forward {
     const now = new Date().toISOString();
-    const { tls, ...rest } = input;
+    const { tls, signIn, ...rest } = input;
     this.write('INSERT', {
       id,
       ...rest,
-      ...named(rest.lanName, tls),
+      ...named(rest.lanName, tls, signIn),
       listenAddress: input.listenAddress ?? null,
       allowFrom: input.allowFrom ?? null,
       createdBy: actor,
@@ -97,12 +102,12 @@ export class ForwardStore {
   /** Changes a forward in place, in one statement, so its status (and the node it sticks to) stays. */
   update(id: string, input: CreateForward): void {
     const before = this.stored(id);
-    const { tls, ...rest } = input;
+    const { tls, signIn, ...rest } = input;
     if (before)
       this.write('UPSERT', {
         ...before,
         ...rest,
-        ...named(rest.lanName, tls),
+        ...named(rest.lanName, tls, signIn),
         listenAddress: input.listenAddress ?? null,
         allowFrom: input.allowFrom ?? null,
       });
@@ -117,15 +122,15 @@ export class ForwardStore {
    * INSERT fails on an id that exists; UPSERT updates it in place — never REPLACE, which would
    * delete the row and take its status with it (ON DELETE CASCADE).
    */
-  private write(how: 'INSERT' | 'UPSERT', f: Omit<StoredForward, 'https' | 'httpsUntil'>): void {
+  private write(how: 'INSERT' | 'UPSERT', f: Omit<StoredForward, 'https' | 'httpsUntil' | 'requiresSignIn'>): void {
     this.db
       .prepare(
-        `INSERT INTO forwards (id, name, protocol, listen_port, listen_address, target, description, lan_name, tls_cert, tls_key, allow_from, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${
+        `INSERT INTO forwards (id, name, protocol, listen_port, listen_address, target, description, lan_name, tls_cert, tls_key, allow_from, sign_in, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${
            how === 'UPSERT'
              ? ` ON CONFLICT (id) DO UPDATE SET name = excluded.name, protocol = excluded.protocol, listen_port = excluded.listen_port,
                  listen_address = excluded.listen_address, target = excluded.target, description = excluded.description,
-                 lan_name = excluded.lan_name, tls_cert = excluded.tls_cert, tls_key = excluded.tls_key, allow_from = excluded.allow_from,
+                 lan_name = excluded.lan_name, tls_cert = excluded.tls_cert, tls_key = excluded.tls_key, allow_from = excluded.allow_from, sign_in = excluded.sign_in,
                  updated_at = excluded.updated_at`
              : ''
          }`,
@@ -142,6 +147,7 @@ export class ForwardStore {
         f.tls?.certificate ?? null,
         f.tls?.key ?? null,
         f.allowFrom === null ? null : JSON.stringify(f.allowFrom),
+        f.signIn === null ? null : JSON.stringify(f.signIn),
         f.createdBy,
         f.createdAt,
         new Date().toISOString(),
