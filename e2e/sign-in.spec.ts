@@ -91,6 +91,7 @@ test('an HTTPS exposure behind "Sign in with labgate": login and back, one sign-
     const tab = await person.newPage();
     await tab.goto(`https://${NAME}/d/home?from=now-1h`);
     await expect(tab).toHaveURL(/\/login\?next=/); // signed out: labgate's login
+    await expect(tab.getByText(`Sign in with labgate to open ${NAME}.`)).toBeVisible();
     await tab.screenshot({ path: shot('sign-in-redirect.png', testInfo) });
     await new LoginPage(tab).login(ADMIN_PASSWORD);
     await expect(tab).toHaveURL(`https://${NAME}/d/home?from=now-1h`); // and back where it was going
