@@ -86,7 +86,7 @@ export class AnnotationExposer {
         port: asked.port,
         // only what the annotations say
         naming: {
-          ...(asked.name ? { lanName: asked.name, https: asked.https } : {}),
+          ...(asked.name ? { lanName: asked.name, https: asked.https, ...(asked.signIn ? { signIn: true } : {}) } : {}),
           ...(asked.allowFrom ? { allowFrom: asked.allowFrom } : {}),
         },
         version: s.resourceVersion,

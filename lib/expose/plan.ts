@@ -56,7 +56,8 @@ export function suggestedNaming(plan: ExposePlan): ExposeNaming {
   if (!svc) return {};
   const asked = exposeAnnotation({ ...svc.annotations, [EXPOSE_ANNOTATIONS.expose]: 'true' });
   const access = asked && !('error' in asked) && asked.allowFrom ? { allowFrom: asked.allowFrom } : {};
-  if (asked && !('error' in asked) && asked.name) return { lanName: asked.name, ...(asked.https ? { https: true } : {}), ...access };
+  if (asked && !('error' in asked) && asked.name)
+    return { lanName: asked.name, ...(asked.https ? { https: true } : {}), ...(asked.signIn ? { signIn: true } : {}), ...access };
   return { ...(svc.labels[GRAFANA.label] === GRAFANA.value ? { lanName: GRAFANA.value } : {}), ...access };
 }
 

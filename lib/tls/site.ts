@@ -1,5 +1,6 @@
 import 'server-only';
 import fs from 'node:fs';
+import os from 'node:os';
 import { headers } from 'next/headers';
 import { mdnsName } from '@/lib/domain/network/lan-names';
 import { env } from '@/lib/env';
@@ -20,11 +21,13 @@ export async function signInVia(): Promise<SignIn> {
   const listen = process.env.HOSTNAME ?? '0.0.0.0';
   const gateHost = /^\d+\.\d+\.\d+\.\d+$/.test(listen) && listen !== '0.0.0.0' ? listen : '127.0.0.1';
   const port = process.env.PORT ?? '3000';
-  // Outside a request (an Expose finished after a crash): the host's LAN address, over HTTPS.
+  // Outside a request (an annotation's Expose, one finished after a crash): the dashboard's LAN address or name, over HTTPS.
   const h = await headers().catch(() => null);
   const scheme = !h || isHttps(h) ? 'https' : 'http';
+  const { lanAddress, lanName } = env();
+  const lanHost = lanAddress ?? `${lanName ?? os.hostname().toLowerCase()}.local`;
   return {
-    dashboard: `${scheme}://${h?.get('host') ?? `${env().lanAddress ?? gateHost}:${port}`}`,
+    dashboard: `${scheme}://${h?.get('host') ?? `${lanHost}:${port}`}`,
     gate: `${scheme}://${gateHost}:${port}`,
     ca: fs.readFileSync(tlsFiles(env().dataDir).caCert, 'utf8'),
   };

@@ -5,16 +5,16 @@ describe('exposeAnnotation', () => {
   it.each([
     { name: 'none', annotations: {}, want: null },
     { name: 'expose "false"', annotations: { 'labgate.dev/expose': 'false' }, want: null },
-    { name: 'expose "true"', annotations: { 'labgate.dev/expose': 'true' }, want: { port: null, name: null, https: false } },
+    { name: 'expose "true"', annotations: { 'labgate.dev/expose': 'true' }, want: { port: null, name: null, https: false, signIn: false } },
     {
       name: 'with a port and a name',
       annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/port': '3000', 'labgate.dev/name': 'grafana' },
-      want: { port: 3000, name: 'grafana', https: false },
+      want: { port: 3000, name: 'grafana', https: false, signIn: false },
     },
     {
       name: 'https "false"',
       annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/https': 'false' },
-      want: { port: null, name: null, https: false },
+      want: { port: null, name: null, https: false, signIn: false },
     },
     {
       name: 'expose "yes"',
@@ -39,7 +39,7 @@ describe('exposeAnnotation', () => {
     {
       name: 'an access rule: addresses and networks, as the kernel keeps them',
       annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/allow-from': '192.168.50.10, 192.168.50.77/28 192.168.50.10' },
-      want: { port: null, name: null, https: false, allowFrom: ['192.168.50.10/32', '192.168.50.64/28'] },
+      want: { port: null, name: null, https: false, signIn: false, allowFrom: ['192.168.50.10/32', '192.168.50.64/28'] },
     },
     {
       name: 'an access rule with a name in it',
@@ -54,12 +54,32 @@ describe('exposeAnnotation', () => {
     {
       name: 'https with a name',
       annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/https': 'true', 'labgate.dev/name': 'grafana' },
-      want: { port: null, name: 'grafana', https: true },
+      want: { port: null, name: 'grafana', https: true, signIn: false },
     },
     {
       name: 'https without a name (the certificate needs one)',
       annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/https': 'true' },
       want: { error: expect.stringContaining('labgate.dev/https needs labgate.dev/name') },
+    },
+    {
+      name: 'sign-in with HTTPS',
+      annotations: {
+        'labgate.dev/expose': 'true',
+        'labgate.dev/https': 'true',
+        'labgate.dev/name': 'grafana',
+        'labgate.dev/sign-in': 'true',
+      },
+      want: { port: null, name: 'grafana', https: true, signIn: true },
+    },
+    {
+      name: 'sign-in without HTTPS',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/name': 'grafana', 'labgate.dev/sign-in': 'true' },
+      want: { error: expect.stringContaining('labgate.dev/sign-in needs labgate.dev/https') },
+    },
+    {
+      name: 'sign-in "1"',
+      annotations: { 'labgate.dev/expose': 'true', 'labgate.dev/https': 'true', 'labgate.dev/name': 'grafana', 'labgate.dev/sign-in': '1' },
+      want: { error: 'labgate.dev/sign-in is "1": use "true" or "false".' },
     },
     {
       name: 'https "yes"',

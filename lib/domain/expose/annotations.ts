@@ -13,10 +13,11 @@ export const EXPOSE_ANNOTATIONS = {
   name: 'labgate.dev/name', // published on the LAN as NAME.local
   https: 'labgate.dev/https', // "true": https://NAME.local/ through labgate's TLS terminator (needs a name)
   allowFrom: 'labgate.dev/allow-from', // "192.168.50.10, 192.168.50.0/28": only these may reach it
+  signIn: 'labgate.dev/sign-in', // "true": only people signed in to labgate (needs HTTPS)
 } as const;
 
 export type ExposeAnnotation =
-  | { port: number | null; name: string | null; https: boolean; allowFrom?: string[] } // allowFrom: only when an access rule is asked
+  | { port: number | null; name: string | null; https: boolean; signIn: boolean; allowFrom?: string[] } // allowFrom: only when an access rule is asked
   | { error: string };
 
 const shown = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
@@ -37,6 +38,13 @@ export function exposeAnnotation(annotations: Readonly<Record<string, string>>):
     return { error: `${EXPOSE_ANNOTATIONS.https} is ${shown(https)}: use "true" or "false".` };
   if (https === 'true' && name === undefined)
     return { error: `${EXPOSE_ANNOTATIONS.https} needs ${EXPOSE_ANNOTATIONS.name}: the certificate is for that name (NAME.local).` };
+  const signIn = annotations[EXPOSE_ANNOTATIONS.signIn];
+  if (signIn !== undefined && signIn !== 'false' && signIn !== 'true')
+    return { error: `${EXPOSE_ANNOTATIONS.signIn} is ${shown(signIn)}: use "true" or "false".` };
+  if (signIn === 'true' && https !== 'true')
+    return {
+      error: `${EXPOSE_ANNOTATIONS.signIn} needs ${EXPOSE_ANNOTATIONS.https}: "true": the sign-in's cookie is for https://NAME.local/ only.`,
+    };
   const listed = annotations[EXPOSE_ANNOTATIONS.allowFrom];
   const sources = listed === undefined ? null : splitSources(listed);
   const allowFrom = sources?.map(canonicalSource);
@@ -48,6 +56,7 @@ export function exposeAnnotation(annotations: Readonly<Record<string, string>>):
     port: port === undefined ? null : Number(port),
     name: name ?? null,
     https: https === 'true',
+    signIn: signIn === 'true',
     ...(allowFrom ? { allowFrom: [...new Set(allowFrom as string[])] } : {}),
   };
 }
