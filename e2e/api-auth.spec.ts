@@ -2,7 +2,9 @@ import { apiLogin, expect, plantExpiredSession, SESSION_COOKIE, test } from './f
 import { SHAPE } from './shape';
 import { discoverRouteHandlers } from './fixtures/routes';
 
-const PUBLIC = new Set(['/api/healthz', '/api/auth/login', '/api/tls/ca']);
+// The exposure gate checks its caller itself: Caddy on this host, never a session (below).
+const EXPOSURE_GATE = '/api/auth/exposure';
+const PUBLIC = new Set(['/api/healthz', '/api/auth/login', '/api/tls/ca', EXPOSURE_GATE]);
 const handlers = discoverRouteHandlers().filter((h) => h.url.startsWith('/api/'));
 // In the two-role shape the host API is the host role's alone, behind its token: checked below.
 const onHostRole = (url: string) => SHAPE === 'two-role' && url.startsWith('/api/host/');
@@ -36,6 +38,20 @@ for (const h of guarded) {
     }
   }
 }
+
+test('the exposure gate answers only this host: a device on the LAN is refused, whatever it sends', async ({ page, request }) => {
+  const asked = `${EXPOSURE_GATE}?name=grafana.local`;
+  const fromLan = await page.goto(asked); // the browser is a laptop on the LAN
+  expect(fromLan!.status()).toBe(403);
+  expect(await fromLan!.text()).toBe('Only labgate’s TLS terminator on this host asks here.\n');
+  // The tests' own requests come from the host itself, as Caddy's do: a page load with no sign-in goes to it.
+  const fromHost = await request.get(asked, { headers: { 'x-forwarded-uri': '/d/x' }, maxRedirects: 0 });
+  expect(fromHost.status()).toBe(302);
+  expect(new URL(fromHost.headers().location!).pathname + new URL(fromHost.headers().location!).search).toBe(
+    '/open?name=grafana.local&next=%2Fd%2Fx',
+  );
+  expect((await request.get(`${EXPOSURE_GATE}?name=not%20a%20name`)).status()).toBe(400);
+});
 
 const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE'];
 for (const h of guarded) {

@@ -17,6 +17,7 @@ const NAME = 'echo.local';
 const PORT = 9097;
 const E2E_CA = path.join(process.env.LABGATE_E2E_DATA_DIR!, 'tls', 'ca.crt');
 const EXPOSURE_COOKIE = '__Host-labgate_exposure';
+const FORWARD = `ops:${PORT}`; // the forward Expose opens, named after what it exposes
 
 type Echo = { method: string; url: string; headers: Record<string, string> };
 
@@ -110,6 +111,18 @@ test('an HTTPS exposure behind "Sign in with labgate": login and back, one sign-
     expect(cookies.find((c) => c.name === EXPOSURE_COOKIE)).toMatchObject({ domain: NAME, secure: true, httpOnly: true });
     expect(cookies.find((c) => c.name === SESSION_COOKIE)?.domain).not.toBe(NAME); // the dashboard's stays the dashboard's
 
+    // A WebSocket opens through the gate too (Grafana's live updates use one).
+    const socket = await tab.evaluate(
+      (url) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(url);
+          ws.onopen = () => resolve('open');
+          ws.onerror = () => resolve('refused');
+        }),
+      `wss://${NAME}/api/live/ws`,
+    );
+    expect(socket).toBe('open');
+
     // Signed in once: the name's cookie gone, the next visit comes back without a password.
     await person.clearCookies({ name: EXPOSURE_COOKIE });
     expect((await echoed(person, `https://${NAME}/again`)).url).toBe('/again');
@@ -128,6 +141,29 @@ test('an HTTPS exposure behind "Sign in with labgate": login and back, one sign-
     await expect(tab).toHaveURL(/\/login/);
     await tab.goto(`https://${NAME}/after`);
     await expect(tab).toHaveURL(/\/login\?next=/);
+    // Off from the Forwards form: the name answers without a sign-in; on again: the login first.
+    const forwards = await page.context().newPage();
+    await forwards.goto('/forwards');
+    const row = new TablePage(forwards).row('Forwards', FORWARD);
+    await expect(row).toContainText('after signing in with labgate');
+    const edit = async (signIn: boolean) => {
+      await row.getByRole('button', { name: `Edit forward ${FORWARD}` }).click();
+      const form = forwards.getByRole('form', { name: `Edit forward ${FORWARD}` });
+      await expect(form.getByLabel('Sign in with labgate')).toBeChecked({ checked: !signIn });
+      await form.getByLabel('Sign in with labgate').setChecked(signIn);
+      await form.getByRole('button', { name: 'Save forward' }).click();
+      await expect(form).toHaveCount(0);
+    };
+    const status = async () =>
+      (await curlNamedFromLan(`https://${NAME}/free`, ['--cacert', E2E_CA, '-o', '/dev/null', '-w', '%{http_code}'])).body;
+    await edit(false);
+    await expect(row).not.toContainText('after signing in with labgate');
+    expect(await status()).toBe('200');
+    await edit(true);
+    await expect(row).toContainText('after signing in with labgate');
+    expect(await status()).toBe('302');
+    await forwards.close();
+
     // Undo takes the name, its certificate and its sign-in off the LAN.
     await expose.dialog().getByRole('button', { name: 'Undo' }).click();
     await expect(expose.dialog()).toContainText('Undone');

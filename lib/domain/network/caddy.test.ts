@@ -84,6 +84,7 @@ describe('caddyConfig', () => {
       headers: { request: { set: { Host: ['192.168.50.27:3000'], 'X-Forwarded-Uri': ['{http.request.uri}'] } } },
     });
     expect(JSON.stringify(gate)).toContain('"delete":["Cookie"]');
+    expect(gate).toMatchObject({ headers: { request: { delete: ['Connection', 'Upgrade'] } } }); // a WebSocket's handshake asks as a plain GET
     expect(routes[2]!.handle[0]).toMatchObject({ handler: 'static_response', status_code: 403 });
   });
 

@@ -56,6 +56,9 @@ function signInGate(name: string, signIn: SignIn) {
     rewrite: { method: 'GET', uri: `${EXPOSURE_AUTH_PATH}?name=${name}` },
     headers: {
       request: {
+        // A WebSocket's handshake asks as a plain GET: otherwise Caddy would try to upgrade the
+        // question itself (caddyserver/caddy#5430). The proxied request keeps its own headers.
+        delete: ['Connection', 'Upgrade'],
         // The dashboard's own Host: labgate answers only to its names, and sends the browser back there to sign in.
         set: { Host: [dashboard.host], 'X-Forwarded-Method': ['{http.request.method}'], 'X-Forwarded-Uri': ['{http.request.uri}'] },
       },
