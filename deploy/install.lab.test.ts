@@ -116,7 +116,7 @@ afterAll(async () => {
 });
 
 describe('scripts/install.sh under a real systemd', () => {
-  it('installs three units that start; the laptop logs in with the password from the journal; forwards answer from lan, one on its name over HTTPS', async () => {
+  it('installs three units that start; the laptop logs in with the password from the journal; forwards answer from lan, one on its name over HTTPS, also behind Sign in with labgate', async () => {
     // The snap's daemon socket, owned by group sudo as on a real host; and an earlier install's
     // mistake to undo: the dashboard's user in that group.
     await machine.must('sh', [
@@ -210,6 +210,22 @@ describe('scripts/install.sh under a real systemd', () => {
     const named = await hostApi('PATCH', `/api/host/forwards/${jenkins.id}`, { id: jenkins.id, lanName: 'jenkins', tls });
     expect(named.code, JSON.stringify(named.json)).toBe(200);
     await eventually('https://jenkins.local/ to answer from lan', jenkinsOverHttps, 15_000);
+
+    // Sign in with labgate, as the units run it: the sandboxed Caddy asks the sandboxed dashboard
+    // over the machine's loopback, verifying it with labgate's CA, and sends a signed-out laptop there.
+    const signIn = { dashboard: DASHBOARD, gate: 'https://127.0.0.1:3000', ca: fs.readFileSync(caFile(), 'utf8') };
+    expect((await hostApi('PATCH', `/api/host/forwards/${jenkins.id}`, { id: jenkins.id, signIn })).code).toBe(200);
+    const gated = await curlNamedFromLan('https://jenkins.local/job/x', [
+      '--cacert',
+      caFile(),
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{redirect_url}',
+    ]);
+    expect(gated.body).toBe(`302 ${DASHBOARD}/open?name=jenkins.local&next=%2Fjob%2Fx`);
+    expect((await hostApi('PATCH', `/api/host/forwards/${jenkins.id}`, { id: jenkins.id, signIn: null })).code).toBe(200);
+    await eventually('https://jenkins.local/ to answer without a sign-in again', jenkinsOverHttps, 15_000);
   }, 180_000);
 
   it('after a reboot (tables flushed) the units start by themselves, every forward answers before the first page load completes, and the name and HTTPS come back', async () => {
