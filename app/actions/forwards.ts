@@ -19,16 +19,17 @@ const device = async () => deviceAddress(await headers());
 /**
  * "HTTPS" ticked: a certificate for the forward's name from labgate's CA, made here (the CA's key
  * never leaves this role), and "Sign in with labgate" ticked: how this dashboard signs people in.
- * Unticked on an edit: plain HTTP, no sign-in again. Null: what is ticked cannot be.
+ * Unticked on an edit: plain HTTP, no sign-in again. What is ticked but cannot be: the action's refusal.
  */
 async function httpsFor(
   form: FormData,
   lanName: string | null | undefined,
-): Promise<{ tls: SiteTls | null; signIn: SignIn | null } | { error: string; field: string }> {
+): Promise<{ tls: SiteTls | null; signIn: SignIn | null } | ActionResult<never>> {
   const https = form.get('https') === 'on';
   const signIn = form.get('signIn') === 'on';
-  if (https && !lanName) return { error: HTTPS_NEEDS_NAME, field: 'lanName' };
-  if (signIn && !https) return { error: SIGN_IN_NEEDS_HTTPS, field: 'signIn' };
+  const refuse = (field: string, error: string) => ({ ok: false as const, error, fieldErrors: { [field]: [error] } });
+  if (https && !lanName) return refuse('lanName', HTTPS_NEEDS_NAME);
+  if (signIn && !https) return refuse('signIn', SIGN_IN_NEEDS_HTTPS);
   return { tls: https && lanName ? await siteCertificate(lanName) : null, signIn: signIn ? await signInVia() : null };
 }
 
@@ -37,7 +38,7 @@ export const createForward = withSession(
     const parsed = CreateForward.safeParse(readForwardForm(form, await device()));
     if (!parsed.success) return invalidInput(parsed.error);
     const https = await httpsFor(form, parsed.data.lanName);
-    if ('error' in https) return { ok: false, error: https.error, fieldErrors: { [https.field]: [https.error] } };
+    if ('ok' in https) return https;
     return finished(
       await hostClient().createForward({
         ...parsed.data,
@@ -61,7 +62,7 @@ export const editForward = withSession(
     });
     if (!parsed.success) return invalidInput(parsed.error);
     const https = await httpsFor(form, parsed.data.lanName);
-    if ('error' in https) return { ok: false, error: https.error, fieldErrors: { [https.field]: [https.error] } };
+    if ('ok' in https) return https;
     return finished(await hostClient().updateForward({ ...parsed.data, ...https }));
   },
 );
